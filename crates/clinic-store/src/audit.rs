@@ -1,0 +1,114 @@
+//! The audit trail: who did what to which record, append-only and hash-chained.
+//!
+//! Each entry's hash covers the previous entry's hash and the entry's own content, so editing or
+//! removing any entry behind the app's back breaks the chain from that entry on.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::StoreResult;
+
+/// The hash the first entry chains from.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One auditable event, as the domain describes it.
+#[derive(Clone, Debug, Default)]
+pub struct AuditEvent {
+    /// What happened, e.g. `insert`, `update`, `archive`, `sign_in`, `open_chart`.
+    pub action: String,
+    /// The kind of record, usually a table name.
+    pub entity: String,
+    pub entity_id: Option<String>,
+    /// The patient the record belongs to, so "who looked at my record" can be answered.
+    pub patient_id: Option<String>,
+    /// Extra facts (field names changed, search text length); never clinical content.
+    pub details: Option<serde_json::Value>,
+}
+
+pub(crate) struct AuditContext<'a> {
+    pub at: &'a str,
+    pub user_id: Option<&'a str>,
+    pub device_id: &'a str,
+}
+
+pub(crate) fn append(conn: &Connection, ctx: &AuditContext<'_>, event: &AuditEvent) -> StoreResult<()> {
+    let prev_hash: String = conn
+        .query_row("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_owned());
+    let id = uuid::Uuid::now_v7().to_string();
+    let details = event.details.as_ref().map(|d| d.to_string());
+    let hash = entry_hash(
+        &prev_hash,
+        &[
+            Some(id.as_str()),
+            Some(ctx.at),
+            ctx.user_id,
+            Some(ctx.device_id),
+            Some(event.action.as_str()),
+            Some(event.entity.as_str()),
+            event.entity_id.as_deref(),
+            event.patient_id.as_deref(),
+            details.as_deref(),
+        ],
+    );
+    conn.execute(
+        "INSERT INTO audit_log (id, at, user_id, device_id, action, entity, entity_id, patient_id, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id,
+            ctx.at,
+            ctx.user_id,
+            ctx.device_id,
+            event.action,
+            event.entity,
+            event.entity_id,
+            event.patient_id,
+            details,
+            prev_hash,
+            hash
+        ],
+    )?;
+    Ok(())
+}
+
+/// SHA-256 over the previous hash and each field, length-prefixed so that no two different entries hash
+/// alike by shifting text between fields.
+pub(crate) fn entry_hash(prev_hash: &str, fields: &[Option<&str>]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash.as_bytes());
+    for field in fields {
+        match field {
+            Some(text) => {
+                hasher.update(b"S");
+                hasher.update((text.len() as u64).to_be_bytes());
+                hasher.update(text.as_bytes());
+            }
+            None => hasher.update(b"N"),
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Walks the chain; returns the sequence number of the first entry whose hash does not match.
+pub(crate) fn first_broken_entry(conn: &Connection) -> StoreResult<Option<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, id, at, user_id, device_id, action, entity, entity_id, patient_id, details, prev_hash, hash
+         FROM audit_log ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_prev = GENESIS.to_owned();
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let text = |i: usize| row.get::<_, Option<String>>(i);
+        let fields = [text(1)?, text(2)?, text(3)?, text(4)?, text(5)?, text(6)?, text(7)?, text(8)?, text(9)?];
+        let prev_hash: String = row.get(10)?;
+        let hash: String = row.get(11)?;
+        let fields: Vec<Option<&str>> = fields.iter().map(|f| f.as_deref()).collect();
+        if prev_hash != expected_prev || entry_hash(&prev_hash, &fields) != hash {
+            return Ok(Some(seq));
+        }
+        expected_prev = hash;
+    }
+    Ok(None)
+}

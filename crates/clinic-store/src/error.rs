@@ -1,0 +1,59 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the store. Messages are written for the person who must act on them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no clinic has been set up in {0}")]
+    NotInitialized(PathBuf),
+    #[error("a clinic already exists in {0}")]
+    AlreadyInitialized(PathBuf),
+    #[error("{0}")]
+    KeyUnavailable(String),
+    #[error("the database key is wrong or the file is not a Clinic database: {0}")]
+    WrongKey(PathBuf),
+    #[error(
+        "this database was written by a newer version of Clinic (schema {found}, this version knows up to {supported}); update Clinic to open it"
+    )]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("{table} {id} does not exist")]
+    NotFound { table: &'static str, id: String },
+    #[error("{table} has no column {column}")]
+    UnknownColumn { table: &'static str, column: String },
+    #[error("only reading statements may run here: {0}")]
+    NotReadOnly(String),
+    #[error("the change was refused by the database: {0}")]
+    Constraint(String),
+    #[error("the store metadata file {path} is damaged: {reason}")]
+    BadMetadata { path: PathBuf, reason: String },
+    #[error("database error: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] refinery::Error),
+    #[error("file error on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        match &err {
+            rusqlite::Error::SqliteFailure(code, message)
+                if code.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Constraint(message.clone().unwrap_or_else(|| err.to_string()))
+            }
+            _ => StoreError::Sqlite(err),
+        }
+    }
+}
+
+impl StoreError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StoreError::Io { path: path.into(), source }
+    }
+}

@@ -1,0 +1,31 @@
+//! The encrypted local store of one clinic data directory.
+//!
+//! Everything that touches the database file lives here: the SQLCipher key and where it comes from
+//! ([`key`]), opening and migrating the file ([`Store`]), reading ([`Reader`]) and the one write path
+//! ([`WriteTx`]) through which every change to a synced table is made. The write path stamps each row
+//! with its metadata and hybrid-logical-clock stamp, and appends the change record to the outbox and the
+//! entry to the audit trail in the same transaction. The domain crate cannot bypass it: this crate never
+//! hands out a connection that can write.
+
+mod audit;
+mod error;
+mod hlc;
+pub mod key;
+mod read;
+mod store;
+mod table;
+mod write;
+
+pub use audit::AuditEvent;
+pub use error::{StoreError, StoreResult};
+pub use hlc::{Hlc, HlcStamp};
+pub use key::{KeyOptions, KeySource};
+pub use read::Reader;
+pub use store::{DeviceSetup, SCHEMA_VERSION, Store, StoreInfo, TableCount};
+pub use table::Table;
+pub use write::{Fields, Operation, Series, WriteTx};
+
+/// An instant as stored: RFC 3339 in UTC with millisecond precision, so text order is time order.
+pub fn format_instant(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
