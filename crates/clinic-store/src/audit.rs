@@ -31,9 +31,17 @@ pub(crate) struct AuditContext<'a> {
     pub device_id: &'a str,
 }
 
-pub(crate) fn append(conn: &Connection, ctx: &AuditContext<'_>, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) fn append(
+    conn: &Connection,
+    ctx: &AuditContext<'_>,
+    event: &AuditEvent,
+) -> StoreResult<()> {
     let prev_hash: String = conn
-        .query_row("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned());
     let id = uuid::Uuid::now_v7().to_string();
@@ -101,7 +109,17 @@ pub(crate) fn first_broken_entry(conn: &Connection) -> StoreResult<Option<i64>> 
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         let text = |i: usize| row.get::<_, Option<String>>(i);
-        let fields = [text(1)?, text(2)?, text(3)?, text(4)?, text(5)?, text(6)?, text(7)?, text(8)?, text(9)?];
+        let fields = [
+            text(1)?,
+            text(2)?,
+            text(3)?,
+            text(4)?,
+            text(5)?,
+            text(6)?,
+            text(7)?,
+            text(8)?,
+            text(9)?,
+        ];
         let prev_hash: String = row.get(10)?;
         let hash: String = row.get(11)?;
         let fields: Vec<Option<&str>> = fields.iter().map(|f| f.as_deref()).collect();

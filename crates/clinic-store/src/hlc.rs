@@ -27,12 +27,17 @@ impl FromStr for HlcStamp {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut parts = s.splitn(3, '-');
-        let (Some(wall), Some(counter), Some(node)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(wall), Some(counter), Some(node)) = (parts.next(), parts.next(), parts.next())
+        else {
             return Err(format!("not a clock stamp: {s}"));
         };
         Ok(HlcStamp {
-            wall_ms: wall.parse().map_err(|_| format!("bad wall time in clock stamp: {s}"))?,
-            counter: counter.parse().map_err(|_| format!("bad counter in clock stamp: {s}"))?,
+            wall_ms: wall
+                .parse()
+                .map_err(|_| format!("bad wall time in clock stamp: {s}"))?,
+            counter: counter
+                .parse()
+                .map_err(|_| format!("bad counter in clock stamp: {s}"))?,
             node: node.to_owned(),
         })
     }
@@ -52,7 +57,13 @@ impl Hlc {
 
     /// A new clock for `node` that has issued nothing yet.
     pub fn new(node: impl Into<String>) -> Self {
-        Hlc { last: HlcStamp { wall_ms: 0, counter: 0, node: node.into() } }
+        Hlc {
+            last: HlcStamp {
+                wall_ms: 0,
+                counter: 0,
+                node: node.into(),
+            },
+        }
     }
 
     pub fn last(&self) -> &HlcStamp {
@@ -106,7 +117,11 @@ mod tests {
     fn observing_a_remote_stamp_orders_later_events_after_it() {
         let mut here = Hlc::new("a");
         here.tick(1_000);
-        let remote = HlcStamp { wall_ms: 5_000, counter: 7, node: "b".into() };
+        let remote = HlcStamp {
+            wall_ms: 5_000,
+            counter: 7,
+            node: "b".into(),
+        };
         let received = here.observe(&remote, 1_100);
         assert!(received > remote);
         let next = here.tick(1_200);
@@ -115,8 +130,16 @@ mod tests {
 
     #[test]
     fn text_form_round_trips_and_sorts_like_the_stamp() {
-        let a = HlcStamp { wall_ms: 99, counter: 3, node: "0192-x".into() };
-        let b = HlcStamp { wall_ms: 100, counter: 0, node: "0192-x".into() };
+        let a = HlcStamp {
+            wall_ms: 99,
+            counter: 3,
+            node: "0192-x".into(),
+        };
+        let b = HlcStamp {
+            wall_ms: 100,
+            counter: 0,
+            node: "0192-x".into(),
+        };
         assert_eq!(a.to_string().parse::<HlcStamp>().unwrap(), a);
         assert!(a.to_string() < b.to_string());
     }

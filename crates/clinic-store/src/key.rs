@@ -30,11 +30,17 @@ pub struct KeyOptions {
 
 impl KeyOptions {
     pub fn keyring() -> Self {
-        Self { passphrase: None, keyring_service: DEFAULT_KEYRING_SERVICE.to_owned() }
+        Self {
+            passphrase: None,
+            keyring_service: DEFAULT_KEYRING_SERVICE.to_owned(),
+        }
     }
 
     pub fn passphrase(passphrase: impl Into<String>) -> Self {
-        Self { passphrase: Some(Zeroizing::new(passphrase.into())), ..Self::keyring() }
+        Self {
+            passphrase: Some(Zeroizing::new(passphrase.into())),
+            ..Self::keyring()
+        }
     }
 
     /// Reads `CLINIC_DB_PASSPHRASE`; an empty value counts as unset.
@@ -100,7 +106,10 @@ impl DbKey {
 
     /// The `PRAGMA key` statement that hands SQLCipher the raw key (no SQLCipher-side KDF).
     pub(crate) fn pragma(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(self.0.as_ref())))
+        Zeroizing::new(format!(
+            "PRAGMA key = \"x'{}'\";",
+            hex::encode(self.0.as_ref())
+        ))
     }
 
     fn hex(&self) -> Zeroizing<String> {
@@ -148,14 +157,28 @@ pub(crate) fn create_key(store_id: &str, options: &KeyOptions) -> StoreResult<(K
     // Read it back: some keyrings accept a write they cannot later serve (a locked collection).
     match entry.get_password() {
         Ok(stored) if stored == *key.hex() => {}
-        Ok(_) => return Err(StoreError::KeyUnavailable("the OS keyring returned a different key than was stored".into())),
+        Ok(_) => {
+            return Err(StoreError::KeyUnavailable(
+                "the OS keyring returned a different key than was stored".into(),
+            ));
+        }
         Err(err) => return Err(no_keyring(err)),
     }
-    Ok((KeyRecord::Keyring { service: options.keyring_service.clone() }, key))
+    Ok((
+        KeyRecord::Keyring {
+            service: options.keyring_service.clone(),
+        },
+        key,
+    ))
 }
 
 /// Loads the key of an existing store the way its `store.json` says.
-pub(crate) fn load_key(store_id: &str, record: &KeyRecord, options: &KeyOptions, dir: &Path) -> StoreResult<DbKey> {
+pub(crate) fn load_key(
+    store_id: &str,
+    record: &KeyRecord,
+    options: &KeyOptions,
+    dir: &Path,
+) -> StoreResult<DbKey> {
     match record {
         KeyRecord::Passphrase { .. } => {
             let Some(passphrase) = &options.passphrase else {
@@ -170,7 +193,9 @@ pub(crate) fn load_key(store_id: &str, record: &KeyRecord, options: &KeyOptions,
             let entry = keyring_entry(service, store_id).map_err(no_keyring)?;
             match entry.get_password() {
                 Ok(text) => DbKey::from_hex(&text).ok_or_else(|| {
-                    StoreError::KeyUnavailable("the database key in the OS keyring is damaged".into())
+                    StoreError::KeyUnavailable(
+                        "the database key in the OS keyring is damaged".into(),
+                    )
                 }),
                 Err(keyring::Error::NoEntry) => Err(StoreError::KeyUnavailable(format!(
                     "the key of the clinic database in {} is not in this computer's keyring (was the OS user or keyring reset?); restore it from the recovery sheet",
@@ -192,12 +217,21 @@ pub fn forget_keyring_key(service: &str, store_id: &str) -> StoreResult<()> {
 }
 
 fn derive(passphrase: &str, record: &KeyRecord) -> StoreResult<DbKey> {
-    let KeyRecord::Passphrase { salt, m_cost_kib, t_cost, p_cost } = record else {
+    let KeyRecord::Passphrase {
+        salt,
+        m_cost_kib,
+        t_cost,
+        p_cost,
+    } = record
+    else {
         unreachable!("derive is only called for passphrase records");
     };
-    let bad = |reason: String| StoreError::KeyUnavailable(format!("cannot derive the database key: {reason}"));
+    let bad = |reason: String| {
+        StoreError::KeyUnavailable(format!("cannot derive the database key: {reason}"))
+    };
     let salt = hex::decode(salt).map_err(|e| bad(e.to_string()))?;
-    let params = Params::new(*m_cost_kib, *t_cost, *p_cost, Some(32)).map_err(|e| bad(e.to_string()))?;
+    let params =
+        Params::new(*m_cost_kib, *t_cost, *p_cost, Some(32)).map_err(|e| bad(e.to_string()))?;
     let mut bytes = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), &salt, bytes.as_mut())

@@ -20,13 +20,23 @@ impl<'c> Reader<'c> {
     }
 
     /// Runs a query expected to return exactly one row.
-    pub fn query_row<T, P: Params>(&self, sql: &str, params: P, map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>) -> StoreResult<T> {
+    pub fn query_row<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<T> {
         let mut stmt = self.prepare(sql)?;
         Ok(stmt.query_row(params, map)?)
     }
 
     /// Runs a query expected to return at most one row.
-    pub fn query_opt<T, P: Params>(&self, sql: &str, params: P, map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>) -> StoreResult<Option<T>> {
+    pub fn query_opt<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Option<T>> {
         let mut stmt = self.prepare(sql)?;
         let mut rows = stmt.query(params)?;
         match rows.next()? {
@@ -36,7 +46,12 @@ impl<'c> Reader<'c> {
     }
 
     /// Runs a query and maps every row.
-    pub fn query_all<T, P: Params>(&self, sql: &str, params: P, mut map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>) -> StoreResult<Vec<T>> {
+    pub fn query_all<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        mut map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Vec<T>> {
         let mut stmt = self.prepare(sql)?;
         let rows = stmt.query_map(params, |row| map(row))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -136,12 +136,17 @@ impl Store {
         let db_path = dir.join(DB_FILE);
         let mut conn = Connection::open_with_flags(
             &db_path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(StoreError::from)?;
-        conn.execute_batch(&key.pragma()).map_err(StoreError::from)?;
+        conn.execute_batch(&key.pragma())
+            .map_err(StoreError::from)?;
         configure(&conn)?;
-        embedded::migrations::runner().run(&mut conn).map_err(StoreError::from)?;
+        embedded::migrations::runner()
+            .run(&mut conn)
+            .map_err(StoreError::from)?;
 
         // The device row is a synced row like any other, so it goes through the write path; the local
         // `this_device` row it depends on is written first, with the foreign key checked at commit.
@@ -153,27 +158,44 @@ impl Store {
             columns: table_columns(&conn)?,
         };
         let mut clock = Hlc::new(device_id.to_string());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(StoreError::from)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+            .map_err(StoreError::from)?;
         tx.execute(
             "INSERT INTO this_device (singleton, device_id, clinic_id, last_hlc) VALUES (1, ?1, ?2, ?3)",
             rusqlite::params![device_id.to_string(), device.clinic_id.to_string(), clock.last().to_string()],
         )
         .map_err(StoreError::from)?;
-        let mut write = WriteTx { tx, shared: &shared, clock: &mut clock, user_id: None, now: Utc::now() };
+        let mut write = WriteTx {
+            tx,
+            shared: &shared,
+            clock: &mut clock,
+            user_id: None,
+            now: Utc::now(),
+        };
         write.insert_with_id(
             Table::Devices,
             device_id,
-            Fields::new().set("name", device.device_name.as_str()).set("prefix", device.prefix.as_str()),
+            Fields::new()
+                .set("name", device.device_name.as_str())
+                .set("prefix", device.prefix.as_str()),
         )?;
         init(&mut write)?;
         write.tx.commit().map_err(StoreError::from)?;
 
-        let meta = StoreMeta { format: 1, store_id: store_id.to_owned(), key: record };
+        let meta = StoreMeta {
+            format: 1,
+            store_id: store_id.to_owned(),
+            key: record,
+        };
         let meta_path = dir.join(META_FILE);
         let tmp = dir.join(format!("{META_FILE}.tmp"));
-        let text = serde_json::to_string_pretty(&meta)
-            .map_err(|e| StoreError::BadMetadata { path: meta_path.clone(), reason: e.to_string() })?;
+        let text = serde_json::to_string_pretty(&meta).map_err(|e| StoreError::BadMetadata {
+            path: meta_path.clone(),
+            reason: e.to_string(),
+        })?;
         fs::write(&tmp, text).map_err(|e| StoreError::io(&tmp, e))?;
         fs::rename(&tmp, &meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
         Ok(())
@@ -185,33 +207,47 @@ impl Store {
         let db_path = dir.join(DB_FILE);
         if !meta_path.exists() {
             return Err(if db_path.exists() {
-                StoreError::BadMetadata { path: meta_path, reason: "the file is missing".into() }
+                StoreError::BadMetadata {
+                    path: meta_path,
+                    reason: "the file is missing".into(),
+                }
             } else {
                 StoreError::NotInitialized(dir.to_owned())
             });
         }
         let text = fs::read_to_string(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
-        let meta: StoreMeta = serde_json::from_str(&text)
-            .map_err(|e| StoreError::BadMetadata { path: meta_path.clone(), reason: e.to_string() })?;
+        let meta: StoreMeta = serde_json::from_str(&text).map_err(|e| StoreError::BadMetadata {
+            path: meta_path.clone(),
+            reason: e.to_string(),
+        })?;
         let key = key::load_key(&meta.store_id, &meta.key, options, dir)?;
 
         let mut conn = open_keyed(&db_path, &key, false)?;
         let found = stored_schema_version(&conn)?;
         if found > SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema { found, supported: SCHEMA_VERSION });
+            return Err(StoreError::NewerSchema {
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         configure(&conn)?;
         embedded::migrations::runner().run(&mut conn)?;
 
-        let (device_id, clinic_id, prefix, last_hlc): (String, String, String, String) = conn.query_row(
-            "SELECT t.device_id, t.clinic_id, d.prefix, t.last_hlc
+        let (device_id, clinic_id, prefix, last_hlc): (String, String, String, String) = conn
+            .query_row(
+                "SELECT t.device_id, t.clinic_id, d.prefix, t.last_hlc
              FROM this_device t JOIN devices d ON d.id = t.device_id",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
         let clock = match last_hlc.parse::<HlcStamp>() {
             Ok(stamp) => Hlc::resume(stamp),
-            Err(reason) => return Err(StoreError::BadMetadata { path: db_path, reason }),
+            Err(reason) => {
+                return Err(StoreError::BadMetadata {
+                    path: db_path,
+                    reason,
+                });
+            }
         };
         let shared = Shared {
             device_id,
@@ -251,7 +287,10 @@ impl Store {
     }
 
     /// Runs `f` on the read-only connection. It sees everything committed before it started.
-    pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(Reader<'_>) -> Result<T, E>) -> Result<T, E> {
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(Reader<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let conn = lock(&self.reader);
         f(Reader { conn: &conn })
     }
@@ -276,8 +315,16 @@ impl Store {
     ) -> Result<T, E> {
         let mut guard = lock(&self.writer);
         let Writer { conn, clock } = &mut *guard;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let mut write = WriteTx { tx, shared: &self.shared, clock, user_id: user_id.map(str::to_owned), now };
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let mut write = WriteTx {
+            tx,
+            shared: &self.shared,
+            clock,
+            user_id: user_id.map(str::to_owned),
+            now,
+        };
         let out = f(&mut write)?;
         write.tx.commit().map_err(StoreError::from)?;
         Ok(out)
@@ -294,7 +341,11 @@ impl Store {
                         [],
                         |row| Ok((row.get(0)?, row.get(1)?)),
                     )?;
-                    Ok(TableCount { table: table.name(), rows, archived })
+                    Ok(TableCount {
+                        table: table.name(),
+                        rows,
+                        archived,
+                    })
                 })
                 .collect()
         })
@@ -315,8 +366,10 @@ impl Store {
     /// SQLite's own consistency check: "ok" or a list of problems.
     pub fn integrity_check(&self) -> StoreResult<String> {
         let conn = lock(&self.reader);
-        let lines: Vec<String> =
-            conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let lines: Vec<String> = conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(lines.join("\n"))
     }
 
@@ -338,9 +391,13 @@ fn open_keyed(path: &Path, key: &DbKey, read_only: bool) -> StoreResult<Connecti
     // A wrong key is reported as an error to the caller; SQLCipher need not also print it to stderr.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&key.pragma())?;
-    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
         Ok(_) => {}
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
             return Err(StoreError::WrongKey(path.to_owned()));
         }
         Err(e) => return Err(e.into()),
@@ -360,7 +417,9 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Constraint(format!("the database refused WAL mode (got {mode})")));
+        return Err(StoreError::Constraint(format!(
+            "the database refused WAL mode (got {mode})"
+        )));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
     Ok(())
@@ -376,14 +435,23 @@ fn stored_schema_version(conn: &Connection) -> StoreResult<i64> {
     if !has_history {
         return Ok(0);
     }
-    Ok(conn.query_row("SELECT coalesce(max(version), 0) FROM refinery_schema_history", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM refinery_schema_history",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 fn table_columns(conn: &Connection) -> StoreResult<HashMap<Table, Vec<String>>> {
     let mut columns = HashMap::new();
     for table in Table::ALL {
-        let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.name()))?;
-        let names = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT name FROM pragma_table_info('{}')",
+            table.name()
+        ))?;
+        let names = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
         columns.insert(table, names);
     }
     Ok(columns)

@@ -89,5 +89,12 @@ impl Table {
 }
 
 /// The metadata columns every synced table starts with; only the write path sets them.
-pub(crate) const METADATA_COLUMNS: [&str; 7] =
-    ["id", "created_at", "created_by", "updated_at", "updated_by", "hlc", "archived_at"];
+pub(crate) const METADATA_COLUMNS: [&str; 7] = [
+    "id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "hlc",
+    "archived_at",
+];

@@ -220,7 +220,14 @@ impl<'s> WriteTx<'s> {
         let hlc = self.tick();
         let now = format_instant(self.now);
         let id_text = id.to_string();
-        let mut columns: Vec<&str> = vec!["id", "created_at", "created_by", "updated_at", "updated_by", "hlc"];
+        let mut columns: Vec<&str> = vec![
+            "id",
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+            "hlc",
+        ];
         let mut values: Vec<Value> = vec![
             Value::Text(id_text.clone()),
             Value::Text(now.clone()),
@@ -234,10 +241,21 @@ impl<'s> WriteTx<'s> {
             values.push(value.clone());
         }
         let placeholders = vec!["?"; columns.len()].join(", ");
-        let sql = format!("INSERT INTO {} ({}) VALUES ({placeholders})", table.name(), columns.join(", "));
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({placeholders})",
+            table.name(),
+            columns.join(", ")
+        );
         self.tx.execute(&sql, params_from_iter(values.iter()))?;
         let patient_id = patient_of(table, &id_text, &fields);
-        self.record_change(table, &id_text, Operation::Insert, &fields, &hlc, patient_id)
+        self.record_change(
+            table,
+            &id_text,
+            Operation::Insert,
+            &fields,
+            &hlc,
+            patient_id,
+        )
     }
 
     /// Sets the given columns of an existing row. Only columns whose value really changes are written
@@ -249,7 +267,13 @@ impl<'s> WriteTx<'s> {
         }
         let id_text = id.to_string();
         let current = self.current_values(table, &id_text, fields.columns())?;
-        let changed = Fields(fields.0.into_iter().filter(|(column, value)| current.get(column) != Some(value)).collect());
+        let changed = Fields(
+            fields
+                .0
+                .into_iter()
+                .filter(|(column, value)| current.get(column) != Some(value))
+                .collect(),
+        );
         if changed.is_empty() {
             return Ok(false);
         }
@@ -269,7 +293,14 @@ impl<'s> WriteTx<'s> {
         ]);
         self.tx.execute(&sql, params_from_iter(values.iter()))?;
         let patient_id = self.patient_of_row(table, &id_text)?;
-        self.record_change(table, &id_text, Operation::Update, &changed, &hlc, patient_id)?;
+        self.record_change(
+            table,
+            &id_text,
+            Operation::Update,
+            &changed,
+            &hlc,
+            patient_id,
+        )?;
         Ok(true)
     }
 
@@ -298,7 +329,11 @@ impl<'s> WriteTx<'s> {
     /// Records an event that is not a row write (a sign-in, opening a chart) in the audit trail.
     pub fn audit(&mut self, event: AuditEvent) -> StoreResult<()> {
         let at = format_instant(self.now);
-        let ctx = AuditContext { at: &at, user_id: self.user_id.as_deref(), device_id: &self.shared.device_id };
+        let ctx = AuditContext {
+            at: &at,
+            user_id: self.user_id.as_deref(),
+            device_id: &self.shared.device_id,
+        };
         audit::append(&self.tx, &ctx, &event)
     }
 
@@ -311,13 +346,30 @@ impl<'s> WriteTx<'s> {
         }
         let hlc = self.tick();
         let now = format_instant(self.now);
-        let archived_at = if archived { Value::Text(now.clone()) } else { Value::Null };
+        let archived_at = if archived {
+            Value::Text(now.clone())
+        } else {
+            Value::Null
+        };
         let sql = format!(
             "UPDATE {} SET archived_at = ?1, updated_at = ?2, updated_by = ?3, hlc = ?4 WHERE id = ?5",
             table.name()
         );
-        self.tx.execute(&sql, params![archived_at, now, self.user_value(), hlc.to_string(), id_text])?;
-        let operation = if archived { Operation::Archive } else { Operation::Restore };
+        self.tx.execute(
+            &sql,
+            params![
+                archived_at,
+                now,
+                self.user_value(),
+                hlc.to_string(),
+                id_text
+            ],
+        )?;
+        let operation = if archived {
+            Operation::Archive
+        } else {
+            Operation::Restore
+        };
         let patient_id = self.patient_of_row(table, &id_text)?;
         let fields = Fields::new().set("archived_at", archived_at);
         self.record_change(table, &id_text, operation, &fields, &hlc, patient_id)?;
@@ -340,8 +392,11 @@ impl<'s> WriteTx<'s> {
             [hlc.to_string()],
             |r| r.get(0),
         )?;
-        let field_json: BTreeMap<&str, serde_json::Value> =
-            fields.0.iter().map(|(column, value)| (*column, value_to_json(value))).collect();
+        let field_json: BTreeMap<&str, serde_json::Value> = fields
+            .0
+            .iter()
+            .map(|(column, value)| (*column, value_to_json(value)))
+            .collect();
         let recorded_at = format_instant(self.now);
         self.tx.execute(
             "INSERT INTO outbox (device_seq, change_id, device_id, hlc, table_name, row_id, operation, fields,
@@ -383,10 +438,18 @@ impl<'s> WriteTx<'s> {
     }
 
     fn check_columns(&self, table: Table, fields: &Fields) -> StoreResult<()> {
-        let known = self.shared.columns.get(&table).map(Vec::as_slice).unwrap_or_default();
+        let known = self
+            .shared
+            .columns
+            .get(&table)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for column in fields.columns() {
             if METADATA_COLUMNS.contains(&column) || !known.iter().any(|k| k == column) {
-                return Err(StoreError::UnknownColumn { table: table.name(), column: column.to_owned() });
+                return Err(StoreError::UnknownColumn {
+                    table: table.name(),
+                    column: column.to_owned(),
+                });
             }
         }
         Ok(())
@@ -399,14 +462,23 @@ impl<'s> WriteTx<'s> {
         columns: impl Iterator<Item = &'a str>,
     ) -> StoreResult<BTreeMap<&'a str, Value>> {
         let columns: Vec<&str> = columns.collect();
-        let sql = format!("SELECT {} FROM {} WHERE id = ?1", columns.join(", "), table.name());
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id = ?1",
+            columns.join(", "),
+            table.name()
+        );
         let values = self
             .tx
             .query_row(&sql, [id], |row| {
-                (0..columns.len()).map(|i| row.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()
+                (0..columns.len())
+                    .map(|i| row.get::<_, Value>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
             })
             .optional()?
-            .ok_or_else(|| StoreError::NotFound { table: table.name(), id: id.to_owned() })?;
+            .ok_or_else(|| StoreError::NotFound {
+                table: table.name(),
+                id: id.to_owned(),
+            })?;
         Ok(columns.into_iter().zip(values).collect())
     }
 
@@ -415,12 +487,20 @@ impl<'s> WriteTx<'s> {
         if table == Table::Patients {
             return Ok(Some(id.to_owned()));
         }
-        let has_patient = self.shared.columns.get(&table).is_some_and(|c| c.iter().any(|c| c == "patient_id"));
+        let has_patient = self
+            .shared
+            .columns
+            .get(&table)
+            .is_some_and(|c| c.iter().any(|c| c == "patient_id"));
         if !has_patient {
             return Ok(None);
         }
         let sql = format!("SELECT patient_id FROM {} WHERE id = ?1", table.name());
-        Ok(self.tx.query_row(&sql, [id], |r| r.get(0)).optional()?.flatten())
+        Ok(self
+            .tx
+            .query_row(&sql, [id], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 }
 

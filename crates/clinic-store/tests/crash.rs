@@ -26,7 +26,12 @@ fn crash_writer_child() {
     for i in 0.. {
         let id = store
             .write(None, |tx| {
-                tx.insert(Table::AppointmentTypes, Fields::new().set("name", format!("crash {i}")).set("duration_minutes", 15))
+                tx.insert(
+                    Table::AppointmentTypes,
+                    Fields::new()
+                        .set("name", format!("crash {i}"))
+                        .set("duration_minutes", 15),
+                )
             })
             .unwrap();
         writeln!(out, "{id}").unwrap();
@@ -42,7 +47,13 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
     let mut acknowledged: Vec<String> = Vec::new();
     for _ in 0..24 {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["crash_writer_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "crash_writer_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(DIR_VAR, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -58,7 +69,9 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
             }
         });
         // Wait until the child is writing, then kill it at a random moment.
-        let first = ids.recv_timeout(Duration::from_secs(30)).expect("the writer child started writing");
+        let first = ids
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the writer child started writing");
         acknowledged.push(first);
         std::thread::sleep(Duration::from_millis(rng.random_range(5..300)));
         child.kill().unwrap(); // SIGKILL on Unix
@@ -71,20 +84,47 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let missing: Vec<&String> = acknowledged
         .iter()
-        .filter(|id| store.read(|r| r.count("SELECT count(*) FROM appointment_types WHERE id = ?1", [id.as_str()])).unwrap() != 1)
+        .filter(|id| {
+            store
+                .read(|r| {
+                    r.count(
+                        "SELECT count(*) FROM appointment_types WHERE id = ?1",
+                        [id.as_str()],
+                    )
+                })
+                .unwrap()
+                != 1
+        })
         .collect();
-    assert!(missing.is_empty(), "{} of {} acknowledged writes lost: {missing:?}", missing.len(), acknowledged.len());
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged writes lost: {missing:?}",
+        missing.len(),
+        acknowledged.len()
+    );
     // Each committed row kept its outbox record, and device_seq still has no gaps.
     let (rows, records, max_seq): (i64, i64, i64) = store
         .read(|r| {
             Ok::<_, StoreError>((
                 r.count("SELECT count(*) FROM appointment_types", [])?,
-                r.count("SELECT count(*) FROM outbox WHERE table_name = 'appointment_types'", [])?,
+                r.count(
+                    "SELECT count(*) FROM outbox WHERE table_name = 'appointment_types'",
+                    [],
+                )?,
                 r.count("SELECT max(device_seq) FROM outbox", [])?,
             ))
         })
         .unwrap();
     assert_eq!(rows, records);
-    assert_eq!(max_seq, store.read(|r| r.count("SELECT count(*) FROM outbox", [])).unwrap());
-    assert!(acknowledged.len() >= 24, "only {} writes were acknowledged", acknowledged.len());
+    assert_eq!(
+        max_seq,
+        store
+            .read(|r| r.count("SELECT count(*) FROM outbox", []))
+            .unwrap()
+    );
+    assert!(
+        acknowledged.len() >= 24,
+        "only {} writes were acknowledged",
+        acknowledged.len()
+    );
 }

@@ -13,7 +13,10 @@ fn files_contain(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
         .filter_map(|e| {
             let path = e.unwrap().path();
             let bytes = fs::read(&path).ok()?;
-            bytes.windows(needle.len()).any(|w| w == needle).then(|| path.display().to_string())
+            bytes
+                .windows(needle.len())
+                .any(|w| w == needle)
+                .then(|| path.display().to_string())
         })
         .collect()
 }
@@ -41,12 +44,20 @@ fn no_patient_name_appears_in_plain_bytes_in_any_file_of_the_data_directory() {
         .unwrap();
     // Both while the WAL holds the rows and after they were checkpointed into the main file.
     for name in names {
-        assert_eq!(files_contain(dir.path(), name.as_bytes()), Vec::<String>::new(), "{name} found in plain text");
+        assert_eq!(
+            files_contain(dir.path(), name.as_bytes()),
+            Vec::<String>::new(),
+            "{name} found in plain text"
+        );
     }
     assert!(store.is_encrypted().unwrap());
     drop(store);
     for name in names {
-        assert_eq!(files_contain(dir.path(), name.as_bytes()), Vec::<String>::new(), "{name} found in plain text");
+        assert_eq!(
+            files_contain(dir.path(), name.as_bytes()),
+            Vec::<String>::new(),
+            "{name} found in plain text"
+        );
     }
     assert!(files_contain(dir.path(), b"SQLite format 3").is_empty());
 }
@@ -55,7 +66,12 @@ fn no_patient_name_appears_in_plain_bytes_in_any_file_of_the_data_directory() {
 fn a_wrong_passphrase_is_refused_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     drop(create(dir.path()));
-    let err = Store::open(dir.path(), &KeyOptions::passphrase("not the right passphrase")).err().expect("must fail");
+    let err = Store::open(
+        dir.path(),
+        &KeyOptions::passphrase("not the right passphrase"),
+    )
+    .err()
+    .expect("must fail");
     assert!(matches!(err, StoreError::WrongKey(_)), "{err:?}");
     assert!(err.to_string().contains("key is wrong"), "{err}");
     // The right one still works: the failed attempt changed nothing.
@@ -66,7 +82,9 @@ fn a_wrong_passphrase_is_refused_with_a_clear_error() {
 fn a_passphrase_store_without_the_passphrase_says_what_to_set() {
     let dir = tempfile::tempdir().unwrap();
     drop(create(dir.path()));
-    let err = Store::open(dir.path(), &KeyOptions::keyring()).err().expect("must fail");
+    let err = Store::open(dir.path(), &KeyOptions::keyring())
+        .err()
+        .expect("must fail");
     assert!(err.to_string().contains("CLINIC_DB_PASSPHRASE"), "{err}");
 }
 
@@ -75,21 +93,51 @@ fn passphrase_mode_round_trips_and_keeps_the_salt_beside_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let store = create(dir.path());
     assert_eq!(store.info().key_source, KeySource::Passphrase);
-    let id = store.write(None, |tx| tx.insert(Table::AppointmentTypes, Fields::new().set("name", "New patient").set("duration_minutes", 30))).unwrap();
+    let id = store
+        .write(None, |tx| {
+            tx.insert(
+                Table::AppointmentTypes,
+                Fields::new()
+                    .set("name", "New patient")
+                    .set("duration_minutes", 30),
+            )
+        })
+        .unwrap();
     drop(store);
     let meta = fs::read_to_string(dir.path().join("store.json")).unwrap();
-    assert!(meta.contains("\"salt\"") && !meta.contains("correct horse"), "{meta}");
+    assert!(
+        meta.contains("\"salt\"") && !meta.contains("correct horse"),
+        "{meta}"
+    );
     let store = Store::open(dir.path(), &passphrase()).unwrap();
-    let name: String = store.read(|r| r.query_row("SELECT name FROM appointment_types WHERE id = ?1", [id.to_string()], |x| x.get(0))).unwrap();
+    let name: String = store
+        .read(|r| {
+            r.query_row(
+                "SELECT name FROM appointment_types WHERE id = ?1",
+                [id.to_string()],
+                |x| x.get(0),
+            )
+        })
+        .unwrap();
     assert_eq!(name, "New patient");
 }
 
 #[test]
 fn a_short_passphrase_is_refused_at_creation() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Store::create(dir.path(), &KeyOptions::passphrase("short"), &device("A"), no_init).err().unwrap();
+    let err = Store::create(
+        dir.path(),
+        &KeyOptions::passphrase("short"),
+        &device("A"),
+        no_init,
+    )
+    .err()
+    .unwrap();
     assert!(err.to_string().contains("at least 12"), "{err}");
-    assert!(!Store::exists(dir.path()), "a refused creation leaves nothing behind");
+    assert!(
+        !Store::exists(dir.path()),
+        "a refused creation leaves nothing behind"
+    );
 }
 
 #[test]
@@ -109,6 +157,11 @@ fn opening_an_empty_directory_says_no_clinic_is_set_up() {
     assert!(matches!(err, StoreError::NotInitialized(_)), "{err:?}");
     let store = create(dir.path());
     drop(store);
-    let again = Store::create(dir.path(), &passphrase(), &device("A"), no_init).err().unwrap();
-    assert!(matches!(again, StoreError::AlreadyInitialized(_)), "{again:?}");
+    let again = Store::create(dir.path(), &passphrase(), &device("A"), no_init)
+        .err()
+        .unwrap();
+    assert!(
+        matches!(again, StoreError::AlreadyInitialized(_)),
+        "{again:?}"
+    );
 }

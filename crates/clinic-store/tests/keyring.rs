@@ -19,23 +19,44 @@ fn require_secret_service() {
 fn the_key_round_trips_through_the_os_keyring() {
     require_secret_service();
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(dir.path(), &test_keyring(), &device("A"), no_init).expect("create with keyring");
+    let store = Store::create(dir.path(), &test_keyring(), &device("A"), no_init)
+        .expect("create with keyring");
     assert_eq!(store.info().key_source, KeySource::Keyring);
     let store_id = store.info().store_id.clone();
-    store.write(None, |tx| tx.insert(Table::AppointmentTypes, Fields::new().set("name", "Check-up").set("duration_minutes", 20))).unwrap();
+    store
+        .write(None, |tx| {
+            tx.insert(
+                Table::AppointmentTypes,
+                Fields::new()
+                    .set("name", "Check-up")
+                    .set("duration_minutes", 20),
+            )
+        })
+        .unwrap();
     drop(store);
 
     let meta = std::fs::read_to_string(dir.path().join("store.json")).unwrap();
     assert!(meta.contains("keyring") && !meta.contains("salt"), "{meta}");
-    let store = Store::open(dir.path(), &test_keyring()).expect("reopen with the key from the keyring");
-    assert_eq!(store.read(|r| r.count("SELECT count(*) FROM appointment_types", [])).unwrap(), 1);
+    let store =
+        Store::open(dir.path(), &test_keyring()).expect("reopen with the key from the keyring");
+    assert_eq!(
+        store
+            .read(|r| r.count("SELECT count(*) FROM appointment_types", []))
+            .unwrap(),
+        1
+    );
     drop(store);
 
     // Without its keyring entry the store cannot be opened, and the error says why.
     key::forget_keyring_key("Clinic-tests", &store_id).unwrap();
-    let err = Store::open(dir.path(), &test_keyring()).err().expect("must fail without the key");
+    let err = Store::open(dir.path(), &test_keyring())
+        .err()
+        .expect("must fail without the key");
     assert!(matches!(err, StoreError::KeyUnavailable(_)), "{err:?}");
-    assert!(err.to_string().contains("not in this computer's keyring"), "{err}");
+    assert!(
+        err.to_string().contains("not in this computer's keyring"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -41,13 +41,21 @@ fn two_devices_issue_disjoint_ids_mrns_and_invoice_numbers() {
 
     for (left, right) in [(&ids_a, &ids_b), (&mrns_a, &mrns_b), (&inv_a, &inv_b)] {
         let all: HashSet<&String> = left.iter().chain(right.iter()).collect();
-        assert_eq!(all.len(), left.len() + right.len(), "collision between devices");
+        assert_eq!(
+            all.len(),
+            left.len() + right.len(),
+            "collision between devices"
+        );
     }
     assert_eq!(mrns_a[0], "A-000001");
     assert_eq!(mrns_b[299], "B-000300");
     assert_eq!(inv_a[1], "INV-A-000002");
     // UUIDv7: version 7, and ids issued later sort later.
-    assert!(ids_a.iter().all(|id| uuid::Uuid::parse_str(id).unwrap().get_version_num() == 7));
+    assert!(
+        ids_a
+            .iter()
+            .all(|id| uuid::Uuid::parse_str(id).unwrap().get_version_num() == 7)
+    );
     let mut sorted = ids_a.clone();
     sorted.sort();
     assert_eq!(sorted, ids_a);
@@ -61,7 +69,9 @@ fn a_series_continues_after_reopening_and_never_reuses_a_rolled_back_number_twic
     // A transaction that fails gives its number back: no gap, and no number used twice.
     let failed: Result<String, StoreError> = store.write(None, |tx| {
         tx.next_number(Series::Mrn)?;
-        Err(StoreError::Constraint("the registration was abandoned".into()))
+        Err(StoreError::Constraint(
+            "the registration was abandoned".into(),
+        ))
     });
     assert!(failed.is_err());
     drop(store);

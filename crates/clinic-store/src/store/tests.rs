@@ -17,12 +17,17 @@ fn no_init(_: &mut WriteTx<'_>) -> StoreResult<()> {
 }
 
 fn device() -> DeviceSetup {
-    DeviceSetup { clinic_id: Uuid::now_v7(), device_name: "test".into(), prefix: "A".into() }
+    DeviceSetup {
+        clinic_id: Uuid::now_v7(),
+        device_name: "test".into(),
+        prefix: "A".into(),
+    }
 }
 
 /// A keyed connection straight to the file, as a tool (or an attacker with the key) would have it.
 fn raw(dir: &Path) -> Connection {
-    let meta: StoreMeta = serde_json::from_str(&fs::read_to_string(dir.join(META_FILE)).unwrap()).unwrap();
+    let meta: StoreMeta =
+        serde_json::from_str(&fs::read_to_string(dir.join(META_FILE)).unwrap()).unwrap();
     let key = key::load_key(&meta.store_id, &meta.key, &passphrase(), dir).unwrap();
     open_keyed(&dir.join(DB_FILE), &key, false).unwrap()
 }
@@ -33,7 +38,11 @@ fn digest(path: &Path) -> String {
 
 #[test]
 fn schema_version_is_the_newest_embedded_migration() {
-    let newest = embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).max();
+    let newest = embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max();
     assert_eq!(newest, Some(SCHEMA_VERSION));
 }
 
@@ -41,7 +50,10 @@ fn schema_version_is_the_newest_embedded_migration() {
 fn a_fresh_database_gets_every_migration() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
-    assert_eq!(stored_schema_version(&lock(&store.reader)).unwrap(), SCHEMA_VERSION);
+    assert_eq!(
+        stored_schema_version(&lock(&store.reader)).unwrap(),
+        SCHEMA_VERSION
+    );
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
@@ -50,14 +62,29 @@ fn reopening_an_existing_database_keeps_its_data_and_applies_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
     let id = store
-        .write(None, |tx| tx.insert(Table::AppointmentTypes, Fields::new().set("name", "Follow-up").set("duration_minutes", 15)))
+        .write(None, |tx| {
+            tx.insert(
+                Table::AppointmentTypes,
+                Fields::new()
+                    .set("name", "Follow-up")
+                    .set("duration_minutes", 15),
+            )
+        })
         .unwrap();
     drop(store);
     let store = Store::open(dir.path(), &passphrase()).unwrap();
-    let applied = store.read(|r| r.count("SELECT count(*) FROM refinery_schema_history", [])).unwrap();
+    let applied = store
+        .read(|r| r.count("SELECT count(*) FROM refinery_schema_history", []))
+        .unwrap();
     assert_eq!(applied, SCHEMA_VERSION);
     let name: String = store
-        .read(|r| r.query_row("SELECT name FROM appointment_types WHERE id = ?1", [id.to_string()], |x| x.get(0)))
+        .read(|r| {
+            r.query_row(
+                "SELECT name FROM appointment_types WHERE id = ?1",
+                [id.to_string()],
+                |x| x.get(0),
+            )
+        })
         .unwrap();
     assert_eq!(name, "Follow-up");
 }
@@ -67,19 +94,32 @@ fn a_later_migration_applies_on_top_of_an_existing_database_without_losing_rows(
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
     store
-        .write(None, |tx| tx.insert(Table::AppointmentTypes, Fields::new().set("name", "Follow-up").set("duration_minutes", 15)))
+        .write(None, |tx| {
+            tx.insert(
+                Table::AppointmentTypes,
+                Fields::new()
+                    .set("name", "Follow-up")
+                    .set("duration_minutes", 15),
+            )
+        })
         .unwrap();
     drop(store);
     let mut conn = raw(dir.path());
     let mut migrations = embedded::migrations::runner().get_migrations().clone();
     migrations.push(
-        Migration::unapplied("V900__colour_on_types", "ALTER TABLE appointment_types ADD COLUMN colour TEXT DEFAULT '#888888';")
-            .unwrap(),
+        Migration::unapplied(
+            "V900__colour_on_types",
+            "ALTER TABLE appointment_types ADD COLUMN colour TEXT DEFAULT '#888888';",
+        )
+        .unwrap(),
     );
     let report = refinery::Runner::new(&migrations).run(&mut conn).unwrap();
     assert_eq!(report.applied_migrations().len(), 1);
-    let (name, colour): (String, String) =
-        conn.query_row("SELECT name, colour FROM appointment_types", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (name, colour): (String, String) = conn
+        .query_row("SELECT name, colour FROM appointment_types", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
     assert_eq!((name.as_str(), colour.as_str()), ("Follow-up", "#888888"));
 }
 
@@ -94,14 +134,24 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
             [SCHEMA_VERSION + 1],
         )
         .unwrap();
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
     }
     let db = dir.path().join(DB_FILE);
     let before = digest(&db);
-    let err = Store::open(dir.path(), &passphrase()).err().expect("a newer database must be refused");
-    assert!(matches!(err, StoreError::NewerSchema { found, supported } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION), "{err:?}");
+    let err = Store::open(dir.path(), &passphrase())
+        .err()
+        .expect("a newer database must be refused");
+    assert!(
+        matches!(err, StoreError::NewerSchema { found, supported } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("newer version of Clinic"), "{err}");
-    assert_eq!(digest(&db), before, "the refused database file must not change");
+    assert_eq!(
+        digest(&db),
+        before,
+        "the refused database file must not change"
+    );
 }
 
 #[test]
@@ -110,13 +160,21 @@ fn the_audit_chain_catches_an_entry_edited_behind_the_apps_back() {
     let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
     for name in ["One", "Two", "Three"] {
         store
-            .write(None, |tx| tx.insert(Table::AppointmentTypes, Fields::new().set("name", name).set("duration_minutes", 15)))
+            .write(None, |tx| {
+                tx.insert(
+                    Table::AppointmentTypes,
+                    Fields::new().set("name", name).set("duration_minutes", 15),
+                )
+            })
             .unwrap();
     }
     assert_eq!(store.first_broken_audit_entry().unwrap(), None);
     let conn = raw(dir.path());
     // The append-only triggers refuse the edit; someone with the key could drop them first.
-    assert!(conn.execute("UPDATE audit_log SET action = 'nothing' WHERE seq = 2", []).is_err());
+    assert!(
+        conn.execute("UPDATE audit_log SET action = 'nothing' WHERE seq = 2", [])
+            .is_err()
+    );
     conn.execute_batch(
         "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET entity = 'patients' WHERE seq = 2;",
     )

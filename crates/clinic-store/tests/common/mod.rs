@@ -13,7 +13,10 @@ pub fn passphrase() -> KeyOptions {
 
 /// Keyring mode under a service name of the tests' own, so no real clinic key is ever touched.
 pub fn test_keyring() -> KeyOptions {
-    KeyOptions { keyring_service: "Clinic-tests".to_owned(), ..KeyOptions::keyring() }
+    KeyOptions {
+        keyring_service: "Clinic-tests".to_owned(),
+        ..KeyOptions::keyring()
+    }
 }
 
 /// A store with nothing but its device row.
@@ -22,7 +25,11 @@ pub fn no_init(_: &mut WriteTx<'_>) -> StoreResult<()> {
 }
 
 pub fn device(prefix: &str) -> DeviceSetup {
-    DeviceSetup { clinic_id: Uuid::now_v7(), device_name: format!("test device {prefix}"), prefix: prefix.to_owned() }
+    DeviceSetup {
+        clinic_id: Uuid::now_v7(),
+        device_name: format!("test device {prefix}"),
+        prefix: prefix.to_owned(),
+    }
 }
 
 pub fn create(dir: &Path) -> Store {
@@ -48,11 +55,15 @@ pub fn sample(table: Table, p: &Parents, n: usize) -> (Fields, Fields) {
     let tag = format!("sample {n}");
     match table {
         Table::ClinicSettings => (
-            f.set("name", "Test Clinic").set("currency", "EUR").set("time_zone", "Europe/Madrid"),
+            f.set("name", "Test Clinic")
+                .set("currency", "EUR")
+                .set("time_zone", "Europe/Madrid"),
             Fields::new().set("phone", "+34 600 000 000"),
         ),
         Table::OpeningHours => (
-            f.set("weekday", 1).set("opens_at", "08:00").set("closes_at", "18:00"),
+            f.set("weekday", 1)
+                .set("opens_at", "08:00")
+                .set("closes_at", "18:00"),
             Fields::new().set("closes_at", "19:00"),
         ),
         Table::Devices => (
@@ -67,11 +78,17 @@ pub fn sample(table: Table, p: &Parents, n: usize) -> (Fields, Fields) {
             Fields::new().set("display_name", "Dr Tested"),
         ),
         Table::Providers => (
-            f.set("user_id", p.user).set("display_name", "Dr Test").set("specialty", "Family medicine").set("colour", "#1e88e5"),
+            f.set("user_id", p.user)
+                .set("display_name", "Dr Test")
+                .set("specialty", "Family medicine")
+                .set("colour", "#1e88e5"),
             Fields::new().set("colour", "#43a047"),
         ),
         Table::ProviderSchedules => (
-            f.set("provider_id", p.provider).set("weekday", 2).set("starts_at", "09:00").set("ends_at", "13:00"),
+            f.set("provider_id", p.provider)
+                .set("weekday", 2)
+                .set("starts_at", "09:00")
+                .set("ends_at", "13:00"),
             Fields::new().set("ends_at", "12:30"),
         ),
         Table::ProviderTimeOff => (
@@ -89,11 +106,14 @@ pub fn sample(table: Table, p: &Parents, n: usize) -> (Fields, Fields) {
             Fields::new().set("phone", "+49 30 1234567"),
         ),
         Table::Allergies => (
-            f.set("patient_id", p.patient).set("substance", "Penicillin"),
+            f.set("patient_id", p.patient)
+                .set("substance", "Penicillin"),
             Fields::new().set("severity", "severe"),
         ),
         Table::Problems => (
-            f.set("patient_id", p.patient).set("description", "Hypertension").set("icd10_code", "I10"),
+            f.set("patient_id", p.patient)
+                .set("description", "Hypertension")
+                .set("icd10_code", "I10"),
             Fields::new().set("status", "resolved"),
         ),
         Table::AppointmentTypes => (
@@ -120,19 +140,34 @@ pub fn sample(table: Table, p: &Parents, n: usize) -> (Fields, Fields) {
             Fields::new().set("body", "Revised draft"),
         ),
         Table::Vitals => (
-            f.set("encounter_id", p.encounter).set("patient_id", p.patient).set("taken_at", "2026-12-01T09:05:00.000Z").set("systolic_mmhg", 120),
+            f.set("encounter_id", p.encounter)
+                .set("patient_id", p.patient)
+                .set("taken_at", "2026-12-01T09:05:00.000Z")
+                .set("systolic_mmhg", 120),
             Fields::new().set("diastolic_mmhg", 80),
         ),
         Table::Diagnoses => (
-            f.set("encounter_id", p.encounter).set("patient_id", p.patient).set("icd10_code", "J06.9").set("description", "Acute upper respiratory infection, unspecified"),
+            f.set("encounter_id", p.encounter)
+                .set("patient_id", p.patient)
+                .set("icd10_code", "J06.9")
+                .set(
+                    "description",
+                    "Acute upper respiratory infection, unspecified",
+                ),
             Fields::new().set("is_primary", true),
         ),
         Table::Prescriptions => (
-            f.set("encounter_id", p.encounter).set("patient_id", p.patient).set("prescriber_id", p.provider).set("drug", "Amoxicillin"),
+            f.set("encounter_id", p.encounter)
+                .set("patient_id", p.patient)
+                .set("prescriber_id", p.provider)
+                .set("drug", "Amoxicillin"),
             Fields::new().set("refills", 1),
         ),
         Table::LabResults => (
-            f.set("patient_id", p.patient).set("test_name", "HbA1c").set("value", "6.1").set("unit", "%"),
+            f.set("patient_id", p.patient)
+                .set("test_name", "HbA1c")
+                .set("value", "6.1")
+                .set("unit", "%"),
             Fields::new().set("flag", "high"),
         ),
         Table::Attachments => (
@@ -145,15 +180,23 @@ pub fn sample(table: Table, p: &Parents, n: usize) -> (Fields, Fields) {
             Fields::new().set("description", "Referral letter"),
         ),
         Table::Services => (
-            f.set("code", format!("S{n}")).set("name", "Consultation").set("price_minor", 5000),
+            f.set("code", format!("S{n}"))
+                .set("name", "Consultation")
+                .set("price_minor", 5000),
             Fields::new().set("price_minor", 5500),
         ),
         Table::Invoices => (
-            f.set("patient_id", p.patient).set("appointment_id", p.appointment).set("currency", "EUR"),
+            f.set("patient_id", p.patient)
+                .set("appointment_id", p.appointment)
+                .set("currency", "EUR"),
             Fields::new().set("notes", "Paid at desk"),
         ),
         Table::InvoiceLines => (
-            f.set("invoice_id", p.invoice).set("service_id", p.service).set("description", "Consultation").set("quantity", 1).set("unit_price_minor", 5000),
+            f.set("invoice_id", p.invoice)
+                .set("service_id", p.service)
+                .set("description", "Consultation")
+                .set("quantity", 1)
+                .set("unit_price_minor", 5000),
             Fields::new().set("quantity", 2),
         ),
         Table::Payments => (

@@ -1,0 +1,225 @@
+//! The [`Clinic`] facade: creating, opening and describing a clinic's data directory.
+
+use std::path::{Path, PathBuf};
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use clinic_store::{DeviceSetup, Fields, KeyOptions, KeySource, Store, Table, TableCount, WriteTx};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{self, Role};
+use crate::time::parse_time_zone;
+use crate::validate::required;
+use crate::{CoreError, CoreResult, SessionUser};
+
+/// One clinic's data, open. Cheap to share behind an `Arc`; all methods take `&self`.
+pub struct Clinic {
+    pub(crate) store: Store,
+    /// When set, the clinic's clock reads this instead of the system clock (tests, generated history).
+    clock: Mutex<Option<DateTime<Utc>>>,
+}
+
+/// What setting up a clinic needs: the clinic and its first administrator.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "SetupClinicArgs")]
+pub struct NewClinic {
+    pub clinic_name: String,
+    pub time_zone: String,
+    pub currency: String,
+    pub admin_username: String,
+    pub admin_display_name: String,
+    pub admin_password: String,
+}
+
+/// The clinic-wide settings every screen needs.
+#[derive(Clone, Debug)]
+pub struct ClinicSettings {
+    pub id: String,
+    pub name: String,
+    pub time_zone: Tz,
+    pub currency: String,
+    pub slot_minutes: i64,
+}
+
+/// `clinic status`: what is in a data directory, for administrators and scripts.
+#[derive(Debug, Serialize)]
+pub struct ClinicStatus {
+    pub clinic_name: String,
+    pub data_dir: PathBuf,
+    pub schema_version: i64,
+    pub encrypted: bool,
+    pub key_source: KeySource,
+    pub device_prefix: String,
+    pub tables: Vec<TableCount>,
+    pub outbox_pending: i64,
+}
+
+/// The OS's per-user application data folder for Clinic, shared by the app and the CLI.
+pub fn default_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("Clinic"))
+}
+
+/// `CLINIC_DATA_DIR` if set, else the OS default.
+pub fn data_dir_from_env() -> Option<PathBuf> {
+    match std::env::var_os("CLINIC_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => default_data_dir(),
+    }
+}
+
+/// A readable name for this computer, for the devices list.
+fn this_computer_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "This computer".to_owned())
+}
+
+impl Clinic {
+    /// Whether `dir` already holds a clinic.
+    pub fn exists(dir: &Path) -> bool {
+        Store::exists(dir)
+    }
+
+    /// Sets up a new clinic in `dir` with its first administrator, in one transaction.
+    pub fn create(dir: &Path, key: &KeyOptions, new: NewClinic) -> CoreResult<Clinic> {
+        let name = required("clinicName", &new.clinic_name, 120)?;
+        let tz = parse_time_zone("timeZone", &new.time_zone)?;
+        let currency = new.currency.trim().to_uppercase();
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(CoreError::invalid(
+                "currency",
+                "use a three-letter ISO currency code such as USD or EUR",
+            ));
+        }
+        let admin = auth::NewUser {
+            username: new.admin_username,
+            display_name: new.admin_display_name,
+            password: new.admin_password,
+            role: Role::Admin,
+        }
+        .validated("admin")?;
+
+        let clinic_id = Uuid::now_v7();
+        let device = DeviceSetup {
+            clinic_id,
+            device_name: this_computer_name(),
+            prefix: "A".to_owned(),
+        };
+        let store = Store::create(dir, key, &device, |tx| {
+            tx.insert_with_id(
+                Table::ClinicSettings,
+                clinic_id,
+                Fields::new()
+                    .set("name", name.as_str())
+                    .set("time_zone", tz.name())
+                    .set("currency", currency.as_str()),
+            )?;
+            // Sensible defaults the clinic edits later: weekdays 08:00-18:00, two appointment types.
+            for weekday in 1..=5 {
+                tx.insert(
+                    Table::OpeningHours,
+                    Fields::new()
+                        .set("weekday", weekday)
+                        .set("opens_at", "08:00")
+                        .set("closes_at", "18:00"),
+                )?;
+            }
+            for (type_name, minutes) in [("New patient", 30), ("Follow-up", 15)] {
+                tx.insert(
+                    Table::AppointmentTypes,
+                    Fields::new()
+                        .set("name", type_name)
+                        .set("duration_minutes", minutes),
+                )?;
+            }
+            auth::insert_user(tx, &admin)?;
+            Ok::<_, CoreError>(())
+        })?;
+        Ok(Clinic::from_store(store))
+    }
+
+    /// Opens the clinic in `dir`, migrating its store if this version is newer.
+    pub fn open(dir: &Path, key: &KeyOptions) -> CoreResult<Clinic> {
+        Ok(Clinic::from_store(Store::open(dir, key)?))
+    }
+
+    fn from_store(store: Store) -> Clinic {
+        Clinic {
+            store,
+            clock: Mutex::new(None),
+        }
+    }
+
+    /// The clinic's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(Utc::now)
+    }
+
+    /// Sets the clinic's clock to `at` (None: back to the system clock).
+    pub fn set_clock(&self, at: Option<DateTime<Utc>>) {
+        *self
+            .clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+    }
+
+    /// One write transaction on behalf of `by`, at the clinic's current time.
+    pub(crate) fn write<T>(
+        &self,
+        by: &SessionUser,
+        f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>,
+    ) -> CoreResult<T> {
+        self.store.write_at(self.now(), Some(&by.id), f)
+    }
+
+    pub fn settings(&self) -> CoreResult<ClinicSettings> {
+        let (id, name, tz, currency, slot_minutes): (String, String, String, String, i64) = self.store.read(|r| {
+            r.query_row(
+                "SELECT id, name, time_zone, currency, slot_minutes FROM clinic_settings WHERE id = ?1",
+                [self.store.clinic_id()],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+            )
+        })?;
+        let time_zone = tz
+            .parse()
+            .map_err(|_| CoreError::Conflict(format!("the clinic's time zone {tz} is unknown")))?;
+        Ok(ClinicSettings {
+            id,
+            name,
+            time_zone,
+            currency,
+            slot_minutes,
+        })
+    }
+
+    pub fn status(&self, data_dir: &Path) -> CoreResult<ClinicStatus> {
+        let info = self.store.info();
+        Ok(ClinicStatus {
+            clinic_name: self.settings()?.name,
+            data_dir: data_dir.to_owned(),
+            schema_version: info.schema_version,
+            encrypted: self.store.is_encrypted()?,
+            key_source: info.key_source,
+            device_prefix: self.store.device_prefix().to_owned(),
+            tables: self.store.table_counts()?,
+            outbox_pending: self.store.outbox_pending()?,
+        })
+    }
+
+    /// SQLite's consistency check of the store: "ok" when healthy.
+    pub fn integrity_check(&self) -> CoreResult<String> {
+        Ok(self.store.integrity_check()?)
+    }
+}

@@ -1,0 +1,90 @@
+use clinic_store::StoreError;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The kinds of failure the app, the CLI and the server tell apart. Stable: the UI maps them to messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    Conflict,
+    InvalidCredentials,
+    NotSignedIn,
+    Forbidden,
+    AlreadyInitialized,
+    NotInitialized,
+    KeyUnavailable,
+    WrongKey,
+    NewerSchema,
+    Storage,
+    Internal,
+}
+
+/// Everything the domain can refuse or fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// Bad input; `field` is the input's name as the UI knows it (camelCase).
+    #[error("{message}")]
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the username or password is not correct")]
+    InvalidCredentials,
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+impl CoreError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        CoreError::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CoreError::Validation { .. } => ErrorCode::Validation,
+            CoreError::NotFound(_) => ErrorCode::NotFound,
+            CoreError::Conflict(_) => ErrorCode::Conflict,
+            CoreError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            CoreError::NotSignedIn => ErrorCode::NotSignedIn,
+            CoreError::Forbidden(_) => ErrorCode::Forbidden,
+            CoreError::Store(err) => match err {
+                StoreError::NotInitialized(_) => ErrorCode::NotInitialized,
+                StoreError::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,
+                StoreError::KeyUnavailable(_) => ErrorCode::KeyUnavailable,
+                StoreError::WrongKey(_) => ErrorCode::WrongKey,
+                StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
+                StoreError::NotFound { .. } => ErrorCode::NotFound,
+                StoreError::Constraint(_) => ErrorCode::Conflict,
+                StoreError::UnknownColumn { .. } | StoreError::NotReadOnly(_) => {
+                    ErrorCode::Internal
+                }
+                StoreError::BadMetadata { .. }
+                | StoreError::Sqlite(_)
+                | StoreError::Migration(_)
+                | StoreError::Io { .. } => ErrorCode::Storage,
+            },
+        }
+    }
+
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            CoreError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Clinic's domain, shared by the desktop app, the `clinic` CLI and the clinic server.
+//!
+//! [`Clinic`] is the facade: the only way anything outside this crate changes clinic data. Each domain
+//! area adds its operations to it in its own module. Every operation validates its input, then writes
+//! through `clinic-store`'s write path in one transaction (row, outbox record and audit entry together).
+
+mod auth;
+mod billing;
+mod clinic;
+pub mod demo;
+mod error;
+mod overview;
+mod patients;
+mod records;
+mod scheduling;
+pub mod time;
+mod validate;
+
+pub use auth::{Role, SessionUser};
+pub use billing::{InvoiceLineInput, PaymentMethod};
+pub use clinic::{
+    Clinic, ClinicSettings, ClinicStatus, NewClinic, data_dir_from_env, default_data_dir,
+};
+pub use error::{CoreError, CoreResult, ErrorCode};
+pub use overview::{ClinicCounts, ClinicOverview};
+pub use patients::{NewPatient, PatientPage, PatientRow, Sex};
+pub use records::{NewPrescription, NewVitals};
+pub use scheduling::{AppointmentStatus, AppointmentSummary, NewAppointment, NewProvider};
+
+/// Re-exported so callers can build key options without depending on the store crate.
+pub use clinic_store::{KeyOptions, KeySource};

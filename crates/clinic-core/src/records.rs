@@ -1,0 +1,262 @@
+//! Clinical records: encounters (visits), their notes, vitals, diagnoses and prescriptions.
+
+use clinic_store::{Fields, Table};
+use serde::Deserialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::scheduling::parse_id;
+use crate::validate::{optional, required};
+use crate::{Clinic, CoreError, CoreResult, SessionUser};
+
+/// Vital signs taken during a visit; every measurement is optional.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewVitals {
+    pub systolic_mmhg: Option<i64>,
+    pub diastolic_mmhg: Option<i64>,
+    pub heart_rate_bpm: Option<i64>,
+    pub temperature_c: Option<f64>,
+    pub spo2_percent: Option<i64>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPrescription {
+    pub drug: String,
+    pub strength: Option<String>,
+    pub form: Option<String>,
+    pub route: Option<String>,
+    pub dose: Option<String>,
+    pub frequency: Option<String>,
+    pub duration: Option<String>,
+    pub quantity: Option<String>,
+    pub refills: i64,
+    pub instructions: Option<String>,
+}
+
+fn in_range(field: &'static str, value: Option<f64>, low: f64, high: f64) -> CoreResult<()> {
+    match value {
+        Some(v) if !(low..=high).contains(&v) => Err(CoreError::invalid(
+            field,
+            format!("expected between {low} and {high}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl Clinic {
+    /// Opens a visit for a patient with a provider, optionally for an appointment. Returns its id.
+    pub fn open_encounter(
+        &self,
+        by: &SessionUser,
+        patient_id: &str,
+        provider_id: &str,
+        appointment_id: Option<&str>,
+    ) -> CoreResult<String> {
+        let patient = parse_id("patientId", patient_id)?;
+        let provider = parse_id("providerId", provider_id)?;
+        let appointment = appointment_id
+            .map(|a| parse_id("appointmentId", a))
+            .transpose()?;
+        self.write(by, |tx| {
+            let now = tx.now();
+            let id = tx.insert(
+                Table::Encounters,
+                Fields::new()
+                    .set("patient_id", patient)
+                    .set("provider_id", provider)
+                    .set("appointment_id", appointment)
+                    .set("started_at", now),
+            )?;
+            Ok(id.to_string())
+        })
+    }
+
+    /// Writes the draft note of a visit. Returns the note id.
+    pub fn write_note(
+        &self,
+        by: &SessionUser,
+        encounter_id: &str,
+        body: &str,
+    ) -> CoreResult<String> {
+        let encounter = parse_id("encounterId", encounter_id)?;
+        let body = required("body", body, 20_000)?;
+        self.write(by, |tx| {
+            let id = tx.insert(
+                Table::EncounterNotes,
+                Fields::new()
+                    .set("encounter_id", encounter)
+                    .set("body", body.as_str()),
+            )?;
+            Ok(id.to_string())
+        })
+    }
+
+    /// Signs a draft note. From then on it never changes; corrections are amendments.
+    pub fn sign_note(&self, by: &SessionUser, note_id: &str) -> CoreResult<()> {
+        let note = parse_id("noteId", note_id)?;
+        self.write(by, |tx| {
+            let status: Option<String> = tx.reader().query_opt(
+                "SELECT status FROM encounter_notes WHERE id = ?1",
+                [note.to_string()],
+                |r| r.get(0),
+            )?;
+            match status.as_deref() {
+                None => return Err(CoreError::NotFound("the note does not exist".into())),
+                Some("signed") => {
+                    return Err(CoreError::Conflict("the note is already signed".into()));
+                }
+                _ => {}
+            }
+            let now = tx.now();
+            tx.update(
+                Table::EncounterNotes,
+                note,
+                Fields::new()
+                    .set("status", "signed")
+                    .set("signed_at", now)
+                    .set("signed_by", by.id.as_str()),
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn add_vitals(
+        &self,
+        by: &SessionUser,
+        encounter_id: &str,
+        vitals: NewVitals,
+    ) -> CoreResult<String> {
+        let encounter = parse_id("encounterId", encounter_id)?;
+        in_range(
+            "systolicMmhg",
+            vitals.systolic_mmhg.map(|v| v as f64),
+            40.0,
+            300.0,
+        )?;
+        in_range(
+            "diastolicMmhg",
+            vitals.diastolic_mmhg.map(|v| v as f64),
+            20.0,
+            200.0,
+        )?;
+        in_range(
+            "heartRateBpm",
+            vitals.heart_rate_bpm.map(|v| v as f64),
+            20.0,
+            300.0,
+        )?;
+        in_range("temperatureC", vitals.temperature_c, 25.0, 45.0)?;
+        in_range(
+            "spo2Percent",
+            vitals.spo2_percent.map(|v| v as f64),
+            40.0,
+            100.0,
+        )?;
+        in_range("weightKg", vitals.weight_kg, 0.2, 400.0)?;
+        in_range("heightCm", vitals.height_cm, 20.0, 260.0)?;
+        self.write(by, |tx| {
+            let patient = encounter_patient(tx, encounter)?;
+            let now = tx.now();
+            let id = tx.insert(
+                Table::Vitals,
+                Fields::new()
+                    .set("encounter_id", encounter)
+                    .set("patient_id", patient.as_str())
+                    .set("taken_at", now)
+                    .set("systolic_mmhg", vitals.systolic_mmhg)
+                    .set("diastolic_mmhg", vitals.diastolic_mmhg)
+                    .set("heart_rate_bpm", vitals.heart_rate_bpm)
+                    .set("temperature_c", vitals.temperature_c)
+                    .set("spo2_percent", vitals.spo2_percent)
+                    .set("weight_kg", vitals.weight_kg)
+                    .set("height_cm", vitals.height_cm),
+            )?;
+            Ok(id.to_string())
+        })
+    }
+
+    pub fn add_diagnosis(
+        &self,
+        by: &SessionUser,
+        encounter_id: &str,
+        icd10_code: &str,
+        description: &str,
+        primary: bool,
+    ) -> CoreResult<String> {
+        let encounter = parse_id("encounterId", encounter_id)?;
+        let code = required("icd10Code", icd10_code, 10)?.to_uppercase();
+        let description = required("description", description, 300)?;
+        self.write(by, |tx| {
+            let patient = encounter_patient(tx, encounter)?;
+            let id = tx.insert(
+                Table::Diagnoses,
+                Fields::new()
+                    .set("encounter_id", encounter)
+                    .set("patient_id", patient.as_str())
+                    .set("icd10_code", code.as_str())
+                    .set("description", description.as_str())
+                    .set("is_primary", primary),
+            )?;
+            Ok(id.to_string())
+        })
+    }
+
+    pub fn add_prescription(
+        &self,
+        by: &SessionUser,
+        encounter_id: &str,
+        rx: NewPrescription,
+    ) -> CoreResult<String> {
+        let encounter = parse_id("encounterId", encounter_id)?;
+        let drug = required("drug", &rx.drug, 120)?;
+        if !(0..=12).contains(&rx.refills) {
+            return Err(CoreError::invalid("refills", "between 0 and 12 refills"));
+        }
+        let text = |field, value: &Option<String>| optional(field, value.as_deref(), 200);
+        let fields = Fields::new()
+            .set("drug", drug.as_str())
+            .set("strength", text("strength", &rx.strength)?)
+            .set("form", text("form", &rx.form)?)
+            .set("route", text("route", &rx.route)?)
+            .set("dose", text("dose", &rx.dose)?)
+            .set("frequency", text("frequency", &rx.frequency)?)
+            .set("duration", text("duration", &rx.duration)?)
+            .set("quantity", text("quantity", &rx.quantity)?)
+            .set("refills", rx.refills)
+            .set("instructions", text("instructions", &rx.instructions)?);
+        self.write(by, |tx| {
+            let (patient, provider): (String, String) = tx
+                .reader()
+                .query_opt(
+                    "SELECT patient_id, provider_id FROM encounters WHERE id = ?1",
+                    [encounter.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
+                .ok_or_else(|| CoreError::NotFound("the visit does not exist".into()))?;
+            let starts = tx.now().date_naive();
+            let id = tx.insert(
+                Table::Prescriptions,
+                fields
+                    .set("encounter_id", encounter)
+                    .set("patient_id", patient.as_str())
+                    .set("prescriber_id", provider.as_str())
+                    .set("starts_on", starts),
+            )?;
+            Ok(id.to_string())
+        })
+    }
+}
+
+fn encounter_patient(tx: &clinic_store::WriteTx<'_>, encounter: Uuid) -> CoreResult<String> {
+    tx.reader()
+        .query_opt(
+            "SELECT patient_id FROM encounters WHERE id = ?1",
+            [encounter.to_string()],
+            |r| r.get(0),
+        )?
+        .ok_or_else(|| CoreError::NotFound("the visit does not exist".into()))
+}

@@ -1,0 +1,142 @@
+//! The demo clinic is valid, complete and deterministic for a seed.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use clinic_core::demo::{DEMO_ADMIN_USERNAME, DEMO_PASSWORD, populate};
+use clinic_core::{AppointmentStatus, Clinic, KeyOptions, NewClinic};
+
+fn key() -> KeyOptions {
+    KeyOptions::passphrase("correct horse battery staple")
+}
+
+fn demo_at(dir: &std::path::Path, now: &str, seed: u64) -> Clinic {
+    let clinic = Clinic::create(
+        dir,
+        &key(),
+        NewClinic {
+            clinic_name: "Demo".into(),
+            time_zone: "America/New_York".into(),
+            currency: "USD".into(),
+            admin_username: DEMO_ADMIN_USERNAME.into(),
+            admin_display_name: "Admin".into(),
+            admin_password: DEMO_PASSWORD.into(),
+        },
+    )
+    .unwrap();
+    let now: DateTime<Utc> = now.parse().unwrap();
+    clinic.set_clock(Some(now));
+    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
+    populate(&clinic, &admin, seed).unwrap();
+    clinic.set_clock(Some(now));
+    clinic
+}
+
+fn appointments_fortnight(clinic: &Clinic) -> Vec<(String, String, String, AppointmentStatus)> {
+    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
+    let today = clinic.now().date_naive();
+    (-8..=8)
+        .flat_map(|d| {
+            clinic
+                .appointments_on(&admin, today + chrono::Duration::days(d))
+                .unwrap()
+        })
+        .map(|a| (a.starts_at, a.patient_name, a.provider_name, a.status))
+        .collect()
+}
+
+#[test]
+fn the_demo_has_every_kind_of_record_and_every_appointment_status() {
+    let dir = tempfile::tempdir().unwrap();
+    // A Wednesday afternoon, so "today" has finished, running and upcoming visits.
+    let clinic = demo_at(dir.path(), "2026-11-18T19:00:00Z", 42);
+    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
+    let status = clinic.status(dir.path()).unwrap();
+    let rows = |table: &str| {
+        status
+            .tables
+            .iter()
+            .find(|t| t.table == table)
+            .unwrap()
+            .rows
+    };
+    assert_eq!(rows("patients"), 200);
+    assert_eq!(rows("providers"), 3);
+    assert!(rows("provider_schedules") >= 30);
+    assert!(rows("appointments") > 200, "{}", rows("appointments"));
+    for table in [
+        "encounters",
+        "encounter_notes",
+        "vitals",
+        "diagnoses",
+        "prescriptions",
+        "invoices",
+        "invoice_lines",
+        "payments",
+    ] {
+        assert!(rows(table) > 10, "{table}: {}", rows(table));
+    }
+    let statuses: BTreeSet<_> = appointments_fortnight(&clinic)
+        .into_iter()
+        .map(|a| a.3)
+        .collect();
+    assert_eq!(
+        statuses,
+        AppointmentStatus::ALL.into_iter().collect(),
+        "every status appears"
+    );
+
+    let overview = clinic.overview(&admin).unwrap();
+    assert_eq!(overview.counts.patients, 200);
+    assert!(overview.counts.signed_visits > 20);
+    assert!(!overview.todays_appointments.is_empty());
+    let names: Vec<String> = clinic
+        .list_patients(&admin, Some("Núñez"), 0, 10)
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|p| p.first_name)
+        .collect();
+    assert!(names.contains(&"José".to_owned()), "{names:?}");
+
+    // Every row went in through the write path: each table has exactly one insert record per row.
+    assert_eq!(clinic.integrity_check().unwrap(), "ok");
+    drop(clinic);
+    let store = clinic_store::Store::open(dir.path(), &key()).unwrap();
+    for table in clinic_store::Table::ALL {
+        let inserts = store
+            .read(|r| {
+                r.count(
+                    "SELECT count(*) FROM outbox WHERE table_name = ?1 AND operation = 'insert'",
+                    [table.name()],
+                )
+            })
+            .unwrap();
+        assert_eq!(inserts, rows(table.name()), "{}", table.name());
+    }
+    assert_eq!(store.first_broken_audit_entry().unwrap(), None);
+}
+
+#[test]
+fn the_same_seed_and_day_give_the_same_clinic_and_another_seed_another() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let now = "2026-11-18T19:00:00Z";
+    let first = appointments_fortnight(&demo_at(a.path(), now, 7));
+    let second = appointments_fortnight(&demo_at(b.path(), now, 7));
+    let other = appointments_fortnight(&demo_at(c.path(), now, 8));
+    assert_eq!(first, second);
+    assert_ne!(first, other);
+}
+
+#[test]
+fn the_demo_refuses_a_clinic_that_already_has_patients() {
+    let dir = tempfile::tempdir().unwrap();
+    let clinic = demo_at(dir.path(), "2026-11-18T19:00:00Z", 1);
+    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
+    let err = populate(&clinic, &admin, 1).unwrap_err();
+    assert!(err.to_string().contains("empty clinic"), "{err}");
+}
