@@ -1,12 +1,13 @@
 //! The [`Clinic`] facade: creating, opening and describing a clinic's data directory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use clinic_store::{DeviceSetup, Fields, KeyOptions, KeySource, Store, Table, TableCount, WriteTx};
+use clinic_store::{DeviceSetup, Fields, KeyOptions, KeySource, Store, Table, WriteTx};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -55,7 +56,9 @@ pub struct ClinicStatus {
     pub encrypted: bool,
     pub key_source: KeySource,
     pub device_prefix: String,
-    pub tables: Vec<TableCount>,
+    /// Rows per synced table, archived rows included.
+    pub counts: BTreeMap<&'static str, i64>,
+    pub archived: BTreeMap<&'static str, i64>,
     pub outbox_pending: i64,
 }
 
@@ -206,6 +209,7 @@ impl Clinic {
 
     pub fn status(&self, data_dir: &Path) -> CoreResult<ClinicStatus> {
         let info = self.store.info();
+        let tables = self.store.table_counts()?;
         Ok(ClinicStatus {
             clinic_name: self.settings()?.name,
             data_dir: data_dir.to_owned(),
@@ -213,7 +217,12 @@ impl Clinic {
             encrypted: self.store.is_encrypted()?,
             key_source: info.key_source,
             device_prefix: self.store.device_prefix().to_owned(),
-            tables: self.store.table_counts()?,
+            counts: tables.iter().map(|t| (t.table, t.rows)).collect(),
+            archived: tables
+                .iter()
+                .filter(|t| t.archived > 0)
+                .map(|t| (t.table, t.archived))
+                .collect(),
             outbox_pending: self.store.outbox_pending()?,
         })
     }

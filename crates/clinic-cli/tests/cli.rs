@@ -1,0 +1,175 @@
+//! The `clinic` binary, run as an administrator would run it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const PASSPHRASE: &str = "cli tests passphrase";
+
+fn clinic(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clinic"));
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("CLINIC_DB_PASSPHRASE", PASSPHRASE)
+        .env_remove("CLINIC_ADMIN_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(std::process::Stdio::null()).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", stderr(out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn assert_one_line_failure(out: &Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(out));
+    let text = stderr(out);
+    assert_eq!(text.lines().count(), 1, "one line of reason: {text}");
+    assert!(
+        text.starts_with("clinic: ") && text.contains(needle),
+        "{text}"
+    );
+}
+
+#[test]
+fn init_then_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = [
+        "init",
+        "--clinic-name",
+        "Harbour Dental",
+        "--admin-user",
+        "boss",
+        "--admin-name",
+        "Ana Boss",
+        "--time-zone",
+        "Europe/Lisbon",
+        "--currency",
+        "EUR",
+    ];
+    let out = clinic(
+        dir.path(),
+        &init,
+        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
+    );
+    let status = json(&out);
+    assert_eq!(status["clinic_name"], "Harbour Dental");
+    assert_eq!(status["encrypted"], true);
+    assert_eq!(status["key_source"], "passphrase");
+    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["counts"]["users"], 1);
+    assert_eq!(status["counts"]["patients"], 0);
+    assert!(status["outbox_pending"].as_i64().unwrap() >= 9);
+
+    let again = clinic(
+        dir.path(),
+        &init,
+        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
+    );
+    assert_one_line_failure(&again, "already exists");
+    let status = json(&clinic(dir.path(), &["status"], &[]));
+    assert_eq!(
+        status["counts"]["users"], 1,
+        "a refused init changed nothing"
+    );
+}
+
+#[test]
+fn bad_input_fails_with_one_line_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["init", "--clinic-name", "X", "--admin-user", "boss"];
+    assert_one_line_failure(
+        &clinic(dir.path(), &args, &[("CLINIC_ADMIN_PASSWORD", "short")]),
+        "adminPassword",
+    );
+    assert_one_line_failure(&clinic(dir.path(), &args, &[]), "CLINIC_ADMIN_PASSWORD");
+    let tz = [
+        "init",
+        "--clinic-name",
+        "X",
+        "--admin-user",
+        "boss",
+        "--time-zone",
+        "Nowhere/Land",
+    ];
+    assert_one_line_failure(
+        &clinic(
+            dir.path(),
+            &tz,
+            &[("CLINIC_ADMIN_PASSWORD", "long enough pw")],
+        ),
+        "timeZone",
+    );
+    assert_one_line_failure(
+        &clinic(dir.path(), &["status"], &[]),
+        "no clinic has been set up",
+    );
+}
+
+#[test]
+fn demo_creates_a_full_clinic_and_a_wrong_passphrase_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = json(&clinic(dir.path(), &["demo", "--seed", "5"], &[]));
+    assert_eq!(summary["patients"], 200);
+    assert_eq!(summary["providers"], 3);
+    let status = json(&clinic(dir.path(), &["status"], &[]));
+    assert_eq!(status["counts"]["patients"], 200);
+    assert!(status["counts"]["payments"].as_i64().unwrap() > 0);
+
+    let wrong = clinic(
+        dir.path(),
+        &["status"],
+        &[("CLINIC_DB_PASSPHRASE", "not the passphrase")],
+    );
+    assert_one_line_failure(&wrong, "key is wrong");
+    // Filling a clinic that has patients is refused, as an administrator.
+    let refill = clinic(
+        dir.path(),
+        &["demo", "--user", "admin"],
+        &[("CLINIC_PASSWORD", "demo-clinic-2026")],
+    );
+    assert_one_line_failure(&refill, "empty clinic");
+    let not_admin = clinic(
+        dir.path(),
+        &["demo", "--user", "frontdesk"],
+        &[("CLINIC_PASSWORD", "demo-clinic-2026")],
+    );
+    assert_one_line_failure(&not_admin, "not an administrator");
+}
+
+#[test]
+fn demo_fills_an_empty_existing_clinic() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = [
+        "init",
+        "--clinic-name",
+        "Empty Clinic",
+        "--admin-user",
+        "boss",
+        "--time-zone",
+        "UTC",
+    ];
+    json(&clinic(
+        dir.path(),
+        &init,
+        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
+    ));
+    let wrong_pw = clinic(
+        dir.path(),
+        &["demo", "--user", "boss"],
+        &[("CLINIC_PASSWORD", "nope nope nope")],
+    );
+    assert_one_line_failure(&wrong_pw, "not correct");
+    let summary = json(&clinic(
+        dir.path(),
+        &["demo", "--user", "boss"],
+        &[("CLINIC_PASSWORD", "a long enough passphrase")],
+    ));
+    assert_eq!(summary["patients"], 200);
+}
