@@ -1,0 +1,55 @@
+//! What the signed-in user sees: the day's overview, patients and appointments.
+
+use std::sync::Arc;
+
+use clinic_core::{AppointmentSummary, ClinicOverview, CoreError, PatientPage};
+use serde::Deserialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::ipc::{IpcResult, blocking};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListPatientsArgs {
+    pub query: Option<String>,
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListAppointmentsArgs {
+    /// A clinic-local date, "YYYY-MM-DD".
+    pub day: String,
+}
+
+#[tauri::command]
+pub async fn clinic_overview(state: State<'_, Arc<AppState>>) -> IpcResult<ClinicOverview> {
+    let (clinic, user) = state.signed_in()?;
+    blocking(move || clinic.overview(&user)).await
+}
+
+#[tauri::command]
+pub async fn list_patients(
+    state: State<'_, Arc<AppState>>,
+    args: ListPatientsArgs,
+) -> IpcResult<PatientPage> {
+    let (clinic, user) = state.signed_in()?;
+    blocking(move || clinic.list_patients(&user, args.query.as_deref(), args.offset, args.limit))
+        .await
+}
+
+#[tauri::command]
+pub async fn list_appointments(
+    state: State<'_, Arc<AppState>>,
+    args: ListAppointmentsArgs,
+) -> IpcResult<Vec<AppointmentSummary>> {
+    let (clinic, user) = state.signed_in()?;
+    let day = chrono::NaiveDate::parse_from_str(&args.day, "%Y-%m-%d")
+        .map_err(|_| CoreError::invalid("day", "enter a date as YYYY-MM-DD"))?;
+    blocking(move || clinic.appointments_on(&user, day)).await
+}

@@ -1,0 +1,120 @@
+//! First run, signing in and out.
+
+use std::sync::Arc;
+
+use clinic_core::{Clinic, NewClinic, SessionUser};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+
+use crate::ipc::{IpcError, IpcResult, blocking};
+use crate::state::AppState;
+
+/// Which screen the app should show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AppPhase {
+    /// No clinic yet: first-run setup.
+    Setup,
+    SignIn,
+    Ready,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoCredentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    pub phase: AppPhase,
+    pub clinic_name: Option<String>,
+    pub demo: bool,
+    /// Shown on the sign-in screen of the demo clinic only.
+    pub demo_credentials: Option<DemoCredentials>,
+    pub user: Option<SessionUser>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInArgs {
+    pub username: String,
+    pub password: String,
+}
+
+fn status(state: &AppState) -> IpcResult<AppStatus> {
+    let clinic = state.clinic()?;
+    let clinic_name = match &clinic {
+        Some(c) => Some(c.settings()?.name),
+        None => None,
+    };
+    let user = state.user();
+    let phase = match (&clinic, &user) {
+        (None, _) => AppPhase::Setup,
+        (Some(_), None) => AppPhase::SignIn,
+        (Some(_), Some(_)) => AppPhase::Ready,
+    };
+    let demo_credentials = state
+        .demo_credentials()
+        .map(|(username, password)| DemoCredentials {
+            username: username.into(),
+            password: password.into(),
+        });
+    Ok(AppStatus {
+        phase,
+        clinic_name,
+        demo: state.demo,
+        demo_credentials,
+        user,
+    })
+}
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
+    let state = Arc::clone(&state);
+    blocking(move || status(&state)).await
+}
+
+#[tauri::command]
+pub async fn setup_clinic(
+    state: State<'_, Arc<AppState>>,
+    args: NewClinic,
+) -> IpcResult<AppStatus> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        let clinic = Clinic::create(&state.data_dir()?, &state.key, args)?;
+        state.set_up(clinic);
+        status(&state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, Arc<AppState>>, args: SignInArgs) -> IpcResult<AppStatus> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        let clinic = state.clinic()?.ok_or_else(IpcError::not_set_up)?;
+        let user = clinic.sign_in(&args.username, &args.password)?;
+        state.set_user(Some(user));
+        status(&state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
+    let state = Arc::clone(&state);
+    state.set_user(None);
+    blocking(move || status(&state)).await
+}
+
+#[tauri::command]
+pub async fn list_time_zones() -> IpcResult<Vec<String>> {
+    Ok(clinic_core::time::time_zone_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
+}

@@ -1,0 +1,186 @@
+//! The IPC contract between the UI and Rust: the command list, the error shape, and the generated
+//! TypeScript bindings (`ui/src/bindings.ts`).
+//!
+//! Every command is listed once, in [`ipc_commands!`], with its argument and result types. That list
+//! registers the Tauri handlers and generates the `Commands` map the UI's `call()` is typed against, so
+//! a command cannot exist on one side only. `bindings_are_up_to_date` fails when the committed file is
+//! stale; `scripts/gen-bindings.sh` rewrites it.
+
+use std::any::TypeId;
+use std::collections::{BTreeMap, HashSet};
+
+use clinic_core::{
+    AppointmentSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, PatientPage,
+};
+use serde::Serialize;
+use ts_rs::{Config, TS, TypeVisitor};
+
+use crate::commands::clinic::{ListAppointmentsArgs, ListPatientsArgs};
+use crate::commands::session::{AppStatus, SignInArgs};
+
+/// An error as the UI receives it: a stable code, a message for people, and the input field it concerns.
+#[derive(Debug, Serialize, TS)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl IpcError {
+    pub fn internal(message: impl Into<String>) -> Self {
+        IpcError {
+            code: ErrorCode::Internal,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn not_set_up() -> Self {
+        IpcError {
+            code: ErrorCode::NotInitialized,
+            message: "the clinic has not been set up yet".into(),
+            field: None,
+        }
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(err: CoreError) -> Self {
+        IpcError {
+            code: err.code(),
+            message: err.to_string(),
+            field: err.field().map(str::to_owned),
+        }
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;
+
+/// Runs a clinic-core call on a blocking thread: SQLite and Argon2 must not stall the UI's event loop.
+pub async fn blocking<T, E>(f: impl FnOnce() -> Result<T, E> + Send + 'static) -> IpcResult<T>
+where
+    T: Send + 'static,
+    E: Into<IpcError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| IpcError::internal(format!("the operation stopped unexpectedly: {e}")))?
+        .map_err(Into::into)
+}
+
+/// Declares every command: `module::name: ArgsType => ResultType` (`()` for no arguments), where
+/// `module` is the file under `commands/` that defines it.
+macro_rules! ipc_commands {
+    ($($module:ident :: $name:ident : $args:ty => $result:ty),* $(,)?) => {
+        /// The Tauri handler for every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(crate::commands::$module::$name),*]
+        }
+
+        /// Visits the argument and result types of every command, and lists (name, args, result).
+        fn command_types(visitor: &mut Declarations) -> Vec<(&'static str, String, String)> {
+            let cfg = Config::default();
+            vec![$({
+                visitor.visit::<$args>();
+                visitor.visit::<$result>();
+                (stringify!($name), <$args as TS>::name(&cfg), <$result as TS>::name(&cfg))
+            }),*]
+        }
+    };
+}
+
+ipc_commands! {
+    session::app_status: () => AppStatus,
+    session::setup_clinic: NewClinic => AppStatus,
+    session::sign_in: SignInArgs => AppStatus,
+    session::sign_out: () => AppStatus,
+    session::list_time_zones: () => Vec<String>,
+    clinic::clinic_overview: () => ClinicOverview,
+    clinic::list_patients: ListPatientsArgs => PatientPage,
+    clinic::list_appointments: ListAppointmentsArgs => Vec<AppointmentSummary>,
+}
+
+/// Collects the TypeScript declaration of every named type reachable from the commands.
+#[derive(Default)]
+struct Declarations {
+    seen: HashSet<TypeId>,
+    decls: BTreeMap<String, String>,
+}
+
+impl TypeVisitor for Declarations {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        // Only types that derive TS have an output path; primitives and containers are inlined.
+        if T::output_path().is_some() {
+            let cfg = Config::default();
+            self.decls.insert(T::ident(&cfg), T::decl(&cfg));
+        }
+        T::visit_dependencies(self);
+    }
+}
+
+/// The whole text of `ui/src/bindings.ts`.
+pub fn typescript_bindings() -> String {
+    let mut types = Declarations::default();
+    types.visit::<IpcError>();
+    let commands = command_types(&mut types);
+    let mut out = String::from(
+        "// This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.\n\
+         // Source of truth: src-tauri/src/ipc.rs (the command list) and the DTOs it names.\n\n",
+    );
+    for decl in types.decls.values() {
+        out.push_str("export ");
+        out.push_str(decl);
+        out.push('\n');
+    }
+    out.push_str("\nexport interface Commands {\n");
+    for (name, args, result) in commands {
+        out.push_str(&format!(
+            "  {name}: {{ args: {args}; result: {result} }};\n"
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn bindings_path() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts")
+    }
+
+    #[test]
+    fn bindings_are_up_to_date() {
+        let fresh = typescript_bindings();
+        if std::env::var_os("CLINIC_UPDATE_BINDINGS").is_some() {
+            std::fs::write(bindings_path(), &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(bindings_path()).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/bindings.ts is stale: run scripts/gen-bindings.sh and commit the result"
+        );
+    }
+
+    #[test]
+    fn core_errors_cross_ipc_with_code_message_and_field() {
+        let err = IpcError::from(CoreError::invalid(
+            "adminPassword",
+            "use at least 10 characters",
+        ));
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "validation", "message": "use at least 10 characters", "field": "adminPassword"})
+        );
+        let json = serde_json::to_value(IpcError::from(CoreError::InvalidCredentials)).unwrap();
+        assert_eq!(json["code"], "invalid_credentials");
+        assert_eq!(json["field"], serde_json::Value::Null);
+    }
+}

@@ -1,0 +1,95 @@
+//! What the app holds between commands: where the data is, the open clinic, and who is signed in.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use clinic_core::demo::{self, DEMO_ADMIN_USERNAME, DEMO_PASSWORD};
+use clinic_core::{Clinic, CoreError, KeyOptions, SessionUser};
+
+use crate::ipc::IpcError;
+
+pub struct AppState {
+    pub data_dir: Option<PathBuf>,
+    pub key: KeyOptions,
+    pub demo: bool,
+    /// The open clinic; None until set up (or opened on first use).
+    clinic: Mutex<Option<Arc<Clinic>>>,
+    session: Mutex<Option<SessionUser>>,
+}
+
+/// The demo seed the app uses when it creates the demo clinic itself.
+const DEMO_SEED: u64 = 1;
+
+impl AppState {
+    pub fn from_env(demo: bool) -> AppState {
+        let data_dir = match std::env::var_os("CLINIC_DATA_DIR") {
+            Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+            // The demo never shares a folder with a real clinic.
+            _ if demo => clinic_core::default_data_dir().map(|d| d.with_file_name("Clinic Demo")),
+            _ => clinic_core::default_data_dir(),
+        };
+        AppState {
+            data_dir,
+            key: KeyOptions::from_env(),
+            demo,
+            clinic: Mutex::new(None),
+            session: Mutex::new(None),
+        }
+    }
+
+    fn dir(&self) -> Result<PathBuf, IpcError> {
+        self.data_dir
+            .clone()
+            .ok_or_else(|| IpcError::internal("no data directory: set CLINIC_DATA_DIR"))
+    }
+
+    /// The open clinic: opened on first use; in demo mode, created with demo data if there is none.
+    /// Ok(None) means the clinic still has to be set up.
+    pub fn clinic(&self) -> Result<Option<Arc<Clinic>>, IpcError> {
+        let mut slot = self.clinic.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.is_none() {
+            let dir = self.dir()?;
+            if Clinic::exists(&dir) {
+                *slot = Some(Arc::new(Clinic::open(&dir, &self.key)?));
+            } else if self.demo {
+                let (clinic, _) = demo::create_demo_clinic(&dir, &self.key, DEMO_SEED)?;
+                *slot = Some(Arc::new(clinic));
+            }
+        }
+        Ok(slot.clone())
+    }
+
+    pub fn set_up(&self, clinic: Clinic) {
+        *self.clinic.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(clinic));
+    }
+
+    pub fn data_dir(&self) -> Result<PathBuf, IpcError> {
+        self.dir()
+    }
+
+    pub fn user(&self) -> Option<SessionUser> {
+        self.session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn set_user(&self, user: Option<SessionUser>) {
+        *self.session.lock().unwrap_or_else(PoisonError::into_inner) = user;
+    }
+
+    /// The clinic and the signed-in user, or the reason a command cannot run yet.
+    pub fn signed_in(&self) -> Result<(Arc<Clinic>, SessionUser), IpcError> {
+        let clinic = self
+            .clinic()?
+            .ok_or_else(|| IpcError::from(CoreError::NotSignedIn))?;
+        let user = self
+            .user()
+            .ok_or_else(|| IpcError::from(CoreError::NotSignedIn))?;
+        Ok((clinic, user))
+    }
+
+    pub fn demo_credentials(&self) -> Option<(&'static str, &'static str)> {
+        self.demo.then_some((DEMO_ADMIN_USERNAME, DEMO_PASSWORD))
+    }
+}

@@ -1,0 +1,101 @@
+// A minimal W3C WebDriver client over fetch: just what the end-to-end tests need to drive the real
+// app through tauri-driver (which forwards to WebKitWebDriver).
+
+const ELEMENT = 'element-6066-11e4-a6c6-4aae66ee4e19';
+
+export class WebDriver {
+  constructor(base, sessionId) {
+    this.base = base;
+    this.sessionId = sessionId;
+  }
+
+  static async start(base, capabilities) {
+    const body = await request(`${base}/session`, 'POST', { capabilities: { alwaysMatch: capabilities } });
+    return new WebDriver(base, body.value.sessionId);
+  }
+
+  async cmd(method, path, payload) {
+    const body = await request(`${this.base}/session/${this.sessionId}${path}`, method, payload);
+    return body.value;
+  }
+
+  async quit() {
+    await request(`${this.base}/session/${this.sessionId}`, 'DELETE').catch(() => {});
+  }
+
+  /** Waits until an element with this data-testid exists, and returns its id. */
+  async find(testId, { timeout = 20000 } = {}) {
+    const deadline = Date.now() + timeout;
+    let lastError;
+    while (Date.now() < deadline) {
+      try {
+        const found = await this.cmd('POST', '/element', { using: 'css selector', value: `[data-testid="${testId}"]` });
+        return found[ELEMENT];
+      } catch (error) {
+        lastError = error;
+        await sleep(200);
+      }
+    }
+    throw new Error(`no element [data-testid="${testId}"] after ${timeout} ms: ${lastError?.message}`);
+  }
+
+  async findAll(testId) {
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: `[data-testid="${testId}"]` });
+    return found.map((e) => e[ELEMENT]);
+  }
+
+  async type(testId, text) {
+    const id = await this.find(testId);
+    await this.cmd('POST', `/element/${id}/clear`, {});
+    await this.cmd('POST', `/element/${id}/value`, { text });
+  }
+
+  async click(testId) {
+    const id = await this.find(testId);
+    await this.cmd('POST', `/element/${id}/click`, {});
+  }
+
+  async text(testId) {
+    const id = await this.find(testId);
+    return this.cmd('GET', `/element/${id}/text`);
+  }
+
+  /** Waits until the element's text satisfies the predicate; returns the text. */
+  async waitForText(testId, predicate, { timeout = 20000 } = {}) {
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      try {
+        text = await this.text(testId);
+        if (predicate(text)) return text;
+      } catch {
+        // not there yet
+      }
+      await sleep(200);
+    }
+    throw new Error(`[data-testid="${testId}"] never matched; last text: ${JSON.stringify(text)}`);
+  }
+
+  /** A PNG screenshot of the window, as a Buffer. */
+  async screenshot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+}
+
+async function request(url, method, payload) {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: payload === undefined ? undefined : JSON.stringify(payload),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = body?.value?.error ?? response.status;
+    throw new Error(`${method} ${url}: ${error}: ${body?.value?.message ?? ''}`);
+  }
+  return body;
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,149 @@
+import {
+  keepPreviousData,
+  type Query,
+  QueryCache,
+  QueryClient,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type {
+  AppStatus,
+  ListPatientsArgs,
+  SetupClinicArgs,
+  SignInArgs,
+} from '../bindings';
+import { call, toIpcFailure, type IpcFailure } from './ipc';
+
+/** Query keys: the command name first, then its args. */
+export const queryKeys = {
+  appStatus: ['app_status'] as const,
+  timeZones: ['list_time_zones'] as const,
+  clinicOverview: ['clinic_overview'] as const,
+  patients: (args: ListPatientsArgs) => ['list_patients', args] as const,
+  appointments: (day: string) => ['list_appointments', { day }] as const,
+};
+
+declare module '@tanstack/react-query' {
+  interface Register {
+    defaultError: IpcFailure;
+  }
+}
+
+/**
+ * The app's QueryClient. Commands are local and deterministic, so failed calls are not retried.
+ * A `not_signed_in` failure from any query means the session ended: app_status is refetched,
+ * which brings back the sign-in screen.
+ */
+export function createQueryClient(): QueryClient {
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({
+      onError: (error) => {
+        if (toIpcFailure(error).code === 'not_signed_in') {
+          void client.invalidateQueries({ queryKey: queryKeys.appStatus });
+        }
+      },
+    }),
+    defaultOptions: {
+      queries: { retry: false, staleTime: 30_000, refetchOnWindowFocus: true },
+      mutations: { retry: false },
+    },
+  });
+  return client;
+}
+
+/** Where the app is: setup, sign-in or ready. Errors here are fatal (see BootGate). */
+export function useAppStatus() {
+  return useQuery({
+    queryKey: queryKeys.appStatus,
+    queryFn: () => call('app_status'),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function useTimeZones() {
+  return useQuery({
+    queryKey: queryKeys.timeZones,
+    queryFn: () => call('list_time_zones'),
+    staleTime: Infinity,
+  });
+}
+
+export function useClinicOverview() {
+  return useQuery({
+    queryKey: queryKeys.clinicOverview,
+    queryFn: () => call('clinic_overview'),
+  });
+}
+
+export function usePatients(args: ListPatientsArgs) {
+  return useQuery({
+    queryKey: queryKeys.patients(args),
+    queryFn: () => call('list_patients', args),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Appointments of one clinic-local day ("YYYY-MM-DD"); idle while `day` is null. */
+export function useAppointments(day: string | null) {
+  return useQuery({
+    queryKey: queryKeys.appointments(day ?? ''),
+    queryFn: () => call('list_appointments', { day: day ?? '' }),
+    enabled: day !== null,
+  });
+}
+
+/** Queries that need no signed-in session; every other query holds session data. */
+const PUBLIC_QUERIES: ReadonlySet<unknown> = new Set([queryKeys.appStatus[0], queryKeys.timeZones[0]]);
+
+function isSessionQuery(query: Query): boolean {
+  return !PUBLIC_QUERIES.has(query.queryKey[0]);
+}
+
+/** Drops all cached session data (patients, schedule…), keeping app_status and time zones. */
+export function removeSessionQueries(queryClient: QueryClient) {
+  queryClient.removeQueries({ predicate: isSessionQuery });
+}
+
+/**
+ * Clears the session cache whenever there is no signed-in session (after sign-out, or when the
+ * session ended). Done after the shell has unmounted, so no screen re-requests what was removed.
+ */
+export function useClearSessionCacheWhenSignedOut(signedIn: boolean) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!signedIn) removeSessionQueries(queryClient);
+  }, [signedIn, queryClient]);
+}
+
+function useStatusMutation<Args>(run: (args: Args) => Promise<AppStatus>, endsSession: boolean) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    // Variables may hold a password: do not keep finished mutations around.
+    gcTime: 0,
+    onSuccess: async (status) => {
+      if (endsSession) {
+        // Stop in-flight session requests; the cached data itself is dropped by
+        // useClearSessionCacheWhenSignedOut once the signed-in screens are gone.
+        await queryClient.cancelQueries({ predicate: isSessionQuery });
+      }
+      queryClient.setQueryData(queryKeys.appStatus, status);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.appStatus });
+    },
+  });
+}
+
+export function useSetupClinic() {
+  return useStatusMutation((args: SetupClinicArgs) => call('setup_clinic', args), false);
+}
+
+export function useSignIn() {
+  return useStatusMutation((args: SignInArgs) => call('sign_in', args), false);
+}
+
+export function useSignOut() {
+  return useStatusMutation(() => call('sign_out'), true);
+}

@@ -1,0 +1,136 @@
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../api/errors';
+import { useSignOut } from '../api/queries';
+import type { AppStatus, SessionUser } from '../bindings';
+import { PatientsScreen } from '../features/patients/PatientsScreen';
+import { ScheduleScreen } from '../features/schedule/ScheduleScreen';
+import { TodayScreen } from '../features/today/TodayScreen';
+import { NAV_ITEMS, type RouteId } from './routes';
+
+interface AppLayoutProps {
+  status: AppStatus;
+  user: SessionUser;
+}
+
+export function AppLayout({ status, user }: AppLayoutProps) {
+  const { t } = useTranslation();
+  const [route, setRoute] = useState<RouteId>('today');
+  const [navOpened, nav] = useDisclosure(false);
+  const signOut = useSignOut();
+
+  const handleSignOut = () => {
+    signOut.mutate(undefined, {
+      onError: (error) => {
+        notifications.show({
+          color: 'red',
+          title: t('shell.signOutFailed'),
+          message: errorMessage(t, error),
+        });
+      },
+    });
+  };
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navOpened}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('shell.toggleNavigation')}
+            />
+            <Title order={2} size="h4" data-testid="shell-clinic-name" lineClamp={1}>
+              {status.clinicName ?? t('app.name')}
+            </Title>
+            {status.demo && (
+              <Badge variant="light" color="orange">
+                {t('shell.demoBadge')}
+              </Badge>
+            )}
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <Group gap="xs" wrap="nowrap" data-testid="shell-user">
+              <Text fw={500} size="sm" data-testid="shell-user-name">
+                {user.displayName}
+              </Text>
+              <Badge variant="outline" data-testid="shell-user-role">
+                {t(`role.${user.role}`)}
+              </Badge>
+            </Group>
+            <Button
+              variant="default"
+              size="xs"
+              onClick={handleSignOut}
+              loading={signOut.isPending}
+              data-testid="sign-out"
+            >
+              {t('shell.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" aria-label={t('shell.mainNavigation')}>
+        <Stack gap={2}>
+          {NAV_ITEMS.map((item) =>
+            item.kind === 'route' ? (
+              <NavLink
+                key={item.testId}
+                component="button"
+                type="button"
+                label={t(item.labelKey)}
+                active={route === item.route}
+                aria-current={route === item.route ? 'page' : undefined}
+                data-testid={item.testId}
+                onClick={() => {
+                  setRoute(item.route);
+                  nav.close();
+                }}
+              />
+            ) : (
+              <NavLink
+                key={item.testId}
+                component="button"
+                type="button"
+                label={t(item.labelKey)}
+                description={t('shell.comingSoon')}
+                // NavLink's `disabled` only styles; aria-disabled keeps the item discoverable
+                // (focusable, announced as unavailable) while it does nothing.
+                disabled
+                aria-disabled="true"
+                data-testid={item.testId}
+              />
+            ),
+          )}
+        </Stack>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        {route === 'today' && <TodayScreen />}
+        {route === 'patients' && <PatientsScreen />}
+        {route === 'schedule' && <ScheduleScreen />}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

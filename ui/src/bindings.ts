@@ -1,0 +1,48 @@
+// This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.
+// Source of truth: src-tauri/src/ipc.rs (the command list) and the DTOs it names.
+
+export type AppPhase = "setup" | "sign_in" | "ready";
+export type AppStatus = { phase: AppPhase, clinicName: string | null, demo: boolean, 
+/**
+ * Shown on the sign-in screen of the demo clinic only.
+ */
+demoCredentials: DemoCredentials | null, user: SessionUser | null, };
+export type AppointmentStatus = "scheduled" | "confirmed" | "checked_in" | "in_progress" | "completed" | "cancelled" | "no_show";
+export type AppointmentSummary = { id: string, startsAt: string, endsAt: string, 
+/**
+ * "HH:MM" on the clinic's wall clock.
+ */
+localStart: string, localEnd: string, patientId: string, patientName: string, patientMrn: string, providerName: string, providerColor: string, status: AppointmentStatus, appointmentType: string | null, reason: string | null, };
+export type ClinicCounts = { patients: number, providers: number, appointmentsToday: number, signedVisits: number, openInvoices: number, };
+export type ClinicOverview = { clinicName: string, timeZone: string, 
+/**
+ * The clinic-local date, "YYYY-MM-DD".
+ */
+today: string, counts: ClinicCounts, todaysAppointments: Array<AppointmentSummary>, };
+export type DemoCredentials = { username: string, password: string, };
+export type ErrorCode = "validation" | "not_found" | "conflict" | "invalid_credentials" | "not_signed_in" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "wrong_key" | "newer_schema" | "storage" | "internal";
+export type IpcError = { code: ErrorCode, message: string, field: string | null, };
+export type ListAppointmentsArgs = { 
+/**
+ * A clinic-local date, "YYYY-MM-DD".
+ */
+day: string, };
+export type ListPatientsArgs = { query: string | null, offset: number, limit: number, };
+export type PatientPage = { total: number, rows: Array<PatientRow>, };
+export type PatientRow = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, phone: string | null, };
+export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "billing";
+export type SessionUser = { id: string, username: string, displayName: string, role: Role, };
+export type SetupClinicArgs = { clinicName: string, timeZone: string, currency: string, adminUsername: string, adminDisplayName: string, adminPassword: string, };
+export type Sex = "male" | "female" | "other" | "unknown";
+export type SignInArgs = { username: string, password: string, };
+
+export interface Commands {
+  app_status: { args: null; result: AppStatus };
+  setup_clinic: { args: SetupClinicArgs; result: AppStatus };
+  sign_in: { args: SignInArgs; result: AppStatus };
+  sign_out: { args: null; result: AppStatus };
+  list_time_zones: { args: null; result: Array<string> };
+  clinic_overview: { args: null; result: ClinicOverview };
+  list_patients: { args: ListPatientsArgs; result: PatientPage };
+  list_appointments: { args: ListAppointmentsArgs; result: Array<AppointmentSummary> };
+}

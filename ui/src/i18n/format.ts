@@ -1,0 +1,66 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+function parseIsoDate(ymd: string): Date | null {
+  // Also accepts "YYYY-MM-DD HH:mm:ss" (Mantine's date-string values); the time is ignored.
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|[ T])/.exec(ymd);
+  if (!match) return null;
+  const [, y, m, d] = match;
+  return new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+}
+
+export interface Formatters {
+  /** Locale-formatted integer/decimal. */
+  number: (value: number) => string;
+  /** A clinic-local calendar date ("YYYY-MM-DD"), e.g. "Mar 4, 1987". */
+  date: (ymd: string) => string;
+  /** A clinic-local calendar date with a short weekday, e.g. "Tue, Mar 4, 2025". */
+  dayLabel: (ymd: string) => string;
+  /** A clinic-local calendar date with weekday, e.g. "Tuesday, March 4, 2025". */
+  longDate: (ymd: string) => string;
+  /** Display name of an ISO 4217 currency, or the code itself if unknown. */
+  currencyName: (code: string) => string;
+}
+
+/** Builds Intl formatters for a language. Dates are calendar dates, so they are formatted in UTC. */
+export function createFormatters(language: string): Formatters {
+  const numberFormat = new Intl.NumberFormat(language);
+  const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' });
+  const dayLabelFormat = new Intl.DateTimeFormat(language, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+  const longDateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeZone: 'UTC' });
+  let currencyNames: Intl.DisplayNames | null = null;
+  try {
+    currencyNames = new Intl.DisplayNames([language], { type: 'currency' });
+  } catch {
+    currencyNames = null;
+  }
+  return {
+    number: (value) => numberFormat.format(value),
+    date: (ymd) => {
+      const date = parseIsoDate(ymd);
+      return date ? dateFormat.format(date) : ymd;
+    },
+    dayLabel: (ymd) => {
+      const date = parseIsoDate(ymd);
+      return date ? dayLabelFormat.format(date) : ymd;
+    },
+    longDate: (ymd) => {
+      const date = parseIsoDate(ymd);
+      return date ? longDateFormat.format(date) : ymd;
+    },
+    currencyName: (code) => currencyNames?.of(code) ?? code,
+  };
+}
+
+/** Intl formatters for the current i18n language. */
+export function useFormatters(): Formatters {
+  const { i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? i18n.language;
+  return useMemo(() => createFormatters(language), [language]);
+}

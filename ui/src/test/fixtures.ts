@@ -1,0 +1,71 @@
+import type { AppStatus, AppointmentSummary, ClinicOverview, PatientRow } from '../bindings';
+
+export const readyStatus: AppStatus = {
+  phase: 'ready',
+  clinicName: 'Riverside Family Clinic',
+  demo: false,
+  demoCredentials: null,
+  user: { id: 'u1', username: 'admin', displayName: 'Alex Admin', role: 'admin' },
+};
+
+export function appointment(overrides: Partial<AppointmentSummary> = {}): AppointmentSummary {
+  return {
+    id: 'a1',
+    startsAt: '2025-03-04T14:00:00Z',
+    endsAt: '2025-03-04T14:30:00Z',
+    localStart: '09:00',
+    localEnd: '09:30',
+    patientId: 'p1',
+    patientName: 'Maria Lopez',
+    patientMrn: 'MRN-000123',
+    providerName: 'Dr. Grace Chen',
+    providerColor: '#2f9e44',
+    status: 'confirmed',
+    appointmentType: 'Follow-up',
+    reason: 'Blood pressure check',
+    ...overrides,
+  };
+}
+
+export function overview(overrides: Partial<ClinicOverview> = {}): ClinicOverview {
+  return {
+    clinicName: 'Riverside Family Clinic',
+    timeZone: 'America/Chicago',
+    today: '2025-03-04',
+    counts: { patients: 128, providers: 4, appointmentsToday: 2, signedVisits: 57, openInvoices: 9 },
+    todaysAppointments: [
+      appointment(),
+      appointment({
+        id: 'a2',
+        startsAt: '2025-03-04T15:00:00Z',
+        endsAt: '2025-03-04T15:45:00Z',
+        localStart: '10:00',
+        localEnd: '10:45',
+        patientId: 'p2',
+        patientName: 'Sam Okafor',
+        patientMrn: 'MRN-000456',
+        providerName: 'Dr. Omar Haddad',
+        providerColor: '#1c7ed6',
+        status: 'checked_in',
+        appointmentType: null,
+        reason: null,
+      }),
+    ],
+    ...overrides,
+  };
+}
+
+export function patientRows(count: number, start = 0): PatientRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = start + i + 1;
+    return {
+      id: `p${n}`,
+      mrn: `MRN-${String(n).padStart(6, '0')}`,
+      firstName: `First${n}`,
+      lastName: `Last${n}`,
+      dateOfBirth: '1987-03-04',
+      sex: n % 2 === 0 ? 'female' : 'male',
+      phone: n % 3 === 0 ? null : `555-01${String(n % 100).padStart(2, '0')}`,
+    };
+  });
+}
