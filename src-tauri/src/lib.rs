@@ -8,17 +8,24 @@ mod commands;
 pub mod ipc;
 mod state;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use state::AppState;
 
-/// Starts the app. Configuration comes from the environment:
-/// `CLINIC_DATA_DIR` (where the clinic's data lives), `CLINIC_DEMO=1` or `--demo` (open the demo clinic,
-/// creating it on first run), `CLINIC_DB_PASSPHRASE` (use a passphrase instead of the OS keyring).
+/// Starts the app. Configuration, command line first, then the environment:
+/// `--data-dir DIR` or `CLINIC_DATA_DIR` (where the clinic's data lives), `--demo` or `CLINIC_DEMO=1` (open
+/// the demo clinic, creating it on first run), `CLINIC_DB_PASSPHRASE` (a passphrase instead of the keyring).
 pub fn run() {
-    let demo = std::env::args().any(|a| a == "--demo")
-        || std::env::var("CLINIC_DEMO").is_ok_and(|v| v == "1");
-    let state = Arc::new(AppState::from_env(demo));
+    let args: Vec<String> = std::env::args().collect();
+    let demo =
+        args.iter().any(|a| a == "--demo") || std::env::var("CLINIC_DEMO").is_ok_and(|v| v == "1");
+    let data_dir = args
+        .iter()
+        .position(|a| a == "--data-dir")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let state = Arc::new(AppState::new(data_dir, demo));
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(ipc::handler())

@@ -21,9 +21,12 @@ pub struct AppState {
 const DEMO_SEED: u64 = 1;
 
 impl AppState {
-    pub fn from_env(demo: bool) -> AppState {
-        let data_dir = match std::env::var_os("CLINIC_DATA_DIR") {
-            Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+    /// `data_dir` from the command line wins over `CLINIC_DATA_DIR`, which wins over the OS default.
+    pub fn new(data_dir: Option<PathBuf>, demo: bool) -> AppState {
+        let data_dir = match data_dir
+            .or_else(|| std::env::var_os("CLINIC_DATA_DIR").map(PathBuf::from))
+        {
+            Some(dir) if !dir.as_os_str().is_empty() => Some(dir),
             // The demo never shares a folder with a real clinic.
             _ if demo => clinic_core::default_data_dir().map(|d| d.with_file_name("Clinic Demo")),
             _ => clinic_core::default_data_dir(),

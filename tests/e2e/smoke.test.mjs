@@ -36,12 +36,13 @@ before(async () => {
   throw new Error('tauri-driver did not start');
 });
 
-after(() => driver?.kill());
+after(() => {
+  driver?.kill();
+});
 
 /** Starts the app on `dataDir` and returns a WebDriver session on its window. */
 async function launch(dataDir, args = []) {
-  process.env.CLINIC_DATA_DIR = dataDir;
-  return WebDriver.start(driverUrl, { 'tauri:options': { application: app, args } });
+  return WebDriver.start(driverUrl, { 'tauri:options': { application: app, args: ['--data-dir', dataDir, ...args] } });
 }
 
 async function shot(wd, name) {
@@ -51,7 +52,7 @@ async function shot(wd, name) {
 async function signIn(wd, username, password) {
   await wd.type('login-username', username);
   await wd.type('login-password', password);
-  await wd.click('login-submit');
+  await wd.pressEnter('login-password');
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-'));
@@ -67,12 +68,12 @@ test('first run: set up the clinic, sign in, see the shell', async () => {
     // A password the Rust rules refuse: the message appears next to the field, nothing is created.
     await wd.type('setup-password', 'short');
     await wd.type('setup-password-confirm', 'short');
-    await wd.click('setup-submit');
-    await sleep(1500);
+    await wd.pressEnter('setup-password-confirm');
+    await wd.waitForText('setup-form', (t) => t.includes('at least 10 characters'));
     await shot(wd, '02-setup-error');
     await wd.type('setup-password', adminPassword);
     await wd.type('setup-password-confirm', adminPassword);
-    await wd.click('setup-submit');
+    await wd.pressEnter('setup-password-confirm');
 
     await wd.find('login-username', { timeout: 30000 });
     await shot(wd, '03-sign-in');

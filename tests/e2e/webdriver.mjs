@@ -1,7 +1,8 @@
 // A minimal W3C WebDriver client over fetch: just what the end-to-end tests need to drive the real
 // app through tauri-driver (which forwards to WebKitWebDriver).
 
-const ELEMENT = 'element-6066-11e4-a6c6-4aae66ee4e19';
+// The W3C key of an element reference; older drivers answer with 'ELEMENT'.
+const elementId = (ref) => ref['element-6066-11e4-a52e-4f735466cecf'] ?? ref.ELEMENT;
 
 export class WebDriver {
   constructor(base, sessionId) {
@@ -30,7 +31,7 @@ export class WebDriver {
     while (Date.now() < deadline) {
       try {
         const found = await this.cmd('POST', '/element', { using: 'css selector', value: `[data-testid="${testId}"]` });
-        return found[ELEMENT];
+        return elementId(found);
       } catch (error) {
         lastError = error;
         await sleep(200);
@@ -41,7 +42,7 @@ export class WebDriver {
 
   async findAll(testId) {
     const found = await this.cmd('POST', '/elements', { using: 'css selector', value: `[data-testid="${testId}"]` });
-    return found.map((e) => e[ELEMENT]);
+    return found.map(elementId);
   }
 
   async type(testId, text) {
@@ -50,14 +51,24 @@ export class WebDriver {
     await this.cmd('POST', `/element/${id}/value`, { text });
   }
 
+  /** Presses Enter in a field, submitting its form the way a keyboard user does. */
+  async pressEnter(testId) {
+    const id = await this.find(testId);
+    await this.cmd('POST', `/element/${id}/value`, { text: '\uE007' });
+  }
+
   async click(testId) {
     const id = await this.find(testId);
     await this.cmd('POST', `/element/${id}/click`, {});
   }
 
+  /** The element's textContent (WebDriver's "visible text" misreads line-clamped elements). */
   async text(testId) {
-    const id = await this.find(testId);
-    return this.cmd('GET', `/element/${id}/text`);
+    await this.find(testId);
+    return this.cmd('POST', '/execute/sync', {
+      script: 'return document.querySelector(arguments[0]).textContent;',
+      args: [`[data-testid="${testId}"]`],
+    });
   }
 
   /** Waits until the element's text satisfies the predicate; returns the text. */
@@ -76,8 +87,12 @@ export class WebDriver {
     throw new Error(`[data-testid="${testId}"] never matched; last text: ${JSON.stringify(text)}`);
   }
 
-  /** A PNG screenshot of the window, as a Buffer. */
+  /** A PNG screenshot of the window, as a Buffer, taken after the page has painted its latest state. */
   async screenshot() {
+    await this.cmd('POST', '/execute/async', {
+      script: 'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
+      args: [],
+    });
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 }

@@ -347,6 +347,9 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         clinic.add_user(admin, username, name, DEMO_PASSWORD, role)?;
         summary.users += 1;
     }
+    // A weekend rota, so that "today" always has a clinic session to show.
+    clinic.add_opening_hours(admin, 6, "09:00", "13:00")?;
+    clinic.add_opening_hours(admin, 7, "10:00", "14:00")?;
     let provider_specs: [(&str, &str, &str, &str, bool); 3] = [
         (
             "dr.okafor",
@@ -384,7 +387,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
                 colour: colour.into(),
             },
         )?;
-        let blocks: Vec<(u32, &str, &str)> = if physio {
+        let mut blocks: Vec<(u32, &str, &str)> = if physio {
             (1..=5)
                 .flat_map(|d| [(d, "09:00", "13:00"), (d, "14:00", "18:00")])
                 .collect()
@@ -393,6 +396,11 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
                 .flat_map(|d| [(d, "08:30", "12:30"), (d, "13:30", "17:00")])
                 .collect()
         };
+        match username {
+            "dr.fernandez" => blocks.push((6, "09:00", "13:00")),
+            "pt.sondergaard" => blocks.push((7, "10:00", "14:00")),
+            _ => {}
+        }
         for (weekday, starts, ends) in &blocks {
             clinic.add_working_hours(admin, &id, *weekday, starts, ends)?;
         }
@@ -419,6 +427,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
     ] {
         services.insert(code, clinic.add_service(admin, code, name, price, taxable)?);
     }
+    let physio_type = clinic.add_appointment_type(admin, "Physiotherapy session", 45)?;
     let types = clinic.appointment_types()?;
     let type_id = |name: &str| {
         types
@@ -505,7 +514,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
                 loop {
                     let new_patient = rng.random_bool(0.2);
                     let (type_id, minutes) = if provider.physio {
-                        (follow_up_type.clone(), 45)
+                        (physio_type.clone(), 45)
                     } else if new_patient {
                         (new_patient_type.clone(), new_minutes)
                     } else {

@@ -122,6 +122,31 @@ pub(crate) fn parse_id(field: &'static str, text: &str) -> CoreResult<Uuid> {
     Uuid::parse_str(text.trim()).map_err(|_| CoreError::invalid(field, "not a valid record id"))
 }
 
+/// Checks a weekday and a start/end pair of "HH:MM" times; returns the times normalised.
+fn weekly_block(weekday: u32, starts: &str, ends: &str) -> CoreResult<(String, String)> {
+    if !(1..=7).contains(&weekday) {
+        return Err(CoreError::invalid(
+            "weekday",
+            "weekday must be 1 (Monday) to 7 (Sunday)",
+        ));
+    }
+    let parse = |field, t: &str| {
+        chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M")
+            .map_err(|_| CoreError::invalid(field, "use HH:MM"))
+    };
+    let (start, end) = (parse("startsAt", starts)?, parse("endsAt", ends)?);
+    if end <= start {
+        return Err(CoreError::invalid(
+            "endsAt",
+            "the end must be after the start",
+        ));
+    }
+    Ok((
+        start.format("%H:%M").to_string(),
+        end.format("%H:%M").to_string(),
+    ))
+}
+
 fn instant(field: &'static str, text: &str) -> CoreResult<DateTime<Utc>> {
     parse_instant(text).ok_or_else(|| CoreError::invalid(field, "not a valid date and time"))
 }
@@ -167,33 +192,63 @@ impl Clinic {
         ends: &str,
     ) -> CoreResult<()> {
         let provider = parse_id("providerId", provider_id)?;
-        if !(1..=7).contains(&weekday) {
-            return Err(CoreError::invalid(
-                "weekday",
-                "weekday must be 1 (Monday) to 7 (Sunday)",
-            ));
-        }
-        let parse = |field, t: &str| {
-            chrono::NaiveTime::parse_from_str(t, "%H:%M")
-                .map_err(|_| CoreError::invalid(field, "use HH:MM"))
-        };
-        let (start, end) = (parse("startsAt", starts)?, parse("endsAt", ends)?);
-        if end <= start {
-            return Err(CoreError::invalid(
-                "endsAt",
-                "the end must be after the start",
-            ));
-        }
+        let (start, end) = weekly_block(weekday, starts, ends)?;
         self.write(by, |tx| {
             tx.insert(
                 Table::ProviderSchedules,
                 Fields::new()
                     .set("provider_id", provider)
                     .set("weekday", weekday)
-                    .set("starts_at", start.format("%H:%M").to_string())
-                    .set("ends_at", end.format("%H:%M").to_string()),
+                    .set("starts_at", start.as_str())
+                    .set("ends_at", end.as_str()),
             )?;
             Ok(())
+        })
+    }
+
+    /// Opens the clinic for another block of a weekday (weekday 1 = Monday; times "HH:MM", clinic-local).
+    pub fn add_opening_hours(
+        &self,
+        by: &SessionUser,
+        weekday: u32,
+        opens: &str,
+        closes: &str,
+    ) -> CoreResult<()> {
+        let (open, close) = weekly_block(weekday, opens, closes)?;
+        self.write(by, |tx| {
+            tx.insert(
+                Table::OpeningHours,
+                Fields::new()
+                    .set("weekday", weekday)
+                    .set("opens_at", open.as_str())
+                    .set("closes_at", close.as_str()),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Adds an appointment type with its default length. Returns its id.
+    pub fn add_appointment_type(
+        &self,
+        by: &SessionUser,
+        name: &str,
+        minutes: i64,
+    ) -> CoreResult<String> {
+        let name = required("name", name, 80)?;
+        if !(5..=480).contains(&minutes) {
+            return Err(CoreError::invalid(
+                "durationMinutes",
+                "between 5 and 480 minutes",
+            ));
+        }
+        self.write(by, |tx| {
+            let id = tx.insert(
+                Table::AppointmentTypes,
+                Fields::new()
+                    .set("name", name.as_str())
+                    .set("duration_minutes", minutes),
+            )?;
+            Ok(id.to_string())
         })
     }
 

@@ -17,31 +17,19 @@ fn good() -> NewClinic {
     }
 }
 
+/// Makes one field of a good setup bad.
+type Spoil = fn(&mut NewClinic);
+
 #[test]
 fn each_bad_field_is_named_and_nothing_is_created() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut NewClinic)>)> = vec![
-        ("clinicName", Box::new(|c| c.clinic_name = "  ".into())),
-        (
-            "timeZone",
-            Box::new(|c| c.time_zone = "Mars/Olympus".into()),
-        ),
-        ("currency", Box::new(|c| c.currency = "euro".into())),
-        (
-            "adminUsername",
-            Box::new(|c| c.admin_username = "a b".into()),
-        ),
-        (
-            "adminDisplayName",
-            Box::new(|c| c.admin_display_name = "".into()),
-        ),
-        (
-            "adminPassword",
-            Box::new(|c| c.admin_password = "short".into()),
-        ),
-        (
-            "adminPassword",
-            Box::new(|c| c.admin_password = "maria.admin".into()),
-        ),
+    let cases: [(&str, Spoil); 7] = [
+        ("clinicName", |c| c.clinic_name = "  ".into()),
+        ("timeZone", |c| c.time_zone = "Mars/Olympus".into()),
+        ("currency", |c| c.currency = "euro".into()),
+        ("adminUsername", |c| c.admin_username = "a b".into()),
+        ("adminDisplayName", |c| c.admin_display_name = "".into()),
+        ("adminPassword", |c| c.admin_password = "short".into()),
+        ("adminPassword", |c| c.admin_password = "maria.admin".into()),
     ];
     for (field, spoil) in cases {
         let dir = tempfile::tempdir().unwrap();

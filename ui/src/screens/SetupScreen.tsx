@@ -112,7 +112,7 @@ function SetupForm({ timeZones }: { timeZones: string[] }) {
   });
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} noValidate data-testid="setup-form">
       <Stack gap="lg">
         <FormErrorAlert error={formError} testId="setup-error" />
         <Fieldset legend={t('setup.clinicSection')}>

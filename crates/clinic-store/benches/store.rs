@@ -1,0 +1,195 @@
+//! Store benchmarks: what durability and encryption cost, and what the full write path costs.
+//!
+//! `cargo bench -p clinic-store` prints medians over several runs, measured in one process so the
+//! ratios compare like with like on a noisy machine. Workloads:
+//! - commit-per-row: one patient row per transaction, each one durable (the app's real pattern);
+//! - bulk: 20,000 rows in one transaction (isolates the CPU cost of encryption);
+//! - write path: `Store::write` inserting a patient with its outbox record and audit entry.
+
+use std::time::{Duration, Instant};
+
+use clinic_store::{DeviceSetup, Fields, KeyOptions, Store, StoreResult, Table, WriteTx};
+use rusqlite::{Connection, params};
+
+const RUNS: usize = 5;
+const COMMITS: usize = 300;
+const BULK_ROWS: usize = 20_000;
+const KEY: &str =
+    "PRAGMA key = \"x'2DD29CA851E7B56E4697B0E1F08507293D761A05CE4D1B628663F411A8086D99'\";";
+
+#[derive(Clone, Copy)]
+struct Setup {
+    encrypted: bool,
+    synchronous: &'static str,
+}
+
+fn open(dir: &std::path::Path, setup: Setup) -> Connection {
+    let conn = Connection::open(dir.join("bench.db")).unwrap();
+    if setup.encrypted {
+        conn.execute_batch(KEY).unwrap();
+    }
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .unwrap();
+    conn.execute_batch(&format!("PRAGMA synchronous = {};", setup.synchronous))
+        .unwrap();
+    conn.execute_batch(
+        "CREATE TABLE patients (id TEXT PRIMARY KEY, created_at TEXT, hlc TEXT, mrn TEXT UNIQUE,
+         first_name TEXT, last_name TEXT, date_of_birth TEXT, phone TEXT, notes TEXT)",
+    )
+    .unwrap();
+    conn
+}
+
+fn insert(conn: &Connection, i: usize) {
+    conn.execute(
+        "INSERT INTO patients VALUES (?1, '2026-11-22T10:00:00.000Z', ?2, ?3, 'José', 'Núñez', '1980-02-29', '+1 555 0100', ?4)",
+        params![format!("0193{i:028x}"), format!("{i:015}-00000-bench"), format!("A-{i:06}"), "Lorem ipsum ".repeat(8)],
+    )
+    .unwrap();
+}
+
+/// Seconds for COMMITS single-row transactions.
+fn commit_per_row(setup: Setup) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = open(dir.path(), setup);
+    let start = Instant::now();
+    for i in 0..COMMITS {
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        insert(&conn, i);
+        conn.execute_batch("COMMIT").unwrap();
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// Seconds for BULK_ROWS rows in one transaction.
+fn bulk(setup: Setup) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = open(dir.path(), setup);
+    let start = Instant::now();
+    let tx = conn.transaction().unwrap();
+    for i in 0..BULK_ROWS {
+        insert(&tx, i);
+    }
+    tx.commit().unwrap();
+    start.elapsed().as_secs_f64()
+}
+
+/// Seconds for COMMITS patient registrations through the real write path.
+fn write_path() -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let device = DeviceSetup {
+        clinic_id: uuid::Uuid::now_v7(),
+        device_name: "bench".into(),
+        prefix: "A".into(),
+    };
+    let no_init = |_: &mut WriteTx<'_>| -> StoreResult<()> { Ok(()) };
+    let store = Store::create(
+        dir.path(),
+        &KeyOptions::passphrase("benchmark passphrase"),
+        &device,
+        no_init,
+    )
+    .unwrap();
+    let start = Instant::now();
+    for i in 0..COMMITS {
+        store
+            .write(None, |tx| {
+                let mrn = tx.next_number(clinic_store::Series::Mrn)?;
+                tx.insert(
+                    Table::Patients,
+                    Fields::new()
+                        .set("mrn", mrn)
+                        .set("first_name", "José")
+                        .set("last_name", format!("Núñez {i}"))
+                        .set("date_of_birth", "1980-02-29")
+                        .set("sex", "male"),
+                )
+            })
+            .unwrap();
+    }
+    start.elapsed().as_secs_f64()
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[samples.len() / 2]
+}
+
+fn measure(f: impl Fn() -> f64) -> f64 {
+    median((0..RUNS).map(|_| f()).collect())
+}
+
+fn per_op(seconds: f64, ops: usize) -> String {
+    let each = Duration::from_secs_f64(seconds / ops as f64);
+    format!(
+        "{:>9.3} ms/op  {:>8.0} ops/s",
+        each.as_secs_f64() * 1e3,
+        ops as f64 / seconds
+    )
+}
+
+fn main() {
+    // `cargo test --benches` runs this too; only measure under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    println!("clinic-store benchmarks: median of {RUNS} runs");
+    let plain_full = Setup {
+        encrypted: false,
+        synchronous: "FULL",
+    };
+    let cipher_full = Setup {
+        encrypted: true,
+        synchronous: "FULL",
+    };
+    let cipher_normal = Setup {
+        encrypted: true,
+        synchronous: "NORMAL",
+    };
+    let plain_normal = Setup {
+        encrypted: false,
+        synchronous: "NORMAL",
+    };
+
+    println!("\ncommit-per-row ({COMMITS} transactions):");
+    let rows = [
+        ("plain SQLite, synchronous=NORMAL", plain_normal),
+        ("plain SQLite, synchronous=FULL", plain_full),
+        ("SQLCipher,    synchronous=NORMAL", cipher_normal),
+        ("SQLCipher,    synchronous=FULL (Clinic)", cipher_full),
+    ];
+    let mut results = Vec::new();
+    for (name, setup) in rows {
+        let t = measure(|| commit_per_row(setup));
+        println!("  {name:<42} {}", per_op(t, COMMITS));
+        results.push(t);
+    }
+    println!(
+        "  durability: FULL / NORMAL under SQLCipher = {:.2}x",
+        results[3] / results[2]
+    );
+    println!(
+        "  encryption: SQLCipher / plain at FULL      = {:.2}x",
+        results[3] / results[1]
+    );
+
+    println!("\nbulk ({BULK_ROWS} rows, one transaction):");
+    let plain = measure(|| bulk(plain_full));
+    let cipher = measure(|| bulk(cipher_full));
+    println!("  {:<42} {}", "plain SQLite", per_op(plain, BULK_ROWS));
+    println!("  {:<42} {}", "SQLCipher", per_op(cipher, BULK_ROWS));
+    println!(
+        "  encryption: SQLCipher / plain               = {:.2}x",
+        cipher / plain
+    );
+
+    println!(
+        "\nwrite path ({COMMITS} registrations, row + outbox + audit + MRN series, SQLCipher, FULL):"
+    );
+    let path = measure(write_path);
+    println!("  {:<42} {}", "Store::write", per_op(path, COMMITS));
+    println!(
+        "  write path / bare SQLCipher insert          = {:.2}x",
+        path / results[3]
+    );
+}

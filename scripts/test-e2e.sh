@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real app: a built binary under Xvfb, driven by tauri-driver + WebKitWebDriver,
+# with a real Secret Service keyring. Expects target/debug/clinic-app and target/debug/clinic to be built
+# (scripts/test.sh builds them). Screenshots land in tests/e2e/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${CLINIC_KEYRING_SESSION:-}" ]; then
+    exec scripts/with-keyring.sh xvfb-run --auto-servernum --server-args="-screen 0 1366x860x24" "$0" "$@"
+fi
+rm -rf tests/e2e/artifacts
+export TAURI_DRIVER="${TAURI_DRIVER:-$CARGO_HOME/bin/tauri-driver}"
+cd tests/e2e && node --test --test-concurrency=1 --test-timeout=240000 smoke.test.mjs
