@@ -220,14 +220,8 @@ impl<'s> WriteTx<'s> {
         let hlc = self.tick();
         let now = format_instant(self.now);
         let id_text = id.to_string();
-        let mut columns: Vec<&str> = vec![
-            "id",
-            "created_at",
-            "created_by",
-            "updated_at",
-            "updated_by",
-            "hlc",
-        ];
+        // Every metadata column but `archived_at`, which a new row leaves empty.
+        let mut columns: Vec<&str> = METADATA_COLUMNS[..6].to_vec();
         let mut values: Vec<Value> = vec![
             Value::Text(id_text.clone()),
             Value::Text(now.clone()),

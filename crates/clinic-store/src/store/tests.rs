@@ -24,6 +24,19 @@ fn device() -> DeviceSetup {
     }
 }
 
+fn add_follow_up_type(store: &Store) -> Uuid {
+    store
+        .write(None, |tx| {
+            tx.insert(
+                Table::AppointmentTypes,
+                Fields::new()
+                    .set("name", "Follow-up")
+                    .set("duration_minutes", 15),
+            )
+        })
+        .unwrap()
+}
+
 /// A keyed connection straight to the file, as a tool (or an attacker with the key) would have it.
 fn raw(dir: &Path) -> Connection {
     let meta: StoreMeta =
@@ -61,16 +74,7 @@ fn a_fresh_database_gets_every_migration() {
 fn reopening_an_existing_database_keeps_its_data_and_applies_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
-    let id = store
-        .write(None, |tx| {
-            tx.insert(
-                Table::AppointmentTypes,
-                Fields::new()
-                    .set("name", "Follow-up")
-                    .set("duration_minutes", 15),
-            )
-        })
-        .unwrap();
+    let id = add_follow_up_type(&store);
     drop(store);
     let store = Store::open(dir.path(), &passphrase()).unwrap();
     let applied = store
@@ -93,16 +97,7 @@ fn reopening_an_existing_database_keeps_its_data_and_applies_nothing_twice() {
 fn a_later_migration_applies_on_top_of_an_existing_database_without_losing_rows() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
-    store
-        .write(None, |tx| {
-            tx.insert(
-                Table::AppointmentTypes,
-                Fields::new()
-                    .set("name", "Follow-up")
-                    .set("duration_minutes", 15),
-            )
-        })
-        .unwrap();
+    add_follow_up_type(&store);
     drop(store);
     let mut conn = raw(dir.path());
     let mut migrations = embedded::migrations::runner().get_migrations().clone();
