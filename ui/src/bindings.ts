@@ -31,7 +31,11 @@ export type ListPatientsArgs = { query: string | null, offset: number, limit: nu
 export type PatientPage = { total: number, rows: Array<PatientRow>, };
 export type PatientRow = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, phone: string | null, };
 export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "billing";
-export type SessionUser = { id: string, username: string, displayName: string, role: Role, };
+export type SessionUser = { id: string, username: string, displayName: string, role: Role, 
+/**
+ * Set by an administrator's password reset: nothing else is allowed until the password is changed.
+ */
+mustChangePassword: boolean, };
 export type SetupClinicArgs = { clinicName: string, timeZone: string, currency: string, adminUsername: string, adminDisplayName: string, adminPassword: string, };
 export type Sex = "male" | "female" | "other" | "unknown";
 export type SignInArgs = { username: string, password: string, };

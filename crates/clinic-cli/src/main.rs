@@ -1,6 +1,8 @@
 //! `clinic`: the administrator's command line. It has no logic of its own: every command is a call into
-//! clinic-core, the same code the app runs. Exit status 0 on success; otherwise a one-line reason on
-//! stderr and status 1 (2 for a malformed command line).
+//! clinic-core, the same code the app runs, signed in as a user (`--user` or `CLINIC_USER`, password from
+//! `CLINIC_PASSWORD` or a prompt) and checked and audited as that user; only `init`, and `demo` creating a
+//! new demo clinic, run without one. Exit status 0 on success; otherwise a one-line reason on stderr and
+//! status 1 (2 for a malformed command line).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use clinic_core::demo::{self, DEMO_ADMIN_USERNAME, DEMO_PASSWORD};
-use clinic_core::{Clinic, CoreError, KeyOptions, NewClinic, Role};
+use clinic_core::{Clinic, CoreError, KeyOptions, NewClinic, NewUser, Role, SessionUser};
 
 #[derive(Parser)]
 #[command(name = "clinic", version, about = "Administer a Clinic data directory")]
@@ -16,6 +18,9 @@ struct Cli {
     /// The clinic's data directory [default: $CLINIC_DATA_DIR, else the OS app-data folder]
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Sign in as this user; the password comes from CLINIC_PASSWORD or a prompt
+    #[arg(long, global = true, env = "CLINIC_USER")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,16 +43,57 @@ enum Command {
         #[arg(long, default_value = "USD")]
         currency: String,
     },
-    /// Create the demo clinic, or fill an empty clinic with demo data (as --user, or CLINIC_USER)
+    /// Create the demo clinic, or fill an empty existing clinic with demo data (as an administrator)
     Demo {
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// An administrator of an existing clinic; the password comes from CLINIC_PASSWORD or a prompt
-        #[arg(long, env = "CLINIC_USER")]
-        user: Option<String>,
     },
     /// Print what the data directory holds, as JSON
     Status,
+    /// The audit trail
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Users and their roles
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Change your own password (current from CLINIC_PASSWORD, new from CLINIC_NEW_PASSWORD or prompts)
+    Passwd,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; names the first entry that was changed or removed
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// List the clinic's users as JSON, one per line
+    List,
+    /// Add a user (first password from CLINIC_NEW_PASSWORD or a prompt; changed at first sign-in)
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// Give a user another role
+    SetRole {
+        username: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Stop a user from signing in
+    Deactivate { username: String },
+    /// Let a deactivated user sign in again
+    Activate { username: String },
+    /// Set a new password (from CLINIC_NEW_PASSWORD or a prompt), to be changed at the next sign-in
+    ResetPassword { username: String },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| "one of admin, doctor, nurse, receptionist, billing".to_owned())
 }
 
 fn main() -> ExitCode {
@@ -80,6 +126,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let time_zone = time_zone
                 .or_else(|| iana_time_zone::get_timezone().ok())
                 .unwrap_or_else(|| "UTC".to_owned());
+            let (admin_username, admin_password_again) = (admin_user.clone(), admin_password.clone());
             let new = NewClinic {
                 clinic_name,
                 time_zone,
@@ -89,36 +136,89 @@ fn run(cli: Cli) -> Result<(), String> {
                 admin_password,
             };
             let clinic = Clinic::create(&dir, &key, new).map_err(explain)?;
-            print_json(&clinic.status(&dir).map_err(explain)?)
+            let admin = clinic.sign_in(&admin_username, &admin_password_again).map_err(explain)?;
+            print_json(&clinic.status(&admin, &dir).map_err(explain)?)
         }
-        Command::Demo { seed, user } => {
+        Command::Demo { seed } => {
             if !Clinic::exists(&dir) {
                 let (_, summary) = demo::create_demo_clinic(&dir, &key, seed).map_err(explain)?;
-                eprintln!(
-                    "Demo clinic created in {}; sign in as {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}",
-                    dir.display()
-                );
+                eprintln!("Demo clinic created in {}; sign in as {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}", dir.display());
                 return print_json(&summary);
             }
-            let clinic = Clinic::open(&dir, &key).map_err(explain)?;
-            let username = user
-                .ok_or("this clinic exists: name an administrator with --user (or CLINIC_USER)")?;
-            let password = secret(
-                "CLINIC_PASSWORD",
-                &format!("Password for {username}"),
-                false,
-            )?;
-            let admin = clinic.sign_in(&username, &password).map_err(explain)?;
+            let (clinic, admin) = sign_in(&dir, &key, cli.user)?;
             if admin.role != Role::Admin {
-                return Err(format!("{username} is not an administrator"));
+                return Err(format!("{} is not an administrator", admin.username));
             }
             print_json(&demo::populate(&clinic, &admin, seed).map_err(explain)?)
         }
         Command::Status => {
-            let clinic = Clinic::open(&dir, &key).map_err(explain)?;
-            print_json(&clinic.status(&dir).map_err(explain)?)
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            print_json(&clinic.status(&user, &dir).map_err(explain)?)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            match clinic.verify_audit(&user).map_err(explain)? {
+                None => print_json(&serde_json::json!({ "audit_chain": "intact" })),
+                Some(seq) => Err(format!("the audit trail was altered: entry {seq} does not match its hash chain")),
+            }
+        }
+        Command::Users(command) => {
+            let (clinic, admin) = sign_in(&dir, &key, cli.user)?;
+            users(&clinic, &admin, command)
+        }
+        Command::Passwd => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            let current = secret("CLINIC_PASSWORD", "Current password", false)?;
+            let new = secret("CLINIC_NEW_PASSWORD", "New password", true)?;
+            clinic.change_password(&user, &current, &new).map_err(explain)?;
+            print_json(&serde_json::json!({ "password_changed": user.username }))
         }
     }
+}
+
+fn users(clinic: &Clinic, admin: &SessionUser, command: UsersCommand) -> Result<(), String> {
+    let id_of = |username: &str| -> Result<String, String> {
+        let all = clinic.list_users(admin).map_err(explain)?;
+        all.into_iter()
+            .find(|u| u.username == username.to_lowercase())
+            .map(|u| u.id)
+            .ok_or_else(|| format!("there is no user {username}"))
+    };
+    match command {
+        UsersCommand::List => {
+            for user in clinic.list_users(admin).map_err(explain)? {
+                println!("{}", serde_json::to_string(&user).map_err(|e| e.to_string())?);
+            }
+            Ok(())
+        }
+        UsersCommand::Add { username, name, role } => {
+            let password = secret("CLINIC_NEW_PASSWORD", &format!("First password for {username}"), true)?;
+            let new = NewUser { username, display_name: name, password, role };
+            print_json(&clinic.add_user(admin, new).map_err(explain)?)
+        }
+        UsersCommand::SetRole { username, role } => {
+            clinic.set_user_role(admin, &id_of(&username)?, role).map_err(explain)
+        }
+        UsersCommand::Deactivate { username } => {
+            clinic.set_user_active(admin, &id_of(&username)?, false).map_err(explain)
+        }
+        UsersCommand::Activate { username } => {
+            clinic.set_user_active(admin, &id_of(&username)?, true).map_err(explain)
+        }
+        UsersCommand::ResetPassword { username } => {
+            let password = secret("CLINIC_NEW_PASSWORD", &format!("New password for {username}"), true)?;
+            clinic.reset_password(admin, &id_of(&username)?, &password).map_err(explain)
+        }
+    }
+}
+
+/// Opens the clinic and signs in as `user`; the password comes from CLINIC_PASSWORD or a prompt.
+fn sign_in(dir: &std::path::Path, key: &KeyOptions, user: Option<String>) -> Result<(Clinic, SessionUser), String> {
+    let clinic = Clinic::open(dir, key).map_err(explain)?;
+    let username = user.ok_or("sign in: name your user with --user (or CLINIC_USER)")?;
+    let password = secret("CLINIC_PASSWORD", &format!("Password for {username}"), false)?;
+    let user = clinic.sign_in(&username, &password).map_err(explain)?;
+    Ok((clinic, user))
 }
 
 /// A secret from the environment, or typed at a terminal (twice when `confirm`); never echoed.

@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::scheduling::parse_id;
 use crate::validate::required;
+use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -46,6 +47,7 @@ impl Clinic {
         price_minor: i64,
         taxable: bool,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::ManageSettings)?;
         let code = required("code", code, 20)?;
         let name = required("name", name, 120)?;
         if price_minor < 0 {
@@ -54,7 +56,7 @@ impl Clinic {
                 "a price cannot be negative",
             ));
         }
-        self.write(by, |tx| {
+        access.write(|tx| {
             if tx
                 .reader()
                 .count("SELECT count(*) FROM services WHERE code = ?1", [&code])?
@@ -85,6 +87,7 @@ impl Clinic {
         appointment_id: Option<&str>,
         lines: &[InvoiceLineInput],
     ) -> CoreResult<(String, String)> {
+        let access = self.authorize(by, Action::EditBilling)?;
         let patient = parse_id("patientId", patient_id)?;
         let appointment = appointment_id
             .map(|a| parse_id("appointmentId", a))
@@ -96,7 +99,7 @@ impl Clinic {
             ));
         }
         let settings = self.settings()?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let number = tx.next_number(Series::Invoice)?;
             let now = tx.now();
             let invoice = tx.insert(
@@ -151,6 +154,7 @@ impl Clinic {
         amount_minor: i64,
         reference: Option<&str>,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::EditBilling)?;
         let invoice = parse_id("invoiceId", invoice_id)?;
         if amount_minor <= 0 {
             return Err(CoreError::invalid(
@@ -158,7 +162,7 @@ impl Clinic {
                 "the amount must be more than zero",
             ));
         }
-        self.write(by, |tx| {
+        access.write(|tx| {
             let (patient, status): (String, String) = tx
                 .reader()
                 .query_opt(
@@ -193,6 +197,15 @@ impl Clinic {
             }
             Ok(id.to_string())
         })
+    }
+}
+
+impl Clinic {
+    /// (total with tax, net paid) of an invoice, in minor units.
+    pub fn invoice_balance(&self, by: &SessionUser, invoice_id: &str) -> CoreResult<(i64, i64)> {
+        let access = self.authorize(by, Action::ViewBilling)?;
+        let id = parse_id("invoiceId", invoice_id)?;
+        access.read(|r| invoice_totals(&r, &id.to_string()))
     }
 }
 

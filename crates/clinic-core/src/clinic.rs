@@ -7,11 +7,14 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use clinic_store::{DeviceSetup, Fields, KeyOptions, KeySource, Store, Table, WriteTx};
+use clinic_store::{
+    AuditEvent, DeviceSetup, Fields, KeyOptions, KeySource, Reader, Store, Table, WriteTx,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::auth::permissions::{self, Action};
 use crate::auth::{self, Role};
 use crate::time::parse_time_zone;
 use crate::validate::required;
@@ -19,7 +22,8 @@ use crate::{CoreError, CoreResult, SessionUser};
 
 /// One clinic's data, open. Cheap to share behind an `Arc`; all methods take `&self`.
 pub struct Clinic {
-    pub(crate) store: Store,
+    /// Private to this module: other modules reach the data only through [`Clinic::authorize`].
+    store: Store,
     /// When set, the clinic's clock reads this instead of the system clock (tests, generated history).
     clock: Mutex<Option<DateTime<Utc>>>,
 }
@@ -45,6 +49,28 @@ pub struct ClinicSettings {
     pub time_zone: Tz,
     pub currency: String,
     pub slot_minutes: i64,
+}
+
+/// Proof that an operation was authorized, and the only way the domain reaches the store.
+pub(crate) struct Access<'c> {
+    clinic: &'c Clinic,
+    user_id: Option<String>,
+}
+
+impl Access<'_> {
+    pub(crate) fn read<T>(&self, f: impl FnOnce(Reader<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        self.clinic.store.read(f)
+    }
+
+    /// One write transaction on behalf of the authorized user, at the clinic's current time.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        self.clinic.store.write_at(self.clinic.now(), self.user_id.as_deref(), f)
+    }
+
+    /// Records a read of patient data in the audit trail.
+    pub(crate) fn audit(&self, event: AuditEvent) -> CoreResult<()> {
+        self.write(|tx| Ok(tx.audit(event)?))
+    }
 }
 
 /// `clinic status`: what is in a data directory, for administrators and scripts.
@@ -144,7 +170,7 @@ impl Clinic {
                         .set("duration_minutes", minutes),
                 )?;
             }
-            auth::insert_user(tx, &admin)?;
+            auth::insert_user(tx, &admin, false)?;
             Ok::<_, CoreError>(())
         })?;
         Ok(Clinic::from_store(store))
@@ -178,13 +204,49 @@ impl Clinic {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
     }
 
-    /// One write transaction on behalf of `by`, at the clinic's current time.
-    pub(crate) fn write<T>(
-        &self,
-        by: &SessionUser,
-        f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>,
-    ) -> CoreResult<T> {
-        self.store.write_at(self.now(), Some(&by.id), f)
+    /// Checks that `by` may do `action` now and returns the access to do it with. The user is read
+    /// again, so a deactivated, archived or demoted user's session stops working at once.
+    pub(crate) fn authorize(&self, by: &SessionUser, action: Action) -> CoreResult<Access<'_>> {
+        let (role, must_change_password) = self.current_user(by)?;
+        if must_change_password {
+            return Err(CoreError::Forbidden("change your password first".into()));
+        }
+        if !permissions::allows(role, action) {
+            return Err(CoreError::Forbidden(format!(
+                "a user with the {} role may not do this ({})",
+                role.as_str(),
+                serde_json::to_value(action).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            )));
+        }
+        Ok(Access { clinic: self, user_id: Some(by.id.clone()) })
+    }
+
+    /// Checks only that `by` is still an active user (for what every user may do, such as changing
+    /// their own password).
+    pub(crate) fn authenticate(&self, by: &SessionUser) -> CoreResult<Access<'_>> {
+        self.current_user(by)?;
+        Ok(Access { clinic: self, user_id: Some(by.id.clone()) })
+    }
+
+    /// The user's current role and whether they must change their password; NotSignedIn when the user
+    /// no longer exists or was deactivated.
+    fn current_user(&self, by: &SessionUser) -> CoreResult<(Role, bool)> {
+        let current: Option<(String, bool, bool)> = self.store.read(|r| {
+            r.query_opt(
+                "SELECT role, active, must_change_password FROM users WHERE id = ?1 AND archived_at IS NULL",
+                [&by.id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+        })?;
+        match current {
+            Some((role, true, must_change)) => Ok((Role::parse(&role).ok_or(CoreError::NotSignedIn)?, must_change)),
+            _ => Err(CoreError::NotSignedIn),
+        }
+    }
+
+    /// Access before anyone is signed in: only for signing in itself.
+    pub(crate) fn before_sign_in(&self) -> Access<'_> {
+        Access { clinic: self, user_id: None }
     }
 
     pub fn settings(&self) -> CoreResult<ClinicSettings> {
@@ -207,7 +269,8 @@ impl Clinic {
         })
     }
 
-    pub fn status(&self, data_dir: &Path) -> CoreResult<ClinicStatus> {
+    pub fn status(&self, by: &SessionUser, data_dir: &Path) -> CoreResult<ClinicStatus> {
+        self.authorize(by, Action::ManageSettings)?;
         let info = self.store.info();
         let tables = self.store.table_counts()?;
         Ok(ClinicStatus {
@@ -227,8 +290,15 @@ impl Clinic {
         })
     }
 
+    /// Checks the audit trail's hash chain; returns the sequence number of the first broken entry.
+    pub fn verify_audit(&self, by: &SessionUser) -> CoreResult<Option<i64>> {
+        self.authorize(by, Action::ViewAudit)?;
+        Ok(self.store.first_broken_audit_entry()?)
+    }
+
     /// SQLite's consistency check of the store: "ok" when healthy.
-    pub fn integrity_check(&self) -> CoreResult<String> {
+    pub fn integrity_check(&self, by: &SessionUser) -> CoreResult<String> {
+        self.authorize(by, Action::ManageBackups)?;
         Ok(self.store.integrity_check()?)
     }
 }

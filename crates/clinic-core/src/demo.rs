@@ -17,8 +17,9 @@ use crate::billing::{InvoiceLineInput, PaymentMethod};
 use crate::records::{NewPrescription, NewVitals};
 use crate::scheduling::{AppointmentStatus, NewAppointment, NewProvider};
 use crate::time::{local_to_utc, today};
+use crate::auth::demo_user;
 use crate::{
-    Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, Role, SessionUser, Sex,
+    Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, Role, Sex, SessionUser,
 };
 
 pub const DEMO_CLINIC_NAME: &str = "Riverside Family Clinic";
@@ -344,7 +345,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         ("billing", "Omar Billing", Role::Billing),
     ];
     for (username, name, role) in staff {
-        clinic.add_user(admin, username, name, DEMO_PASSWORD, role)?;
+        demo_user(clinic, admin, NewUser { username: username.into(), display_name: name.into(), password: DEMO_PASSWORD.into(), role })?;
         summary.users += 1;
     }
     // A weekend rota, so that "today" always has a clinic session to show.
@@ -375,12 +376,16 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
     ];
     let mut providers = Vec::new();
     for (username, name, specialty, colour, physio) in provider_specs {
-        let user_id = clinic.add_user(admin, username, name, DEMO_PASSWORD, Role::Doctor)?;
+        let user = demo_user(
+            clinic,
+            admin,
+            NewUser { username: username.into(), display_name: name.into(), password: DEMO_PASSWORD.into(), role: Role::Doctor },
+        )?;
         summary.users += 1;
         let id = clinic.add_provider(
             admin,
             NewProvider {
-                user_id: Some(user_id.clone()),
+                user_id: Some(user.id.clone()),
                 display_name: name.into(),
                 specialty: specialty.into(),
                 licence_number: Some(format!("LIC-{}", rng.random_range(100_000..999_999))),
@@ -404,12 +409,6 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         for (weekday, starts, ends) in &blocks {
             clinic.add_working_hours(admin, &id, *weekday, starts, ends)?;
         }
-        let user = SessionUser {
-            id: user_id,
-            username: username.into(),
-            display_name: name.into(),
-            role: Role::Doctor,
-        };
         providers.push(DemoProvider {
             id,
             user,
@@ -428,7 +427,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         services.insert(code, clinic.add_service(admin, code, name, price, taxable)?);
     }
     let physio_type = clinic.add_appointment_type(admin, "Physiotherapy session", 45)?;
-    let types = clinic.appointment_types()?;
+    let types = clinic.appointment_types(admin)?;
     let type_id = |name: &str| {
         types
             .iter()
@@ -780,10 +779,7 @@ fn bill_visit(
         });
     }
     let (invoice, _) = c.issue_invoice(billing, v.patient_id, Some(v.appointment), &lines)?;
-    let total = c
-        .store
-        .read(|r| crate::billing::invoice_totals(&r, &invoice))?
-        .0;
+    let total = c.invoice_balance(billing, &invoice)?.0;
     let roll: f64 = rng.random();
     let method = *[
         PaymentMethod::Card,

@@ -16,7 +16,8 @@ mod scheduling;
 pub mod time;
 mod validate;
 
-pub use auth::{Role, SessionUser};
+pub use auth::permissions::{self, Action};
+pub use auth::{NewUser, Role, SessionUser, UserSummary};
 pub use billing::{InvoiceLineInput, PaymentMethod};
 pub use clinic::{
     Clinic, ClinicSettings, ClinicStatus, NewClinic, data_dir_from_env, default_data_dir,

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use crate::scheduling::AppointmentSummary;
 use crate::time::{day_bounds, today};
+use crate::auth::permissions::Action;
 use crate::{Clinic, CoreResult, SessionUser};
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -35,10 +36,11 @@ pub struct ClinicOverview {
 
 impl Clinic {
     pub fn overview(&self, by: &SessionUser) -> CoreResult<ClinicOverview> {
+        let access = self.authorize(by, Action::ViewSchedule)?;
         let settings = self.settings()?;
         let day = today(settings.time_zone, self.now());
         let (from, to) = day_bounds(settings.time_zone, day);
-        let counts = self.store.read(|r| {
+        let counts = access.read(|r| {
             Ok::<_, crate::CoreError>(ClinicCounts {
                 patients: r.count("SELECT count(*) FROM patients WHERE archived_at IS NULL AND merged_into_id IS NULL", [])?,
                 providers: r.count("SELECT count(*) FROM providers WHERE archived_at IS NULL", [])?,

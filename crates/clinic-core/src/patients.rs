@@ -1,11 +1,12 @@
 //! Patients: registration and the patient list.
 
 use chrono::Datelike;
-use clinic_store::{Fields, Series, Table};
+use clinic_store::{AuditEvent, Fields, Series, Table};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::validate::{date, optional, required};
+use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -76,6 +77,7 @@ pub struct PatientPage {
 impl Clinic {
     /// Registers a patient with the next MRN of this device's series.
     pub fn register_patient(&self, by: &SessionUser, new: NewPatient) -> CoreResult<PatientRow> {
+        let access = self.authorize(by, Action::EditDemographics)?;
         let first_name = required("firstName", &new.first_name, 80)?;
         let last_name = required("lastName", &new.last_name, 80)?;
         let born = date("dateOfBirth", &new.date_of_birth)?;
@@ -108,7 +110,7 @@ impl Clinic {
         let city = optional("city", new.city.as_deref(), 80)?;
         let payer = optional("insurancePayer", new.insurance_payer.as_deref(), 120)?;
         let member = optional("insuranceMemberId", new.insurance_member_id.as_deref(), 60)?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let mrn = tx.next_number(Series::Mrn)?;
             let id = tx.insert(
                 Table::Patients,
@@ -139,11 +141,12 @@ impl Clinic {
     /// Active patients, by last then first name; `query` matches the start of a name or the MRN.
     pub fn list_patients(
         &self,
-        _by: &SessionUser,
+        by: &SessionUser,
         query: Option<&str>,
         offset: i64,
         limit: i64,
     ) -> CoreResult<PatientPage> {
+        let access = self.authorize(by, Action::ViewDemographics)?;
         let limit = limit.clamp(1, 200);
         let offset = offset.max(0);
         let pattern = query
@@ -152,7 +155,7 @@ impl Clinic {
             .map(|q| format!("{}%", q.replace(['%', '_'], "")));
         const FILTER: &str = "archived_at IS NULL AND merged_into_id IS NULL
              AND (?1 IS NULL OR first_name LIKE ?1 OR last_name LIKE ?1 OR mrn LIKE ?1)";
-        self.store.read(|r| {
+        let page = access.read(|r| {
             let total = r.count(&format!("SELECT count(*) FROM patients WHERE {FILTER}"), [&pattern])?;
             let rows = r.query_all(
                 &format!(
@@ -173,6 +176,17 @@ impl Clinic {
                 },
             )?;
             Ok(PatientPage { total, rows })
-        })
+        })?;
+        // A list that shows patients is a read of their data: who saw which patients is audited.
+        access.audit(AuditEvent {
+            action: "list_patients".into(),
+            entity: "patients".into(),
+            details: Some(serde_json::json!({
+                "searched": pattern.is_some(),
+                "shown": page.rows.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            })),
+            ..AuditEvent::default()
+        })?;
+        Ok(page)
     }
 }

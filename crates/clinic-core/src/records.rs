@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::scheduling::parse_id;
 use crate::validate::{optional, required};
+use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 /// Vital signs taken during a visit; every measurement is optional.
@@ -56,12 +57,13 @@ impl Clinic {
         provider_id: &str,
         appointment_id: Option<&str>,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::WriteClinical)?;
         let patient = parse_id("patientId", patient_id)?;
         let provider = parse_id("providerId", provider_id)?;
         let appointment = appointment_id
             .map(|a| parse_id("appointmentId", a))
             .transpose()?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let now = tx.now();
             let id = tx.insert(
                 Table::Encounters,
@@ -82,9 +84,10 @@ impl Clinic {
         encounter_id: &str,
         body: &str,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::WriteClinical)?;
         let encounter = parse_id("encounterId", encounter_id)?;
         let body = required("body", body, 20_000)?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let id = tx.insert(
                 Table::EncounterNotes,
                 Fields::new()
@@ -97,8 +100,9 @@ impl Clinic {
 
     /// Signs a draft note. From then on it never changes; corrections are amendments.
     pub fn sign_note(&self, by: &SessionUser, note_id: &str) -> CoreResult<()> {
+        let access = self.authorize(by, Action::SignNotes)?;
         let note = parse_id("noteId", note_id)?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let status: Option<String> = tx.reader().query_opt(
                 "SELECT status FROM encounter_notes WHERE id = ?1",
                 [note.to_string()],
@@ -130,6 +134,7 @@ impl Clinic {
         encounter_id: &str,
         vitals: NewVitals,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::RecordVitals)?;
         let encounter = parse_id("encounterId", encounter_id)?;
         in_range(
             "systolicMmhg",
@@ -158,7 +163,7 @@ impl Clinic {
         )?;
         in_range("weightKg", vitals.weight_kg, 0.2, 400.0)?;
         in_range("heightCm", vitals.height_cm, 20.0, 260.0)?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let patient = encounter_patient(tx, encounter)?;
             let now = tx.now();
             let id = tx.insert(
@@ -187,10 +192,11 @@ impl Clinic {
         description: &str,
         primary: bool,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::WriteClinical)?;
         let encounter = parse_id("encounterId", encounter_id)?;
         let code = required("icd10Code", icd10_code, 10)?.to_uppercase();
         let description = required("description", description, 300)?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let patient = encounter_patient(tx, encounter)?;
             let id = tx.insert(
                 Table::Diagnoses,
@@ -211,6 +217,7 @@ impl Clinic {
         encounter_id: &str,
         rx: NewPrescription,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::Prescribe)?;
         let encounter = parse_id("encounterId", encounter_id)?;
         let drug = required("drug", &rx.drug, 120)?;
         if !(0..=12).contains(&rx.refills) {
@@ -228,7 +235,7 @@ impl Clinic {
             .set("quantity", text("quantity", &rx.quantity)?)
             .set("refills", rx.refills)
             .set("instructions", text("instructions", &rx.instructions)?);
-        self.write(by, |tx| {
+        access.write(|tx| {
             let (patient, provider): (String, String) = tx
                 .reader()
                 .query_opt(

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::time::{day_bounds, local_hhmm, parse_instant};
 use crate::validate::{optional, required};
+use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -153,6 +154,7 @@ fn instant(field: &'static str, text: &str) -> CoreResult<DateTime<Utc>> {
 
 impl Clinic {
     pub fn add_provider(&self, by: &SessionUser, new: NewProvider) -> CoreResult<String> {
+        let access = self.authorize(by, Action::ManageSettings)?;
         let display_name = required("displayName", &new.display_name, 80)?;
         let specialty = required("specialty", &new.specialty, 80)?;
         let licence = optional("licenceNumber", new.licence_number.as_deref(), 40)?;
@@ -168,7 +170,7 @@ impl Clinic {
             .as_deref()
             .map(|u| parse_id("userId", u))
             .transpose()?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             let id = tx.insert(
                 Table::Providers,
                 Fields::new()
@@ -191,9 +193,10 @@ impl Clinic {
         starts: &str,
         ends: &str,
     ) -> CoreResult<()> {
+        let access = self.authorize(by, Action::ManageSettings)?;
         let provider = parse_id("providerId", provider_id)?;
         let (start, end) = weekly_block(weekday, starts, ends)?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             tx.insert(
                 Table::ProviderSchedules,
                 Fields::new()
@@ -214,8 +217,9 @@ impl Clinic {
         opens: &str,
         closes: &str,
     ) -> CoreResult<()> {
+        let access = self.authorize(by, Action::ManageSettings)?;
         let (open, close) = weekly_block(weekday, opens, closes)?;
-        self.write(by, |tx| {
+        access.write(|tx| {
             tx.insert(
                 Table::OpeningHours,
                 Fields::new()
@@ -234,6 +238,7 @@ impl Clinic {
         name: &str,
         minutes: i64,
     ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::ManageSettings)?;
         let name = required("name", name, 80)?;
         if !(5..=480).contains(&minutes) {
             return Err(CoreError::invalid(
@@ -241,7 +246,7 @@ impl Clinic {
                 "between 5 and 480 minutes",
             ));
         }
-        self.write(by, |tx| {
+        access.write(|tx| {
             let id = tx.insert(
                 Table::AppointmentTypes,
                 Fields::new()
@@ -253,18 +258,20 @@ impl Clinic {
     }
 
     /// Appointment types by name: (id, name, minutes).
-    pub fn appointment_types(&self) -> CoreResult<Vec<(String, String, i64)>> {
-        Ok(self.store.read(|r| {
-            r.query_all(
+    pub fn appointment_types(&self, by: &SessionUser) -> CoreResult<Vec<(String, String, i64)>> {
+        let access = self.authorize(by, Action::ViewSchedule)?;
+        Ok(access.read(|r| {
+            Ok(r.query_all(
                 "SELECT id, name, duration_minutes FROM appointment_types WHERE archived_at IS NULL ORDER BY name",
                 [],
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
+            )?)
         })?)
     }
 
     /// Books an appointment. An overlapping booking for the same provider is refused, naming it.
     pub fn book_appointment(&self, by: &SessionUser, new: NewAppointment) -> CoreResult<String> {
+        let access = self.authorize(by, Action::EditSchedule)?;
         let patient = parse_id("patientId", &new.patient_id)?;
         let provider = parse_id("providerId", &new.provider_id)?;
         let kind = new
@@ -282,7 +289,7 @@ impl Clinic {
         }
         let reason = optional("reason", new.reason.as_deref(), 200)?;
         let (starts_text, ends_text) = (format_instant(starts), format_instant(ends));
-        self.write(by, |tx| {
+        access.write(|tx| {
             let clash = tx.reader().query_opt(
                 "SELECT a.starts_at, p.first_name || ' ' || p.last_name FROM appointments a
                  JOIN patients p ON p.id = a.patient_id
@@ -320,6 +327,12 @@ impl Clinic {
         next: AppointmentStatus,
         cancellation_reason: Option<&str>,
     ) -> CoreResult<()> {
+        let action = match next {
+            AppointmentStatus::CheckedIn => Action::CheckIn,
+            AppointmentStatus::InProgress | AppointmentStatus::Completed => Action::StartVisit,
+            _ => Action::EditSchedule,
+        };
+        let access = self.authorize(by, action)?;
         let id = parse_id("appointmentId", appointment_id)?;
         let reason = optional("cancellationReason", cancellation_reason, 200)?;
         if next == AppointmentStatus::Cancelled && reason.is_none() {
@@ -328,7 +341,7 @@ impl Clinic {
                 "say why the appointment is cancelled",
             ));
         }
-        self.write(by, |tx| {
+        access.write(|tx| {
             let (current, starts): (String, String) = tx
                 .reader()
                 .query_opt(
@@ -368,13 +381,14 @@ impl Clinic {
     /// The appointments of one clinic-local day, by start time, cancelled ones included.
     pub fn appointments_on(
         &self,
-        _by: &SessionUser,
+        by: &SessionUser,
         day: NaiveDate,
     ) -> CoreResult<Vec<AppointmentSummary>> {
+        let access = self.authorize(by, Action::ViewSchedule)?;
         let tz = self.settings()?.time_zone;
         let (from, to) = day_bounds(tz, day);
-        let rows = self.store.read(|r| {
-            r.query_all(
+        let rows = access.read(|r| {
+            Ok(r.query_all(
                 "SELECT a.id, a.starts_at, a.ends_at, a.patient_id, p.first_name || ' ' || p.last_name, p.mrn,
                         v.display_name, v.colour, a.status, t.name, a.reason
                  FROM appointments a
@@ -404,7 +418,7 @@ impl Clinic {
                         reason: row.get(10)?,
                     })
                 },
-            )
+            )?)
         })?;
         Ok(rows)
     }

@@ -24,6 +24,8 @@ pub use read::Reader;
 pub use store::{DeviceSetup, SCHEMA_VERSION, Store, StoreInfo, TableCount};
 pub use table::Table;
 pub use write::{Fields, Operation, Series, WriteTx};
+/// What row-mapping closures receive and return.
+pub use rusqlite::{Result as RowResult, Row};
 
 /// An instant as stored: RFC 3339 in UTC with millisecond precision, so text order is time order.
 pub fn format_instant(at: chrono::DateTime<chrono::Utc>) -> String {

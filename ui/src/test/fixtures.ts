@@ -5,7 +5,7 @@ export const readyStatus: AppStatus = {
   clinicName: 'Riverside Family Clinic',
   demo: false,
   demoCredentials: null,
-  user: { id: 'u1', username: 'admin', displayName: 'Alex Admin', role: 'admin' },
+  user: { id: 'u1', username: 'admin', displayName: 'Alex Admin', role: 'admin', mustChangePassword: false },
 };
 
 export function appointment(overrides: Partial<AppointmentSummary> = {}): AppointmentSummary {
