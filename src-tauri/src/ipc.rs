@@ -10,13 +10,15 @@ use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
 
 use clinic_core::{
-    AppointmentSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, PatientPage,
+    AppointmentSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, NewUser, PatientPage,
+    UserSummary,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
 
 use crate::commands::clinic::{ListAppointmentsArgs, ListPatientsArgs};
-use crate::commands::session::{AppStatus, SignInArgs};
+use crate::commands::session::{AppStatus, ChangePasswordArgs, SignInArgs};
+use crate::commands::users::{ResetPasswordArgs, SetUserActiveArgs, SetUserRoleArgs};
 
 /// An error as the UI receives it: a stable code, a message for people, and the input field it concerns.
 #[derive(Debug, Serialize, TS)]
@@ -95,9 +97,15 @@ ipc_commands! {
     session::sign_in: SignInArgs => AppStatus,
     session::sign_out: () => AppStatus,
     session::list_time_zones: () => Vec<String>,
+    session::change_password: ChangePasswordArgs => AppStatus,
     clinic::clinic_overview: () => ClinicOverview,
     clinic::list_patients: ListPatientsArgs => PatientPage,
     clinic::list_appointments: ListAppointmentsArgs => Vec<AppointmentSummary>,
+    users::list_users: () => Vec<UserSummary>,
+    users::add_user: NewUser => UserSummary,
+    users::set_user_role: SetUserRoleArgs => Vec<UserSummary>,
+    users::set_user_active: SetUserActiveArgs => Vec<UserSummary>,
+    users::reset_password: ResetPasswordArgs => Vec<UserSummary>,
 }
 
 /// Collects the TypeScript declaration of every named type reachable from the commands.

@@ -1,7 +1,7 @@
 // This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.
 // Source of truth: src-tauri/src/ipc.rs (the command list) and the DTOs it names.
 
-export type AppPhase = "setup" | "sign_in" | "ready";
+export type AppPhase = "setup" | "sign_in" | "change_password" | "ready";
 export type AppStatus = { phase: AppPhase, clinicName: string | null, demo: boolean, 
 /**
  * Shown on the sign-in screen of the demo clinic only.
@@ -13,6 +13,7 @@ export type AppointmentSummary = { id: string, startsAt: string, endsAt: string,
  * "HH:MM" on the clinic's wall clock.
  */
 localStart: string, localEnd: string, patientId: string, patientName: string, patientMrn: string, providerName: string, providerColor: string, status: AppointmentStatus, appointmentType: string | null, reason: string | null, };
+export type ChangePasswordArgs = { currentPassword: string, newPassword: string, };
 export type ClinicCounts = { patients: number, providers: number, appointmentsToday: number, signedVisits: number, openInvoices: number, };
 export type ClinicOverview = { clinicName: string, timeZone: string, 
 /**
@@ -28,17 +29,26 @@ export type ListAppointmentsArgs = {
  */
 day: string, };
 export type ListPatientsArgs = { query: string | null, offset: number, limit: number, };
+export type NewUser = { username: string, displayName: string, password: string, role: Role, };
 export type PatientPage = { total: number, rows: Array<PatientRow>, };
 export type PatientRow = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, phone: string | null, };
+export type ResetPasswordArgs = { userId: string, newPassword: string, };
 export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "billing";
 export type SessionUser = { id: string, username: string, displayName: string, role: Role, 
 /**
  * Set by an administrator's password reset: nothing else is allowed until the password is changed.
  */
 mustChangePassword: boolean, };
+export type SetUserActiveArgs = { userId: string, active: boolean, };
+export type SetUserRoleArgs = { userId: string, role: Role, };
 export type SetupClinicArgs = { clinicName: string, timeZone: string, currency: string, adminUsername: string, adminDisplayName: string, adminPassword: string, };
 export type Sex = "male" | "female" | "other" | "unknown";
 export type SignInArgs = { username: string, password: string, };
+export type UserSummary = { id: string, username: string, displayName: string, role: Role, active: boolean, mustChangePassword: boolean, 
+/**
+ * When the account is locked after failed sign-ins, until when.
+ */
+lockedUntil: string | null, };
 
 export interface Commands {
   app_status: { args: null; result: AppStatus };
@@ -46,7 +56,13 @@ export interface Commands {
   sign_in: { args: SignInArgs; result: AppStatus };
   sign_out: { args: null; result: AppStatus };
   list_time_zones: { args: null; result: Array<string> };
+  change_password: { args: ChangePasswordArgs; result: AppStatus };
   clinic_overview: { args: null; result: ClinicOverview };
   list_patients: { args: ListPatientsArgs; result: PatientPage };
   list_appointments: { args: ListAppointmentsArgs; result: Array<AppointmentSummary> };
+  list_users: { args: null; result: Array<UserSummary> };
+  add_user: { args: NewUser; result: UserSummary };
+  set_user_role: { args: SetUserRoleArgs; result: Array<UserSummary> };
+  set_user_active: { args: SetUserActiveArgs; result: Array<UserSummary> };
+  reset_password: { args: ResetPasswordArgs; result: Array<UserSummary> };
 }

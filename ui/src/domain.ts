@@ -1,7 +1,7 @@
 // Runtime lists of the string unions in bindings.ts. The `satisfies`/`Exhaustive` checks make
 // `tsc` fail if the generated bindings gain a variant that is missing here (so that every variant
 // has a translation and a colour).
-import type { AppointmentStatus, ErrorCode, Role, Sex } from './bindings';
+import type { AppointmentStatus, ErrorCode, Role, Sex } from './api/types';
 
 type Exhaustive<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never]
   ? List

@@ -126,7 +126,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let time_zone = time_zone
                 .or_else(|| iana_time_zone::get_timezone().ok())
                 .unwrap_or_else(|| "UTC".to_owned());
-            let (admin_username, admin_password_again) = (admin_user.clone(), admin_password.clone());
+            let (admin_username, admin_password_again) =
+                (admin_user.clone(), admin_password.clone());
             let new = NewClinic {
                 clinic_name,
                 time_zone,
@@ -136,13 +137,18 @@ fn run(cli: Cli) -> Result<(), String> {
                 admin_password,
             };
             let clinic = Clinic::create(&dir, &key, new).map_err(explain)?;
-            let admin = clinic.sign_in(&admin_username, &admin_password_again).map_err(explain)?;
+            let admin = clinic
+                .sign_in(&admin_username, &admin_password_again)
+                .map_err(explain)?;
             print_json(&clinic.status(&admin, &dir).map_err(explain)?)
         }
         Command::Demo { seed } => {
             if !Clinic::exists(&dir) {
                 let (_, summary) = demo::create_demo_clinic(&dir, &key, seed).map_err(explain)?;
-                eprintln!("Demo clinic created in {}; sign in as {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}", dir.display());
+                eprintln!(
+                    "Demo clinic created in {}; sign in as {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}",
+                    dir.display()
+                );
                 return print_json(&summary);
             }
             let (clinic, admin) = sign_in(&dir, &key, cli.user)?;
@@ -159,7 +165,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let (clinic, user) = sign_in(&dir, &key, cli.user)?;
             match clinic.verify_audit(&user).map_err(explain)? {
                 None => print_json(&serde_json::json!({ "audit_chain": "intact" })),
-                Some(seq) => Err(format!("the audit trail was altered: entry {seq} does not match its hash chain")),
+                Some(seq) => Err(format!(
+                    "the audit trail was altered: entry {seq} does not match its hash chain"
+                )),
             }
         }
         Command::Users(command) => {
@@ -170,7 +178,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let (clinic, user) = sign_in(&dir, &key, cli.user)?;
             let current = secret("CLINIC_PASSWORD", "Current password", false)?;
             let new = secret("CLINIC_NEW_PASSWORD", "New password", true)?;
-            clinic.change_password(&user, &current, &new).map_err(explain)?;
+            clinic
+                .change_password(&user, &current, &new)
+                .map_err(explain)?;
             print_json(&serde_json::json!({ "password_changed": user.username }))
         }
     }
@@ -187,36 +197,66 @@ fn users(clinic: &Clinic, admin: &SessionUser, command: UsersCommand) -> Result<
     match command {
         UsersCommand::List => {
             for user in clinic.list_users(admin).map_err(explain)? {
-                println!("{}", serde_json::to_string(&user).map_err(|e| e.to_string())?);
+                println!(
+                    "{}",
+                    serde_json::to_string(&user).map_err(|e| e.to_string())?
+                );
             }
             Ok(())
         }
-        UsersCommand::Add { username, name, role } => {
-            let password = secret("CLINIC_NEW_PASSWORD", &format!("First password for {username}"), true)?;
-            let new = NewUser { username, display_name: name, password, role };
+        UsersCommand::Add {
+            username,
+            name,
+            role,
+        } => {
+            let password = secret(
+                "CLINIC_NEW_PASSWORD",
+                &format!("First password for {username}"),
+                true,
+            )?;
+            let new = NewUser {
+                username,
+                display_name: name,
+                password,
+                role,
+            };
             print_json(&clinic.add_user(admin, new).map_err(explain)?)
         }
-        UsersCommand::SetRole { username, role } => {
-            clinic.set_user_role(admin, &id_of(&username)?, role).map_err(explain)
-        }
-        UsersCommand::Deactivate { username } => {
-            clinic.set_user_active(admin, &id_of(&username)?, false).map_err(explain)
-        }
-        UsersCommand::Activate { username } => {
-            clinic.set_user_active(admin, &id_of(&username)?, true).map_err(explain)
-        }
+        UsersCommand::SetRole { username, role } => clinic
+            .set_user_role(admin, &id_of(&username)?, role)
+            .map_err(explain),
+        UsersCommand::Deactivate { username } => clinic
+            .set_user_active(admin, &id_of(&username)?, false)
+            .map_err(explain),
+        UsersCommand::Activate { username } => clinic
+            .set_user_active(admin, &id_of(&username)?, true)
+            .map_err(explain),
         UsersCommand::ResetPassword { username } => {
-            let password = secret("CLINIC_NEW_PASSWORD", &format!("New password for {username}"), true)?;
-            clinic.reset_password(admin, &id_of(&username)?, &password).map_err(explain)
+            let password = secret(
+                "CLINIC_NEW_PASSWORD",
+                &format!("New password for {username}"),
+                true,
+            )?;
+            clinic
+                .reset_password(admin, &id_of(&username)?, &password)
+                .map_err(explain)
         }
     }
 }
 
 /// Opens the clinic and signs in as `user`; the password comes from CLINIC_PASSWORD or a prompt.
-fn sign_in(dir: &std::path::Path, key: &KeyOptions, user: Option<String>) -> Result<(Clinic, SessionUser), String> {
+fn sign_in(
+    dir: &std::path::Path,
+    key: &KeyOptions,
+    user: Option<String>,
+) -> Result<(Clinic, SessionUser), String> {
     let clinic = Clinic::open(dir, key).map_err(explain)?;
     let username = user.ok_or("sign in: name your user with --user (or CLINIC_USER)")?;
-    let password = secret("CLINIC_PASSWORD", &format!("Password for {username}"), false)?;
+    let password = secret(
+        "CLINIC_PASSWORD",
+        &format!("Password for {username}"),
+        false,
+    )?;
     let user = clinic.sign_in(&username, &password).map_err(explain)?;
     Ok((clinic, user))
 }

@@ -62,7 +62,7 @@ fn init_then_status() {
     assert_eq!(status["clinic_name"], "Harbour Dental");
     assert_eq!(status["encrypted"], true);
     assert_eq!(status["key_source"], "passphrase");
-    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["schema_version"], 2);
     assert_eq!(status["counts"]["users"], 1);
     assert_eq!(status["counts"]["patients"], 0);
     assert!(status["outbox_pending"].as_i64().unwrap() >= 9);
@@ -73,11 +73,105 @@ fn init_then_status() {
         &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
     );
     assert_one_line_failure(&again, "already exists");
-    let status = json(&clinic(dir.path(), &["status"], &[]));
+    let boss = [
+        ("CLINIC_USER", "boss"),
+        ("CLINIC_PASSWORD", "a long enough passphrase"),
+    ];
+    let status = json(&clinic(dir.path(), &["status"], &boss));
     assert_eq!(
         status["counts"]["users"], 1,
         "a refused init changed nothing"
     );
+    assert_one_line_failure(&clinic(dir.path(), &["status"], &[]), "--user");
+    let wrong = [
+        ("CLINIC_USER", "boss"),
+        ("CLINIC_PASSWORD", "not the password"),
+    ];
+    assert_one_line_failure(&clinic(dir.path(), &["status"], &wrong), "not correct");
+}
+
+#[test]
+fn users_are_administered_and_checked_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = [
+        "init",
+        "--clinic-name",
+        "Harbour Dental",
+        "--admin-user",
+        "boss",
+        "--time-zone",
+        "UTC",
+    ];
+    json(&clinic(
+        dir.path(),
+        &init,
+        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
+    ));
+    let boss = [
+        ("CLINIC_USER", "boss"),
+        ("CLINIC_PASSWORD", "a long enough passphrase"),
+    ];
+    let add = [
+        "users",
+        "add",
+        "lena",
+        "--name",
+        "Lena Desk",
+        "--role",
+        "receptionist",
+    ];
+    let weak = clinic(
+        dir.path(),
+        &add,
+        &[boss[0], boss[1], ("CLINIC_NEW_PASSWORD", "password123")],
+    );
+    assert_one_line_failure(&weak, "too common");
+    let added = json(&clinic(
+        dir.path(),
+        &add,
+        &[
+            boss[0],
+            boss[1],
+            ("CLINIC_NEW_PASSWORD", "lena first password"),
+        ],
+    ));
+    assert_eq!(added["mustChangePassword"], true);
+
+    // Lena must change her password before anything else, and a receptionist administers nothing.
+    let lena = [
+        ("CLINIC_USER", "lena"),
+        ("CLINIC_PASSWORD", "lena first password"),
+    ];
+    assert_one_line_failure(
+        &clinic(dir.path(), &["users", "list"], &lena),
+        "change your password first",
+    );
+    let passwd = clinic(
+        dir.path(),
+        &["passwd"],
+        &[
+            lena[0],
+            lena[1],
+            ("CLINIC_NEW_PASSWORD", "lena own password"),
+        ],
+    );
+    assert!(passwd.status.success(), "{}", stderr(&passwd));
+    let lena = [
+        ("CLINIC_USER", "lena"),
+        ("CLINIC_PASSWORD", "lena own password"),
+    ];
+    assert_one_line_failure(&clinic(dir.path(), &["users", "list"], &lena), "may not");
+    assert_one_line_failure(&clinic(dir.path(), &["status"], &lena), "may not");
+
+    assert_one_line_failure(
+        &clinic(dir.path(), &["users", "set-role", "boss", "doctor"], &boss),
+        "last active administrator",
+    );
+    let listed = clinic(dir.path(), &["users", "list"], &boss);
+    let lines = String::from_utf8_lossy(&listed.stdout).lines().count();
+    assert_eq!(lines, 2, "one JSON line per user");
+    let verified = json(&clinic(dir.path(), &["audit", "verify"], &boss));
+    assert_eq!(verified["audit_chain"], "intact");
 }
 
 #[test]
@@ -118,7 +212,11 @@ fn demo_creates_a_full_clinic_and_a_wrong_passphrase_is_refused() {
     let summary = json(&clinic(dir.path(), &["demo", "--seed", "5"], &[]));
     assert_eq!(summary["patients"], 200);
     assert_eq!(summary["providers"], 3);
-    let status = json(&clinic(dir.path(), &["status"], &[]));
+    let admin = [
+        ("CLINIC_USER", "admin"),
+        ("CLINIC_PASSWORD", "demo-clinic-2026"),
+    ];
+    let status = json(&clinic(dir.path(), &["status"], &admin));
     assert_eq!(status["counts"]["patients"], 200);
     assert!(status["counts"]["payments"].as_i64().unwrap() > 0);
 

@@ -4,9 +4,9 @@ use clinic_store::{Fields, Series, Table};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
 use crate::validate::required;
-use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -63,14 +63,31 @@ impl Access<'_> {
     }
 
     /// One write transaction on behalf of the authorized user, at the clinic's current time.
-    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>) -> CoreResult<T> {
-        self.clinic.store.write_at(self.clinic.now(), self.user_id.as_deref(), f)
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>,
+    ) -> CoreResult<T> {
+        self.clinic
+            .store
+            .write_at(self.clinic.now(), self.user_id.as_deref(), f)
     }
 
     /// Records a read of patient data in the audit trail.
     pub(crate) fn audit(&self, event: AuditEvent) -> CoreResult<()> {
         self.write(|tx| Ok(tx.audit(event)?))
     }
+}
+
+/// How strictly sign-in is guarded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecuritySettings {
+    /// Failed sign-ins in a row that lock an account.
+    pub lockout_threshold: u32,
+    /// How long a locked account stays locked.
+    pub lockout_minutes: u32,
+    /// Idle minutes after which the app covers the screen and asks for the password again.
+    pub idle_lock_minutes: u32,
 }
 
 /// `clinic status`: what is in a data directory, for administrators and scripts.
@@ -215,17 +232,26 @@ impl Clinic {
             return Err(CoreError::Forbidden(format!(
                 "a user with the {} role may not do this ({})",
                 role.as_str(),
-                serde_json::to_value(action).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                serde_json::to_value(action)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
             )));
         }
-        Ok(Access { clinic: self, user_id: Some(by.id.clone()) })
+        Ok(Access {
+            clinic: self,
+            user_id: Some(by.id.clone()),
+        })
     }
 
     /// Checks only that `by` is still an active user (for what every user may do, such as changing
     /// their own password).
     pub(crate) fn authenticate(&self, by: &SessionUser) -> CoreResult<Access<'_>> {
         self.current_user(by)?;
-        Ok(Access { clinic: self, user_id: Some(by.id.clone()) })
+        Ok(Access {
+            clinic: self,
+            user_id: Some(by.id.clone()),
+        })
     }
 
     /// The user's current role and whether they must change their password; NotSignedIn when the user
@@ -239,14 +265,20 @@ impl Clinic {
             )
         })?;
         match current {
-            Some((role, true, must_change)) => Ok((Role::parse(&role).ok_or(CoreError::NotSignedIn)?, must_change)),
+            Some((role, true, must_change)) => Ok((
+                Role::parse(&role).ok_or(CoreError::NotSignedIn)?,
+                must_change,
+            )),
             _ => Err(CoreError::NotSignedIn),
         }
     }
 
     /// Access before anyone is signed in: only for signing in itself.
     pub(crate) fn before_sign_in(&self) -> Access<'_> {
-        Access { clinic: self, user_id: None }
+        Access {
+            clinic: self,
+            user_id: None,
+        }
     }
 
     pub fn settings(&self) -> CoreResult<ClinicSettings> {
@@ -287,6 +319,60 @@ impl Clinic {
                 .map(|t| (t.table, t.archived))
                 .collect(),
             outbox_pending: self.store.outbox_pending()?,
+        })
+    }
+
+    pub fn security_settings(&self, by: &SessionUser) -> CoreResult<SecuritySettings> {
+        self.authenticate(by)?;
+        self.read_security_settings()
+    }
+
+    pub(crate) fn read_security_settings(&self) -> CoreResult<SecuritySettings> {
+        Ok(self.store.read(|r| {
+            r.query_row(
+                "SELECT lockout_threshold, lockout_minutes, idle_lock_minutes FROM clinic_settings WHERE id = ?1",
+                [self.store.clinic_id()],
+                |row| Ok(SecuritySettings { lockout_threshold: row.get(0)?, lockout_minutes: row.get(1)?, idle_lock_minutes: row.get(2)? }),
+            )
+        })?)
+    }
+
+    pub fn set_security_settings(
+        &self,
+        by: &SessionUser,
+        settings: SecuritySettings,
+    ) -> CoreResult<()> {
+        let access = self.authorize(by, Action::ManageSettings)?;
+        if !(3..=20).contains(&settings.lockout_threshold) {
+            return Err(CoreError::invalid(
+                "lockoutThreshold",
+                "between 3 and 20 attempts",
+            ));
+        }
+        if !(1..=1440).contains(&settings.lockout_minutes) {
+            return Err(CoreError::invalid(
+                "lockoutMinutes",
+                "between 1 minute and 24 hours",
+            ));
+        }
+        if !(1..=120).contains(&settings.idle_lock_minutes) {
+            return Err(CoreError::invalid(
+                "idleLockMinutes",
+                "between 1 and 120 minutes",
+            ));
+        }
+        let id = uuid::Uuid::parse_str(self.store.clinic_id())
+            .map_err(|_| CoreError::NotFound("clinic settings".into()))?;
+        access.write(|tx| {
+            tx.update(
+                Table::ClinicSettings,
+                id,
+                Fields::new()
+                    .set("lockout_threshold", settings.lockout_threshold)
+                    .set("lockout_minutes", settings.lockout_minutes)
+                    .set("idle_lock_minutes", settings.idle_lock_minutes),
+            )?;
+            Ok(())
         })
     }
 

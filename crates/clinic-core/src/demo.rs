@@ -13,13 +13,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use crate::auth::demo_user;
 use crate::billing::{InvoiceLineInput, PaymentMethod};
 use crate::records::{NewPrescription, NewVitals};
 use crate::scheduling::{AppointmentStatus, NewAppointment, NewProvider};
 use crate::time::{local_to_utc, today};
-use crate::auth::demo_user;
 use crate::{
-    Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, Role, Sex, SessionUser,
+    Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, Role, SessionUser,
+    Sex,
 };
 
 pub const DEMO_CLINIC_NAME: &str = "Riverside Family Clinic";
@@ -345,7 +346,16 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         ("billing", "Omar Billing", Role::Billing),
     ];
     for (username, name, role) in staff {
-        demo_user(clinic, admin, NewUser { username: username.into(), display_name: name.into(), password: DEMO_PASSWORD.into(), role })?;
+        demo_user(
+            clinic,
+            admin,
+            NewUser {
+                username: username.into(),
+                display_name: name.into(),
+                password: DEMO_PASSWORD.into(),
+                role,
+            },
+        )?;
         summary.users += 1;
     }
     // A weekend rota, so that "today" always has a clinic session to show.
@@ -379,7 +389,12 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         let user = demo_user(
             clinic,
             admin,
-            NewUser { username: username.into(), display_name: name.into(), password: DEMO_PASSWORD.into(), role: Role::Doctor },
+            NewUser {
+                username: username.into(),
+                display_name: name.into(),
+                password: DEMO_PASSWORD.into(),
+                role: Role::Doctor,
+            },
         )?;
         summary.users += 1;
         let id = clinic.add_provider(

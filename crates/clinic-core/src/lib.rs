@@ -20,7 +20,8 @@ pub use auth::permissions::{self, Action};
 pub use auth::{NewUser, Role, SessionUser, UserSummary};
 pub use billing::{InvoiceLineInput, PaymentMethod};
 pub use clinic::{
-    Clinic, ClinicSettings, ClinicStatus, NewClinic, data_dir_from_env, default_data_dir,
+    Clinic, ClinicSettings, ClinicStatus, NewClinic, SecuritySettings, data_dir_from_env,
+    default_data_dir,
 };
 pub use error::{CoreError, CoreResult, ErrorCode};
 pub use overview::{ClinicCounts, ClinicOverview};

@@ -3,9 +3,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::auth::permissions::Action;
 use crate::scheduling::AppointmentSummary;
 use crate::time::{day_bounds, today};
-use crate::auth::permissions::Action;
 use crate::{Clinic, CoreResult, SessionUser};
 
 #[derive(Clone, Debug, Serialize, TS)]

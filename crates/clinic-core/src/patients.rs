@@ -5,8 +5,8 @@ use clinic_store::{AuditEvent, Fields, Series, Table};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::validate::{date, optional, required};
 use crate::auth::permissions::Action;
+use crate::validate::{date, optional, required};
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

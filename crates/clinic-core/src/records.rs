@@ -5,9 +5,9 @@ use serde::Deserialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
 use crate::validate::{optional, required};
-use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 /// Vital signs taken during a visit; every measurement is optional.

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::auth::permissions::Action;
 use crate::time::{day_bounds, local_hhmm, parse_instant};
 use crate::validate::{optional, required};
-use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -260,13 +260,13 @@ impl Clinic {
     /// Appointment types by name: (id, name, minutes).
     pub fn appointment_types(&self, by: &SessionUser) -> CoreResult<Vec<(String, String, i64)>> {
         let access = self.authorize(by, Action::ViewSchedule)?;
-        Ok(access.read(|r| {
+        access.read(|r| {
             Ok(r.query_all(
                 "SELECT id, name, duration_minutes FROM appointment_types WHERE archived_at IS NULL ORDER BY name",
                 [],
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )?)
-        })?)
+        })
     }
 
     /// Books an appointment. An overlapping booking for the same provider is refused, naming it.

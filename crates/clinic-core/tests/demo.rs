@@ -51,7 +51,7 @@ fn the_demo_has_every_kind_of_record_and_every_appointment_status() {
     // A Wednesday afternoon, so "today" has finished, running and upcoming visits.
     let clinic = demo_at(dir.path(), "2026-11-18T19:00:00Z", 42);
     let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
-    let status = clinic.status(dir.path()).unwrap();
+    let status = clinic.status(&admin, dir.path()).unwrap();
     let rows = |table: &str| status.counts[table];
     assert_eq!(rows("patients"), 200);
     assert_eq!(rows("providers"), 3);
@@ -93,7 +93,7 @@ fn the_demo_has_every_kind_of_record_and_every_appointment_status() {
     assert!(names.contains(&"José".to_owned()), "{names:?}");
 
     // Every row went in through the write path: each table has exactly one insert record per row.
-    assert_eq!(clinic.integrity_check().unwrap(), "ok");
+    assert_eq!(clinic.integrity_check(&admin).unwrap(), "ok");
     drop(clinic);
     let store = clinic_store::Store::open(dir.path(), &key()).unwrap();
     for table in clinic_store::Table::ALL {

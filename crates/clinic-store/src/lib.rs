@@ -21,11 +21,11 @@ pub use error::{StoreError, StoreResult};
 pub use hlc::{Hlc, HlcStamp};
 pub use key::{KeyOptions, KeySource};
 pub use read::Reader;
+/// What row-mapping closures receive and return.
+pub use rusqlite::{Result as RowResult, Row};
 pub use store::{DeviceSetup, SCHEMA_VERSION, Store, StoreInfo, TableCount};
 pub use table::Table;
 pub use write::{Fields, Operation, Series, WriteTx};
-/// What row-mapping closures receive and return.
-pub use rusqlite::{Result as RowResult, Row};
 
 /// An instant as stored: RFC 3339 in UTC with millisecond precision, so text order is time order.
 pub fn format_instant(at: chrono::DateTime<chrono::Utc>) -> String {

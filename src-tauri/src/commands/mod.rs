@@ -4,3 +4,4 @@
 
 pub mod clinic;
 pub mod session;
+pub mod users;

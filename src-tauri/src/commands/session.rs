@@ -17,6 +17,8 @@ pub enum AppPhase {
     /// No clinic yet: first-run setup.
     Setup,
     SignIn,
+    /// Signed in with a password an administrator set: it must be changed before anything else.
+    ChangePassword,
     Ready,
 }
 
@@ -55,6 +57,7 @@ fn status(state: &AppState) -> IpcResult<AppStatus> {
     let phase = match (&clinic, &user) {
         (None, _) => AppPhase::Setup,
         (Some(_), None) => AppPhase::SignIn,
+        (Some(_), Some(user)) if user.must_change_password => AppPhase::ChangePassword,
         (Some(_), Some(_)) => AppPhase::Ready,
     };
     let demo_credentials = state
@@ -98,6 +101,28 @@ pub async fn sign_in(state: State<'_, Arc<AppState>>, args: SignInArgs) -> IpcRe
     blocking(move || {
         let clinic = state.clinic()?.ok_or_else(IpcError::not_set_up)?;
         let user = clinic.sign_in(&args.username, &args.password)?;
+        state.set_user(Some(user));
+        status(&state)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordArgs {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[tauri::command]
+pub async fn change_password(
+    state: State<'_, Arc<AppState>>,
+    args: ChangePasswordArgs,
+) -> IpcResult<AppStatus> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        let (clinic, user) = state.signed_in()?;
+        let user = clinic.change_password(&user, &args.current_password, &args.new_password)?;
         state.set_user(Some(user));
         status(&state)
     })

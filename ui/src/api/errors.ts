@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { ErrorCode } from '../bindings';
+import type { ErrorCode } from './types';
 import { toIpcFailure } from './ipc';
 
 /** The en.json key holding the generic, translated message for an error code. */

@@ -1,5 +1,5 @@
 import { invoke } from '@tauri-apps/api/core';
-import type { Commands, ErrorCode, IpcError } from '../bindings';
+import type { Commands, ErrorCode, IpcError } from './types';
 import { ERROR_CODES } from '../domain';
 
 export type CommandName = keyof Commands;

@@ -10,10 +10,16 @@ import {
 import { useEffect } from 'react';
 import type {
   AppStatus,
+  ChangePasswordArgs,
   ListPatientsArgs,
+  NewUser,
+  ResetPasswordArgs,
   SetupClinicArgs,
+  SetUserActiveArgs,
+  SetUserRoleArgs,
   SignInArgs,
-} from '../bindings';
+  UserSummary,
+} from './types';
 import { call, toIpcFailure, type IpcFailure } from './ipc';
 
 /** Query keys: the command name first, then its args. */
@@ -23,6 +29,7 @@ export const queryKeys = {
   clinicOverview: ['clinic_overview'] as const,
   patients: (args: ListPatientsArgs) => ['list_patients', args] as const,
   appointments: (day: string) => ['list_appointments', { day }] as const,
+  users: ['list_users'] as const,
 };
 
 declare module '@tanstack/react-query' {
@@ -33,14 +40,16 @@ declare module '@tanstack/react-query' {
 
 /**
  * The app's QueryClient. Commands are local and deterministic, so failed calls are not retried.
- * A `not_signed_in` failure from any query means the session ended: app_status is refetched,
- * which brings back the sign-in screen.
+ * A `not_signed_in` failure from any query means the session ended, and a `forbidden` one may mean
+ * the session now has to change its password first: either way app_status is refetched, which
+ * brings back the right screen (sign-in, change password, or the same shell if nothing changed).
  */
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({
       onError: (error) => {
-        if (toIpcFailure(error).code === 'not_signed_in') {
+        const code = toIpcFailure(error).code;
+        if (code === 'not_signed_in' || code === 'forbidden') {
           void client.invalidateQueries({ queryKey: queryKeys.appStatus });
         }
       },
@@ -146,4 +155,62 @@ export function useSignIn() {
 
 export function useSignOut() {
   return useStatusMutation(() => call('sign_out'), true);
+}
+
+/** Sets a new password for the signed-in user (forced at phase `change_password`, or by choice). */
+export function useChangePassword() {
+  return useStatusMutation((args: ChangePasswordArgs) => call('change_password', args), false);
+}
+
+/** All user accounts (administrators only). */
+export function useUsers() {
+  return useQuery({
+    queryKey: queryKeys.users,
+    queryFn: () => call('list_users'),
+  });
+}
+
+export function useAddUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: NewUser) => call('add_user', args),
+    gcTime: 0,
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: queryKeys.users });
+    },
+  });
+}
+
+/**
+ * A user-administration command that answers with the fresh user list: the list goes straight
+ * into the cache. When the change was to the signed-in user's own account, app_status is
+ * refetched too (their role, and so the menu, may have changed).
+ */
+function useUsersMutation<Args extends { userId: string }>(run: (args: Args) => Promise<UserSummary[]>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    // Variables may hold a password: do not keep finished mutations around.
+    gcTime: 0,
+    onSuccess: async (users, args) => {
+      queryClient.setQueryData(queryKeys.users, users);
+      const status = queryClient.getQueryData<AppStatus>(queryKeys.appStatus);
+      if (status?.user?.id === args.userId) {
+        await queryClient.invalidateQueries({ queryKey: queryKeys.appStatus });
+      }
+    },
+  });
+}
+
+export function useSetUserRole() {
+  return useUsersMutation((args: SetUserRoleArgs) => call('set_user_role', args));
+}
+
+export function useSetUserActive() {
+  return useUsersMutation((args: SetUserActiveArgs) => call('set_user_active', args));
+}
+
+/** Sets a user's password (they must change it at next sign-in) and unlocks the account. */
+export function useResetPassword() {
+  return useUsersMutation((args: ResetPasswordArgs) => call('reset_password', args));
 }

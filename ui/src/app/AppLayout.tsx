@@ -1,25 +1,15 @@
-import {
-  AppShell,
-  Badge,
-  Burger,
-  Button,
-  Group,
-  NavLink,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../api/errors';
-import { useSignOut } from '../api/queries';
-import type { AppStatus, SessionUser } from '../bindings';
+import type { AppStatus, SessionUser } from '../api/types';
+import { UserMenu } from '../features/account/UserMenu';
+import { useSignOutAction } from '../features/account/useSignOutAction';
+import { UsersScreen } from '../features/admin/UsersScreen';
 import { PatientsScreen } from '../features/patients/PatientsScreen';
 import { ScheduleScreen } from '../features/schedule/ScheduleScreen';
 import { TodayScreen } from '../features/today/TodayScreen';
-import { NAV_ITEMS, type RouteId } from './routes';
+import { canOpen, navItemsFor, type RouteId } from './routes';
 
 interface AppLayoutProps {
   status: AppStatus;
@@ -28,21 +18,12 @@ interface AppLayoutProps {
 
 export function AppLayout({ status, user }: AppLayoutProps) {
   const { t } = useTranslation();
-  const [route, setRoute] = useState<RouteId>('today');
+  const [selectedRoute, setRoute] = useState<RouteId>('today');
   const [navOpened, nav] = useDisclosure(false);
-  const signOut = useSignOut();
-
-  const handleSignOut = () => {
-    signOut.mutate(undefined, {
-      onError: (error) => {
-        notifications.show({
-          color: 'red',
-          title: t('shell.signOutFailed'),
-          message: errorMessage(t, error),
-        });
-      },
-    });
-  };
+  const { signOut, isPending: signingOut } = useSignOutAction();
+  // If the user's role changes (e.g. an administrator demotes themselves), a route they may no
+  // longer open falls back to Today.
+  const route: RouteId = canOpen(selectedRoute, user.role) ? selectedRoute : 'today';
 
   return (
     <AppShell
@@ -70,19 +51,12 @@ export function AppLayout({ status, user }: AppLayoutProps) {
             )}
           </Group>
           <Group gap="md" wrap="nowrap">
-            <Group gap="xs" wrap="nowrap" data-testid="shell-user">
-              <Text fw={500} size="sm" data-testid="shell-user-name">
-                {user.displayName}
-              </Text>
-              <Badge variant="outline" data-testid="shell-user-role">
-                {t(`role.${user.role}`)}
-              </Badge>
-            </Group>
+            <UserMenu user={user} />
             <Button
               variant="default"
               size="xs"
-              onClick={handleSignOut}
-              loading={signOut.isPending}
+              onClick={signOut}
+              loading={signingOut}
               data-testid="sign-out"
             >
               {t('shell.signOut')}
@@ -93,7 +67,7 @@ export function AppLayout({ status, user }: AppLayoutProps) {
 
       <AppShell.Navbar p="sm" aria-label={t('shell.mainNavigation')}>
         <Stack gap={2}>
-          {NAV_ITEMS.map((item) =>
+          {navItemsFor(user.role).map((item) =>
             item.kind === 'route' ? (
               <NavLink
                 key={item.testId}
@@ -130,6 +104,7 @@ export function AppLayout({ status, user }: AppLayoutProps) {
         {route === 'today' && <TodayScreen />}
         {route === 'patients' && <PatientsScreen />}
         {route === 'schedule' && <ScheduleScreen />}
+        {route === 'admin' && <UsersScreen currentUserId={user.id} />}
       </AppShell.Main>
     </AppShell>
   );

@@ -1,9 +1,26 @@
+import type { Role } from '../api/types';
+
 /** The app's screens. A tiny state router: the shell keeps the current route in React state. */
-export type RouteId = 'today' | 'patients' | 'schedule';
+export type RouteId = 'today' | 'patients' | 'schedule' | 'admin';
+
+type NavLabelKey =
+  | 'nav.today'
+  | 'nav.patients'
+  | 'nav.schedule'
+  | 'nav.visits'
+  | 'nav.billing'
+  | 'nav.administration';
 
 export type NavItem =
-  | { kind: 'route'; route: RouteId; labelKey: `nav.${RouteId}`; testId: string }
-  | { kind: 'soon'; labelKey: 'nav.visits' | 'nav.billing' | 'nav.administration'; testId: string };
+  | {
+      kind: 'route';
+      route: RouteId;
+      labelKey: NavLabelKey;
+      testId: string;
+      /** Only these roles see the item (and may open the route); everyone when absent. */
+      roles?: readonly Role[];
+    }
+  | { kind: 'soon'; labelKey: NavLabelKey; testId: string };
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { kind: 'route', route: 'today', labelKey: 'nav.today', testId: 'nav-today' },
@@ -11,5 +28,25 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { kind: 'route', route: 'schedule', labelKey: 'nav.schedule', testId: 'nav-schedule' },
   { kind: 'soon', labelKey: 'nav.visits', testId: 'nav-visits' },
   { kind: 'soon', labelKey: 'nav.billing', testId: 'nav-billing' },
-  { kind: 'soon', labelKey: 'nav.administration', testId: 'nav-administration' },
+  {
+    kind: 'route',
+    route: 'admin',
+    labelKey: 'nav.administration',
+    testId: 'nav-admin',
+    roles: ['admin'],
+  },
 ];
+
+function visibleTo(item: NavItem, role: Role): boolean {
+  return item.kind === 'soon' || item.roles === undefined || item.roles.includes(role);
+}
+
+/** The navigation items a user with this role sees. */
+export function navItemsFor(role: Role): NavItem[] {
+  return NAV_ITEMS.filter((item) => visibleTo(item, role));
+}
+
+/** Whether a user with this role may open the route. */
+export function canOpen(route: RouteId, role: Role): boolean {
+  return NAV_ITEMS.some((item) => item.kind === 'route' && item.route === route && visibleTo(item, role));
+}

@@ -1,6 +1,6 @@
 import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentSummary } from '../bindings';
+import type { AppointmentSummary } from '../api/types';
 import { ProviderName } from './ProviderName';
 import { StatusBadge } from './StatusBadge';
 

@@ -1,6 +1,6 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentStatus } from '../bindings';
+import type { AppointmentStatus } from '../api/types';
 import { STATUS_COLORS } from '../domain';
 
 export function StatusBadge({ status }: { status: AppointmentStatus }) {

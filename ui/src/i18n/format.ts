@@ -18,6 +18,8 @@ export interface Formatters {
   dayLabel: (ymd: string) => string;
   /** A clinic-local calendar date with weekday, e.g. "Tuesday, March 4, 2025". */
   longDate: (ymd: string) => string;
+  /** An instant (RFC 3339) as a date and time on this computer's clock, e.g. "Mar 4, 2025, 2:30 PM". */
+  dateTime: (iso: string) => string;
   /** Display name of an ISO 4217 currency, or the code itself if unknown. */
   currencyName: (code: string) => string;
 }
@@ -34,6 +36,7 @@ export function createFormatters(language: string): Formatters {
     timeZone: 'UTC',
   });
   const longDateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeZone: 'UTC' });
+  const dateTimeFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
   let currencyNames: Intl.DisplayNames | null = null;
   try {
     currencyNames = new Intl.DisplayNames([language], { type: 'currency' });
@@ -53,6 +56,10 @@ export function createFormatters(language: string): Formatters {
     longDate: (ymd) => {
       const date = parseIsoDate(ymd);
       return date ? longDateFormat.format(date) : ymd;
+    },
+    dateTime: (iso) => {
+      const date = new Date(iso);
+      return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
     },
     currencyName: (code) => currencyNames?.of(code) ?? code,
   };

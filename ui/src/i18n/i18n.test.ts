@@ -33,7 +33,6 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'role.': ROLES,
   'fatal.hint.': ['key_unavailable', 'wrong_key', 'newer_schema'],
   'today.stats.': ['patients', 'providers', 'appointmentsToday', 'signedVisits', 'openInvoices'],
-  'nav.': ['today', 'patients', 'schedule'],
 };
 
 // All application source (not tests), as text.

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../app/App';
-import type { AppStatus, SetupClinicArgs } from '../bindings';
+import type { AppStatus, SetupClinicArgs } from '../api/types';
 import { callsOf, IpcRejection, mockCommands } from '../test/ipcMock';
 import { renderWithProviders } from '../test/render';
 import { defaultTimeZone } from './timeZones';

@@ -15,7 +15,7 @@ import type { DescribedError } from '../api/errors';
 import { errorMessage } from '../api/errors';
 import { applyIpcError } from '../api/formErrors';
 import { useSetupClinic, useTimeZones } from '../api/queries';
-import type { SetupClinicArgs } from '../bindings';
+import type { SetupClinicArgs } from '../api/types';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormErrorAlert } from '../components/FormErrorAlert';
 import { PasswordField } from '../components/PasswordField';

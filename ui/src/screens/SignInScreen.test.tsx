@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../app/App';
-import type { AppStatus } from '../bindings';
+import type { AppStatus } from '../api/types';
 import { readyStatus, overview } from '../test/fixtures';
 import { callsOf, IpcRejection, mockCommands } from '../test/ipcMock';
 import { renderWithProviders } from '../test/render';

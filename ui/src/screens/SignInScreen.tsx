@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { DescribedError } from '../api/errors';
 import { applyIpcError } from '../api/formErrors';
 import { useSignIn } from '../api/queries';
-import type { AppStatus, SignInArgs } from '../bindings';
+import type { AppStatus, SignInArgs } from '../api/types';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormErrorAlert } from '../components/FormErrorAlert';
 import { PasswordField } from '../components/PasswordField';

@@ -1,4 +1,4 @@
-import type { AppStatus, AppointmentSummary, ClinicOverview, PatientRow } from '../bindings';
+import type { AppStatus, AppointmentSummary, ClinicOverview, PatientRow } from '../api/types';
 
 export const readyStatus: AppStatus = {
   phase: 'ready',

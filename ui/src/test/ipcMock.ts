@@ -1,6 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { vi } from 'vitest';
-import type { Commands, IpcError } from '../bindings';
+import type { Commands, IpcError } from '../api/types';
 
 type Handler<K extends keyof Commands> = (
   args: Commands[K]['args'],

@@ -27,7 +27,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Doctor, Role::Nurse, Role::Receptionist, Role::Billing];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Doctor,
+        Role::Nurse,
+        Role::Receptionist,
+        Role::Billing,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,6 +54,7 @@ impl Role {
 /// makes one; every operation checks it against the user's current role and state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SessionUser {
     pub id: String,
     pub username: String,
@@ -55,9 +62,6 @@ pub struct SessionUser {
     pub role: Role,
     /// Set by an administrator's password reset: nothing else is allowed until the password is changed.
     pub must_change_password: bool,
-    #[serde(skip)]
-    #[ts(skip)]
-    sealed: (),
 }
 
 /// A user as the administration screen lists them.
@@ -101,20 +105,37 @@ impl NewUser {
         };
         let username = required(f_user, &self.username, 32)?.to_lowercase();
         if username.len() < 3
-            || !username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
         {
-            return Err(CoreError::invalid(f_user, "3 to 32 characters: letters, digits, dot, dash or underscore"));
+            return Err(CoreError::invalid(
+                f_user,
+                "3 to 32 characters: letters, digits, dot, dash or underscore",
+            ));
         }
         let display_name = required(f_name, &self.display_name, 80)?;
         let password = Zeroizing::new(self.password);
         passwords::check_rules(f_pass, &username, &password)?;
-        Ok(ValidUser { username, display_name, password_hash: passwords::hash(&password)?, role: self.role })
+        Ok(ValidUser {
+            username,
+            display_name,
+            password_hash: passwords::hash(&password)?,
+            role: self.role,
+        })
     }
 }
 
 /// Writes a new user; `must_change_password` when someone else chose the password.
-pub(crate) fn insert_user(tx: &mut WriteTx<'_>, user: &ValidUser, must_change_password: bool) -> CoreResult<Uuid> {
-    let taken = tx.reader().count("SELECT count(*) FROM users WHERE username = ?1", [&user.username])?;
+pub(crate) fn insert_user(
+    tx: &mut WriteTx<'_>,
+    user: &ValidUser,
+    must_change_password: bool,
+) -> CoreResult<Uuid> {
+    let taken = tx.reader().count(
+        "SELECT count(*) FROM users WHERE username = ?1",
+        [&user.username],
+    )?;
     if taken > 0 {
         return Err(CoreError::invalid("username", "this username is taken"));
     }
@@ -138,7 +159,8 @@ struct Account {
     locked_until: Option<String>,
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, role, active, must_change_password, locked_until";
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, active, must_change_password, locked_until";
 
 fn summary(row: &clinic_store::Row<'_>) -> clinic_store::RowResult<UserSummary> {
     Ok(UserSummary {
@@ -158,11 +180,11 @@ impl Clinic {
     pub fn sign_in(&self, username: &str, password: &str) -> CoreResult<SessionUser> {
         let username = username.trim().to_lowercase();
         let access = self.before_sign_in();
-        let (threshold, lock_minutes): (i64, i64) = access.read(|r| {
-            Ok(r.query_row("SELECT lockout_threshold, lockout_minutes FROM clinic_settings LIMIT 1", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?)
-        })?;
+        let security = self.read_security_settings()?;
+        let (threshold, lock_minutes) = (
+            i64::from(security.lockout_threshold),
+            i64::from(security.lockout_minutes),
+        );
         let found = access.read(|r| {
             Ok(r.query_opt(
                 "SELECT id, username, display_name, role, password_hash, active, must_change_password,
@@ -177,7 +199,6 @@ impl Clinic {
                             display_name: row.get(2)?,
                             role: Role::parse(&row.get::<_, String>(3)?).unwrap_or(Role::Receptionist),
                             must_change_password: row.get(6)?,
-                            sealed: (),
                         },
                         hash: row.get(4)?,
                         active: row.get(5)?,
@@ -194,7 +215,12 @@ impl Clinic {
             return Err(CoreError::InvalidCredentials);
         };
         let id = parse_id("userId", &account.user.id)?;
-        if account.locked_until.as_deref().and_then(parse_instant).is_some_and(|until| until > now) {
+        if account
+            .locked_until
+            .as_deref()
+            .and_then(parse_instant)
+            .is_some_and(|until| until > now)
+        {
             let _ = passwords::verify(passwords::DECOY_HASH, password);
             audit_sign_in(&access, Some(&account.user.id), "sign_in_locked", &username)?;
             return Err(CoreError::InvalidCredentials);
@@ -204,20 +230,35 @@ impl Clinic {
             let lock = failures >= threshold;
             access.write(|tx| {
                 let fields = if lock {
-                    Fields::new()
-                        .set("failed_attempts", 0)
-                        .set("locked_until", format_instant(now + Duration::minutes(lock_minutes)))
+                    Fields::new().set("failed_attempts", 0).set(
+                        "locked_until",
+                        format_instant(now + Duration::minutes(lock_minutes)),
+                    )
                 } else {
                     Fields::new().set("failed_attempts", failures)
                 };
                 tx.update(Table::Users, id, fields)?;
-                tx.audit(sign_in_event(Some(&account.user.id), if lock { "account_locked" } else { "sign_in_failed" }, &username))?;
+                tx.audit(sign_in_event(
+                    Some(&account.user.id),
+                    if lock {
+                        "account_locked"
+                    } else {
+                        "sign_in_failed"
+                    },
+                    &username,
+                ))?;
                 Ok(())
             })?;
             return Err(CoreError::InvalidCredentials);
         }
         access.write(|tx| {
-            tx.update(Table::Users, id, Fields::new().set("failed_attempts", 0).set("locked_until", None::<String>))?;
+            tx.update(
+                Table::Users,
+                id,
+                Fields::new()
+                    .set("failed_attempts", 0)
+                    .set("locked_until", None::<String>),
+            )?;
             tx.audit(sign_in_event(Some(&account.user.id), "sign_in", &username))?;
             Ok(())
         })?;
@@ -241,7 +282,11 @@ impl Clinic {
         let user = new.validated("user")?;
         access.write(|tx| {
             let id = insert_user(tx, &user, true)?;
-            Ok(tx.reader().query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), [id.to_string()], summary)?)
+            Ok(tx.reader().query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+                [id.to_string()],
+                summary,
+            )?)
         })
     }
 
@@ -272,11 +317,22 @@ impl Clinic {
     }
 
     /// Sets a new password for a user, who must change it at the next sign-in; also lifts a lockout.
-    pub fn reset_password(&self, by: &SessionUser, user_id: &str, new_password: &str) -> CoreResult<()> {
+    pub fn reset_password(
+        &self,
+        by: &SessionUser,
+        user_id: &str,
+        new_password: &str,
+    ) -> CoreResult<()> {
         let access = self.authorize(by, Action::ManageUsers)?;
         let id = parse_id("userId", user_id)?;
         let username: String = access
-            .read(|r| Ok(r.query_opt("SELECT username FROM users WHERE id = ?1", [id.to_string()], |row| row.get(0))?))?
+            .read(|r| {
+                Ok(r.query_opt(
+                    "SELECT username FROM users WHERE id = ?1",
+                    [id.to_string()],
+                    |row| row.get(0),
+                )?)
+            })?
             .ok_or_else(|| CoreError::NotFound("the user does not exist".into()))?;
         passwords::check_rules("newPassword", &username, new_password)?;
         let hash = passwords::hash(new_password)?;
@@ -295,16 +351,32 @@ impl Clinic {
     }
 
     /// Any user changes their own password, proving they know the current one.
-    pub fn change_password(&self, by: &SessionUser, current: &str, new_password: &str) -> CoreResult<SessionUser> {
+    pub fn change_password(
+        &self,
+        by: &SessionUser,
+        current: &str,
+        new_password: &str,
+    ) -> CoreResult<SessionUser> {
         let access = self.authenticate(by)?;
         let id = parse_id("userId", &by.id)?;
-        let hash: String =
-            access.read(|r| Ok(r.query_row("SELECT password_hash FROM users WHERE id = ?1", [id.to_string()], |row| row.get(0))?))?;
+        let hash: String = access.read(|r| {
+            Ok(r.query_row(
+                "SELECT password_hash FROM users WHERE id = ?1",
+                [id.to_string()],
+                |row| row.get(0),
+            )?)
+        })?;
         if !passwords::verify(&hash, current) {
-            return Err(CoreError::invalid("currentPassword", "the current password is not correct"));
+            return Err(CoreError::invalid(
+                "currentPassword",
+                "the current password is not correct",
+            ));
         }
         if current == new_password {
-            return Err(CoreError::invalid("newPassword", "choose a password different from the current one"));
+            return Err(CoreError::invalid(
+                "newPassword",
+                "choose a password different from the current one",
+            ));
         }
         passwords::check_rules("newPassword", &by.username, new_password)?;
         let new_hash = passwords::hash(new_password)?;
@@ -312,11 +384,16 @@ impl Clinic {
             tx.update(
                 Table::Users,
                 id,
-                Fields::new().set("password_hash", new_hash.as_str()).set("must_change_password", false),
+                Fields::new()
+                    .set("password_hash", new_hash.as_str())
+                    .set("must_change_password", false),
             )?;
             Ok(())
         })?;
-        Ok(SessionUser { must_change_password: false, ..by.clone() })
+        Ok(SessionUser {
+            must_change_password: false,
+            ..by.clone()
+        })
     }
 }
 
@@ -331,7 +408,10 @@ fn refuse_last_admin(tx: &WriteTx<'_>, user: Uuid) -> CoreResult<()> {
         [user.to_string()],
     )? > 0;
     if is_admin && other_admins == 0 {
-        return Err(CoreError::Conflict("this is the last active administrator: make someone else an administrator first".into()));
+        return Err(CoreError::Conflict(
+            "this is the last active administrator: make someone else an administrator first"
+                .into(),
+        ));
     }
     Ok(())
 }
@@ -346,12 +426,21 @@ fn sign_in_event(user_id: Option<&str>, action: &str, username: &str) -> AuditEv
     }
 }
 
-fn audit_sign_in(access: &crate::clinic::Access<'_>, user_id: Option<&str>, action: &str, username: &str) -> CoreResult<()> {
+fn audit_sign_in(
+    access: &crate::clinic::Access<'_>,
+    user_id: Option<&str>,
+    action: &str,
+    username: &str,
+) -> CoreResult<()> {
     access.audit(sign_in_event(user_id, action, username))
 }
 
 /// The demo's users are created with passwords everyone knows, without a forced change.
-pub(crate) fn demo_user(clinic: &Clinic, by: &SessionUser, new: NewUser) -> CoreResult<SessionUser> {
+pub(crate) fn demo_user(
+    clinic: &Clinic,
+    by: &SessionUser,
+    new: NewUser,
+) -> CoreResult<SessionUser> {
     let access = clinic.authorize(by, Action::ManageUsers)?;
     let user = new.validated("user")?;
     let id = access.write(|tx| insert_user(tx, &user, false))?;
@@ -361,6 +450,5 @@ pub(crate) fn demo_user(clinic: &Clinic, by: &SessionUser, new: NewUser) -> Core
         display_name: user.display_name,
         role: user.role,
         must_change_password: false,
-        sealed: (),
     })
 }

@@ -15,10 +15,16 @@ pub(crate) fn check_rules(field: &'static str, username: &str, password: &str) -
     }
     let lowered = password.trim().to_lowercase();
     if lowered == username.trim().to_lowercase() {
-        return Err(CoreError::invalid(field, "the password must not be the username"));
+        return Err(CoreError::invalid(
+            field,
+            "the password must not be the username",
+        ));
     }
     if COMMON_PASSWORDS.lines().any(|common| common == lowered) {
-        return Err(CoreError::invalid(field, "this password is too common; choose another"));
+        return Err(CoreError::invalid(
+            field,
+            "this password is too common; choose another",
+        ));
     }
     Ok(())
 }
@@ -26,7 +32,8 @@ pub(crate) fn check_rules(field: &'static str, username: &str, password: &str) -
 pub(crate) fn hash(password: &str) -> CoreResult<String> {
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let salt = SaltString::encode_b64(&bytes).map_err(|e| CoreError::Conflict(format!("cannot salt the password: {e}")))?;
+    let salt = SaltString::encode_b64(&bytes)
+        .map_err(|e| CoreError::Conflict(format!("cannot salt the password: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -34,7 +41,11 @@ pub(crate) fn hash(password: &str) -> CoreResult<String> {
 }
 
 pub(crate) fn verify(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A valid hash of nothing anyone knows, verified when the username does not exist so that the time
@@ -49,7 +60,12 @@ mod tests {
     fn rules() {
         assert!(check_rules("p", "maria", "short").is_err());
         assert!(check_rules("p", "administrator", "Administrator").is_err());
-        assert!(check_rules("p", "maria", "1234567890").unwrap_err().to_string().contains("too common"));
+        assert!(
+            check_rules("p", "maria", "1234567890")
+                .unwrap_err()
+                .to_string()
+                .contains("too common")
+        );
         assert!(check_rules("p", "maria", "qwertyuiop").is_err());
         assert!(check_rules("p", "maria", "a long enough passphrase").is_ok());
     }

@@ -73,11 +73,25 @@ impl Action {
 use Action::*;
 
 /// Front desk: demographics, scheduling, check-in, invoices and payments; no clinical content.
-const RECEPTIONIST: &[Action] =
-    &[ViewDemographics, EditDemographics, ViewSchedule, EditSchedule, CheckIn, ViewBilling, EditBilling, ExportData];
+const RECEPTIONIST: &[Action] = &[
+    ViewDemographics,
+    EditDemographics,
+    ViewSchedule,
+    EditSchedule,
+    CheckIn,
+    ViewBilling,
+    EditBilling,
+    ExportData,
+];
 /// Nurses: read demographics and records, check patients in, record vitals and allergies; no signing or
 /// prescribing.
-const NURSE: &[Action] = &[ViewDemographics, ViewSchedule, CheckIn, ViewClinical, RecordVitals];
+const NURSE: &[Action] = &[
+    ViewDemographics,
+    ViewSchedule,
+    CheckIn,
+    ViewClinical,
+    RecordVitals,
+];
 /// Doctors: all clinical work; read scheduling and billing.
 const DOCTOR: &[Action] = &[
     ViewDemographics,
@@ -92,7 +106,14 @@ const DOCTOR: &[Action] = &[
 ];
 /// Billing staff: invoices, payments, refunds and reports; demographics and schedule read (to invoice
 /// visits); no clinical content.
-const BILLING: &[Action] = &[ViewDemographics, ViewSchedule, ViewBilling, EditBilling, Refund, ExportData];
+const BILLING: &[Action] = &[
+    ViewDemographics,
+    ViewSchedule,
+    ViewBilling,
+    EditBilling,
+    Refund,
+    ExportData,
+];
 
 /// Whether `role` may do `action`. Administrators may do everything.
 pub fn allows(role: Role, action: Action) -> bool {
@@ -107,9 +128,14 @@ pub fn allows(role: Role, action: Action) -> bool {
 
 /// The matrix as a Markdown table, for the documentation (`clinic permissions`).
 pub fn matrix_markdown() -> String {
-    let mut out = String::from("| action | admin | doctor | nurse | receptionist | billing |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| action | admin | doctor | nurse | receptionist | billing |\n|---|---|---|---|---|---|\n",
+    );
     for action in Action::ALL {
-        let name = serde_json::to_value(action).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let name = serde_json::to_value(action)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         out.push_str(&format!("| {name} |"));
         for role in Role::ALL {
             out.push_str(if allows(role, action) { " yes |" } else { " |" });
@@ -126,7 +152,13 @@ mod tests {
     #[test]
     fn front_desk_and_billing_see_no_clinical_content() {
         for role in [Role::Receptionist, Role::Billing] {
-            for action in [ViewClinical, WriteClinical, SignNotes, Prescribe, RecordVitals] {
+            for action in [
+                ViewClinical,
+                WriteClinical,
+                SignNotes,
+                Prescribe,
+                RecordVitals,
+            ] {
                 assert!(!allows(role, action), "{role:?} must not {action:?}");
             }
         }
@@ -145,7 +177,11 @@ mod tests {
     fn only_admins_manage_users_settings_backups_and_audit() {
         for action in [ManageUsers, ManageSettings, ManageBackups, ViewAudit] {
             for role in Role::ALL {
-                assert_eq!(allows(role, action), role == Role::Admin, "{role:?} {action:?}");
+                assert_eq!(
+                    allows(role, action),
+                    role == Role::Admin,
+                    "{role:?} {action:?}"
+                );
             }
         }
     }

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { ListPatientsArgs } from '../../bindings';
+import type { ListPatientsArgs } from '../../api/types';
 import { patientRows } from '../../test/fixtures';
 import { callsOf, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';

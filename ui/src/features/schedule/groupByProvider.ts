@@ -1,4 +1,4 @@
-import type { AppointmentSummary } from '../../bindings';
+import type { AppointmentSummary } from '../../api/types';
 
 export interface ProviderGroup {
   providerName: string;

@@ -1,7 +1,7 @@
 import { Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useClinicOverview } from '../../api/queries';
-import type { ClinicCounts } from '../../bindings';
+import type { ClinicCounts } from '../../api/types';
 import { AppointmentsTable } from '../../components/AppointmentsTable';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';

@@ -1,0 +1,448 @@
+//! Every command of the core, run as every role, is allowed or refused exactly as the permission matrix
+//! says; a refused command writes nothing. A command missing from this table fails the test.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use clinic_core::{
+    Action, AppointmentStatus, Clinic, CoreError, CoreResult, InvoiceLineInput, KeyOptions,
+    NewAppointment, NewClinic, NewPatient, NewPrescription, NewProvider, NewUser, NewVitals,
+    PaymentMethod, Role, SecuritySettings, SessionUser, permissions,
+};
+
+const ADMIN_PASSWORD: &str = "admin passphrase 2026";
+const STAFF_PASSWORD: &str = "staff passphrase 2026";
+
+/// Records the commands act on.
+struct Fixture {
+    provider: String,
+    patient: String,
+    appointment: String,
+    encounter: String,
+    note: String,
+    service: String,
+    invoice: String,
+    victim: String,
+}
+
+type Command = fn(&Clinic, &SessionUser, &Fixture) -> CoreResult<()>;
+
+/// (command name, the action it needs or None for any signed-in user, a call of it)
+fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
+    vec![
+        ("list_users", Some(Action::ManageUsers), |c, u, _| {
+            c.list_users(u).map(drop)
+        }),
+        ("add_user", Some(Action::ManageUsers), |c, u, _| {
+            let name = format!("new.{}", u.username);
+            let new = NewUser {
+                username: name,
+                display_name: "New".into(),
+                password: STAFF_PASSWORD.into(),
+                role: Role::Nurse,
+            };
+            c.add_user(u, new).map(drop)
+        }),
+        ("set_user_role", Some(Action::ManageUsers), |c, u, f| {
+            c.set_user_role(u, &f.victim, Role::Billing)
+        }),
+        ("set_user_active", Some(Action::ManageUsers), |c, u, f| {
+            c.set_user_active(u, &f.victim, true)
+        }),
+        ("reset_password", Some(Action::ManageUsers), |c, u, f| {
+            c.reset_password(u, &f.victim, STAFF_PASSWORD)
+        }),
+        ("change_password", None, |c, u, _| {
+            c.change_password(u, "wrong current password", "x")
+                .map(drop)
+        }),
+        ("security_settings", None, |c, u, _| {
+            c.security_settings(u).map(drop)
+        }),
+        (
+            "set_security_settings",
+            Some(Action::ManageSettings),
+            |c, u, _| {
+                c.set_security_settings(
+                    u,
+                    SecuritySettings {
+                        lockout_threshold: 5,
+                        lockout_minutes: 15,
+                        idle_lock_minutes: 5,
+                    },
+                )
+            },
+        ),
+        ("status", Some(Action::ManageSettings), |c, u, _| {
+            c.status(u, Path::new(".")).map(drop)
+        }),
+        ("integrity_check", Some(Action::ManageBackups), |c, u, _| {
+            c.integrity_check(u).map(drop)
+        }),
+        ("verify_audit", Some(Action::ViewAudit), |c, u, _| {
+            c.verify_audit(u).map(drop)
+        }),
+        (
+            "register_patient",
+            Some(Action::EditDemographics),
+            |c, u, _| {
+                let p = NewPatient {
+                    first_name: "Ana".into(),
+                    last_name: "Silva".into(),
+                    date_of_birth: "1990-05-01".into(),
+                    ..Default::default()
+                };
+                c.register_patient(u, p).map(drop)
+            },
+        ),
+        (
+            "list_patients",
+            Some(Action::ViewDemographics),
+            |c, u, _| c.list_patients(u, None, 0, 10).map(drop),
+        ),
+        ("add_provider", Some(Action::ManageSettings), |c, u, _| {
+            let p = NewProvider {
+                user_id: None,
+                display_name: "Dr New".into(),
+                specialty: "Dental".into(),
+                licence_number: None,
+                colour: "#123456".into(),
+            };
+            c.add_provider(u, p).map(drop)
+        }),
+        (
+            "add_working_hours",
+            Some(Action::ManageSettings),
+            |c, u, f| c.add_working_hours(u, &f.provider, 6, "09:00", "12:00"),
+        ),
+        (
+            "add_opening_hours",
+            Some(Action::ManageSettings),
+            |c, u, _| c.add_opening_hours(u, 6, "09:00", "12:00"),
+        ),
+        (
+            "add_appointment_type",
+            Some(Action::ManageSettings),
+            |c, u, _| c.add_appointment_type(u, "Check-up", 20).map(drop),
+        ),
+        (
+            "appointment_types",
+            Some(Action::ViewSchedule),
+            |c, u, _| c.appointment_types(u).map(drop),
+        ),
+        ("book_appointment", Some(Action::EditSchedule), |c, u, f| {
+            let a = NewAppointment {
+                patient_id: f.patient.clone(),
+                provider_id: f.provider.clone(),
+                appointment_type_id: None,
+                starts_at: "2030-01-07T09:00:00Z".into(),
+                ends_at: "2030-01-07T09:15:00Z".into(),
+                reason: None,
+            };
+            c.book_appointment(u, a).map(drop)
+        }),
+        (
+            "set_appointment_status(confirmed)",
+            Some(Action::EditSchedule),
+            |c, u, f| {
+                c.set_appointment_status(u, &f.appointment, AppointmentStatus::Confirmed, None)
+            },
+        ),
+        (
+            "set_appointment_status(checked_in)",
+            Some(Action::CheckIn),
+            |c, u, f| {
+                c.set_appointment_status(u, &f.appointment, AppointmentStatus::CheckedIn, None)
+            },
+        ),
+        (
+            "set_appointment_status(in_progress)",
+            Some(Action::StartVisit),
+            |c, u, f| {
+                c.set_appointment_status(u, &f.appointment, AppointmentStatus::InProgress, None)
+            },
+        ),
+        ("appointments_on", Some(Action::ViewSchedule), |c, u, _| {
+            c.appointments_on(u, chrono::NaiveDate::from_ymd_opt(2030, 1, 7).unwrap())
+                .map(drop)
+        }),
+        ("overview", Some(Action::ViewSchedule), |c, u, _| {
+            c.overview(u).map(drop)
+        }),
+        ("open_encounter", Some(Action::WriteClinical), |c, u, f| {
+            c.open_encounter(u, &f.patient, &f.provider, None).map(drop)
+        }),
+        ("write_note", Some(Action::WriteClinical), |c, u, f| {
+            c.write_note(u, &f.encounter, "Seen today.").map(drop)
+        }),
+        ("sign_note", Some(Action::SignNotes), |c, u, f| {
+            c.sign_note(u, &f.note)
+        }),
+        ("add_vitals", Some(Action::RecordVitals), |c, u, f| {
+            c.add_vitals(
+                u,
+                &f.encounter,
+                NewVitals {
+                    heart_rate_bpm: Some(70),
+                    ..Default::default()
+                },
+            )
+            .map(drop)
+        }),
+        ("add_diagnosis", Some(Action::WriteClinical), |c, u, f| {
+            c.add_diagnosis(
+                u,
+                &f.encounter,
+                "I10",
+                "Essential (primary) hypertension",
+                false,
+            )
+            .map(drop)
+        }),
+        ("add_prescription", Some(Action::Prescribe), |c, u, f| {
+            c.add_prescription(
+                u,
+                &f.encounter,
+                NewPrescription {
+                    drug: "Lisinopril".into(),
+                    ..Default::default()
+                },
+            )
+            .map(drop)
+        }),
+        ("add_service", Some(Action::ManageSettings), |c, u, _| {
+            c.add_service(u, &format!("S-{}", u.username), "Dressing", 1500, false)
+                .map(drop)
+        }),
+        ("issue_invoice", Some(Action::EditBilling), |c, u, f| {
+            c.issue_invoice(
+                u,
+                &f.patient,
+                None,
+                &[InvoiceLineInput {
+                    service_id: f.service.clone(),
+                    quantity: 1,
+                }],
+            )
+            .map(drop)
+        }),
+        ("invoice_balance", Some(Action::ViewBilling), |c, u, f| {
+            c.invoice_balance(u, &f.invoice).map(drop)
+        }),
+        ("record_payment", Some(Action::EditBilling), |c, u, f| {
+            c.record_payment(u, &f.invoice, PaymentMethod::Cash, 100, None)
+                .map(drop)
+        }),
+    ]
+}
+
+fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
+    let key = KeyOptions::passphrase("correct horse battery staple");
+    let new = NewClinic {
+        clinic_name: "Matrix Clinic".into(),
+        time_zone: "Europe/Madrid".into(),
+        currency: "EUR".into(),
+        admin_username: "root".into(),
+        admin_display_name: "Root Admin".into(),
+        admin_password: ADMIN_PASSWORD.into(),
+    };
+    let clinic = Clinic::create(dir, &key, new).unwrap();
+    let admin = clinic.sign_in("root", ADMIN_PASSWORD).unwrap();
+    let mut users = Vec::new();
+    for role in Role::ALL {
+        let username = format!("as.{}", role.as_str());
+        let new = NewUser {
+            username: username.clone(),
+            display_name: username.clone(),
+            password: STAFF_PASSWORD.into(),
+            role,
+        };
+        clinic.add_user(&admin, new).unwrap();
+        let first = clinic.sign_in(&username, STAFF_PASSWORD).unwrap();
+        clinic
+            .change_password(&first, STAFF_PASSWORD, "my own passphrase 2026")
+            .unwrap();
+        users.push(clinic.sign_in(&username, "my own passphrase 2026").unwrap());
+    }
+    let victim = clinic
+        .add_user(
+            &admin,
+            NewUser {
+                username: "victim".into(),
+                display_name: "Victim".into(),
+                password: STAFF_PASSWORD.into(),
+                role: Role::Nurse,
+            },
+        )
+        .unwrap()
+        .id;
+    let provider = clinic
+        .add_provider(
+            &admin,
+            NewProvider {
+                user_id: None,
+                display_name: "Dr A".into(),
+                specialty: "Family medicine".into(),
+                licence_number: None,
+                colour: "#1e88e5".into(),
+            },
+        )
+        .unwrap();
+    let patient = clinic
+        .register_patient(
+            &admin,
+            NewPatient {
+                first_name: "José".into(),
+                last_name: "Núñez".into(),
+                date_of_birth: "1970-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let appointment = clinic
+        .book_appointment(
+            &admin,
+            NewAppointment {
+                patient_id: patient.clone(),
+                provider_id: provider.clone(),
+                appointment_type_id: None,
+                starts_at: "2030-01-07T10:00:00Z".into(),
+                ends_at: "2030-01-07T10:30:00Z".into(),
+                reason: None,
+            },
+        )
+        .unwrap();
+    let encounter = clinic
+        .open_encounter(&admin, &patient, &provider, None)
+        .unwrap();
+    let note = clinic.write_note(&admin, &encounter, "Draft").unwrap();
+    let service = clinic
+        .add_service(&admin, "CONS", "Consultation", 6000, false)
+        .unwrap();
+    let (invoice, _) = clinic
+        .issue_invoice(
+            &admin,
+            &patient,
+            None,
+            &[InvoiceLineInput {
+                service_id: service.clone(),
+                quantity: 1,
+            }],
+        )
+        .unwrap();
+    let fixture = Fixture {
+        provider,
+        patient,
+        appointment,
+        encounter,
+        note,
+        service,
+        invoice,
+        victim,
+    };
+    (clinic, admin, users, fixture)
+}
+
+#[test]
+fn every_command_as_every_role_follows_the_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let (clinic, admin, users, fixture) = setup(dir.path());
+    for user in &users {
+        for (name, action, command) in commands() {
+            let before = clinic.status(&admin, dir.path()).unwrap().outbox_pending;
+            let result = command(&clinic, user, &fixture);
+            let allowed = action.is_none_or(|a| permissions::allows(user.role, a));
+            if allowed {
+                assert!(
+                    !matches!(result, Err(CoreError::Forbidden(_))),
+                    "{name} as {:?} was refused: {result:?}",
+                    user.role
+                );
+            } else {
+                assert!(
+                    matches!(result, Err(CoreError::Forbidden(_))),
+                    "{name} as {:?} was not refused: {result:?}",
+                    user.role
+                );
+                let after = clinic.status(&admin, dir.path()).unwrap().outbox_pending;
+                assert_eq!(
+                    before, after,
+                    "{name} as {:?} was refused but wrote something",
+                    user.role
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_command_of_the_core_is_in_the_table() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = BTreeSet::new();
+    let mut files = vec![src.clone()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Every public operation that acts for a signed-in user takes `by: &SessionUser`.
+            for piece in text.split("pub fn ").skip(1) {
+                let name: String = piece
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let signature: String = piece.chars().take_while(|c| *c != '{').collect();
+                if signature.contains("by: &SessionUser") {
+                    found.insert(name);
+                }
+            }
+        }
+    }
+    let tested: BTreeSet<String> = commands()
+        .into_iter()
+        .map(|(name, _, _)| name.split('(').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        found, tested,
+        "every core command needs a row in commands() with the action it requires"
+    );
+}
+
+#[test]
+fn a_deactivated_or_demoted_user_loses_access_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (clinic, admin, users, _) = setup(dir.path());
+    let receptionist = users.iter().find(|u| u.role == Role::Receptionist).unwrap();
+    assert!(clinic.list_patients(receptionist, None, 0, 5).is_ok());
+    clinic
+        .set_user_role(&admin, &receptionist.id, Role::Nurse)
+        .unwrap();
+    assert!(matches!(
+        clinic.register_patient(receptionist, NewPatient::default()),
+        Err(CoreError::Forbidden(_))
+    ));
+    clinic
+        .set_user_active(&admin, &receptionist.id, false)
+        .unwrap();
+    assert!(matches!(
+        clinic.list_patients(receptionist, None, 0, 5),
+        Err(CoreError::NotSignedIn)
+    ));
+}
+
+#[test]
+fn the_documented_matrix_is_the_one_in_the_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/permissions.md");
+    let fresh = format!(
+        "# Permissions\n\nWho may do what. Generated from `crates/clinic-core/src/auth/permissions.rs`, the only \
+         place the rules live; every core command checks them before it reads or writes anything \
+         (`CLINIC_UPDATE_DOCS=1 cargo test -p clinic-core --test permissions` rewrites this file).\n\n{}",
+        permissions::matrix_markdown()
+    );
+    if std::env::var_os("CLINIC_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == fresh, "docs/permissions.md is stale: run with CLINIC_UPDATE_DOCS=1 and commit it");
+}
