@@ -6,9 +6,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig([
-  // bindings.ts is generated from Rust (ts-rs); its style is the generator's (bindings.pending.ts
-  // copies it until the pending IPC types are generated).
-  globalIgnores(['dist', 'node_modules', 'coverage', 'src/bindings.ts', 'src/bindings.pending.ts']),
+  // bindings.ts is generated from Rust (ts-rs); its style is the generator's.
+  globalIgnores(['dist', 'node_modules', 'coverage', 'src/bindings.ts']),
   {
     files: ['**/*.js'],
     extends: [js.configs.recommended],

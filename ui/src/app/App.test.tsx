@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { callsOf, invokeMock, IpcRejection, mockCommands } from '../test/ipcMock';
-import { overview, readyStatus } from '../test/fixtures';
+import { changePasswordStatus, overview, readyStatus, users } from '../test/fixtures';
 import { renderWithProviders } from '../test/render';
 import { App } from './App';
 
@@ -47,11 +47,109 @@ describe('shell', () => {
     expect(screen.getByTestId('shell-user')).toHaveTextContent('Alex Admin');
     expect(screen.getByTestId('shell-user')).toHaveTextContent('Administrator');
     expect(screen.getByTestId('nav-today')).toHaveAttribute('aria-current', 'page');
-    for (const id of ['nav-visits', 'nav-billing', 'nav-administration']) {
+    for (const id of ['nav-visits', 'nav-billing']) {
       const item = screen.getByTestId(id);
       expect(item).toHaveAttribute('aria-disabled', 'true');
       expect(item).toHaveTextContent('Coming soon');
     }
+  });
+
+  it('shows Administration to an administrator, and opens the users screen', async () => {
+    mockCommands({ app_status: () => readyStatus, clinic_overview: () => overview(), list_users: () => users() });
+    const { user } = renderWithProviders(<App />);
+
+    const admin = await screen.findByTestId('nav-admin');
+    expect(admin).toHaveTextContent('Administration');
+    expect(admin).not.toHaveAttribute('aria-disabled');
+    expect(admin).not.toHaveTextContent('Coming soon');
+    await user.click(admin);
+    expect(await screen.findByRole('heading', { name: 'Users' })).toBeInTheDocument();
+    expect(await screen.findAllByTestId('user-row')).toHaveLength(3);
+    expect(admin).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('has no Administration item for a receptionist', async () => {
+    mockCommands({
+      app_status: () => ({
+        ...readyStatus,
+        user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist', mustChangePassword: false },
+      }),
+      clinic_overview: () => overview(),
+    });
+    renderWithProviders(<App />);
+
+    expect(await screen.findByTestId('shell-user')).toHaveTextContent('Receptionist');
+    expect(screen.getByTestId('nav-patients')).toBeInTheDocument();
+    expect(screen.queryByTestId('nav-admin')).not.toBeInTheDocument();
+    expect(screen.queryByText('Administration')).not.toBeInTheDocument();
+  });
+
+  it('shows the change-password screen, and nothing else, when the password must be changed', async () => {
+    mockCommands({ app_status: () => changePasswordStatus });
+    renderWithProviders(<App />);
+
+    expect(await screen.findByTestId('change-password-form')).toBeInTheDocument();
+    expect(screen.getByTestId('change-password-title')).toHaveTextContent('Choose a new password');
+    expect(screen.queryByTestId('shell-user')).not.toBeInTheDocument();
+    expect(screen.queryByRole('navigation')).not.toBeInTheDocument();
+    expect(invokeMock.mock.calls.map(([cmd]) => cmd)).toEqual(['app_status']);
+  });
+
+  it('lets any signed-in user change their password from the user menu', async () => {
+    const receptionist = {
+      ...readyStatus,
+      user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist' as const, mustChangePassword: false },
+    };
+    mockCommands({
+      app_status: () => receptionist,
+      clinic_overview: () => overview(),
+      change_password: (args) => {
+        if (args.newPassword === 'sam') {
+          throw new IpcRejection('validation', 'must not be your username', 'newPassword');
+        }
+        return receptionist;
+      },
+    });
+    const { user } = renderWithProviders(<App />);
+
+    await user.click(await screen.findByTestId('user-menu'));
+    await user.click(await screen.findByTestId('change-password-open'));
+    const dialog = await screen.findByRole('dialog', { name: 'Change your password' });
+
+    await user.type(within(dialog).getByTestId('change-current-password'), 'current password 1');
+    await user.type(within(dialog).getByTestId('change-new-password'), 'sam');
+    await user.type(within(dialog).getByTestId('change-confirm-password'), 'sam{Enter}');
+    expect(await within(dialog).findByText('must not be your username')).toBeInTheDocument();
+
+    await user.clear(within(dialog).getByTestId('change-new-password'));
+    await user.type(within(dialog).getByTestId('change-new-password'), 'a much better password');
+    await user.clear(within(dialog).getByTestId('change-confirm-password'));
+    await user.type(within(dialog).getByTestId('change-confirm-password'), 'a much better password');
+    await user.click(within(dialog).getByTestId('change-password-submit'));
+
+    expect(await screen.findByText('Your password has been changed.')).toBeInTheDocument();
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog', { name: 'Change your password' })).not.toBeInTheDocument();
+    });
+    expect(callsOf('change_password')).toEqual([
+      { currentPassword: 'current password 1', newPassword: 'sam' },
+      { currentPassword: 'current password 1', newPassword: 'a much better password' },
+    ]);
+    expect(screen.getByTestId('shell-user-name')).toHaveTextContent('Sam Reception');
+  });
+
+  it('moves to the change-password screen when a command is refused because the password must change', async () => {
+    let mustChange = false;
+    mockCommands({
+      app_status: () => (mustChange ? changePasswordStatus : readyStatus),
+      clinic_overview: () => {
+        mustChange = true;
+        throw new IpcRejection('forbidden', 'the password must be changed first');
+      },
+    });
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId('change-password-form')).toBeInTheDocument();
+    expect(callsOf('app_status')).toHaveLength(2);
   });
 
   it('navigates between screens', async () => {

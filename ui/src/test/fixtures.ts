@@ -1,4 +1,4 @@
-import type { AppStatus, AppointmentSummary, ClinicOverview, PatientRow } from '../api/types';
+import type { AppStatus, AppointmentSummary, ClinicOverview, PatientRow, UserSummary } from '../api/types';
 
 export const readyStatus: AppStatus = {
   phase: 'ready',
@@ -7,6 +7,47 @@ export const readyStatus: AppStatus = {
   demoCredentials: null,
   user: { id: 'u1', username: 'admin', displayName: 'Alex Admin', role: 'admin', mustChangePassword: false },
 };
+
+/** Signed in, but the password must be changed first (set by an administrator). */
+export const changePasswordStatus: AppStatus = {
+  ...readyStatus,
+  phase: 'change_password',
+  user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist', mustChangePassword: true },
+};
+
+export function userSummary(overrides: Partial<UserSummary> = {}): UserSummary {
+  return {
+    id: 'u1',
+    username: 'admin',
+    displayName: 'Alex Admin',
+    role: 'admin',
+    active: true,
+    mustChangePassword: false,
+    lockedUntil: null,
+    ...overrides,
+  };
+}
+
+/** The admin (readyStatus' user), a doctor locked out after failed sign-ins, a new receptionist. */
+export function users(): UserSummary[] {
+  return [
+    userSummary(),
+    userSummary({
+      id: 'u2',
+      username: 'grace',
+      displayName: 'Dr. Grace Chen',
+      role: 'doctor',
+      lockedUntil: '2025-03-04T15:30:00Z',
+    }),
+    userSummary({
+      id: 'u3',
+      username: 'sam',
+      displayName: 'Sam Reception',
+      role: 'receptionist',
+      mustChangePassword: true,
+    }),
+  ];
+}
 
 export function appointment(overrides: Partial<AppointmentSummary> = {}): AppointmentSummary {
   return {

@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom/vitest';
+import { notifications } from '@mantine/notifications';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 import '../i18n';
@@ -42,5 +43,7 @@ window.getComputedStyle = (element: Element, pseudo?: string | null) =>
 
 afterEach(() => {
   cleanup();
+  // Mantine keeps notifications in a module-level store: start each test without any.
+  notifications.clean();
   vi.clearAllMocks();
 });

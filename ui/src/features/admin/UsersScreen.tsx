@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Loader, Paper, Select, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Paper, Select, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -110,7 +110,7 @@ export function UsersScreen({ currentUserId }: { currentUserId: string }) {
                   <Table.Th>{t('admin.users.role')}</Table.Th>
                   <Table.Th>{t('admin.users.status')}</Table.Th>
                   <Table.Th>
-                    <span className="mantine-visually-hidden">{t('admin.users.actions')}</span>
+                    <VisuallyHidden>{t('admin.users.actions')}</VisuallyHidden>
                   </Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -186,7 +186,6 @@ export function UsersScreen({ currentUserId }: { currentUserId: string }) {
                           <Button
                             size="xs"
                             variant="default"
-                            color={user.active ? 'red' : undefined}
                             loading={togglingActive}
                             aria-label={
                               user.active
