@@ -9,4 +9,5 @@ if [ -z "${CLINIC_KEYRING_SESSION:-}" ]; then
 fi
 rm -rf tests/e2e/artifacts
 export TAURI_DRIVER="${TAURI_DRIVER:-$CARGO_HOME/bin/tauri-driver}"
-cd tests/e2e && node --test --test-concurrency=1 --test-timeout=240000 smoke.test.mjs
+# A hard limit, so that a hung driver can never stall CI.
+cd tests/e2e && timeout --kill-after=10 900 node --test --test-concurrency=1 --test-timeout=240000 smoke.test.mjs

@@ -4,6 +4,8 @@
 // 1. First run on an empty data directory: set up the clinic, sign in, see the empty shell.
 // 2. The `clinic` CLI fills that clinic with the demo; the restarted app shows the demo's data.
 // 3. Demo mode: the app creates the demo clinic itself and shows its sign-in hint.
+// 4. Roles: a receptionist has no Administration; an administrator sees the users; a user whose
+//    password an administrator set must change it before anything else.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +26,13 @@ let driver;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', '4444'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its own process group, so that the driver, WebKitWebDriver and any app they started can be killed
+  // together; unref'd, so that a driver slow to die never keeps the test runner alive.
+  driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', '4444'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  driver.unref();
   for (let i = 0; i < 100; i++) {
     try {
       await fetch(`${driverUrl}/status`);
@@ -37,7 +45,11 @@ before(async () => {
 });
 
 after(() => {
-  driver?.kill();
+  try {
+    process.kill(-driver.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 });
 
 /** Starts the app on `dataDir` and returns a WebDriver session on its window. */
@@ -121,8 +133,9 @@ test('the shell shows the demo data the CLI added to that clinic', async () => {
   }
 });
 
+const demoDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-demo-'));
+
 test('demo mode creates the demo clinic and shows how to sign in', async () => {
-  const demoDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-demo-'));
   const wd = await launch(demoDir, ['--demo']);
   try {
     const hint = await wd.waitForText('demo-credentials', (t) => t.includes('admin'), { timeout: 90000 });
@@ -131,6 +144,46 @@ test('demo mode creates the demo clinic and shows how to sign in', async () => {
     await signIn(wd, 'admin', 'demo-clinic-2026');
     assert.equal(await wd.waitForText('stat-patients', (t) => t.trim() === '200'), '200');
     await shot(wd, '09-demo-today');
+  } finally {
+    await wd.quit();
+  }
+});
+
+test('roles: what a receptionist and an administrator see, and a forced password change', async () => {
+  execFileSync(cli, ['--data-dir', demoDir, 'users', 'add', 'joy', '--name', 'Joy Nurse', '--role', 'nurse'], {
+    env: { ...process.env, CLINIC_USER: 'admin', CLINIC_PASSWORD: 'demo-clinic-2026', CLINIC_NEW_PASSWORD: 'first day password' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const wd = await launch(demoDir, ['--demo']);
+  try {
+    await signIn(wd, 'frontdesk', 'demo-clinic-2026');
+    await wd.waitForText('shell-user-name', (t) => t.includes('Lena'));
+    await wd.find('nav-patients');
+    assert.equal((await wd.findAll('nav-admin')).length, 0, 'a receptionist has no Administration');
+    await shot(wd, '10-receptionist');
+    await wd.click('sign-out');
+
+    await signIn(wd, 'admin', 'demo-clinic-2026');
+    await wd.click('nav-admin');
+    await wd.waitForText('users-table', (t) => t.includes('Joy Nurse'));
+    assert.equal((await wd.findAll('user-row')).length, 8);
+    await shot(wd, '11-users');
+    await wd.click('sign-out');
+
+    await signIn(wd, 'joy', 'first day password');
+    await wd.find('change-current-password');
+    await shot(wd, '12-must-change-password');
+    await wd.type('change-current-password', 'first day password');
+    await wd.type('change-new-password', 'password123');
+    await wd.type('change-confirm-password', 'password123');
+    await wd.pressEnter('change-confirm-password');
+    await wd.waitForText('change-password-form', (t) => t.includes('too common'));
+    await wd.type('change-new-password', 'joy chose this one');
+    await wd.type('change-confirm-password', 'joy chose this one');
+    await wd.pressEnter('change-confirm-password');
+    await wd.waitForText('shell-user-name', (t) => t.includes('Joy'));
+    assert.equal((await wd.findAll('nav-admin')).length, 0);
+    await shot(wd, '13-nurse-after-change');
   } finally {
     await wd.quit();
   }

@@ -444,5 +444,8 @@ fn the_documented_matrix_is_the_one_in_the_code() {
         std::fs::write(&path, &fresh).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == fresh, "docs/permissions.md is stale: run with CLINIC_UPDATE_DOCS=1 and commit it");
+    assert!(
+        committed == fresh,
+        "docs/permissions.md is stale: run with CLINIC_UPDATE_DOCS=1 and commit it"
+    );
 }

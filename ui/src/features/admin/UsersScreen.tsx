@@ -132,7 +132,7 @@ export function UsersScreen({ currentUserId }: { currentUserId: string }) {
                             {user.displayName}
                           </Text>
                           {user.id === currentUserId && (
-                            <Badge size="xs" variant="outline" color="gray">
+                            <Badge size="xs" variant="outline" color="gray" style={{ flexShrink: 0, overflow: 'visible' }}>
                               {t('admin.users.you')}
                             </Badge>
                           )}
