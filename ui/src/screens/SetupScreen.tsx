@@ -8,7 +8,7 @@ import {
   Stack,
   TextInput,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { matchesField, useForm } from '@mantine/form';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DescribedError } from '../api/errors';
@@ -18,7 +18,7 @@ import { useSetupClinic, useTimeZones } from '../api/queries';
 import type { SetupClinicArgs } from '../api/types';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormErrorAlert } from '../components/FormErrorAlert';
-import { PasswordField } from '../components/PasswordField';
+import { NewPasswordFields } from '../components/NewPasswordFields';
 import { CURRENCIES, DEFAULT_CURRENCY } from '../domain';
 import { useFormatters } from '../i18n/format';
 import { defaultTimeZone } from './timeZones';
@@ -80,8 +80,7 @@ function SetupForm({ timeZones }: { timeZones: string[] }) {
       adminUsername: (v) => (v.trim() ? null : t('setup.validation.usernameRequired')),
       // Length/strength rules live in Rust and come back as a field error.
       adminPassword: (v) => (v ? null : t('setup.validation.passwordRequired')),
-      adminPasswordConfirm: (v, values) =>
-        v === values.adminPassword ? null : t('setup.validation.passwordMismatch'),
+      adminPasswordConfirm: matchesField('adminPassword', t('setup.validation.passwordMismatch')),
     },
   });
 
@@ -170,21 +169,14 @@ function SetupForm({ timeZones }: { timeZones: string[] }) {
               key={form.key('adminUsername')}
               {...form.getInputProps('adminUsername')}
             />
-            <PasswordField
+            <NewPasswordFields
+              form={form}
+              field="adminPassword"
+              confirmField="adminPasswordConfirm"
               label={t('setup.adminPassword')}
-              required
-              autoComplete="new-password"
+              confirmLabel={t('setup.adminPasswordConfirm')}
               data-testid="setup-password"
-              key={form.key('adminPassword')}
-              {...form.getInputProps('adminPassword')}
-            />
-            <PasswordField
-              label={t('setup.adminPasswordConfirm')}
-              required
-              autoComplete="new-password"
-              data-testid="setup-password-confirm"
-              key={form.key('adminPasswordConfirm')}
-              {...form.getInputProps('adminPasswordConfirm')}
+              confirm-data-testid="setup-password-confirm"
             />
           </Stack>
         </Fieldset>

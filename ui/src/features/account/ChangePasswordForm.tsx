@@ -1,5 +1,5 @@
 import { Button, Group, Stack } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { matchesField, useForm } from '@mantine/form';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DescribedError } from '../../api/errors';
@@ -7,6 +7,7 @@ import { applyIpcError } from '../../api/formErrors';
 import { useChangePassword } from '../../api/queries';
 import type { AppStatus, ChangePasswordArgs } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { PasswordField } from '../../components/PasswordField';
 
 /** Form values: the command args plus the client-only confirmation. */
@@ -34,8 +35,7 @@ export function ChangePasswordForm({ onChanged, secondaryAction }: ChangePasswor
     validate: {
       currentPassword: (v) => (v ? null : t('account.validation.currentRequired')),
       newPassword: (v) => (v ? null : t('account.validation.newRequired')),
-      confirmPassword: (v, values) =>
-        v === values.newPassword ? null : t('account.validation.mismatch'),
+      confirmPassword: matchesField('newPassword', t('account.validation.mismatch')),
     },
   });
 
@@ -66,22 +66,15 @@ export function ChangePasswordForm({ onChanged, secondaryAction }: ChangePasswor
           key={form.key('currentPassword')}
           {...form.getInputProps('currentPassword')}
         />
-        <PasswordField
+        <NewPasswordFields
+          form={form}
+          field="newPassword"
+          confirmField="confirmPassword"
           label={t('account.newPassword')}
           description={t('account.passwordRules')}
-          required
-          autoComplete="new-password"
+          confirmLabel={t('account.confirmPassword')}
           data-testid="change-new-password"
-          key={form.key('newPassword')}
-          {...form.getInputProps('newPassword')}
-        />
-        <PasswordField
-          label={t('account.confirmPassword')}
-          required
-          autoComplete="new-password"
-          data-testid="change-confirm-password"
-          key={form.key('confirmPassword')}
-          {...form.getInputProps('confirmPassword')}
+          confirm-data-testid="change-confirm-password"
         />
         <Group justify="flex-end" mt="sm" gap="sm">
           {secondaryAction}

@@ -1,5 +1,5 @@
 import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { matchesField, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { applyIpcError } from '../../api/formErrors';
 import { useAddUser } from '../../api/queries';
 import type { NewUser, Role } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
-import { PasswordField } from '../../components/PasswordField';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { ROLES } from '../../domain';
 
 /** Form values: the command args (role not chosen yet) plus the client-only confirmation. */
@@ -37,8 +37,7 @@ function AddUserForm({ onClose }: { onClose: () => void }) {
       role: (v) => (v ? null : t('admin.addUser.validation.roleRequired')),
       // Length/strength rules live in Rust and come back as a field error.
       password: (v) => (v ? null : t('admin.addUser.validation.passwordRequired')),
-      passwordConfirm: (v, values) =>
-        v === values.password ? null : t('admin.addUser.validation.passwordMismatch'),
+      passwordConfirm: matchesField('password', t('admin.addUser.validation.passwordMismatch')),
     },
   });
 
@@ -100,22 +99,15 @@ function AddUserForm({ onClose }: { onClose: () => void }) {
           key={form.key('role')}
           {...form.getInputProps('role')}
         />
-        <PasswordField
+        <NewPasswordFields
+          form={form}
+          field="password"
+          confirmField="passwordConfirm"
           label={t('admin.addUser.password')}
           description={t('admin.addUser.passwordHint')}
-          required
-          autoComplete="new-password"
+          confirmLabel={t('admin.addUser.passwordConfirm')}
           data-testid="add-user-password"
-          key={form.key('password')}
-          {...form.getInputProps('password')}
-        />
-        <PasswordField
-          label={t('admin.addUser.passwordConfirm')}
-          required
-          autoComplete="new-password"
-          data-testid="add-user-password-confirm"
-          key={form.key('passwordConfirm')}
-          {...form.getInputProps('passwordConfirm')}
+          confirm-data-testid="add-user-password-confirm"
         />
         <Group justify="flex-end" mt="sm" gap="sm">
           <Button variant="default" onClick={onClose}>

@@ -1,5 +1,5 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { matchesField, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { applyIpcError } from '../../api/formErrors';
 import { useResetPassword } from '../../api/queries';
 import type { ResetPasswordArgs, UserSummary } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
-import { PasswordField } from '../../components/PasswordField';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 
 type ResetPasswordValues = Pick<ResetPasswordArgs, 'newPassword'> & { confirmPassword: string };
 
@@ -42,8 +42,7 @@ function ResetPasswordForm({ user, onClose }: { user: UserSummary; onClose: () =
     initialValues: { newPassword: '', confirmPassword: '' },
     validate: {
       newPassword: (v) => (v ? null : t('admin.resetPassword.validation.passwordRequired')),
-      confirmPassword: (v, values) =>
-        v === values.newPassword ? null : t('admin.resetPassword.validation.passwordMismatch'),
+      confirmPassword: matchesField('newPassword', t('admin.resetPassword.validation.passwordMismatch')),
     },
   });
 
@@ -73,22 +72,15 @@ function ResetPasswordForm({ user, onClose }: { user: UserSummary; onClose: () =
           {t('admin.resetPassword.intro', { name: user.displayName })}
         </Text>
         <FormErrorAlert error={formError} testId="reset-password-error" />
-        <PasswordField
+        <NewPasswordFields
+          form={form}
+          field="newPassword"
+          confirmField="confirmPassword"
           label={t('admin.resetPassword.newPassword')}
-          required
-          data-autofocus
-          autoComplete="new-password"
+          confirmLabel={t('admin.resetPassword.confirmPassword')}
           data-testid="reset-password-new"
-          key={form.key('newPassword')}
-          {...form.getInputProps('newPassword')}
-        />
-        <PasswordField
-          label={t('admin.resetPassword.confirmPassword')}
-          required
-          autoComplete="new-password"
-          data-testid="reset-password-confirm"
-          key={form.key('confirmPassword')}
-          {...form.getInputProps('confirmPassword')}
+          confirm-data-testid="reset-password-confirm"
+          dataAutofocus
         />
         <Group justify="flex-end" mt="sm" gap="sm">
           <Button variant="default" onClick={onClose}>
