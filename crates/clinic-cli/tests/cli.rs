@@ -18,6 +18,24 @@ fn clinic(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.stdin(std::process::Stdio::null()).output().unwrap()
 }
 
+/// Sets up a clinic whose administrator is `boss` / "a long enough passphrase".
+fn init_clinic(dir: &Path, name: &str) {
+    let init = [
+        "init",
+        "--clinic-name",
+        name,
+        "--admin-user",
+        "boss",
+        "--time-zone",
+        "UTC",
+    ];
+    json(&clinic(
+        dir,
+        &init,
+        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
+    ));
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -93,20 +111,7 @@ fn init_then_status() {
 #[test]
 fn users_are_administered_and_checked_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let init = [
-        "init",
-        "--clinic-name",
-        "Harbour Dental",
-        "--admin-user",
-        "boss",
-        "--time-zone",
-        "UTC",
-    ];
-    json(&clinic(
-        dir.path(),
-        &init,
-        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
-    ));
+    init_clinic(dir.path(), "Harbour Dental");
     let boss = [
         ("CLINIC_USER", "boss"),
         ("CLINIC_PASSWORD", "a long enough passphrase"),
@@ -244,20 +249,7 @@ fn demo_creates_a_full_clinic_and_a_wrong_passphrase_is_refused() {
 #[test]
 fn demo_fills_an_empty_existing_clinic() {
     let dir = tempfile::tempdir().unwrap();
-    let init = [
-        "init",
-        "--clinic-name",
-        "Empty Clinic",
-        "--admin-user",
-        "boss",
-        "--time-zone",
-        "UTC",
-    ];
-    json(&clinic(
-        dir.path(),
-        &init,
-        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
-    ));
+    init_clinic(dir.path(), "Empty Clinic");
     let wrong_pw = clinic(
         dir.path(),
         &["demo", "--user", "boss"],

@@ -113,6 +113,11 @@ impl Store {
         let store_id = Uuid::now_v7().to_string();
         let (record, key) = key::create_key(&store_id, options)?;
         let created = Store::create_files(dir, &store_id, record.clone(), &key, device, init);
+        let meta = StoreMeta {
+            format: 1,
+            store_id: store_id.clone(),
+            key: record.clone(),
+        };
         if created.is_err() {
             for file in [DB_FILE, "clinic.db-wal", "clinic.db-shm", META_FILE] {
                 let _ = fs::remove_file(dir.join(file));
@@ -122,7 +127,7 @@ impl Store {
             }
         }
         created?;
-        Ok(Store::open(dir, options)?)
+        Ok(Store::open_with_key(dir, meta, &key)?)
     }
 
     fn create_files<E: From<StoreError>>(
@@ -221,8 +226,13 @@ impl Store {
             reason: e.to_string(),
         })?;
         let key = key::load_key(&meta.store_id, &meta.key, options, dir)?;
+        Store::open_with_key(dir, meta, &key)
+    }
 
-        let mut conn = open_keyed(&db_path, &key, false)?;
+    /// Opens the store once its key is in hand (from `open`, or from `create`, which just made it).
+    fn open_with_key(dir: &Path, meta: StoreMeta, key: &DbKey) -> StoreResult<Store> {
+        let db_path = dir.join(DB_FILE);
+        let mut conn = open_keyed(&db_path, key, false)?;
         let found = stored_schema_version(&conn)?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
@@ -255,7 +265,7 @@ impl Store {
             schema_version: SCHEMA_VERSION,
             columns: table_columns(&conn)?,
         };
-        let reader = open_keyed(&db_path, &key, true)?;
+        let reader = open_keyed(&db_path, key, true)?;
         Ok(Store {
             info: StoreInfo {
                 store_id: meta.store_id,
@@ -359,8 +369,11 @@ impl Store {
     /// Whether the database file on disk is encrypted (it does not start with SQLite's plain header).
     pub fn is_encrypted(&self) -> StoreResult<bool> {
         let path = &self.info.database;
-        let bytes = fs::read(path).map_err(|e| StoreError::io(path, e))?;
-        Ok(!bytes.starts_with(PLAIN_SQLITE_HEADER))
+        let mut header = [0u8; 16];
+        let read = fs::File::open(path)
+            .and_then(|mut file| std::io::Read::read(&mut file, &mut header))
+            .map_err(|e| StoreError::io(path, e))?;
+        Ok(!header[..read].starts_with(PLAIN_SQLITE_HEADER))
     }
 
     /// SQLite's own consistency check: "ok" or a list of problems.
