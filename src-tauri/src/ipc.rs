@@ -98,6 +98,8 @@ ipc_commands! {
     session::sign_out: () => AppStatus,
     session::list_time_zones: () => Vec<String>,
     session::change_password: ChangePasswordArgs => AppStatus,
+    session::touch_session: () => (),
+    session::lock_session: () => AppStatus,
     clinic::clinic_overview: () => ClinicOverview,
     clinic::list_patients: ListPatientsArgs => PatientPage,
     clinic::list_appointments: ListAppointmentsArgs => Vec<AppointmentSummary>,

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clinic_core::demo::{self, DEMO_ADMIN_USERNAME, DEMO_PASSWORD};
-use clinic_core::{Clinic, CoreError, KeyOptions, SessionUser};
+use clinic_core::{Clinic, CoreError, KeyOptions, Session, SessionUser};
 
-use crate::ipc::IpcError;
+use crate::ipc::{IpcError, IpcResult, blocking};
 
 pub struct AppState {
     pub data_dir: Option<PathBuf>,
@@ -14,7 +14,7 @@ pub struct AppState {
     pub demo: bool,
     /// The open clinic; None until set up (or opened on first use).
     clinic: Mutex<Option<Arc<Clinic>>>,
-    session: Mutex<Option<SessionUser>>,
+    session: Mutex<Option<Session>>,
 }
 
 /// The demo seed the app uses when it creates the demo clinic itself.
@@ -70,26 +70,49 @@ impl AppState {
         self.dir()
     }
 
-    pub fn user(&self) -> Option<SessionUser> {
+    /// Starts the session of a user who has just signed in; None signs out.
+    pub fn set_session(&self, session: Option<Session>) {
+        *self.session.lock().unwrap_or_else(PoisonError::into_inner) = session;
+    }
+
+    /// Runs `f` on the session, if there is one.
+    pub fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
         self.session
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .as_mut()
+            .map(f)
     }
 
-    pub fn set_user(&self, user: Option<SessionUser>) {
-        *self.session.lock().unwrap_or_else(PoisonError::into_inner) = user;
-    }
-
-    /// The clinic and the signed-in user, or the reason a command cannot run yet.
+    /// The clinic and the signed-in user, or the reason a command cannot run: no clinic or session
+    /// (`not_signed_in`), or a session locked after idle minutes (`session_locked`). Reads the store:
+    /// call it on a blocking thread.
     pub fn signed_in(&self) -> Result<(Arc<Clinic>, SessionUser), IpcError> {
         let clinic = self
             .clinic()?
             .ok_or_else(|| IpcError::from(CoreError::NotSignedIn))?;
         let user = self
-            .user()
-            .ok_or_else(|| IpcError::from(CoreError::NotSignedIn))?;
+            .with_session(|session| clinic.session_user(session))
+            .ok_or_else(|| IpcError::from(CoreError::NotSignedIn))??;
         Ok((clinic, user))
+    }
+
+    /// Runs a clinic-core operation as the signed-in user, on a blocking thread: SQLite and Argon2 must
+    /// not stall the UI's event loop.
+    pub async fn as_user<T, E>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Clinic, &SessionUser) -> Result<T, E> + Send + 'static,
+    ) -> IpcResult<T>
+    where
+        T: Send + 'static,
+        E: Into<IpcError> + Send + 'static,
+    {
+        let state = Arc::clone(self);
+        blocking(move || {
+            let (clinic, user) = state.signed_in()?;
+            f(&clinic, &user).map_err(Into::into)
+        })
+        .await
     }
 
     pub fn demo_credentials(&self) -> Option<(&'static str, &'static str)> {

@@ -1,12 +1,16 @@
 // This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.
 // Source of truth: src-tauri/src/ipc.rs (the command list) and the DTOs it names.
 
-export type AppPhase = "setup" | "sign_in" | "change_password" | "ready";
+export type AppPhase = "setup" | "sign_in" | "change_password" | "ready" | "locked";
 export type AppStatus = { phase: AppPhase, clinicName: string | null, demo: boolean, 
 /**
  * Shown on the sign-in screen of the demo clinic only.
  */
-demoCredentials: DemoCredentials | null, user: SessionUser | null, };
+demoCredentials: DemoCredentials | null, user: SessionUser | null, 
+/**
+ * Minutes without activity after which the UI locks the screen (Rust refuses commands from then on).
+ */
+idleLockMinutes: number | null, };
 export type AppointmentStatus = "scheduled" | "confirmed" | "checked_in" | "in_progress" | "completed" | "cancelled" | "no_show";
 export type AppointmentSummary = { id: string, startsAt: string, endsAt: string, 
 /**
@@ -21,7 +25,7 @@ export type ClinicOverview = { clinicName: string, timeZone: string,
  */
 today: string, counts: ClinicCounts, todaysAppointments: Array<AppointmentSummary>, };
 export type DemoCredentials = { username: string, password: string, };
-export type ErrorCode = "validation" | "not_found" | "conflict" | "invalid_credentials" | "not_signed_in" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "wrong_key" | "newer_schema" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "wrong_key" | "newer_schema" | "storage" | "internal";
 export type IpcError = { code: ErrorCode, message: string, field: string | null, };
 export type ListAppointmentsArgs = { 
 /**
@@ -57,6 +61,8 @@ export interface Commands {
   sign_out: { args: null; result: AppStatus };
   list_time_zones: { args: null; result: Array<string> };
   change_password: { args: ChangePasswordArgs; result: AppStatus };
+  touch_session: { args: null; result: null };
+  lock_session: { args: null; result: AppStatus };
   clinic_overview: { args: null; result: ClinicOverview };
   list_patients: { args: ListPatientsArgs; result: PatientPage };
   list_appointments: { args: ListAppointmentsArgs; result: Array<AppointmentSummary> };

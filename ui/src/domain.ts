@@ -31,6 +31,7 @@ export const ERROR_CODES = exhaustive<ErrorCode>()([
   'conflict',
   'invalid_credentials',
   'not_signed_in',
+  'session_locked',
   'forbidden',
   'already_initialized',
   'not_initialized',

@@ -11,6 +11,8 @@ pub enum ErrorCode {
     Conflict,
     InvalidCredentials,
     NotSignedIn,
+    /// The screen is locked after idle minutes (or on request): the password is needed again.
+    SessionLocked,
     Forbidden,
     AlreadyInitialized,
     NotInitialized,
@@ -38,6 +40,8 @@ pub enum CoreError {
     InvalidCredentials,
     #[error("sign in first")]
     NotSignedIn,
+    #[error("the screen is locked: enter your password to continue")]
+    SessionLocked,
     #[error("{0}")]
     Forbidden(String),
     #[error(transparent)]
@@ -61,6 +65,7 @@ impl CoreError {
             CoreError::Conflict(_) => ErrorCode::Conflict,
             CoreError::InvalidCredentials => ErrorCode::InvalidCredentials,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
+            CoreError::SessionLocked => ErrorCode::SessionLocked,
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
             CoreError::Store(err) => match err {
                 StoreError::NotInitialized(_) => ErrorCode::NotInitialized,

@@ -17,7 +17,7 @@ pub mod time;
 mod validate;
 
 pub use auth::permissions::{self, Action};
-pub use auth::{NewUser, Role, SessionUser, UserSummary};
+pub use auth::{NewUser, Role, Session, SessionUser, UserSummary};
 pub use billing::{InvoiceLineInput, PaymentMethod};
 pub use clinic::{
     Clinic, ClinicSettings, ClinicStatus, NewClinic, SecuritySettings, data_dir_from_env,

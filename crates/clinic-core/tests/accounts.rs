@@ -1,31 +1,14 @@
 //! Accounts: lockout after failed sign-ins (surviving a restart), password rules, forced password changes,
 //! the last administrator, and the audit of sign-ins and patient lists.
 
-use chrono::{DateTime, Utc};
-use clinic_core::{
-    Clinic, CoreError, KeyOptions, NewClinic, NewPatient, NewUser, Role, SecuritySettings,
-};
+use clinic_core::{Clinic, CoreError, NewPatient, NewUser, Role, SecuritySettings};
 
-const ADMIN_PASSWORD: &str = "admin passphrase 2026";
+mod common;
 
-fn key() -> KeyOptions {
-    KeyOptions::passphrase("correct horse battery staple")
-}
+use common::{ADMIN_PASSWORD, at, key};
 
 fn clinic(dir: &std::path::Path) -> Clinic {
-    let new = NewClinic {
-        clinic_name: "Accounts Clinic".into(),
-        time_zone: "UTC".into(),
-        currency: "USD".into(),
-        admin_username: "root".into(),
-        admin_display_name: "Root".into(),
-        admin_password: ADMIN_PASSWORD.into(),
-    };
-    Clinic::create(dir, &key(), new).unwrap()
-}
-
-fn at(text: &str) -> Option<DateTime<Utc>> {
-    Some(text.parse().unwrap())
+    common::clinic(dir, "Accounts Clinic")
 }
 
 #[test]

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::ipc::{IpcResult, blocking};
+use crate::ipc::IpcResult;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, TS)]
@@ -29,8 +29,7 @@ pub struct ListAppointmentsArgs {
 
 #[tauri::command]
 pub async fn clinic_overview(state: State<'_, Arc<AppState>>) -> IpcResult<ClinicOverview> {
-    let (clinic, user) = state.signed_in()?;
-    blocking(move || clinic.overview(&user)).await
+    state.as_user(|clinic, user| clinic.overview(user)).await
 }
 
 #[tauri::command]
@@ -38,8 +37,10 @@ pub async fn list_patients(
     state: State<'_, Arc<AppState>>,
     args: ListPatientsArgs,
 ) -> IpcResult<PatientPage> {
-    let (clinic, user) = state.signed_in()?;
-    blocking(move || clinic.list_patients(&user, args.query.as_deref(), args.offset, args.limit))
+    state
+        .as_user(move |clinic, user| {
+            clinic.list_patients(user, args.query.as_deref(), args.offset, args.limit)
+        })
         .await
 }
 
@@ -48,8 +49,9 @@ pub async fn list_appointments(
     state: State<'_, Arc<AppState>>,
     args: ListAppointmentsArgs,
 ) -> IpcResult<Vec<AppointmentSummary>> {
-    let (clinic, user) = state.signed_in()?;
     let day = chrono::NaiveDate::parse_from_str(&args.day, "%Y-%m-%d")
         .map_err(|_| CoreError::invalid("day", "enter a date as YYYY-MM-DD"))?;
-    blocking(move || clinic.appointments_on(&user, day)).await
+    state
+        .as_user(move |clinic, user| clinic.appointments_on(user, day))
+        .await
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use clinic_core::{Clinic, NewClinic, SessionUser};
+use clinic_core::{Clinic, CoreError, NewClinic, SessionUser};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -20,6 +20,9 @@ pub enum AppPhase {
     /// Signed in with a password an administrator set: it must be changed before anything else.
     ChangePassword,
     Ready,
+    /// Signed in, but the screen is locked (idle minutes, or on request): the user's password, or
+    /// another user's sign-in, is needed.
+    Locked,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -38,6 +41,8 @@ pub struct AppStatus {
     /// Shown on the sign-in screen of the demo clinic only.
     pub demo_credentials: Option<DemoCredentials>,
     pub user: Option<SessionUser>,
+    /// Minutes without activity after which the UI locks the screen (Rust refuses commands from then on).
+    pub idle_lock_minutes: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -53,13 +58,37 @@ fn status(state: &AppState) -> IpcResult<AppStatus> {
         Some(c) => Some(c.settings()?.name),
         None => None,
     };
-    let user = state.user();
-    let phase = match (&clinic, &user) {
+    // The session's user, and whether the screen is locked; a user who was deactivated meanwhile
+    // ends the session.
+    let session = match &clinic {
+        None => None,
+        Some(clinic) => state
+            .with_session(|session| match clinic.session_user(session) {
+                Ok(user) => Ok(Some((user, false))),
+                Err(CoreError::SessionLocked) => Ok(Some((session.user().clone(), true))),
+                Err(CoreError::NotSignedIn) => Ok(None),
+                Err(err) => Err(err),
+            })
+            .transpose()?
+            .flatten(),
+    };
+    if session.is_none() {
+        state.set_session(None);
+    }
+    let phase = match (&clinic, &session) {
         (None, _) => AppPhase::Setup,
         (Some(_), None) => AppPhase::SignIn,
-        (Some(_), Some(user)) if user.must_change_password => AppPhase::ChangePassword,
+        (Some(_), Some((_, true))) => AppPhase::Locked,
+        (Some(_), Some((user, false))) if user.must_change_password => AppPhase::ChangePassword,
         (Some(_), Some(_)) => AppPhase::Ready,
     };
+    let idle_lock_minutes = match (&clinic, &session) {
+        (Some(clinic), Some((user, false))) => {
+            Some(clinic.security_settings(user)?.idle_lock_minutes)
+        }
+        _ => None,
+    };
+    let user = session.map(|(user, _)| user);
     let demo_credentials = state
         .demo_credentials()
         .map(|(username, password)| DemoCredentials {
@@ -72,6 +101,7 @@ fn status(state: &AppState) -> IpcResult<AppStatus> {
         demo: state.demo,
         demo_credentials,
         user,
+        idle_lock_minutes,
     })
 }
 
@@ -101,7 +131,7 @@ pub async fn sign_in(state: State<'_, Arc<AppState>>, args: SignInArgs) -> IpcRe
     blocking(move || {
         let clinic = state.clinic()?.ok_or_else(IpcError::not_set_up)?;
         let user = clinic.sign_in(&args.username, &args.password)?;
-        state.set_user(Some(user));
+        state.set_session(Some(clinic.start_session(user)));
         status(&state)
     })
     .await
@@ -123,7 +153,7 @@ pub async fn change_password(
     blocking(move || {
         let (clinic, user) = state.signed_in()?;
         let user = clinic.change_password(&user, &args.current_password, &args.new_password)?;
-        state.set_user(Some(user));
+        state.set_session(Some(clinic.start_session(user)));
         status(&state)
     })
     .await
@@ -132,8 +162,37 @@ pub async fn change_password(
 #[tauri::command]
 pub async fn sign_out(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
     let state = Arc::clone(&state);
-    state.set_user(None);
+    state.set_session(None);
     blocking(move || status(&state)).await
+}
+
+/// The user did something (typed, clicked): keeps the session from locking. Refused once it is locked.
+#[tauri::command]
+pub async fn touch_session(state: State<'_, Arc<AppState>>) -> IpcResult<()> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        let clinic = state.clinic()?.ok_or_else(IpcError::not_set_up)?;
+        state
+            .with_session(|session| clinic.touch_session(session))
+            .ok_or(CoreError::NotSignedIn)??;
+        Ok::<_, IpcError>(())
+    })
+    .await
+}
+
+/// Locks the screen now (idle minutes passed in the UI, or the user asked to).
+#[tauri::command]
+pub async fn lock_session(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        if let Some(clinic) = state.clinic()? {
+            state
+                .with_session(|session| clinic.lock_session(session))
+                .transpose()?;
+        }
+        status(&state)
+    })
+    .await
 }
 
 #[tauri::command]

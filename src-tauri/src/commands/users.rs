@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::ipc::{IpcResult, blocking};
+use crate::ipc::IpcResult;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, TS)]
@@ -34,14 +34,14 @@ pub struct ResetPasswordArgs {
 
 #[tauri::command]
 pub async fn list_users(state: State<'_, Arc<AppState>>) -> IpcResult<Vec<UserSummary>> {
-    let (clinic, user) = state.signed_in()?;
-    blocking(move || clinic.list_users(&user)).await
+    state.as_user(|clinic, user| clinic.list_users(user)).await
 }
 
 #[tauri::command]
 pub async fn add_user(state: State<'_, Arc<AppState>>, args: NewUser) -> IpcResult<UserSummary> {
-    let (clinic, user) = state.signed_in()?;
-    blocking(move || clinic.add_user(&user, args)).await
+    state
+        .as_user(move |clinic, user| clinic.add_user(user, args))
+        .await
 }
 
 #[tauri::command]
@@ -49,12 +49,12 @@ pub async fn set_user_role(
     state: State<'_, Arc<AppState>>,
     args: SetUserRoleArgs,
 ) -> IpcResult<Vec<UserSummary>> {
-    let (clinic, user) = state.signed_in()?;
-    blocking(move || {
-        clinic.set_user_role(&user, &args.user_id, args.role)?;
-        clinic.list_users(&user)
-    })
-    .await
+    state
+        .as_user(move |clinic, user| {
+            clinic.set_user_role(user, &args.user_id, args.role)?;
+            clinic.list_users(user)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -62,12 +62,12 @@ pub async fn set_user_active(
     state: State<'_, Arc<AppState>>,
     args: SetUserActiveArgs,
 ) -> IpcResult<Vec<UserSummary>> {
-    let (clinic, user) = state.signed_in()?;
-    blocking(move || {
-        clinic.set_user_active(&user, &args.user_id, args.active)?;
-        clinic.list_users(&user)
-    })
-    .await
+    state
+        .as_user(move |clinic, user| {
+            clinic.set_user_active(user, &args.user_id, args.active)?;
+            clinic.list_users(user)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -75,10 +75,10 @@ pub async fn reset_password(
     state: State<'_, Arc<AppState>>,
     args: ResetPasswordArgs,
 ) -> IpcResult<Vec<UserSummary>> {
-    let (clinic, user) = state.signed_in()?;
-    blocking(move || {
-        clinic.reset_password(&user, &args.user_id, &args.new_password)?;
-        clinic.list_users(&user)
-    })
-    .await
+    state
+        .as_user(move |clinic, user| {
+            clinic.reset_password(user, &args.user_id, &args.new_password)?;
+            clinic.list_users(user)
+        })
+        .await
 }

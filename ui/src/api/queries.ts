@@ -40,16 +40,17 @@ declare module '@tanstack/react-query' {
 
 /**
  * The app's QueryClient. Commands are local and deterministic, so failed calls are not retried.
- * A `not_signed_in` failure from any query means the session ended, and a `forbidden` one may mean
- * the session now has to change its password first: either way app_status is refetched, which
- * brings back the right screen (sign-in, change password, or the same shell if nothing changed).
+ * A `not_signed_in` failure from any query means the session ended, `session_locked` that the
+ * screen locked after idle minutes, and a `forbidden` one may mean the session now has to change
+ * its password first: each time app_status is refetched, which brings back the right screen
+ * (sign-in, lock screen, change password, or the same shell if nothing changed).
  */
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({
       onError: (error) => {
         const code = toIpcFailure(error).code;
-        if (code === 'not_signed_in' || code === 'forbidden') {
+        if (code === 'not_signed_in' || code === 'session_locked' || code === 'forbidden') {
           void client.invalidateQueries({ queryKey: queryKeys.appStatus });
         }
       },
@@ -134,13 +135,21 @@ function useStatusMutation<Args>(run: (args: Args) => Promise<AppStatus>, endsSe
     // Variables may hold a password: do not keep finished mutations around.
     gcTime: 0,
     onSuccess: async (status) => {
-      if (endsSession) {
-        // Stop in-flight session requests; the cached data itself is dropped by
-        // useClearSessionCacheWhenSignedOut once the signed-in screens are gone.
+      const before = queryClient.getQueryData<AppStatus>(queryKeys.appStatus);
+      const otherUser = before?.user != null && status.user !== null && before.user.id !== status.user.id;
+      if (endsSession || otherUser) {
+        // Stop in-flight session requests. Another user signing in on the lock screen must not see
+        // a single cached row of the first user's, so their cache goes before the screens change;
+        // after a sign-out, useClearSessionCacheWhenSignedOut drops it once the screens are gone.
         await queryClient.cancelQueries({ predicate: isSessionQuery });
+        if (otherUser) removeSessionQueries(queryClient);
       }
       queryClient.setQueryData(queryKeys.appStatus, status);
       await queryClient.invalidateQueries({ queryKey: queryKeys.appStatus });
+      if (before?.phase === 'locked' && !otherUser) {
+        // The same user unlocked: what failed while the screen was locked is fetched again.
+        await queryClient.invalidateQueries({ predicate: isSessionQuery });
+      }
     },
   });
 }
@@ -151,6 +160,11 @@ export function useSetupClinic() {
 
 export function useSignIn() {
   return useStatusMutation((args: SignInArgs) => call('sign_in', args), false);
+}
+
+/** Locks the screen now; the same user's password (or another user's sign-in) opens it again. */
+export function useLockSession() {
+  return useStatusMutation(() => call('lock_session'), false);
 }
 
 export function useSignOut() {

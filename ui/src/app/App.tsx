@@ -1,6 +1,6 @@
 import { useAppStatus, useClearSessionCacheWhenSignedOut } from '../api/queries';
-import { AppLayout } from './AppLayout';
 import { ErrorBoundary } from './ErrorBoundary';
+import { SignedInShell } from './SignedInShell';
 import { ChangePasswordScreen } from '../screens/ChangePasswordScreen';
 import { FatalErrorScreen } from '../screens/FatalErrorScreen';
 import { LoadingScreen } from '../screens/LoadingScreen';
@@ -8,12 +8,15 @@ import { SetupScreen } from '../screens/SetupScreen';
 import { SignInScreen } from '../screens/SignInScreen';
 
 /**
- * Chooses the screen from `app_status`: setup, sign-in, forced password change, or the shell.
+ * Chooses the screen from `app_status`: setup, sign-in, forced password change, or the shell
+ * (covered by the lock screen when the session is locked).
  * A failing `app_status` is fatal: no retry loop.
  */
 export function App() {
   const status = useAppStatus();
-  const signedIn = status.data?.phase === 'ready' && status.data.user !== null;
+  const phase = status.data?.phase;
+  // A locked screen keeps the session's cached data: the same user unlocking continues where they were.
+  const signedIn = (phase === 'ready' || phase === 'locked') && status.data?.user != null;
   useClearSessionCacheWhenSignedOut(signedIn || status.isPending);
 
   if (status.isError) return <FatalErrorScreen error={status.error} />;
@@ -33,8 +36,10 @@ export function App() {
       screen = data.user ? <ChangePasswordScreen user={data.user} /> : <SignInScreen status={data} />;
       break;
     case 'ready':
-      // "ready" always carries the user; without one, the session is gone: sign in again.
-      screen = data.user ? <AppLayout status={data} user={data.user} /> : <SignInScreen status={data} />;
+    case 'locked':
+      // Both always carry the user; without one, the session is gone: sign in again. Ready and locked
+      // render the same shell, so locking and unlocking keep everything the user had on screen.
+      screen = data.user ? <SignedInShell status={data} user={data.user} /> : <SignInScreen status={data} />;
       break;
   }
   return <ErrorBoundary>{screen}</ErrorBoundary>;

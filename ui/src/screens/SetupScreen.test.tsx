@@ -12,6 +12,7 @@ const setupStatus: AppStatus = {
   demo: false,
   demoCredentials: null,
   user: null,
+  idleLockMinutes: null,
 };
 
 function mockSetup(setupClinic: (args: SetupClinicArgs) => AppStatus) {

@@ -12,6 +12,7 @@ const signInStatus: AppStatus = {
   demo: true,
   demoCredentials: { username: 'demo', password: 'demo-password-123' },
   user: null,
+  idleLockMinutes: null,
 };
 
 describe('sign-in', () => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,8 +7,8 @@ import { applyIpcError } from '../api/formErrors';
 import { useSignIn } from '../api/queries';
 import type { AppStatus, SignInArgs } from '../api/types';
 import { CenteredCard } from '../components/CenteredCard';
+import { CredentialFields } from '../components/CredentialFields';
 import { FormErrorAlert } from '../components/FormErrorAlert';
-import { PasswordField } from '../components/PasswordField';
 
 export function SignInScreen({ status }: { status: AppStatus }) {
   const { t } = useTranslation();
@@ -64,25 +64,7 @@ export function SignInScreen({ status }: { status: AppStatus }) {
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <FormErrorAlert error={formError} testId="login-error" />
-          <TextInput
-            label={t('signIn.username')}
-            required
-            autoFocus
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            data-testid="login-username"
-            key={form.key('username')}
-            {...form.getInputProps('username')}
-          />
-          <PasswordField
-            label={t('signIn.password')}
-            required
-            autoComplete="current-password"
-            data-testid="login-password"
-            key={form.key('password')}
-            {...form.getInputProps('password')}
-          />
+          <CredentialFields form={form} testIdPrefix="login" withUsername />
           <Button type="submit" mt="sm" loading={signIn.isPending} data-testid="login-submit">
             {t('signIn.submit')}
           </Button>

@@ -6,7 +6,11 @@ export const readyStatus: AppStatus = {
   demo: false,
   demoCredentials: null,
   user: { id: 'u1', username: 'admin', displayName: 'Alex Admin', role: 'admin', mustChangePassword: false },
+  idleLockMinutes: 5,
 };
+
+/** The same session with the screen locked. */
+export const lockedStatus: AppStatus = { ...readyStatus, phase: 'locked', idleLockMinutes: null };
 
 /** Signed in, but the password must be changed first (set by an administrator). */
 export const changePasswordStatus: AppStatus = {

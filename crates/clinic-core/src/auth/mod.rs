@@ -2,6 +2,9 @@
 
 mod passwords;
 pub mod permissions;
+mod session;
+
+pub use session::Session;
 
 use chrono::Duration;
 use clinic_store::{AuditEvent, Fields, Table, WriteTx, format_instant};

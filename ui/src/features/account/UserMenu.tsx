@@ -1,6 +1,7 @@
 import { Badge, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
+import { useLockSession } from '../../api/queries';
 import type { SessionUser } from '../../api/types';
 import { ChangePasswordModal } from './ChangePasswordModal';
 
@@ -8,6 +9,7 @@ import { ChangePasswordModal } from './ChangePasswordModal';
 export function UserMenu({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
   const [changeOpened, changeModal] = useDisclosure(false);
+  const lock = useLockSession();
   return (
     <>
       <Menu position="bottom-end" withinPortal>
@@ -35,6 +37,9 @@ export function UserMenu({ user }: { user: SessionUser }) {
           <Menu.Label>{user.username}</Menu.Label>
           <Menu.Item onClick={changeModal.open} data-testid="change-password-open">
             {t('account.changePassword')}
+          </Menu.Item>
+          <Menu.Item onClick={() => lock.mutate()} data-testid="lock-now">
+            {t('lock.lockNow')}
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
