@@ -10,4 +10,4 @@ fi
 rm -rf tests/e2e/artifacts
 export TAURI_DRIVER="${TAURI_DRIVER:-$CARGO_HOME/bin/tauri-driver}"
 # A hard limit, so that a hung driver can never stall CI.
-cd tests/e2e && timeout --kill-after=10 900 node --test --test-concurrency=1 --test-timeout=240000 smoke.test.mjs
+cd tests/e2e && timeout --kill-after=10 1500 node --test --test-concurrency=1 --test-timeout=300000 smoke.test.mjs security.test.mjs

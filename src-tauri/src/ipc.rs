@@ -10,14 +10,20 @@ use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
 
 use clinic_core::{
-    AppointmentSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, NewUser, PatientPage,
-    UserSummary,
+    AppointmentSummary, AuditFilterOptions, AuditPage, AuditQuery, BackupSettingsInput,
+    BackupStatus, BackupSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, NewUser,
+    PatientAccess, PatientPage, RecoveryKeyStatus, SecuritySettings, UserSummary, VisitRecord,
+    VisitSummary,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
 
+use crate::commands::audit::{ExportAuditArgs, PatientAccessArgs};
+use crate::commands::backups::{BackupFileArgs, RestoreOutcome};
 use crate::commands::clinic::{ListAppointmentsArgs, ListPatientsArgs};
-use crate::commands::session::{AppStatus, ChangePasswordArgs, SignInArgs};
+use crate::commands::records::{OpenVisitArgs, RecentVisitsArgs};
+use crate::commands::security::{FinishHandoverArgs, RecoveryKeyHandover, SaveRecoverySheetArgs};
+use crate::commands::session::{AppStatus, ChangePasswordArgs, RecoverArgs, SignInArgs};
 use crate::commands::users::{ResetPasswordArgs, SetUserActiveArgs, SetUserRoleArgs};
 
 /// An error as the UI receives it: a stable code, a message for people, and the input field it concerns.
@@ -34,6 +40,15 @@ impl IpcError {
             code: ErrorCode::Internal,
             message: message.into(),
             field: None,
+        }
+    }
+
+    /// Bad input the app itself checks (a file path), named by its field.
+    pub fn field(field: &str, message: &str) -> Self {
+        IpcError {
+            code: ErrorCode::Validation,
+            message: message.into(),
+            field: Some(field.into()),
         }
     }
 
@@ -100,6 +115,7 @@ ipc_commands! {
     session::change_password: ChangePasswordArgs => AppStatus,
     session::touch_session: () => (),
     session::lock_session: () => AppStatus,
+    session::recover_clinic: RecoverArgs => AppStatus,
     clinic::clinic_overview: () => ClinicOverview,
     clinic::list_patients: ListPatientsArgs => PatientPage,
     clinic::list_appointments: ListAppointmentsArgs => Vec<AppointmentSummary>,
@@ -108,6 +124,25 @@ ipc_commands! {
     users::set_user_role: SetUserRoleArgs => Vec<UserSummary>,
     users::set_user_active: SetUserActiveArgs => Vec<UserSummary>,
     users::reset_password: ResetPasswordArgs => Vec<UserSummary>,
+    security::security_settings: () => SecuritySettings,
+    security::set_security_settings: SecuritySettings => SecuritySettings,
+    security::recovery_key_status: () => RecoveryKeyStatus,
+    security::change_database_key: () => RecoveryKeyStatus,
+    security::new_recovery_key: () => RecoveryKeyHandover,
+    security::recovery_key_handover: () => RecoveryKeyHandover,
+    security::save_recovery_sheet: SaveRecoverySheetArgs => String,
+    security::finish_recovery_key_handover: FinishHandoverArgs => AppStatus,
+    backups::backup_status: () => BackupStatus,
+    backups::set_backup_settings: BackupSettingsInput => BackupStatus,
+    backups::back_up_now: () => BackupSummary,
+    backups::preview_backup: BackupFileArgs => BackupSummary,
+    backups::restore_backup: BackupFileArgs => RestoreOutcome,
+    audit::audit_log: AuditQuery => AuditPage,
+    audit::audit_filter_options: () => AuditFilterOptions,
+    audit::export_audit_csv: ExportAuditArgs => String,
+    audit::patient_access_report: PatientAccessArgs => Vec<PatientAccess>,
+    records::recent_visits: RecentVisitsArgs => Vec<VisitSummary>,
+    records::open_visit: OpenVisitArgs => VisitRecord,
 }
 
 /// Collects the TypeScript declaration of every named type reachable from the commands.
@@ -128,6 +163,8 @@ impl TypeVisitor for Declarations {
             self.decls.insert(T::ident(&cfg), T::decl(&cfg));
         }
         T::visit_dependencies(self);
+        // The element type of a `Vec<T>` result is a generic, not a dependency.
+        T::visit_generics(self);
     }
 }
 

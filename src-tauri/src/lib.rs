@@ -10,6 +10,7 @@ mod state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use state::AppState;
 
@@ -26,7 +27,9 @@ pub fn run() {
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from);
     let state = Arc::new(AppState::new(data_dir, demo));
+    start_daily_backups(Arc::clone(&state));
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(ipc::handler())
         .run(tauri::generate_context!())
@@ -34,4 +37,20 @@ pub fn run() {
             eprintln!("Clinic could not start: {err}");
             std::process::exit(1);
         });
+}
+
+/// While the app runs, backs up once a day to the configured folder (checked every ten minutes; the
+/// core decides whether a backup is due and records failures for the administrator to see).
+fn start_daily_backups(state: Arc<AppState>) {
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        loop {
+            if let Some(clinic) = state.clinic_if_open()
+                && let Err(err) = clinic.run_scheduled_backup()
+            {
+                eprintln!("Clinic: the scheduled backup failed: {err}");
+            }
+            std::thread::sleep(Duration::from_secs(600));
+        }
+    });
 }

@@ -1,10 +1,12 @@
-//! What the app holds between commands: where the data is, the open clinic, and who is signed in.
+//! What the app holds between commands: where the data is, the open clinic, who is signed in, and a
+//! recovery key waiting to be handed over.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use clinic_core::demo::{self, DEMO_ADMIN_USERNAME, DEMO_PASSWORD};
-use clinic_core::{Clinic, CoreError, KeyOptions, Session, SessionUser};
+use clinic_core::{Clinic, CoreError, ErrorCode, KeyOptions, RecoveryKey, Session, SessionUser};
 
 use crate::ipc::{IpcError, IpcResult, blocking};
 
@@ -15,10 +17,37 @@ pub struct AppState {
     /// The open clinic; None until set up (or opened on first use).
     clinic: Mutex<Option<Arc<Clinic>>>,
     session: Mutex<Option<Session>>,
+    pending_recovery_key: Mutex<Option<PendingRecoveryKey>>,
+}
+
+/// A recovery key just made (at setup, or by an administrator), shown to the user who made it until
+/// they have saved or written it down; never stored.
+pub struct PendingRecoveryKey {
+    pub key: RecoveryKey,
+    pub for_user: String,
+    pub made_by: String,
+    /// Made at setup: the app shows it before anything else.
+    pub at_setup: bool,
+    /// Whether it opens the data yet: a new key counts once its sheet is saved or it is confirmed,
+    /// so a key nobody kept never replaces the one on the clinic's sheet.
+    pub adopted: bool,
+}
+
+/// What the data directory holds, as far as opening it goes.
+pub enum Opened {
+    Clinic(Arc<Clinic>),
+    /// No clinic yet: first-run setup.
+    NotSetUp,
+    /// A clinic whose key the OS keyring no longer has: the recovery key opens it.
+    KeyLost,
 }
 
 /// The demo seed the app uses when it creates the demo clinic itself.
 const DEMO_SEED: u64 = 1;
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 impl AppState {
     /// `data_dir` from the command line wins over `CLINIC_DATA_DIR`, which wins over the OS default.
@@ -37,51 +66,166 @@ impl AppState {
             demo,
             clinic: Mutex::new(None),
             session: Mutex::new(None),
+            pending_recovery_key: Mutex::new(None),
         }
     }
 
-    fn dir(&self) -> Result<PathBuf, IpcError> {
+    pub fn data_dir(&self) -> Result<PathBuf, IpcError> {
         self.data_dir
             .clone()
             .ok_or_else(|| IpcError::internal("no data directory: set CLINIC_DATA_DIR"))
     }
 
-    /// The open clinic: opened on first use; in demo mode, created with demo data if there is none.
-    /// Ok(None) means the clinic still has to be set up.
-    pub fn clinic(&self) -> Result<Option<Arc<Clinic>>, IpcError> {
-        let mut slot = self.clinic.lock().unwrap_or_else(PoisonError::into_inner);
-        if slot.is_none() {
-            let dir = self.dir()?;
-            if Clinic::exists(&dir) {
-                *slot = Some(Arc::new(Clinic::open(&dir, &self.key)?));
-            } else if self.demo {
-                let (clinic, _) = demo::create_demo_clinic(&dir, &self.key, DEMO_SEED)?;
-                *slot = Some(Arc::new(clinic));
-            }
+    /// Opens the clinic on first use; in demo mode, creates it with demo data if there is none.
+    pub fn open(&self) -> Result<Opened, IpcError> {
+        let mut slot = lock(&self.clinic);
+        if let Some(clinic) = slot.as_ref() {
+            return Ok(Opened::Clinic(Arc::clone(clinic)));
         }
-        Ok(slot.clone())
+        let dir = self.data_dir()?;
+        let clinic = if Clinic::exists(&dir) {
+            match Clinic::open(&dir, &self.key) {
+                Ok(clinic) => clinic,
+                Err(err) if err.code() == ErrorCode::KeyLost => return Ok(Opened::KeyLost),
+                Err(err) => return Err(err.into()),
+            }
+        } else if self.demo {
+            demo::create_demo_clinic(&dir, &self.key, DEMO_SEED)?.0
+        } else {
+            return Ok(Opened::NotSetUp);
+        };
+        let clinic = Arc::new(clinic);
+        *slot = Some(Arc::clone(&clinic));
+        Ok(Opened::Clinic(clinic))
+    }
+
+    /// The open clinic (opened on first use); Ok(None) while it still has to be set up.
+    pub fn clinic(&self) -> Result<Option<Arc<Clinic>>, IpcError> {
+        match self.open()? {
+            Opened::Clinic(clinic) => Ok(Some(clinic)),
+            Opened::NotSetUp => Ok(None),
+            Opened::KeyLost => Err(IpcError {
+                code: ErrorCode::KeyLost,
+                message: "the database key is not in this computer's keyring: open the clinic with its recovery key".into(),
+                field: None,
+            }),
+        }
+    }
+
+    /// The clinic if it is open already; never opens it (for background work).
+    pub fn clinic_if_open(&self) -> Option<Arc<Clinic>> {
+        lock(&self.clinic).clone()
     }
 
     pub fn set_up(&self, clinic: Clinic) {
-        *self.clinic.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(clinic));
+        *lock(&self.clinic) = Some(Arc::new(clinic));
     }
 
-    pub fn data_dir(&self) -> Result<PathBuf, IpcError> {
-        self.dir()
+    /// Replaces the open clinic with what `replace` makes once the current one is closed (a restore).
+    /// The clinic is closed once the commands using it have finished, and everyone is signed out. The
+    /// slot stays locked throughout, so that no command opens the data folder while its files move.
+    pub fn replace_clinic(&self, replace: impl FnOnce() -> IpcResult<Clinic>) -> IpcResult<()> {
+        let mut slot = lock(&self.clinic);
+        if let Some(mut clinic) = slot.take() {
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                match Arc::try_unwrap(clinic) {
+                    Ok(only) => {
+                        drop(only);
+                        break;
+                    }
+                    Err(shared) if Instant::now() < deadline => {
+                        clinic = shared;
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    Err(shared) => {
+                        *slot = Some(shared);
+                        return Err(IpcError::from(CoreError::Conflict(
+                            "the clinic is busy; try again in a moment".into(),
+                        )));
+                    }
+                }
+            }
+        }
+        self.set_session(None);
+        *slot = Some(Arc::new(replace()?));
+        Ok(())
     }
 
-    /// Starts the session of a user who has just signed in; None signs out.
+    /// Opens the clinic whose key the OS keyring lost with its recovery key (and gives it a new one).
+    /// Refused while the key is not lost: a clinic that opens needs no recovery.
+    pub fn recover(&self, recovery_key: &str) -> IpcResult<()> {
+        let mut slot = lock(&self.clinic);
+        let dir = self.data_dir()?;
+        if slot.is_some() || !Clinic::exists(&dir) {
+            return Err(IpcError::from(CoreError::Conflict(
+                "the clinic's data opens without its recovery key".into(),
+            )));
+        }
+        match Clinic::open(&dir, &self.key) {
+            Err(err) if err.code() == ErrorCode::KeyLost => {}
+            Err(err) => return Err(err.into()),
+            Ok(clinic) => {
+                *slot = Some(Arc::new(clinic));
+                return Err(IpcError::from(CoreError::Conflict(
+                    "the clinic's data opens without its recovery key".into(),
+                )));
+            }
+        }
+        *slot = Some(Arc::new(Clinic::recover(&dir, recovery_key, &self.key)?));
+        Ok(())
+    }
+
+    /// Starts the session of a user who has just signed in; None signs out. A recovery key waiting
+    /// for another user is dropped.
     pub fn set_session(&self, session: Option<Session>) {
-        *self.session.lock().unwrap_or_else(PoisonError::into_inner) = session;
+        let user = session.as_ref().map(|s| s.user().id.clone());
+        let mut pending = lock(&self.pending_recovery_key);
+        if pending
+            .as_ref()
+            .is_some_and(|p| Some(&p.for_user) != user.as_ref())
+        {
+            *pending = None;
+        }
+        *lock(&self.session) = session;
     }
 
     /// Runs `f` on the session, if there is one.
     pub fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
-        self.session
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_mut()
+        lock(&self.session).as_mut().map(f)
+    }
+
+    /// Keeps a recovery key for the user who made it until they hand it over.
+    pub fn hold_recovery_key(&self, pending: PendingRecoveryKey) {
+        *lock(&self.pending_recovery_key) = Some(pending);
+    }
+
+    /// Runs `f` on the recovery key waiting for `user`, if any.
+    pub fn with_recovery_key<T>(
+        &self,
+        user: &SessionUser,
+        f: impl FnOnce(&PendingRecoveryKey) -> T,
+    ) -> Option<T> {
+        lock(&self.pending_recovery_key)
+            .as_ref()
+            .filter(|p| p.for_user == user.id)
             .map(f)
+    }
+
+    /// Runs `f` on the recovery key waiting for `user`, if any, to change it.
+    pub fn with_recovery_key_mut<T>(
+        &self,
+        user: &SessionUser,
+        f: impl FnOnce(&mut PendingRecoveryKey) -> T,
+    ) -> Option<T> {
+        lock(&self.pending_recovery_key)
+            .as_mut()
+            .filter(|p| p.for_user == user.id)
+            .map(f)
+    }
+
+    pub fn drop_recovery_key(&self) {
+        *lock(&self.pending_recovery_key) = None;
     }
 
     /// The clinic and the signed-in user, or the reason a command cannot run: no clinic or session

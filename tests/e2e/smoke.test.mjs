@@ -1,71 +1,23 @@
 // End-to-end smoke test of the real app: the release-like binary, under Xvfb, driven through
 // tauri-driver + WebKitWebDriver, with a real Secret Service keyring (run by scripts/test-e2e.sh).
 //
-// 1. First run on an empty data directory: set up the clinic, sign in, see the empty shell.
+// 1. First run on an empty data directory: set up the clinic, keep the recovery key (its sheet saved as a
+//    PDF), see the empty shell; sign out and in again.
 // 2. The `clinic` CLI fills that clinic with the demo; the restarted app shows the demo's data.
 // 3. Demo mode: the app creates the demo clinic itself and shows its sign-in hint.
 // 4. Roles: a receptionist has no Administration; an administrator sees the users; a user whose
 //    password an administrator set must change it before anything else.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, sleep } from './webdriver.mjs';
+import { join } from 'node:path';
+import { cli, launch, shot, signIn, useDriver } from './harness.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.CLINIC_APP_BINARY ?? join(root, 'target/debug/clinic-app');
-const cli = process.env.CLINIC_CLI_BINARY ?? join(root, 'target/debug/clinic');
-const artifacts = join(root, 'tests/e2e/artifacts');
-const driverUrl = 'http://127.0.0.1:4444';
 const adminPassword = 'front desk 2026!';
 
-let driver;
-
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  // Its own process group, so that the driver, WebKitWebDriver and any app they started can be killed
-  // together; unref'd, so that a driver slow to die never keeps the test runner alive.
-  driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', '4444'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
-  driver.unref();
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(`${driverUrl}/status`);
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error('tauri-driver did not start');
-});
-
-after(() => {
-  try {
-    process.kill(-driver.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-});
-
-/** Starts the app on `dataDir` and returns a WebDriver session on its window. */
-async function launch(dataDir, args = []) {
-  return WebDriver.start(driverUrl, { 'tauri:options': { application: app, args: ['--data-dir', dataDir, ...args] } });
-}
-
-async function shot(wd, name) {
-  writeFileSync(join(artifacts, `${name}.png`), await wd.screenshot());
-}
-
-async function signIn(wd, username, password) {
-  await wd.type('login-username', username);
-  await wd.type('login-password', password);
-  await wd.pressEnter('login-password');
-}
+useDriver();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-'));
 
@@ -87,8 +39,22 @@ test('first run: set up the clinic, sign in, see the shell', async () => {
     await wd.type('setup-password-confirm', adminPassword);
     await wd.pressEnter('setup-password-confirm');
 
+    // The administrator is signed in and first keeps the recovery key.
+    const key = await wd.waitForText('recovery-key', (t) => t.split('-').length === 9, { timeout: 30000 });
+    const sheet = join(dataDir, '..', `recovery-sheet-${Date.now()}.pdf`);
+    await wd.type('recovery-sheet-path', sheet);
+    await wd.click('recovery-sheet-save');
+    await wd.waitForText('recovery-sheet-saved', (t) => t.includes(sheet));
+    assert.ok(readFileSync(sheet).subarray(0, 4).equals(Buffer.from('%PDF')), 'the sheet is a PDF');
+    await shot(wd, '03-recovery-key');
+    await wd.click('recovery-key-confirm');
+    await wd.click('recovery-key-done');
+    await wd.find('shell-clinic-name');
+    assert.ok(key.replaceAll(' ', '').length === 44);
+    await wd.click('sign-out');
+
     await wd.find('login-username', { timeout: 30000 });
-    await shot(wd, '03-sign-in');
+    await shot(wd, '03b-sign-in');
     await signIn(wd, 'grace', 'wrong password!');
     await wd.find('login-error');
     await signIn(wd, 'grace', adminPassword);
@@ -103,10 +69,7 @@ test('first run: set up the clinic, sign in, see the shell', async () => {
 });
 
 test('the shell shows the demo data the CLI added to that clinic', async () => {
-  execFileSync(cli, ['--data-dir', dataDir, 'demo', '--seed', '11', '--user', 'grace'], {
-    env: { ...process.env, CLINIC_PASSWORD: adminPassword },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  cli(['--data-dir', dataDir, 'demo', '--seed', '11', '--user', 'grace'], { CLINIC_PASSWORD: adminPassword });
   const wd = await launch(dataDir);
   try {
     await signIn(wd, 'grace', adminPassword);
@@ -150,9 +113,10 @@ test('demo mode creates the demo clinic and shows how to sign in', async () => {
 });
 
 test('roles: what a receptionist and an administrator see, and a forced password change', async () => {
-  execFileSync(cli, ['--data-dir', demoDir, 'users', 'add', 'joy', '--name', 'Joy Nurse', '--role', 'nurse'], {
-    env: { ...process.env, CLINIC_USER: 'admin', CLINIC_PASSWORD: 'demo-clinic-2026', CLINIC_NEW_PASSWORD: 'first day password' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  cli(['--data-dir', demoDir, 'users', 'add', 'joy', '--name', 'Joy Nurse', '--role', 'nurse'], {
+    CLINIC_USER: 'admin',
+    CLINIC_PASSWORD: 'demo-clinic-2026',
+    CLINIC_NEW_PASSWORD: 'first day password',
   });
   const wd = await launch(demoDir, ['--demo']);
   try {

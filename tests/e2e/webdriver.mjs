@@ -51,15 +51,52 @@ export class WebDriver {
     await this.cmd('POST', `/element/${id}/value`, { text });
   }
 
+  /**
+   * Replaces what a controlled field holds the way a user does, with End and Backspace then typing:
+   * WebDriver's clear does not reach React's state.
+   */
+  async retype(testId, text) {
+    const id = await this.find(testId);
+    const length = String(await this.value(testId)).length;
+    await this.cmd('POST', `/element/${id}/value`, { text: `\uE010${'\uE003'.repeat(length)}${text}` });
+  }
+
   /** Presses Enter in a field, submitting its form the way a keyboard user does. */
   async pressEnter(testId) {
     const id = await this.find(testId);
     await this.cmd('POST', `/element/${id}/value`, { text: '\uE007' });
   }
 
-  async click(testId) {
-    const id = await this.find(testId);
-    await this.cmd('POST', `/element/${id}/click`, {});
+  /** Presses a key on whatever has focus (e.g. '\uE00C', Escape, to close a dialog). */
+  async pressKey(key) {
+    await this.cmd('POST', '/actions', {
+      actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: key }, { type: 'keyUp', value: key }] }],
+    });
+  }
+
+  /** Waits until no element with this data-testid is left. */
+  async waitGone(testId, { timeout = 20000 } = {}) {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      if ((await this.findAll(testId)).length === 0) return;
+      await sleep(200);
+    }
+    throw new Error(`[data-testid="${testId}"] is still there after ${timeout} ms`);
+  }
+
+  /** Clicks the element; while an overlay fades out (a dialog closing), the click is tried again. */
+  async click(testId, { timeout = 5000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const id = await this.find(testId);
+      try {
+        await this.cmd('POST', `/element/${id}/click`, {});
+        return;
+      } catch (error) {
+        if (Date.now() > deadline || !/intercepted|not interactable/.test(error.message)) throw error;
+        await sleep(200);
+      }
+    }
   }
 
   /** The element's textContent (WebDriver's "visible text" misreads line-clamped elements). */
@@ -67,6 +104,15 @@ export class WebDriver {
     await this.find(testId);
     return this.cmd('POST', '/execute/sync', {
       script: 'return document.querySelector(arguments[0]).textContent;',
+      args: [`[data-testid="${testId}"]`],
+    });
+  }
+
+  /** The current value of an input. */
+  async value(testId) {
+    await this.find(testId);
+    return this.cmd('POST', '/execute/sync', {
+      script: 'return document.querySelector(arguments[0]).value;',
       args: [`[data-testid="${testId}"]`],
     });
   }

@@ -36,11 +36,41 @@ export const ERROR_CODES = exhaustive<ErrorCode>()([
   'already_initialized',
   'not_initialized',
   'key_unavailable',
+  'key_lost',
   'wrong_key',
   'newer_schema',
   'storage',
   'internal',
 ]);
+
+/** Audit-trail actions the UI names in words; any other shows as recorded. */
+export const AUDIT_ACTIONS = [
+  'insert',
+  'update',
+  'archive',
+  'restore',
+  'sign_in',
+  'sign_in_failed',
+  'sign_in_locked',
+  'account_locked',
+  'session_locked',
+  'list_patients',
+  'list_visits',
+  'open_visit',
+  'view_audit',
+  'export_audit',
+  'patient_access_report',
+  'recovery_key_created',
+  'recovery_key_confirmed',
+  'database_key_changed',
+  'database_recovered',
+  'backup_created',
+  'backup_failed',
+  'backup_settings_changed',
+  'restore_started',
+  'restored_from_backup',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Mantine colour for each appointment status badge. */
 export const STATUS_COLORS: Record<AppointmentStatus, string> = {

@@ -1,8 +1,13 @@
 //! `clinic`: the administrator's command line. It has no logic of its own: every command is a call into
 //! clinic-core, the same code the app runs, signed in as a user (`--user` or `CLINIC_USER`, password from
-//! `CLINIC_PASSWORD` or a prompt) and checked and audited as that user; only `init`, and `demo` creating a
-//! new demo clinic, run without one. Exit status 0 on success; otherwise a one-line reason on stderr and
-//! status 1 (2 for a malformed command line).
+//! `CLINIC_PASSWORD` or a prompt) and checked and audited as that user; only `init`, `recover`, `demo`
+//! creating a new demo clinic, and `restore` into a folder with no clinic run without one. Exit status 0
+//! on success; otherwise a one-line reason on stderr and status 1 (2 for a malformed command line).
+//!
+//! Keys, backups and restores are in [`safekeeping`]; reading the audit trail in [`audit`].
+
+mod audit;
+mod safekeeping;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -42,7 +47,13 @@ enum Command {
         /// ISO currency code
         #[arg(long, default_value = "USD")]
         currency: String,
+        /// Write the printable recovery sheet (PDF) here; the recovery key is also shown once on stderr
+        #[arg(long, value_name = "FILE")]
+        recovery_sheet: Option<PathBuf>,
     },
+    /// Open a clinic whose database key is lost, with the recovery key (CLINIC_RECOVERY_KEY or a prompt);
+    /// the data gets a new key in the OS keyring, or from CLINIC_DB_PASSPHRASE when set
+    Recover,
     /// Create the demo clinic, or fill an empty existing clinic with demo data (as an administrator)
     Demo {
         #[arg(long, default_value_t = 1)]
@@ -52,18 +63,32 @@ enum Command {
     Status,
     /// The audit trail
     #[command(subcommand)]
-    Audit(AuditCommand),
+    Audit(audit::AuditCommand),
+    /// The database key and the recovery key
+    #[command(subcommand)]
+    Keys(safekeeping::KeysCommand),
+    /// Back up now (to --to DIR, or to the configured folder), or see and set where backups go
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        /// The folder to write the backup to [default: the configured backup folder]
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+        #[command(subcommand)]
+        command: Option<safekeeping::BackupCommand>,
+    },
+    /// Restore a backup file into the data directory; the current data is kept aside, never overwritten.
+    /// A backup this clinic cannot open by itself needs its recovery key (CLINIC_RECOVERY_KEY or a prompt)
+    Restore {
+        file: PathBuf,
+        /// Only show what the backup holds
+        #[arg(long)]
+        preview: bool,
+    },
     /// Users and their roles
     #[command(subcommand)]
     Users(UsersCommand),
     /// Change your own password (current from CLINIC_PASSWORD, new from CLINIC_NEW_PASSWORD or prompts)
     Passwd,
-}
-
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Check the hash chain; names the first entry that was changed or removed
-    Verify,
 }
 
 #[derive(Subcommand)]
@@ -120,6 +145,7 @@ fn run(cli: Cli) -> Result<(), String> {
             admin_name,
             time_zone,
             currency,
+            recovery_sheet,
         } => {
             let admin_password =
                 secret("CLINIC_ADMIN_PASSWORD", "New administrator password", true)?;
@@ -136,12 +162,21 @@ fn run(cli: Cli) -> Result<(), String> {
                 admin_username: admin_user,
                 admin_password,
             };
-            let clinic = Clinic::create(&dir, &key, new).map_err(explain)?;
+            let admin_name = new.admin_display_name.clone();
+            let (clinic, recovery_key) = Clinic::create(&dir, &key, new).map_err(explain)?;
             let admin = clinic
                 .sign_in(&admin_username, &admin_password_again)
                 .map_err(explain)?;
+            safekeeping::hand_over_recovery_key(
+                &clinic,
+                &recovery_key,
+                &dir,
+                &admin_name,
+                recovery_sheet.as_deref(),
+            )?;
             print_json(&clinic.status(&admin, &dir).map_err(explain)?)
         }
+        Command::Recover => safekeeping::recover(&dir, &key),
         Command::Demo { seed } => {
             if !Clinic::exists(&dir) {
                 let (_, summary) = demo::create_demo_clinic(&dir, &key, seed).map_err(explain)?;
@@ -161,14 +196,20 @@ fn run(cli: Cli) -> Result<(), String> {
             let (clinic, user) = sign_in(&dir, &key, cli.user)?;
             print_json(&clinic.status(&user, &dir).map_err(explain)?)
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(command) => {
             let (clinic, user) = sign_in(&dir, &key, cli.user)?;
-            match clinic.verify_audit(&user).map_err(explain)? {
-                None => print_json(&serde_json::json!({ "audit_chain": "intact" })),
-                Some(seq) => Err(format!(
-                    "the audit trail was altered: entry {seq} does not match its hash chain"
-                )),
-            }
+            audit::run(&clinic, &user, command)
+        }
+        Command::Keys(command) => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            safekeeping::keys(&clinic, &user, &dir, command)
+        }
+        Command::Backup { to, command } => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            safekeeping::backup(&clinic, &user, to.as_deref(), command)
+        }
+        Command::Restore { file, preview } => {
+            safekeeping::restore(&dir, &key, cli.user, &file, preview)
         }
         Command::Users(command) => {
             let (clinic, admin) = sign_in(&dir, &key, cli.user)?;
@@ -197,10 +238,7 @@ fn users(clinic: &Clinic, admin: &SessionUser, command: UsersCommand) -> Result<
     match command {
         UsersCommand::List => {
             for user in clinic.list_users(admin).map_err(explain)? {
-                println!(
-                    "{}",
-                    serde_json::to_string(&user).map_err(|e| e.to_string())?
-                );
+                print_text(&serde_json::to_string(&user).map_err(|e| e.to_string())?)?;
             }
             Ok(())
         }
@@ -245,7 +283,7 @@ fn users(clinic: &Clinic, admin: &SessionUser, command: UsersCommand) -> Result<
 }
 
 /// Opens the clinic and signs in as `user`; the password comes from CLINIC_PASSWORD or a prompt.
-fn sign_in(
+pub(crate) fn sign_in(
     dir: &std::path::Path,
     key: &KeyOptions,
     user: Option<String>,
@@ -262,7 +300,7 @@ fn sign_in(
 }
 
 /// A secret from the environment, or typed at a terminal (twice when `confirm`); never echoed.
-fn secret(var: &str, prompt: &str, confirm: bool) -> Result<String, String> {
+pub(crate) fn secret(var: &str, prompt: &str, confirm: bool) -> Result<String, String> {
     if let Ok(value) = std::env::var(var) {
         return Ok(value);
     }
@@ -278,7 +316,7 @@ fn secret(var: &str, prompt: &str, confirm: bool) -> Result<String, String> {
 }
 
 /// One line for the operator: the message, with the field it concerns.
-fn explain(err: CoreError) -> String {
+pub(crate) fn explain(err: CoreError) -> String {
     match err.field() {
         Some(field) => format!("{field}: {err}"),
         None => err.to_string(),
@@ -286,8 +324,12 @@ fn explain(err: CoreError) -> String {
 }
 
 /// Prints JSON to stdout. A reader that stopped early (`clinic status | head`) is not an error.
-fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    print_text(&serde_json::to_string_pretty(value).map_err(|e| e.to_string())?)
+}
+
+/// Prints a line (or lines) of text to stdout, as `print_json` does.
+pub(crate) fn print_text(text: &str) -> Result<(), String> {
     match writeln!(std::io::stdout().lock(), "{text}") {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write the output: {e}"))

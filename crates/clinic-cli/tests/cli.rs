@@ -1,22 +1,10 @@
 //! The `clinic` binary, run as an administrator would run it.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-const PASSPHRASE: &str = "cli tests passphrase";
+mod common;
 
-fn clinic(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clinic"));
-    cmd.arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("CLINIC_DB_PASSPHRASE", PASSPHRASE)
-        .env_remove("CLINIC_ADMIN_PASSWORD");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(std::process::Stdio::null()).output().unwrap()
-}
+use common::{assert_one_line_failure, clinic, json, stderr};
 
 /// Sets up a clinic whose administrator is `boss` / "a long enough passphrase".
 fn init_clinic(dir: &Path, name: &str) {
@@ -34,25 +22,6 @@ fn init_clinic(dir: &Path, name: &str) {
         &init,
         &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
     ));
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "{}", stderr(out));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn assert_one_line_failure(out: &Output, needle: &str) {
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(out));
-    let text = stderr(out);
-    assert_eq!(text.lines().count(), 1, "one line of reason: {text}");
-    assert!(
-        text.starts_with("clinic: ") && text.contains(needle),
-        "{text}"
-    );
 }
 
 #[test]
@@ -80,7 +49,7 @@ fn init_then_status() {
     assert_eq!(status["clinic_name"], "Harbour Dental");
     assert_eq!(status["encrypted"], true);
     assert_eq!(status["key_source"], "passphrase");
-    assert_eq!(status["schema_version"], 2);
+    assert_eq!(status["schema_version"], 3);
     assert_eq!(status["counts"]["users"], 1);
     assert_eq!(status["counts"]["patients"], 0);
     assert!(status["outbox_pending"].as_i64().unwrap() >= 9);

@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clinic_store::{
-    AuditEvent, DeviceSetup, Fields, KeyOptions, KeySource, Reader, Store, Table, WriteTx,
+    AuditEvent, DeviceSetup, Fields, KeyOptions, KeySource, Reader, RecoveryKey, Store, Table,
+    WriteTx,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -49,6 +50,8 @@ pub struct ClinicSettings {
     pub time_zone: Tz,
     pub currency: String,
     pub slot_minutes: i64,
+    /// The paper documents are printed on.
+    pub paper: clinic_print::Paper,
 }
 
 /// Proof that an operation was authorized, and the only way the domain reaches the store.
@@ -70,6 +73,11 @@ impl Access<'_> {
         self.clinic
             .store
             .write_at(self.clinic.now(), self.user_id.as_deref(), f)
+    }
+
+    /// The store itself, for what it carries out whole: changing keys, backups.
+    pub(crate) fn store(&self) -> &Store {
+        &self.clinic.store
     }
 
     /// Records a read of patient data in the audit trail.
@@ -135,8 +143,13 @@ impl Clinic {
         Store::exists(dir)
     }
 
-    /// Sets up a new clinic in `dir` with its first administrator, in one transaction.
-    pub fn create(dir: &Path, key: &KeyOptions, new: NewClinic) -> CoreResult<Clinic> {
+    /// Sets up a new clinic in `dir` with its first administrator, in one transaction. Returns the
+    /// clinic's first recovery key, to be shown once and printed (see [`Clinic::recovery_sheet`]).
+    pub fn create(
+        dir: &Path,
+        key: &KeyOptions,
+        new: NewClinic,
+    ) -> CoreResult<(Clinic, RecoveryKey)> {
         let name = required("clinicName", &new.clinic_name, 120)?;
         let tz = parse_time_zone("timeZone", &new.time_zone)?;
         let currency = new.currency.trim().to_uppercase();
@@ -160,7 +173,7 @@ impl Clinic {
             device_name: this_computer_name(),
             prefix: "A".to_owned(),
         };
-        let store = Store::create(dir, key, &device, |tx| {
+        let (store, recovery_key) = Store::create(dir, key, &device, |tx| {
             tx.insert_with_id(
                 Table::ClinicSettings,
                 clinic_id,
@@ -190,7 +203,7 @@ impl Clinic {
             auth::insert_user(tx, &admin, false)?;
             Ok::<_, CoreError>(())
         })?;
-        Ok(Clinic::from_store(store))
+        Ok((Clinic::from_store(store), recovery_key))
     }
 
     /// Opens the clinic in `dir`, migrating its store if this version is newer.
@@ -198,7 +211,7 @@ impl Clinic {
         Ok(Clinic::from_store(Store::open(dir, key)?))
     }
 
-    fn from_store(store: Store) -> Clinic {
+    pub(crate) fn from_store(store: Store) -> Clinic {
         Clinic {
             store,
             clock: Mutex::new(None),
@@ -273,20 +286,21 @@ impl Clinic {
         }
     }
 
-    /// Access before anyone is signed in: only for signing in itself.
-    pub(crate) fn before_sign_in(&self) -> Access<'_> {
+    /// Access for what the app does by itself rather than for a signed-in user: signing in, the daily
+    /// backup, recording a restore. Entries in the audit trail name `on_behalf_of`, if given.
+    pub(crate) fn system(&self, on_behalf_of: Option<String>) -> Access<'_> {
         Access {
             clinic: self,
-            user_id: None,
+            user_id: on_behalf_of,
         }
     }
 
     pub fn settings(&self) -> CoreResult<ClinicSettings> {
-        let (id, name, tz, currency, slot_minutes): (String, String, String, String, i64) = self.store.read(|r| {
+        let (id, name, tz, currency, slot_minutes, paper): (String, String, String, String, i64, String) = self.store.read(|r| {
             r.query_row(
-                "SELECT id, name, time_zone, currency, slot_minutes FROM clinic_settings WHERE id = ?1",
+                "SELECT id, name, time_zone, currency, slot_minutes, paper_size FROM clinic_settings WHERE id = ?1",
                 [self.store.clinic_id()],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
             )
         })?;
         let time_zone = tz
@@ -298,7 +312,27 @@ impl Clinic {
             time_zone,
             currency,
             slot_minutes,
+            paper: match paper.as_str() {
+                "Letter" => clinic_print::Paper::Letter,
+                _ => clinic_print::Paper::A4,
+            },
         })
+    }
+
+    /// The id of this data directory's store (printed on the recovery sheet).
+    pub fn store_id(&self) -> &str {
+        &self.store.info().store_id
+    }
+
+    /// The name of this computer, as recorded when its store was made.
+    pub fn device_name(&self) -> CoreResult<String> {
+        Ok(self.store.read(|r| {
+            r.query_row(
+                "SELECT name FROM devices WHERE id = ?1",
+                [self.store.device_id()],
+                |row| row.get(0),
+            )
+        })?)
     }
 
     pub fn status(&self, by: &SessionUser, data_dir: &Path) -> CoreResult<ClinicStatus> {

@@ -48,7 +48,8 @@ pub fn create_demo_clinic(
     key: &KeyOptions,
     seed: u64,
 ) -> CoreResult<(Clinic, DemoSummary)> {
-    let clinic = Clinic::create(
+    // Nobody keeps the demo clinic's recovery sheet.
+    let (clinic, _) = Clinic::create(
         dir,
         key,
         NewClinic {

@@ -17,6 +17,8 @@ pub enum ErrorCode {
     AlreadyInitialized,
     NotInitialized,
     KeyUnavailable,
+    /// The OS keyring no longer has the database key: the recovery key opens the data.
+    KeyLost,
     WrongKey,
     NewerSchema,
     Storage,
@@ -44,6 +46,8 @@ pub enum CoreError {
     SessionLocked,
     #[error("{0}")]
     Forbidden(String),
+    #[error("the document could not be printed: {0}")]
+    Print(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -67,14 +71,21 @@ impl CoreError {
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
             CoreError::SessionLocked => ErrorCode::SessionLocked,
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
+            CoreError::Print(_) => ErrorCode::Internal,
             CoreError::Store(err) => match err {
                 StoreError::NotInitialized(_) => ErrorCode::NotInitialized,
                 StoreError::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,
                 StoreError::KeyUnavailable(_) => ErrorCode::KeyUnavailable,
+                StoreError::KeyLost(_) => ErrorCode::KeyLost,
                 StoreError::WrongKey(_) => ErrorCode::WrongKey,
                 StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
                 StoreError::NotFound { .. } => ErrorCode::NotFound,
                 StoreError::Constraint(_) => ErrorCode::Conflict,
+                StoreError::BadRecoveryKey(_) | StoreError::RecoveryKeyMismatch => {
+                    ErrorCode::Validation
+                }
+                StoreError::NoRecoveryKey(_) => ErrorCode::KeyUnavailable,
+                StoreError::BadBackup { .. } => ErrorCode::Validation,
                 StoreError::UnknownColumn { .. } | StoreError::NotReadOnly(_) => {
                     ErrorCode::Internal
                 }

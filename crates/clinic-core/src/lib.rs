@@ -4,11 +4,14 @@
 //! area adds its operations to it in its own module. Every operation validates its input, then writes
 //! through `clinic-store`'s write path in one transaction (row, outbox record and audit entry together).
 
+mod audit;
 mod auth;
+mod backups;
 mod billing;
 mod clinic;
 pub mod demo;
 mod error;
+mod keys;
 mod overview;
 mod patients;
 mod records;
@@ -16,18 +19,24 @@ mod scheduling;
 pub mod time;
 mod validate;
 
+pub use audit::{AuditEntry, AuditFilterOptions, AuditPage, AuditQuery, AuditUser, PatientAccess};
 pub use auth::permissions::{self, Action};
 pub use auth::{NewUser, Role, Session, SessionUser, UserSummary};
+pub use backups::{BackupCount, BackupSettingsInput, BackupStatus, BackupSummary, PreparedRestore};
 pub use billing::{InvoiceLineInput, PaymentMethod};
 pub use clinic::{
     Clinic, ClinicSettings, ClinicStatus, NewClinic, SecuritySettings, data_dir_from_env,
     default_data_dir,
 };
 pub use error::{CoreError, CoreResult, ErrorCode};
+pub use keys::RecoveryKeyStatus;
 pub use overview::{ClinicCounts, ClinicOverview};
 pub use patients::{NewPatient, PatientPage, PatientRow, Sex};
-pub use records::{NewPrescription, NewVitals};
+pub use records::{
+    NewPrescription, NewVitals, VisitDiagnosis, VisitNote, VisitPrescription, VisitRecord,
+    VisitSummary, VisitVitals,
+};
 pub use scheduling::{AppointmentStatus, AppointmentSummary, NewAppointment, NewProvider};
 
 /// Re-exported so callers can build key options without depending on the store crate.
-pub use clinic_store::{KeyOptions, KeySource};
+pub use clinic_store::{KeyOptions, KeySource, RecoveryKey};

@@ -11,7 +11,7 @@ fn key() -> KeyOptions {
 }
 
 fn demo_at(dir: &std::path::Path, now: &str, seed: u64) -> Clinic {
-    let clinic = Clinic::create(
+    let (clinic, _) = Clinic::create(
         dir,
         &key(),
         NewClinic {

@@ -2,12 +2,13 @@
 //! says; a refused command writes nothing. A command missing from this table fails the test.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clinic_core::{
-    Action, AppointmentStatus, Clinic, CoreError, CoreResult, InvoiceLineInput, KeyOptions,
-    NewAppointment, NewClinic, NewPatient, NewPrescription, NewProvider, NewUser, NewVitals,
-    PaymentMethod, Role, SecuritySettings, SessionUser, permissions,
+    Action, AppointmentStatus, AuditQuery, BackupSettingsInput, Clinic, CoreError, CoreResult,
+    InvoiceLineInput, KeyOptions, NewAppointment, NewClinic, NewPatient, NewPrescription,
+    NewProvider, NewUser, NewVitals, PaymentMethod, Role, SecuritySettings, SessionUser,
+    permissions,
 };
 
 const ADMIN_PASSWORD: &str = "admin passphrase 2026";
@@ -23,6 +24,8 @@ struct Fixture {
     service: String,
     invoice: String,
     victim: String,
+    data_dir: PathBuf,
+    backup: PathBuf,
 }
 
 type Command = fn(&Clinic, &SessionUser, &Fixture) -> CoreResult<()>;
@@ -81,6 +84,76 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
         }),
         ("verify_audit", Some(Action::ViewAudit), |c, u, _| {
             c.verify_audit(u).map(drop)
+        }),
+        ("audit_log", Some(Action::ViewAudit), |c, u, _| {
+            let query = AuditQuery {
+                limit: 10,
+                ..AuditQuery::default()
+            };
+            c.audit_log(u, query).map(drop)
+        }),
+        ("export_audit_csv", Some(Action::ViewAudit), |c, u, _| {
+            c.export_audit_csv(u, AuditQuery::default()).map(drop)
+        }),
+        (
+            "audit_filter_options",
+            Some(Action::ViewAudit),
+            |c, u, _| c.audit_filter_options(u).map(drop),
+        ),
+        (
+            "patient_access_report",
+            Some(Action::ViewAudit),
+            |c, u, f| c.patient_access_report(u, &f.patient).map(drop),
+        ),
+        (
+            "change_database_key",
+            Some(Action::ManageBackups),
+            |c, u, _| c.change_database_key(u, &KeyOptions::passphrase("another passphrase 2026")),
+        ),
+        (
+            "recovery_key_status",
+            Some(Action::ManageBackups),
+            |c, u, _| c.recovery_key_status(u).map(drop),
+        ),
+        (
+            "new_recovery_key",
+            Some(Action::ManageBackups),
+            |c, u, _| c.new_recovery_key(u).map(drop),
+        ),
+        (
+            "confirm_recovery_key",
+            Some(Action::ManageBackups),
+            |c, u, _| c.confirm_recovery_key(u),
+        ),
+        ("backup_status", Some(Action::ManageBackups), |c, u, _| {
+            c.backup_status(u).map(drop)
+        }),
+        (
+            "adopt_recovery_key",
+            Some(Action::ManageBackups),
+            |c, u, _| c.adopt_recovery_key(u, &clinic_core::RecoveryKey::generate()),
+        ),
+        (
+            "set_backup_settings",
+            Some(Action::ManageBackups),
+            |c, u, f| {
+                let input = BackupSettingsInput {
+                    folder: Some(f.backup.parent().unwrap().display().to_string()),
+                    keep: 14,
+                };
+                c.set_backup_settings(u, input).map(drop)
+            },
+        ),
+        ("back_up_now", Some(Action::ManageBackups), |c, u, f| {
+            c.back_up_now(u, f.backup.parent()).map(drop)
+        }),
+        ("preview_backup", Some(Action::ManageBackups), |c, u, f| {
+            c.preview_backup(u, &f.backup, None).map(drop)
+        }),
+        ("prepare_restore", Some(Action::ManageBackups), |c, u, f| {
+            let key = KeyOptions::passphrase("correct horse battery staple");
+            c.prepare_restore(u, &f.data_dir, &f.backup, None, &key)
+                .map(drop)
         }),
         (
             "register_patient",
@@ -189,6 +262,12 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             )
             .map(drop)
         }),
+        ("recent_visits", Some(Action::ViewClinical), |c, u, _| {
+            c.recent_visits(u, 10).map(drop)
+        }),
+        ("open_visit", Some(Action::ViewClinical), |c, u, f| {
+            c.open_visit(u, &f.encounter).map(drop)
+        }),
         ("add_diagnosis", Some(Action::WriteClinical), |c, u, f| {
             c.add_diagnosis(
                 u,
@@ -246,7 +325,7 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
         admin_display_name: "Root Admin".into(),
         admin_password: ADMIN_PASSWORD.into(),
     };
-    let clinic = Clinic::create(dir, &key, new).unwrap();
+    let (clinic, _) = Clinic::create(dir, &key, new).unwrap();
     let admin = clinic.sign_in("root", ADMIN_PASSWORD).unwrap();
     let mut users = Vec::new();
     for role in Role::ALL {
@@ -331,7 +410,11 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
             }],
         )
         .unwrap();
+    let backups = dir.join("backups");
+    let backup = PathBuf::from(clinic.back_up_now(&admin, Some(&backups)).unwrap().file);
     let fixture = Fixture {
+        data_dir: dir.to_owned(),
+        backup,
         provider,
         patient,
         appointment,

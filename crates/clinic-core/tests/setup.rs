@@ -53,7 +53,7 @@ fn each_bad_field_is_named_and_nothing_is_created() {
 #[test]
 fn a_clinic_is_set_up_once_and_its_admin_can_sign_in() {
     let dir = tempfile::tempdir().unwrap();
-    let clinic = Clinic::create(dir.path(), &key(), good()).unwrap();
+    let (clinic, _) = Clinic::create(dir.path(), &key(), good()).unwrap();
     let settings = clinic.settings().unwrap();
     assert_eq!(
         (

@@ -305,7 +305,7 @@ fn draw_at(
         left,
         right,
         "If this computer loses its key to the data (a new user account, a reinstalled system), \
-         Clinic opens on the \u{201c}Recover with recovery key\u{201d} screen. Type the key there.",
+         Clinic opens on the \u{201c}Open the clinic with its recovery key\u{201d} screen. Type the key there.",
     )?;
     bullet(
         &mut page,

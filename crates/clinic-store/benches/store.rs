@@ -4,7 +4,10 @@
 //! ratios compare like with like on a noisy machine. Workloads:
 //! - commit-per-row: one patient row per transaction, each one durable (the app's real pattern);
 //! - bulk: 20,000 rows in one transaction (isolates the CPU cost of encryption);
-//! - write path: `Store::write` inserting a patient with its outbox record and audit entry.
+//! - write path: `Store::write` inserting a patient with its outbox record and audit entry;
+//! - backup: a verified backup of a store of 20,000 patients, and what one durable write costs while a
+//!   backup runs (users must not notice a backup);
+//! - key change: re-encrypting that store with a new key.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +17,10 @@ use rusqlite::{Connection, params};
 const RUNS: usize = 5;
 const COMMITS: usize = 300;
 const BULK_ROWS: usize = 20_000;
+/// Patients in the store the backup and key-change workloads use.
+const STORE_PATIENTS: usize = 20_000;
+/// Single writes timed with and without a backup running.
+const WRITES_DURING_BACKUP: usize = 200;
 const KEY: &str =
     "PRAGMA key = \"x'2DD29CA851E7B56E4697B0E1F08507293D761A05CE4D1B628663F411A8086D99'\";";
 
@@ -77,37 +84,69 @@ fn bulk(setup: Setup) -> f64 {
 /// Seconds for COMMITS patient registrations through the real write path.
 fn write_path() -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let device = DeviceSetup {
+    let key = KeyOptions::passphrase("benchmark passphrase");
+    let (store, _) = Store::create(dir.path(), &key, &device(), no_init).unwrap();
+    let start = Instant::now();
+    for i in 0..COMMITS {
+        store.write(None, |tx| register(tx, i)).unwrap();
+    }
+    start.elapsed().as_secs_f64()
+}
+
+fn device() -> DeviceSetup {
+    DeviceSetup {
         clinic_id: uuid::Uuid::now_v7(),
         device_name: "bench".into(),
         prefix: "A".into(),
-    };
-    let no_init = |_: &mut WriteTx<'_>| -> StoreResult<()> { Ok(()) };
-    let store = Store::create(
-        dir.path(),
-        &KeyOptions::passphrase("benchmark passphrase"),
-        &device,
-        no_init,
-    )
-    .unwrap();
-    let start = Instant::now();
-    for i in 0..COMMITS {
+    }
+}
+
+fn no_init(_: &mut WriteTx<'_>) -> StoreResult<()> {
+    Ok(())
+}
+
+fn register(tx: &mut WriteTx<'_>, i: usize) -> StoreResult<()> {
+    let mrn = tx.next_number(clinic_store::Series::Mrn)?;
+    tx.insert(
+        Table::Patients,
+        Fields::new()
+            .set("mrn", mrn)
+            .set("first_name", "José")
+            .set("last_name", format!("Núñez {i}"))
+            .set("date_of_birth", "1980-02-29")
+            .set("sex", "male"),
+    )?;
+    Ok(())
+}
+
+/// A store of STORE_PATIENTS registered patients (with their outbox records and audit entries).
+fn big_store(dir: &std::path::Path, key: &KeyOptions) -> Store {
+    let (store, _) = Store::create(dir, key, &device(), no_init).unwrap();
+    for batch in 0..STORE_PATIENTS / 1000 {
         store
             .write(None, |tx| {
-                let mrn = tx.next_number(clinic_store::Series::Mrn)?;
-                tx.insert(
-                    Table::Patients,
-                    Fields::new()
-                        .set("mrn", mrn)
-                        .set("first_name", "José")
-                        .set("last_name", format!("Núñez {i}"))
-                        .set("date_of_birth", "1980-02-29")
-                        .set("sex", "male"),
-                )
+                (0..1000).try_for_each(|i| register(tx, batch * 1000 + i))
             })
             .unwrap();
     }
-    start.elapsed().as_secs_f64()
+    store
+}
+
+/// Milliseconds of each of WRITES_DURING_BACKUP single registrations.
+fn write_latencies(store: &Store) -> Vec<f64> {
+    (0..WRITES_DURING_BACKUP)
+        .map(|i| {
+            let start = Instant::now();
+            store.write(None, |tx| register(tx, i)).unwrap();
+            std::thread::sleep(Duration::from_millis(2));
+            start.elapsed().as_secs_f64() * 1e3 - 2.0
+        })
+        .collect()
+}
+
+fn percentile(mut samples: Vec<f64>, p: f64) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[((samples.len() - 1) as f64 * p).round() as usize]
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {
@@ -191,5 +230,70 @@ fn main() {
     println!(
         "  write path / bare SQLCipher insert          = {:.2}x",
         path / results[3]
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let key = KeyOptions::passphrase("benchmark passphrase");
+    let store = big_store(dir.path(), &key);
+    let size = std::fs::metadata(dir.path().join("clinic.db")).map_or(0, |m| m.len());
+    println!(
+        "
+backup of a store of {STORE_PATIENTS} patients ({:.1} MB database, with outbox and audit):",
+        size as f64 / 1e6
+    );
+    let backup = measure(|| {
+        let start = Instant::now();
+        store
+            .back_up(folder.path(), 100, "Bench", None, chrono::Utc::now())
+            .unwrap();
+        start.elapsed().as_secs_f64()
+    });
+    println!("  {:<42} {:>9.0} ms", "copy + verify + prune", backup * 1e3);
+
+    let quiet = write_latencies(&store);
+    let running = std::sync::atomic::AtomicBool::new(true);
+    let (during, backups) = std::thread::scope(|scope| {
+        let backups = scope.spawn(|| {
+            let mut n = 0;
+            while running.load(std::sync::atomic::Ordering::Relaxed) {
+                store
+                    .back_up(folder.path(), 3, "Bench", None, chrono::Utc::now())
+                    .unwrap();
+                n += 1;
+            }
+            n
+        });
+        let during = write_latencies(&store);
+        running.store(false, std::sync::atomic::Ordering::Relaxed);
+        (during, backups.join().unwrap())
+    });
+    println!(
+        "  one durable write, no backup running       p50 {:>7.3} ms  p95 {:>7.3} ms  max {:>7.3} ms",
+        percentile(quiet.clone(), 0.5),
+        percentile(quiet.clone(), 0.95),
+        percentile(quiet, 1.0)
+    );
+    println!(
+        "  one durable write, backups running ({backups:>2})   p50 {:>7.3} ms  p95 {:>7.3} ms  max {:>7.3} ms",
+        percentile(during.clone(), 0.5),
+        percentile(during.clone(), 0.95),
+        percentile(during, 1.0)
+    );
+
+    let rekey = measure(|| {
+        let start = Instant::now();
+        store
+            .change_key(
+                &KeyOptions::passphrase("another benchmark passphrase"),
+                None,
+            )
+            .unwrap();
+        start.elapsed().as_secs_f64()
+    });
+    println!(
+        "
+key change of that store (rekey; includes one Argon2id derivation): {:.0} ms",
+        rekey * 1e3
     );
 }

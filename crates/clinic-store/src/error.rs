@@ -9,6 +9,10 @@ pub enum StoreError {
     AlreadyInitialized(PathBuf),
     #[error("{0}")]
     KeyUnavailable(String),
+    #[error(
+        "the key of the clinic database in {0} is not in this computer's keyring (was the OS user or the keyring reset?); open it with the recovery key from the recovery sheet"
+    )]
+    KeyLost(PathBuf),
     #[error("the database key is wrong or the file is not a Clinic database: {0}")]
     WrongKey(PathBuf),
     #[error(
@@ -23,6 +27,18 @@ pub enum StoreError {
     NotReadOnly(String),
     #[error("the change was refused by the database: {0}")]
     Constraint(String),
+    #[error("{0}")]
+    BadRecoveryKey(String),
+    #[error(
+        "this recovery key does not open this clinic's data: it belongs to another clinic, or a newer recovery key replaced it"
+    )]
+    RecoveryKeyMismatch,
+    #[error(
+        "no recovery key was ever made for the clinic data in {0}, so it cannot be recovered without its database key"
+    )]
+    NoRecoveryKey(PathBuf),
+    #[error("{path} is not a usable Clinic backup: {reason}")]
+    BadBackup { path: PathBuf, reason: String },
     #[error("the store metadata file {path} is damaged: {reason}")]
     BadMetadata { path: PathBuf, reason: String },
     #[error("database error: {0}")]

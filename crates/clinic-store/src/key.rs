@@ -75,6 +75,9 @@ pub enum KeySource {
 pub(crate) enum KeyRecord {
     Keyring {
         service: String,
+        /// The keyring account; absent for a store's first key (`database-key/<store id>`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
     },
     Passphrase {
         /// Argon2id salt, hex.
@@ -98,7 +101,7 @@ impl KeyRecord {
 pub(crate) struct DbKey(Zeroizing<[u8; 32]>);
 
 impl DbKey {
-    fn random() -> Self {
+    pub(crate) fn random() -> Self {
         let mut bytes = Zeroizing::new([0u8; 32]);
         rand::rng().fill_bytes(bytes.as_mut());
         DbKey(bytes)
@@ -112,6 +115,22 @@ impl DbKey {
         ))
     }
 
+    /// The `PRAGMA rekey` statement that re-encrypts the whole database with this key.
+    pub(crate) fn rekey_pragma(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!(
+            "PRAGMA rekey = \"x'{}'\";",
+            hex::encode(self.0.as_ref())
+        ))
+    }
+
+    pub(crate) fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Self {
+        DbKey(bytes)
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     fn hex(&self) -> Zeroizing<String> {
         Zeroizing::new(hex::encode(self.0.as_ref()))
     }
@@ -123,16 +142,33 @@ impl DbKey {
     }
 }
 
-fn keyring_account(store_id: &str) -> String {
-    format!("database-key/{store_id}")
+fn keyring_account(store_id: &str, account: Option<&str>) -> String {
+    account.map_or_else(|| format!("database-key/{store_id}"), str::to_owned)
 }
 
-fn keyring_entry(service: &str, store_id: &str) -> Result<keyring::Entry, keyring::Error> {
-    keyring::Entry::new(service, &keyring_account(store_id))
+fn keyring_entry(
+    service: &str,
+    store_id: &str,
+    account: Option<&str>,
+) -> Result<keyring::Entry, keyring::Error> {
+    keyring::Entry::new(service, &keyring_account(store_id, account))
 }
 
-/// Creates the key of a new store and says how it was made.
-pub(crate) fn create_key(store_id: &str, options: &KeyOptions) -> StoreResult<(KeyRecord, DbKey)> {
+/// Which key a store gets: its first, or a replacement (which must not overwrite the current one in the
+/// keyring until the database has really been re-encrypted with it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyUse {
+    First,
+    Replacement,
+}
+
+/// Creates a key for a store and says how it was made: random bytes kept in the keyring, or derived
+/// from the passphrase in `options`.
+pub(crate) fn create_key(
+    store_id: &str,
+    options: &KeyOptions,
+    usage: KeyUse,
+) -> StoreResult<(KeyRecord, DbKey)> {
     if let Some(passphrase) = &options.passphrase {
         if passphrase.chars().count() < 12 {
             return Err(StoreError::KeyUnavailable(
@@ -152,7 +188,10 @@ pub(crate) fn create_key(store_id: &str, options: &KeyOptions) -> StoreResult<(K
         return Ok((record, key));
     }
     let key = DbKey::random();
-    let entry = keyring_entry(&options.keyring_service, store_id).map_err(no_keyring)?;
+    let account = (usage == KeyUse::Replacement)
+        .then(|| format!("database-key/{store_id}/{}", uuid::Uuid::now_v7()));
+    let entry = keyring_entry(&options.keyring_service, store_id, account.as_deref())
+        .map_err(no_keyring)?;
     entry.set_password(&key.hex()).map_err(no_keyring)?;
     // Read it back: some keyrings accept a write they cannot later serve (a locked collection).
     match entry.get_password() {
@@ -167,6 +206,7 @@ pub(crate) fn create_key(store_id: &str, options: &KeyOptions) -> StoreResult<(K
     Ok((
         KeyRecord::Keyring {
             service: options.keyring_service.clone(),
+            account,
         },
         key,
     ))
@@ -189,27 +229,36 @@ pub(crate) fn load_key(
             };
             derive(passphrase, record)
         }
-        KeyRecord::Keyring { service } => {
-            let entry = keyring_entry(service, store_id).map_err(no_keyring)?;
+        KeyRecord::Keyring { service, account } => {
+            let entry = keyring_entry(service, store_id, account.as_deref()).map_err(no_keyring)?;
             match entry.get_password() {
                 Ok(text) => DbKey::from_hex(&text).ok_or_else(|| {
                     StoreError::KeyUnavailable(
                         "the database key in the OS keyring is damaged".into(),
                     )
                 }),
-                Err(keyring::Error::NoEntry) => Err(StoreError::KeyUnavailable(format!(
-                    "the key of the clinic database in {} is not in this computer's keyring (was the OS user or keyring reset?); restore it from the recovery sheet",
-                    dir.display()
-                ))),
+                Err(keyring::Error::NoEntry) => Err(StoreError::KeyLost(dir.to_owned())),
                 Err(err) => Err(no_keyring(err)),
             }
         }
     }
 }
 
-/// Removes a store's key from the keyring (used when a test or an administrator retires a store).
+/// Removes a store's first key from the keyring (used when a test or an administrator retires a store).
 pub fn forget_keyring_key(service: &str, store_id: &str) -> StoreResult<()> {
-    let entry = keyring_entry(service, store_id).map_err(no_keyring)?;
+    forget(service, store_id, None)
+}
+
+/// Removes the keyring entry a key record points at (a key the store no longer uses).
+pub(crate) fn forget_key(store_id: &str, record: &KeyRecord) -> StoreResult<()> {
+    match record {
+        KeyRecord::Keyring { service, account } => forget(service, store_id, account.as_deref()),
+        KeyRecord::Passphrase { .. } => Ok(()),
+    }
+}
+
+fn forget(service: &str, store_id: &str, account: Option<&str>) -> StoreResult<()> {
+    let entry = keyring_entry(service, store_id, account).map_err(no_keyring)?;
     match entry.delete_credential() {
         Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(err) => Err(no_keyring(err)),

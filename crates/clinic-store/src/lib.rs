@@ -4,7 +4,8 @@
 //! ([`key`]), opening and migrating the file ([`Store`]), reading ([`Reader`]) and the one write path
 //! ([`WriteTx`]) through which every change to a synced table is made. The write path stamps each row
 //! with its metadata and hybrid-logical-clock stamp, and appends the change record to the outbox and the
-//! entry to the audit trail in the same transaction. The domain crate cannot bypass it: this crate never
+//! entry to the audit trail in the same transaction. The recovery key ([`RecoveryKey`]) reopens a store
+//! whose key is lost; backups and restores keep a copy of the whole store elsewhere. The domain crate cannot bypass it: this crate never
 //! hands out a connection that can write.
 
 mod audit;
@@ -12,6 +13,7 @@ mod error;
 mod hlc;
 pub mod key;
 mod read;
+mod recovery;
 mod store;
 mod table;
 mod write;
@@ -21,9 +23,14 @@ pub use error::{StoreError, StoreResult};
 pub use hlc::{Hlc, HlcStamp};
 pub use key::{KeyOptions, KeySource};
 pub use read::Reader;
+pub use recovery::RecoveryKey;
 /// What row-mapping closures receive and return.
 pub use rusqlite::{Result as RowResult, Row};
-pub use store::{DeviceSetup, SCHEMA_VERSION, Store, StoreInfo, TableCount};
+pub use store::{
+    BACKUP_EXTENSION, BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings,
+    DeviceSetup, RecoveryStatus, SCHEMA_VERSION, StagedRestore, Store, StoreInfo, TableCount,
+    preview_backup, read_backup_manifest, stage_restore,
+};
 pub use table::Table;
 pub use write::{Fields, Operation, Series, WriteTx};
 

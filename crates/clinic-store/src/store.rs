@@ -1,8 +1,9 @@
 //! Creating and opening the store of one data directory.
 //!
 //! A data directory holds `clinic.db` (SQLCipher; plus its `-wal` and `-shm` files) and `store.json`
-//! (which key source the database uses; no secret). Opening never creates or modifies a database
-//! written by a newer version of Clinic.
+//! (where the key is, and the key sealed with the recovery key; no usable secret). Opening never
+//! creates or modifies a database written by a newer version of Clinic. Changing the key and recovering
+//! with the recovery key are in [`keys`]; backups and restores in [`backup`].
 
 use std::collections::HashMap;
 use std::fs;
@@ -12,22 +13,34 @@ use std::time::Duration;
 
 use chrono::Utc;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::audit;
 use crate::hlc::{Hlc, HlcStamp};
-use crate::key::{self, DbKey, KeyOptions, KeyRecord, KeySource};
+use crate::key::{self, DbKey, KeyOptions, KeySource, KeyUse};
 use crate::read::Reader;
+use crate::recovery::{self, RecoveryKey};
 use crate::write::WriteTx;
 use crate::{Fields, StoreError, StoreResult, Table};
+use meta::StoreMeta;
+
+mod backup;
+mod keys;
+mod meta;
+
+pub use backup::{
+    BACKUP_EXTENSION, BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings,
+    StagedRestore, preview_backup, read_backup_manifest, stage_restore,
+};
+pub use keys::RecoveryStatus;
 
 mod embedded {
     refinery::embed_migrations!("../../migrations");
 }
 
 /// The newest schema version this build knows (the highest migration number).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const DB_FILE: &str = "clinic.db";
 const META_FILE: &str = "store.json";
@@ -54,18 +67,11 @@ pub struct StoreInfo {
 }
 
 /// Rows in one synced table.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TableCount {
     pub table: &'static str,
     pub rows: i64,
     pub archived: i64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct StoreMeta {
-    format: u32,
-    store_id: String,
-    key: KeyRecord,
 }
 
 /// What every write needs to know about this store; fixed once the store is open.
@@ -81,60 +87,72 @@ struct Writer {
     clock: Hlc,
 }
 
+/// The database key and `store.json`, as they are now.
+struct Keys {
+    meta: StoreMeta,
+    key: DbKey,
+}
+
 /// An open clinic store. Thread-safe: one writer connection and one read-only connection, each behind
 /// its own lock, so reads are not blocked by a long write.
 pub struct Store {
+    dir: PathBuf,
     info: StoreInfo,
     clinic_id: String,
     shared: Shared,
+    /// Locked first (then the writer, then the reader) by whatever needs the key: changing it, or
+    /// taking a backup; so the two never overlap.
+    keys: Mutex<Keys>,
     writer: Mutex<Writer>,
     reader: Mutex<Connection>,
 }
 
 impl Store {
-    /// Whether `dir` already holds a clinic store.
+    /// Whether `dir` already holds a clinic store (or one being restored into it).
     pub fn exists(dir: &Path) -> bool {
-        dir.join(META_FILE).exists() || dir.join(DB_FILE).exists()
+        dir.join(META_FILE).exists() || dir.join(DB_FILE).exists() || backup::restore_under_way(dir)
     }
 
     /// Creates a new store in `dir`: a fresh key, the schema, this device's identity, and whatever `init`
-    /// writes (the clinic's settings and first user), all in one first transaction. If anything fails,
-    /// nothing is left behind: no files and no keyring entry.
+    /// writes (the clinic's settings and first user), all in one first transaction; also the store's
+    /// first recovery key, returned to be printed. If anything fails, nothing is left behind: no files
+    /// and no keyring entry.
     pub fn create<E: From<StoreError>>(
         dir: &Path,
         options: &KeyOptions,
         device: &DeviceSetup,
         init: impl FnOnce(&mut WriteTx<'_>) -> Result<(), E>,
-    ) -> Result<Store, E> {
+    ) -> Result<(Store, RecoveryKey), E> {
         if Store::exists(dir) {
             return Err(StoreError::AlreadyInitialized(dir.to_owned()).into());
         }
         fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let store_id = Uuid::now_v7().to_string();
-        let (record, key) = key::create_key(&store_id, options)?;
-        let created = Store::create_files(dir, &store_id, record.clone(), &key, device, init);
+        let (record, key) = key::create_key(&store_id, options, KeyUse::First)?;
+        let recovery_key = RecoveryKey::generate();
         let meta = StoreMeta {
             format: 1,
             store_id: store_id.clone(),
             key: record.clone(),
+            recovery: Some(recovery_key.kek().seal(key.bytes())),
+            next: None,
         };
+        let created = Store::create_files(dir, &meta, &key, &recovery_key, device, init);
         if created.is_err() {
             for file in [DB_FILE, "clinic.db-wal", "clinic.db-shm", META_FILE] {
                 let _ = fs::remove_file(dir.join(file));
             }
-            if let KeyRecord::Keyring { service } = &record {
-                let _ = key::forget_keyring_key(service, &store_id);
-            }
+            let _ = key::forget_key(&store_id, &record);
         }
         created?;
-        Ok(Store::open_with_key(dir, meta, &key)?)
+        Ok((Store::open_with_key(dir, meta, key)?, recovery_key))
     }
 
     fn create_files<E: From<StoreError>>(
         dir: &Path,
-        store_id: &str,
-        record: KeyRecord,
+        meta: &StoreMeta,
         key: &DbKey,
+        recovery_key: &RecoveryKey,
         device: &DeviceSetup,
         init: impl FnOnce(&mut WriteTx<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
@@ -187,52 +205,34 @@ impl Store {
                 .set("name", device.device_name.as_str())
                 .set("prefix", device.prefix.as_str()),
         )?;
+        // The migration gave the store an unprinted recovery key; a new store has a printed one only.
+        write
+            .tx
+            .execute("DELETE FROM recovery_keys", [])
+            .map_err(StoreError::from)?;
+        recovery::insert_kek(&mut write, &recovery_key.kek(), true)?;
         init(&mut write)?;
         write.tx.commit().map_err(StoreError::from)?;
-
-        let meta = StoreMeta {
-            format: 1,
-            store_id: store_id.to_owned(),
-            key: record,
-        };
-        let meta_path = dir.join(META_FILE);
-        let tmp = dir.join(format!("{META_FILE}.tmp"));
-        let text = serde_json::to_string_pretty(&meta).map_err(|e| StoreError::BadMetadata {
-            path: meta_path.clone(),
-            reason: e.to_string(),
-        })?;
-        fs::write(&tmp, text).map_err(|e| StoreError::io(&tmp, e))?;
-        fs::rename(&tmp, &meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
+        meta.write(dir)?;
         Ok(())
     }
 
-    /// Opens the store in `dir`, migrating it to this version's schema.
+    /// Opens the store in `dir`, migrating it to this version's schema. A restore or a key change that
+    /// was interrupted (power cut, crash) is completed first.
     pub fn open(dir: &Path, options: &KeyOptions) -> StoreResult<Store> {
-        let meta_path = dir.join(META_FILE);
-        let db_path = dir.join(DB_FILE);
-        if !meta_path.exists() {
-            return Err(if db_path.exists() {
-                StoreError::BadMetadata {
-                    path: meta_path,
-                    reason: "the file is missing".into(),
-                }
-            } else {
-                StoreError::NotInitialized(dir.to_owned())
-            });
-        }
-        let text = fs::read_to_string(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
-        let meta: StoreMeta = serde_json::from_str(&text).map_err(|e| StoreError::BadMetadata {
-            path: meta_path.clone(),
-            reason: e.to_string(),
-        })?;
-        let key = key::load_key(&meta.store_id, &meta.key, options, dir)?;
-        Store::open_with_key(dir, meta, &key)
+        backup::finish_interrupted_restore(dir)?;
+        let mut meta = StoreMeta::read(dir)?;
+        let key = match meta.next.take() {
+            None => key::load_key(&meta.store_id, &meta.key, options, dir)?,
+            Some(next) => keys::settle_key_change(dir, &mut meta, next, options)?,
+        };
+        Store::open_with_key(dir, meta, key)
     }
 
     /// Opens the store once its key is in hand (from `open`, or from `create`, which just made it).
-    fn open_with_key(dir: &Path, meta: StoreMeta, key: &DbKey) -> StoreResult<Store> {
+    fn open_with_key(dir: &Path, meta: StoreMeta, key: DbKey) -> StoreResult<Store> {
         let db_path = dir.join(DB_FILE);
-        let mut conn = open_keyed(&db_path, key, false)?;
+        let mut conn = open_keyed(&db_path, &key, false)?;
         let found = stored_schema_version(&conn)?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
@@ -265,14 +265,16 @@ impl Store {
             schema_version: SCHEMA_VERSION,
             columns: table_columns(&conn)?,
         };
-        let reader = open_keyed(&db_path, key, true)?;
+        let reader = open_keyed(&db_path, &key, true)?;
         Ok(Store {
+            dir: dir.to_owned(),
             info: StoreInfo {
-                store_id: meta.store_id,
+                store_id: meta.store_id.clone(),
                 database: db_path,
                 key_source: meta.key.source(),
                 schema_version: SCHEMA_VERSION,
             },
+            keys: Mutex::new(Keys { meta, key }),
             clinic_id,
             shared,
             writer: Mutex::new(Writer { conn, clock }),
@@ -342,23 +344,7 @@ impl Store {
 
     /// Rows and archived rows per synced table.
     pub fn table_counts(&self) -> StoreResult<Vec<TableCount>> {
-        self.read(|r| {
-            Table::ALL
-                .iter()
-                .map(|table| {
-                    let (rows, archived) = r.query_row(
-                        &format!("SELECT count(*), count(archived_at) FROM {}", table.name()),
-                        [],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )?;
-                    Ok(TableCount {
-                        table: table.name(),
-                        rows,
-                        archived,
-                    })
-                })
-                .collect()
-        })
+        self.read(count_rows)
     }
 
     /// Change records not yet acknowledged by a clinic server.
@@ -390,6 +376,25 @@ impl Store {
     pub fn first_broken_audit_entry(&self) -> StoreResult<Option<i64>> {
         audit::first_broken_entry(&lock(&self.reader))
     }
+}
+
+/// Rows and archived rows per synced table, as `r` sees them.
+pub(crate) fn count_rows(r: Reader<'_>) -> StoreResult<Vec<TableCount>> {
+    Table::ALL
+        .iter()
+        .map(|table| {
+            let (rows, archived) = r.query_row(
+                &format!("SELECT count(*), count(archived_at) FROM {}", table.name()),
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            Ok(TableCount {
+                table: table.name(),
+                rows,
+                archived,
+            })
+        })
+        .collect()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -20,7 +20,8 @@ fn the_key_round_trips_through_the_os_keyring() {
     require_secret_service();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path(), &test_keyring(), &device("A"), no_init)
-        .expect("create with keyring");
+        .expect("create with keyring")
+        .0;
     assert_eq!(store.info().key_source, KeySource::Keyring);
     let store_id = store.info().store_id.clone();
     store
@@ -52,7 +53,7 @@ fn the_key_round_trips_through_the_os_keyring() {
     let err = Store::open(dir.path(), &test_keyring())
         .err()
         .expect("must fail without the key");
-    assert!(matches!(err, StoreError::KeyUnavailable(_)), "{err:?}");
+    assert!(matches!(err, StoreError::KeyLost(_)), "{err:?}");
     assert!(
         err.to_string().contains("not in this computer's keyring"),
         "{err}"
@@ -63,8 +64,12 @@ fn the_key_round_trips_through_the_os_keyring() {
 fn two_stores_keep_separate_keys() {
     require_secret_service();
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let sa = Store::create(a.path(), &test_keyring(), &device("A"), no_init).unwrap();
-    let sb = Store::create(b.path(), &test_keyring(), &device("B"), no_init).unwrap();
+    let sa = Store::create(a.path(), &test_keyring(), &device("A"), no_init)
+        .unwrap()
+        .0;
+    let sb = Store::create(b.path(), &test_keyring(), &device("B"), no_init)
+        .unwrap()
+        .0;
     assert_ne!(sa.info().store_id, sb.info().store_id);
     drop((sa, sb));
     // Swapping the metadata files makes each store look up the other's key, which must not open it.

@@ -34,8 +34,12 @@ fn issue(store: &Store, n: usize) -> (Vec<String>, Vec<String>, Vec<String>) {
 #[test]
 fn two_devices_issue_disjoint_ids_mrns_and_invoice_numbers() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let front_desk = Store::create(a.path(), &passphrase(), &device("A"), no_init).unwrap();
-    let laptop = Store::create(b.path(), &passphrase(), &device("B"), no_init).unwrap();
+    let front_desk = Store::create(a.path(), &passphrase(), &device("A"), no_init)
+        .unwrap()
+        .0;
+    let laptop = Store::create(b.path(), &passphrase(), &device("B"), no_init)
+        .unwrap()
+        .0;
     let (ids_a, mrns_a, inv_a) = issue(&front_desk, 300);
     let (ids_b, mrns_b, inv_b) = issue(&laptop, 300);
 
@@ -64,7 +68,9 @@ fn two_devices_issue_disjoint_ids_mrns_and_invoice_numbers() {
 #[test]
 fn a_series_continues_after_reopening_and_never_reuses_a_rolled_back_number_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(dir.path(), &passphrase(), &device("A"), no_init).unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device("A"), no_init)
+        .unwrap()
+        .0;
     let first = store.write(None, |tx| tx.next_number(Series::Mrn)).unwrap();
     // A transaction that fails gives its number back: no gap, and no number used twice.
     let failed: Result<String, StoreError> = store.write(None, |tx| {

@@ -2,6 +2,10 @@
 //! clinic-core operation on a blocking thread, return its DTO. The list of all commands is in
 //! `crate::ipc`.
 
+pub mod audit;
+pub mod backups;
 pub mod clinic;
+pub mod records;
+pub mod security;
 pub mod session;
 pub mod users;

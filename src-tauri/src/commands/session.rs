@@ -1,4 +1,4 @@
-//! First run, signing in and out.
+//! First run, signing in and out, the idle lock, and opening a clinic whose key is lost.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::ipc::{IpcError, IpcResult, blocking};
-use crate::state::AppState;
+use crate::state::{AppState, Opened, PendingRecoveryKey};
 
 /// Which screen the app should show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -23,6 +23,10 @@ pub enum AppPhase {
     /// Signed in, but the screen is locked (idle minutes, or on request): the user's password, or
     /// another user's sign-in, is needed.
     Locked,
+    /// Just set up: the administrator is signed in and must first be shown the recovery key.
+    RecoveryKey,
+    /// The OS keyring no longer has the database key: the recovery key opens the clinic.
+    Recover,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -52,8 +56,21 @@ pub struct SignInArgs {
     pub password: String,
 }
 
-fn status(state: &AppState) -> IpcResult<AppStatus> {
-    let clinic = state.clinic()?;
+pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
+    let clinic = match state.open()? {
+        Opened::Clinic(clinic) => Some(clinic),
+        Opened::NotSetUp => None,
+        Opened::KeyLost => {
+            return Ok(AppStatus {
+                phase: AppPhase::Recover,
+                clinic_name: None,
+                demo: state.demo,
+                demo_credentials: None,
+                user: None,
+                idle_lock_minutes: None,
+            });
+        }
+    };
     let clinic_name = match &clinic {
         Some(c) => Some(c.settings()?.name),
         None => None,
@@ -80,6 +97,13 @@ fn status(state: &AppState) -> IpcResult<AppStatus> {
         (Some(_), None) => AppPhase::SignIn,
         (Some(_), Some((_, true))) => AppPhase::Locked,
         (Some(_), Some((user, false))) if user.must_change_password => AppPhase::ChangePassword,
+        (Some(_), Some((user, false)))
+            if state
+                .with_recovery_key(user, |pending| pending.at_setup)
+                .unwrap_or(false) =>
+        {
+            AppPhase::RecoveryKey
+        }
         (Some(_), Some(_)) => AppPhase::Ready,
     };
     let idle_lock_minutes = match (&clinic, &session) {
@@ -118,7 +142,18 @@ pub async fn setup_clinic(
 ) -> IpcResult<AppStatus> {
     let state = Arc::clone(&state);
     blocking(move || {
-        let clinic = Clinic::create(&state.data_dir()?, &state.key, args)?;
+        let (username, password) = (args.admin_username.clone(), args.admin_password.clone());
+        let (clinic, recovery_key) = Clinic::create(&state.data_dir()?, &state.key, args)?;
+        // The administrator who just chose the password is signed in, to be shown the recovery key.
+        let admin = clinic.sign_in(&username, &password)?;
+        state.set_session(Some(clinic.start_session(admin.clone())));
+        state.hold_recovery_key(PendingRecoveryKey {
+            key: recovery_key,
+            for_user: admin.id,
+            made_by: admin.display_name,
+            at_setup: true,
+            adopted: true,
+        });
         state.set_up(clinic);
         status(&state)
     })
@@ -164,6 +199,28 @@ pub async fn sign_out(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
     let state = Arc::clone(&state);
     state.set_session(None);
     blocking(move || status(&state)).await
+}
+
+// No Debug: it carries a recovery key.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoverArgs {
+    pub recovery_key: String,
+}
+
+/// Opens the clinic whose key the OS keyring lost, with the recovery key from its sheet; the data gets
+/// a new key in the keyring. Everyone then signs in as usual.
+#[tauri::command]
+pub async fn recover_clinic(
+    state: State<'_, Arc<AppState>>,
+    args: RecoverArgs,
+) -> IpcResult<AppStatus> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        state.recover(&args.recovery_key)?;
+        status(&state)
+    })
+    .await
 }
 
 /// The user did something (typed, clicked): keeps the session from locking. Refused once it is locked.

@@ -37,3 +37,18 @@ export function applyIpcError(
   }
   return describeError(t, failure);
 }
+
+/**
+ * For inputs outside a Mantine form: the message to show next to `field` when a failed command
+ * names it (else undefined), and the error to show above, when it names no such field.
+ */
+export function splitFieldError(
+  t: TFunction,
+  error: unknown,
+  field: string,
+): { fieldError: string | undefined; otherError: DescribedError | null } {
+  if (error === null || error === undefined) return { fieldError: undefined, otherError: null };
+  const failure = toIpcFailure(error);
+  if (failure.field === field) return { fieldError: fieldErrorMessage(t, failure), otherError: null };
+  return { fieldError: undefined, otherError: describeError(t, failure) };
+}

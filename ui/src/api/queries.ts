@@ -7,6 +7,7 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
 import { useEffect } from 'react';
 import type {
   AppStatus,
@@ -30,6 +31,8 @@ export const queryKeys = {
   patients: (args: ListPatientsArgs) => ['list_patients', args] as const,
   appointments: (day: string) => ['list_appointments', { day }] as const,
   users: ['list_users'] as const,
+  recentVisits: (limit: number) => ['recent_visits', { limit }] as const,
+  visit: (encounterId: string) => ['open_visit', { encounterId }] as const,
 };
 
 declare module '@tanstack/react-query' {
@@ -65,9 +68,14 @@ export function createQueryClient(): QueryClient {
 
 /** Where the app is: setup, sign-in or ready. Errors here are fatal (see BootGate). */
 export function useAppStatus() {
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: queryKeys.appStatus,
-    queryFn: () => call('app_status'),
+    queryFn: async () => {
+      const status = await call('app_status');
+      await forgetOtherUsersData(queryClient, status);
+      return status;
+    },
     staleTime: Infinity,
     refetchOnWindowFocus: false,
   });
@@ -128,6 +136,22 @@ export function useClearSessionCacheWhenSignedOut(signedIn: boolean) {
   }, [signedIn, queryClient]);
 }
 
+/**
+ * Before a status naming another signed-in user replaces the cached one (someone else signed in on
+ * the lock screen), the previous user's cached data and notifications go: the new user must not see a
+ * single row of theirs. Returns whether the user changed.
+ */
+async function forgetOtherUsersData(queryClient: QueryClient, next: AppStatus): Promise<boolean> {
+  const before = queryClient.getQueryData<AppStatus>(queryKeys.appStatus);
+  const otherUser = before?.user != null && next.user !== null && before.user.id !== next.user.id;
+  if (otherUser) {
+    await queryClient.cancelQueries({ predicate: isSessionQuery });
+    removeSessionQueries(queryClient);
+    notifications.clean();
+  }
+  return otherUser;
+}
+
 function useStatusMutation<Args>(run: (args: Args) => Promise<AppStatus>, endsSession: boolean) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -136,13 +160,11 @@ function useStatusMutation<Args>(run: (args: Args) => Promise<AppStatus>, endsSe
     gcTime: 0,
     onSuccess: async (status) => {
       const before = queryClient.getQueryData<AppStatus>(queryKeys.appStatus);
-      const otherUser = before?.user != null && status.user !== null && before.user.id !== status.user.id;
-      if (endsSession || otherUser) {
-        // Stop in-flight session requests. Another user signing in on the lock screen must not see
-        // a single cached row of the first user's, so their cache goes before the screens change;
-        // after a sign-out, useClearSessionCacheWhenSignedOut drops it once the screens are gone.
+      const otherUser = await forgetOtherUsersData(queryClient, status);
+      if (endsSession) {
+        // Stop in-flight session requests; the cached data itself is dropped by
+        // useClearSessionCacheWhenSignedOut once the signed-in screens are gone.
         await queryClient.cancelQueries({ predicate: isSessionQuery });
-        if (otherUser) removeSessionQueries(queryClient);
       }
       queryClient.setQueryData(queryKeys.appStatus, status);
       await queryClient.invalidateQueries({ queryKey: queryKeys.appStatus });
@@ -174,6 +196,20 @@ export function useSignOut() {
 /** Sets a new password for the signed-in user (forced at phase `change_password`, or by choice). */
 export function useChangePassword() {
   return useStatusMutation((args: ChangePasswordArgs) => call('change_password', args), false);
+}
+
+/** The most recent visits (clinical roles only). */
+export function useRecentVisits(limit: number) {
+  return useQuery({ queryKey: queryKeys.recentVisits(limit), queryFn: () => call('recent_visits', { limit }) });
+}
+
+/** One visit whole; every opening is audited in Rust, so it is not refetched on focus. */
+export function useVisit(encounterId: string) {
+  return useQuery({
+    queryKey: queryKeys.visit(encounterId),
+    queryFn: () => call('open_visit', { encounterId }),
+    refetchOnWindowFocus: false,
+  });
 }
 
 /** All user accounts (administrators only). */

@@ -4,6 +4,8 @@ import { SignedInShell } from './SignedInShell';
 import { ChangePasswordScreen } from '../screens/ChangePasswordScreen';
 import { FatalErrorScreen } from '../screens/FatalErrorScreen';
 import { LoadingScreen } from '../screens/LoadingScreen';
+import { RecoverScreen } from '../screens/RecoverScreen';
+import { RecoveryKeyScreen } from '../screens/RecoveryKeyScreen';
 import { SetupScreen } from '../screens/SetupScreen';
 import { SignInScreen } from '../screens/SignInScreen';
 
@@ -16,7 +18,8 @@ export function App() {
   const status = useAppStatus();
   const phase = status.data?.phase;
   // A locked screen keeps the session's cached data: the same user unlocking continues where they were.
-  const signedIn = (phase === 'ready' || phase === 'locked') && status.data?.user != null;
+  const signedIn =
+    (phase === 'ready' || phase === 'locked' || phase === 'recovery_key') && status.data?.user != null;
   useClearSessionCacheWhenSignedOut(signedIn || status.isPending);
 
   if (status.isError) return <FatalErrorScreen error={status.error} />;
@@ -30,6 +33,13 @@ export function App() {
       break;
     case 'sign_in':
       screen = <SignInScreen status={data} />;
+      break;
+    case 'recover':
+      screen = <RecoverScreen />;
+      break;
+    case 'recovery_key':
+      // Just set up: the administrator keeps the recovery key safe before anything else.
+      screen = <RecoveryKeyScreen />;
       break;
     case 'change_password':
       // Signed in, but nothing else is allowed until the password is changed.

@@ -5,10 +5,11 @@ import { useTranslation } from 'react-i18next';
 import type { AppStatus, SessionUser } from '../api/types';
 import { UserMenu } from '../features/account/UserMenu';
 import { useSignOutAction } from '../features/account/useSignOutAction';
-import { UsersScreen } from '../features/admin/UsersScreen';
+import { AdministrationScreen } from '../features/admin/AdministrationScreen';
 import { PatientsScreen } from '../features/patients/PatientsScreen';
 import { ScheduleScreen } from '../features/schedule/ScheduleScreen';
 import { TodayScreen } from '../features/today/TodayScreen';
+import { VisitsScreen } from '../features/visits/VisitsScreen';
 import { canOpen, navItemsFor, type RouteId } from './routes';
 
 interface AppLayoutProps {
@@ -104,7 +105,8 @@ export function AppLayout({ status, user }: AppLayoutProps) {
         {route === 'today' && <TodayScreen />}
         {route === 'patients' && <PatientsScreen />}
         {route === 'schedule' && <ScheduleScreen />}
-        {route === 'admin' && <UsersScreen currentUserId={user.id} />}
+        {route === 'visits' && <VisitsScreen />}
+        {route === 'admin' && <AdministrationScreen currentUserId={user.id} />}
       </AppShell.Main>
     </AppShell>
   );

@@ -1,7 +1,7 @@
 import type { Role } from '../api/types';
 
 /** The app's screens. A tiny state router: the shell keeps the current route in React state. */
-export type RouteId = 'today' | 'patients' | 'schedule' | 'admin';
+export type RouteId = 'today' | 'patients' | 'schedule' | 'visits' | 'admin';
 
 type NavLabelKey =
   | 'nav.today'
@@ -26,7 +26,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { kind: 'route', route: 'today', labelKey: 'nav.today', testId: 'nav-today' },
   { kind: 'route', route: 'patients', labelKey: 'nav.patients', testId: 'nav-patients' },
   { kind: 'route', route: 'schedule', labelKey: 'nav.schedule', testId: 'nav-schedule' },
-  { kind: 'soon', labelKey: 'nav.visits', testId: 'nav-visits' },
+  {
+    kind: 'route',
+    route: 'visits',
+    labelKey: 'nav.visits',
+    testId: 'nav-visits',
+    // Clinical content: Rust refuses it to anyone else (receptionists, billing).
+    roles: ['doctor', 'nurse', 'admin'],
+  },
   { kind: 'soon', labelKey: 'nav.billing', testId: 'nav-billing' },
   {
     kind: 'route',

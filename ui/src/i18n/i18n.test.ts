@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APPOINTMENT_STATUSES, ERROR_CODES, ROLES, SEXES } from '../domain';
+import { APPOINTMENT_STATUSES, AUDIT_ACTIONS, ERROR_CODES, ROLES, SEXES } from '../domain';
 import en from './en.json';
 import { detectLanguage, resources } from './index';
 
@@ -33,6 +33,8 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'role.': ROLES,
   'fatal.hint.': ['key_unavailable', 'wrong_key', 'newer_schema'],
   'today.stats.': ['patients', 'providers', 'appointmentsToday', 'signedVisits', 'openInvoices'],
+  'audit.actions.': AUDIT_ACTIONS,
+  'admin.backups.tables.': ['patients', 'appointments', 'encounters', 'prescriptions', 'invoices', 'payments', 'users'],
 };
 
 // All application source (not tests), as text.

@@ -7,6 +7,8 @@ import '../i18n';
 // The Tauri bridge does not exist under jsdom: every test talks to a mocked `invoke`
 // (see `mockCommands` in ./ipcMock.ts).
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+// Nor are the system's file dialogs: tests type paths, or make `open`/`save` answer.
+vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }));
 
 // jsdom lacks a few browser APIs that Mantine uses.
 Object.defineProperty(window, 'matchMedia', {

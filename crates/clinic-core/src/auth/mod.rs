@@ -182,7 +182,7 @@ impl Clinic {
     /// clinic's threshold of failures in a row the account is locked for the clinic's lockout time.
     pub fn sign_in(&self, username: &str, password: &str) -> CoreResult<SessionUser> {
         let username = username.trim().to_lowercase();
-        let access = self.before_sign_in();
+        let access = self.system(None);
         let security = self.read_security_settings()?;
         let (threshold, lock_minutes) = (
             i64::from(security.lockout_threshold),
@@ -218,6 +218,8 @@ impl Clinic {
             return Err(CoreError::InvalidCredentials);
         };
         let id = parse_id("userId", &account.user.id)?;
+        // What happens to a known account is recorded as that account's.
+        let access = self.system(Some(account.user.id.clone()));
         if account
             .locked_until
             .as_deref()

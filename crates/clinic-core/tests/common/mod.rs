@@ -24,7 +24,7 @@ pub fn clinic(dir: &Path, name: &str) -> Clinic {
         admin_display_name: "Root".into(),
         admin_password: ADMIN_PASSWORD.into(),
     };
-    Clinic::create(dir, &key(), new).unwrap()
+    Clinic::create(dir, &key(), new).unwrap().0
 }
 
 /// A clinic clock reading, for `Clinic::set_clock`.

@@ -62,7 +62,9 @@ fn schema_version_is_the_newest_embedded_migration() {
 #[test]
 fn a_fresh_database_gets_every_migration() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
     assert_eq!(
         stored_schema_version(&lock(&store.reader)).unwrap(),
         SCHEMA_VERSION
@@ -73,7 +75,9 @@ fn a_fresh_database_gets_every_migration() {
 #[test]
 fn reopening_an_existing_database_keeps_its_data_and_applies_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
     let id = add_follow_up_type(&store);
     drop(store);
     let store = Store::open(dir.path(), &passphrase()).unwrap();
@@ -96,7 +100,9 @@ fn reopening_an_existing_database_keeps_its_data_and_applies_nothing_twice() {
 #[test]
 fn a_later_migration_applies_on_top_of_an_existing_database_without_losing_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
     add_follow_up_type(&store);
     drop(store);
     let mut conn = raw(dir.path());
@@ -121,7 +127,11 @@ fn a_later_migration_applies_on_top_of_an_existing_database_without_losing_rows(
 #[test]
 fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    drop(Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap());
+    drop(
+        Store::create(dir.path(), &passphrase(), &device(), no_init)
+            .unwrap()
+            .0,
+    );
     {
         let conn = raw(dir.path());
         conn.execute(
@@ -152,7 +162,9 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
 #[test]
 fn the_audit_chain_catches_an_entry_edited_behind_the_apps_back() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(dir.path(), &passphrase(), &device(), no_init).unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
     for name in ["One", "Two", "Three"] {
         store
             .write(None, |tx| {
@@ -175,4 +187,75 @@ fn the_audit_chain_catches_an_entry_edited_behind_the_apps_back() {
     )
     .unwrap();
     assert_eq!(store.first_broken_audit_entry().unwrap(), Some(2));
+}
+
+fn next_passphrase() -> KeyOptions {
+    KeyOptions::passphrase("the next passphrase")
+}
+
+/// Records a key change in `store.json` as `change_key` does before re-encrypting; returns the new key.
+fn begin_key_change(dir: &Path) -> DbKey {
+    let mut meta = StoreMeta::read(dir).unwrap();
+    let (record, key) =
+        key::create_key(&meta.store_id, &next_passphrase(), KeyUse::Replacement).unwrap();
+    meta.next = Some(meta::NextKey {
+        key: record,
+        recovery: None,
+    });
+    meta.write(dir).unwrap();
+    key
+}
+
+#[test]
+fn a_key_change_cut_short_before_the_database_was_re_encrypted_keeps_the_old_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
+    add_follow_up_type(&store);
+    drop(store);
+    begin_key_change(dir.path());
+    // The power went here.
+    let store = Store::open(dir.path(), &passphrase()).unwrap();
+    assert_eq!(
+        store
+            .read(|r| r.count("SELECT count(*) FROM appointment_types", []))
+            .unwrap(),
+        1
+    );
+    drop(store);
+    assert!(StoreMeta::read(dir.path()).unwrap().next.is_none());
+    assert!(matches!(
+        Store::open(dir.path(), &next_passphrase()),
+        Err(StoreError::WrongKey(_))
+    ));
+}
+
+#[test]
+fn a_key_change_cut_short_after_the_database_was_re_encrypted_finishes_with_the_new_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
+    add_follow_up_type(&store);
+    drop(store);
+    let new_key = begin_key_change(dir.path());
+    raw(dir.path())
+        .execute_batch(&new_key.rekey_pragma())
+        .unwrap();
+    // The power went here, before store.json named the new key.
+    let store = Store::open(dir.path(), &next_passphrase()).unwrap();
+    assert_eq!(
+        store
+            .read(|r| r.count("SELECT count(*) FROM appointment_types", []))
+            .unwrap(),
+        1
+    );
+    drop(store);
+    let meta = StoreMeta::read(dir.path()).unwrap();
+    assert!(meta.next.is_none());
+    assert!(matches!(
+        Store::open(dir.path(), &passphrase()),
+        Err(StoreError::WrongKey(_))
+    ));
 }

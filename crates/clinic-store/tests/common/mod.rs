@@ -33,7 +33,9 @@ pub fn device(prefix: &str) -> DeviceSetup {
 }
 
 pub fn create(dir: &Path) -> Store {
-    Store::create(dir, &passphrase(), &device("A"), no_init).expect("create store")
+    Store::create(dir, &passphrase(), &device("A"), no_init)
+        .expect("create store")
+        .0
 }
 
 /// Ids of one row of each parent table, filled in as samples are inserted in `Table::ALL` order.
@@ -223,4 +225,40 @@ pub fn remember(p: &mut Parents, table: Table, id: Uuid) {
         Table::Invoices => p.invoice = Some(id),
         _ => {}
     }
+}
+
+/// Writes one row into every synced table (parents first), as a store in use would have.
+pub fn fill(store: &Store) {
+    let mut parents = Parents::default();
+    for (n, table) in Table::ALL.into_iter().enumerate() {
+        let (row, _) = sample(table, &parents, n);
+        let id = store.write(None, |tx| tx.insert(table, row)).unwrap();
+        remember(&mut parents, table, id);
+    }
+}
+
+/// Every row of every synced table, and the outbox and audit trail, as text: equal dumps mean equal
+/// content.
+pub fn dump(store: &Store) -> Vec<String> {
+    let mut tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
+    tables.extend(["outbox", "audit_log", "number_series", "recovery_keys"]);
+    let mut out = Vec::new();
+    for table in tables {
+        let rows: Vec<String> = store
+            .read(|r| {
+                r.query_all(
+                    &format!("SELECT * FROM {table} ORDER BY rowid"),
+                    [],
+                    |row| {
+                        let values: Vec<String> = (0..row.as_ref().column_count())
+                            .map(|i| format!("{:?}", row.get_ref(i)))
+                            .collect();
+                        Ok(values.join("|"))
+                    },
+                )
+            })
+            .unwrap();
+        out.push(format!("{table}: {}", rows.join("\n")));
+    }
+    out
 }

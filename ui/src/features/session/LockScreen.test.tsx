@@ -87,6 +87,7 @@ describe('lock screen', () => {
     expect(screen.getByTestId('lock-switch-warning')).toHaveTextContent("anything Alex Admin had not saved is discarded");
     await user.type(screen.getByTestId('lock-username'), 'sam');
     await user.type(screen.getByTestId('lock-password'), 'right password');
+    const switchedAt = Date.now();
     await user.click(screen.getByTestId('lock-submit'));
 
     await waitFor(() => expect(screen.getByTestId('shell-user-name')).toHaveTextContent('Sam Reception'));
@@ -95,7 +96,9 @@ describe('lock screen', () => {
     // A fresh shell: back on Today, the search box and the first user's patient pages gone.
     expect(screen.getByTestId('nav-today')).toHaveAttribute('aria-current', 'page');
     expect(screen.queryByTestId('patients-search')).not.toBeInTheDocument();
-    expect(queryClient.getQueriesData({ queryKey: ['list_patients'] })).toEqual([]);
+    // Whatever is cached now was fetched in Sam's session, never kept from Alex's.
+    const cached = queryClient.getQueryCache().findAll({ queryKey: ['list_patients'] });
+    expect(cached.every((query) => query.state.dataUpdatedAt === 0 || query.state.dataUpdatedAt >= switchedAt)).toBe(true);
   });
 
   it('locks after the idle minutes without input, and input reports activity instead', async () => {

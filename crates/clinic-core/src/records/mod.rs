@@ -1,4 +1,11 @@
-//! Clinical records: encounters (visits), their notes, vitals, diagnoses and prescriptions.
+//! Clinical records: encounters (visits), their notes, vitals, diagnoses and prescriptions. Writing them
+//! is here; reading them in [`view`].
+
+mod view;
+
+pub use view::{
+    VisitDiagnosis, VisitNote, VisitPrescription, VisitRecord, VisitSummary, VisitVitals,
+};
 
 use clinic_store::{Fields, Table};
 use serde::Deserialize;

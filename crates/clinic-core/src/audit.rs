@@ -1,0 +1,401 @@
+//! The audit trail as administrators read it: filtered and paged, exported as CSV, and a patient's
+//! "who looked at my record" report. Reading or exporting it is itself audited.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use clinic_store::{AuditEvent, Reader, Row, RowResult, format_instant};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::auth::permissions::Action;
+use crate::clinic::Access;
+use crate::time::day_bounds;
+use crate::validate::date;
+use crate::{Clinic, CoreError, CoreResult, SessionUser};
+
+/// Which entries to show. Every filter is optional; dates are clinic-local and inclusive.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditQuery {
+    pub user_id: Option<String>,
+    /// Entries about this patient, including lists and searches that showed them.
+    pub patient_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Pages after the first pass the `upTo` of the first, so that new entries (the audit of each page
+    /// read among them) do not shift them.
+    #[ts(type = "number | null")]
+    pub up_to: Option<i64>,
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: String,
+    pub user_id: Option<String>,
+    pub user_name: Option<String>,
+    pub device: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub patient_id: Option<String>,
+    pub patient_name: Option<String>,
+    /// Extra facts as JSON (fields changed, patients a list showed); never clinical content.
+    pub details: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    #[ts(type = "number")]
+    pub total: i64,
+    /// The newest entry this page and the following ones include.
+    #[ts(type = "number")]
+    pub up_to: i64,
+    pub entries: Vec<AuditEntry>,
+}
+
+/// The users and actions the audit trail mentions, for the filters.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditFilterOptions {
+    pub users: Vec<AuditUser>,
+    pub actions: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditUser {
+    pub id: String,
+    pub name: String,
+}
+
+/// One user's accesses to one patient's record.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientAccess {
+    pub user_id: Option<String>,
+    pub user_name: Option<String>,
+    pub role: Option<String>,
+    #[ts(type = "number")]
+    pub times: i64,
+    pub first_at: String,
+    pub last_at: String,
+    pub actions: Vec<String>,
+}
+
+/// The filter as SQL parameters: user, patient, action, from, to (UTC instants), up to.
+struct Filter {
+    user: Option<String>,
+    patient: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    up_to: i64,
+}
+
+const ENTRY_COLUMNS: &str =
+    "a.seq, a.at, a.user_id, u.display_name, d.name, a.action, a.entity, a.entity_id,
+     a.patient_id, p.first_name || ' ' || p.last_name, a.details";
+
+const ENTRY_JOINS: &str = "audit_log a
+     LEFT JOIN users u ON u.id = a.user_id
+     LEFT JOIN devices d ON d.id = a.device_id
+     LEFT JOIN patients p ON p.id = a.patient_id";
+
+/// Lists of patients and of visits record the patients they showed in `details.shown`.
+const FILTER: &str = "(?1 IS NULL OR a.user_id = ?1)
+     AND (?2 IS NULL OR a.patient_id = ?2
+          OR (a.action IN ('list_patients', 'list_visits')
+              AND EXISTS (SELECT 1 FROM json_each(a.details, '$.shown') WHERE value = ?2)))
+     AND (?3 IS NULL OR a.action = ?3)
+     AND (?4 IS NULL OR a.at >= ?4)
+     AND (?5 IS NULL OR a.at < ?5)
+     AND a.seq <= ?6";
+
+fn entry(row: &Row<'_>) -> RowResult<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        at: row.get(1)?,
+        user_id: row.get(2)?,
+        user_name: row.get(3)?,
+        device: row.get(4)?,
+        action: row.get(5)?,
+        entity: row.get(6)?,
+        entity_id: row.get(7)?,
+        patient_id: row.get(8)?,
+        patient_name: row.get(9)?,
+        details: row.get(10)?,
+    })
+}
+
+impl Clinic {
+    /// A page of the audit trail, newest first.
+    pub fn audit_log(&self, by: &SessionUser, query: AuditQuery) -> CoreResult<AuditPage> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        let limit = query.limit.clamp(1, 500);
+        let offset = query.offset.max(0);
+        let filter = self.filter(&access, &query)?;
+        let page = access.read(|r| {
+            let total = r.count(
+                &format!("SELECT count(*) FROM audit_log a WHERE {FILTER}"),
+                filter.params(),
+            )?;
+            let entries = r.query_all(
+                &format!(
+                    "SELECT {ENTRY_COLUMNS} FROM {ENTRY_JOINS} WHERE {FILTER}
+                     ORDER BY a.seq DESC LIMIT {limit} OFFSET {offset}"
+                ),
+                filter.params(),
+                entry,
+            )?;
+            Ok(AuditPage {
+                total,
+                up_to: filter.up_to,
+                entries,
+            })
+        })?;
+        audit_read(&access, "view_audit", &query, page.entries.len() as i64)?;
+        Ok(page)
+    }
+
+    /// Every entry the query matches (paging aside), oldest first, as CSV for a spreadsheet.
+    pub fn export_audit_csv(&self, by: &SessionUser, query: AuditQuery) -> CoreResult<String> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        let filter = self.filter(&access, &query)?;
+        let entries = access.read(|r| {
+            Ok(r.query_all(
+                &format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_JOINS} WHERE {FILTER} ORDER BY a.seq"),
+                filter.params(),
+                entry,
+            )?)
+        })?;
+        let mut csv = String::from(
+            "seq,at,user,user_id,device,action,entity,entity_id,patient,patient_id,details\r\n",
+        );
+        for e in &entries {
+            let cells = [
+                e.seq.to_string(),
+                e.at.clone(),
+                e.user_name.clone().unwrap_or_default(),
+                e.user_id.clone().unwrap_or_default(),
+                e.device.clone().unwrap_or_default(),
+                e.action.clone(),
+                e.entity.clone(),
+                e.entity_id.clone().unwrap_or_default(),
+                e.patient_name.clone().unwrap_or_default(),
+                e.patient_id.clone().unwrap_or_default(),
+                e.details.clone().unwrap_or_default(),
+            ];
+            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            csv.push_str(&line.join(","));
+            csv.push_str("\r\n");
+        }
+        audit_read(&access, "export_audit", &query, entries.len() as i64)?;
+        Ok(csv)
+    }
+
+    /// The users and actions the trail mentions, for the screen's filters.
+    pub fn audit_filter_options(&self, by: &SessionUser) -> CoreResult<AuditFilterOptions> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        access.read(|r| {
+            Ok(AuditFilterOptions {
+                users: r.query_all(
+                    "SELECT id, display_name FROM users ORDER BY display_name",
+                    [],
+                    |row| {
+                        Ok(AuditUser {
+                            id: row.get(0)?,
+                            name: row.get(1)?,
+                        })
+                    },
+                )?,
+                actions: r.query_all(
+                    "SELECT DISTINCT action FROM audit_log ORDER BY action",
+                    [],
+                    |row| row.get(0),
+                )?,
+            })
+        })
+    }
+
+    /// "Who looked at my record": every user who read or changed the patient's record, or saw them
+    /// in a list, with how often and when.
+    pub fn patient_access_report(
+        &self,
+        by: &SessionUser,
+        patient_id: &str,
+    ) -> CoreResult<Vec<PatientAccess>> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        let query = AuditQuery {
+            patient_id: Some(patient_id.to_owned()),
+            ..AuditQuery::default()
+        };
+        let filter = self.filter(&access, &query)?;
+        let rows: Vec<AccessRow> = access.read(|r| {
+            Ok(r.query_all(
+                &format!(
+                    "SELECT a.user_id, u.display_name, u.role, a.at, a.action FROM audit_log a
+                         LEFT JOIN users u ON u.id = a.user_id WHERE {FILTER} ORDER BY a.seq"
+                ),
+                filter.params(),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
+            )?)
+        })?;
+        let mut by_user: BTreeMap<Option<String>, PatientAccess> = BTreeMap::new();
+        for (user_id, user_name, role, at, action) in rows {
+            let seen = by_user
+                .entry(user_id.clone())
+                .or_insert_with(|| PatientAccess {
+                    user_id,
+                    user_name,
+                    role,
+                    times: 0,
+                    first_at: at.clone(),
+                    last_at: at.clone(),
+                    actions: Vec::new(),
+                });
+            seen.times += 1;
+            seen.last_at = at;
+            if !seen.actions.contains(&action) {
+                seen.actions.push(action);
+            }
+        }
+        let mut report: Vec<PatientAccess> = by_user.into_values().collect();
+        report.sort_by(|a, b| b.last_at.cmp(&a.last_at));
+        audit_read(
+            &access,
+            "patient_access_report",
+            &query,
+            report.len() as i64,
+        )?;
+        Ok(report)
+    }
+
+    fn filter(&self, access: &Access<'_>, query: &AuditQuery) -> CoreResult<Filter> {
+        let tz = self.settings()?.time_zone;
+        let day = |field: &'static str, value: &Option<String>| -> CoreResult<Option<NaiveDate>> {
+            value
+                .as_deref()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| date(field, v))
+                .transpose()
+        };
+        let from = day("from", &query.from)?;
+        let to = day("to", &query.to)?;
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(CoreError::invalid(
+                "to",
+                "the end date is before the start date",
+            ));
+        }
+        let text = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+        let newest = access.read(|r: Reader<'_>| {
+            Ok(r.count("SELECT coalesce(max(seq), 0) FROM audit_log", [])?)
+        })?;
+        Ok(Filter {
+            user: text(&query.user_id),
+            patient: text(&query.patient_id),
+            action: text(&query.action),
+            from: from.map(|d| format_instant(day_bounds(tz, d).0)),
+            to: to.map(|d| format_instant(day_bounds(tz, d).1)),
+            up_to: query.up_to.unwrap_or(newest).min(newest),
+        })
+    }
+}
+
+/// The filter's SQL parameters, ?1 to ?6.
+type FilterParams<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    i64,
+);
+
+/// One access to a patient's record: user id, name and role, when, and the action.
+type AccessRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+impl Filter {
+    fn params(&self) -> FilterParams<'_> {
+        (
+            self.user.as_deref(),
+            self.patient.as_deref(),
+            self.action.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.up_to,
+        )
+    }
+}
+
+/// Reading the audit trail is itself recorded: who looked, with which filter, how much they saw.
+fn audit_read(access: &Access<'_>, action: &str, query: &AuditQuery, shown: i64) -> CoreResult<()> {
+    access.audit(AuditEvent {
+        action: action.into(),
+        entity: "audit_log".into(),
+        patient_id: query.patient_id.clone(),
+        details: Some(serde_json::json!({
+            "user": query.user_id,
+            "action": query.action,
+            "from": query.from,
+            "to": query.to,
+            "entries": shown,
+        })),
+        ..AuditEvent::default()
+    })
+}
+
+/// One CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@`, tab or carriage return is
+/// neutralised so that a spreadsheet never runs it as a formula.
+fn csv_cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-1"), "'-1");
+    }
+}

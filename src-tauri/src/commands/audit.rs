@@ -1,0 +1,80 @@
+//! Administration > Audit log: the trail filtered and paged, its CSV export, and a patient's "who
+//! looked at my record". Every call is checked, and itself audited, in clinic-core.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clinic_core::{AuditFilterOptions, AuditPage, AuditQuery, PatientAccess};
+use serde::Deserialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::ipc::{IpcError, IpcResult};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportAuditArgs {
+    pub query: AuditQuery,
+    /// The CSV file to write.
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientAccessArgs {
+    pub patient_id: String,
+}
+
+#[tauri::command]
+pub async fn audit_log(state: State<'_, Arc<AppState>>, args: AuditQuery) -> IpcResult<AuditPage> {
+    state
+        .as_user(move |clinic, user| clinic.audit_log(user, args))
+        .await
+}
+
+#[tauri::command]
+pub async fn audit_filter_options(
+    state: State<'_, Arc<AppState>>,
+) -> IpcResult<AuditFilterOptions> {
+    state
+        .as_user(|clinic, user| clinic.audit_filter_options(user))
+        .await
+}
+
+/// Writes the entries the query matches to a CSV file; returns where it went.
+#[tauri::command]
+pub async fn export_audit_csv(
+    state: State<'_, Arc<AppState>>,
+    args: ExportAuditArgs,
+) -> IpcResult<String> {
+    state
+        .as_user(move |clinic, user| {
+            let mut path = PathBuf::from(args.path.trim());
+            if !path.is_absolute() {
+                return Err(IpcError::field("path", "enter the full path of the file"));
+            }
+            if path
+                .extension()
+                .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
+            {
+                path.set_extension("csv");
+            }
+            let csv = clinic.export_audit_csv(user, args.query)?;
+            std::fs::write(&path, csv).map_err(|e| {
+                IpcError::field("path", &format!("the file could not be saved there ({e})"))
+            })?;
+            Ok(path.display().to_string())
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn patient_access_report(
+    state: State<'_, Arc<AppState>>,
+    args: PatientAccessArgs,
+) -> IpcResult<Vec<PatientAccess>> {
+    state
+        .as_user(move |clinic, user| clinic.patient_access_report(user, &args.patient_id))
+        .await
+}

@@ -1,0 +1,89 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { VisitRecord, VisitSummary } from '../../api/types';
+import { App } from '../../app/App';
+import { overview, readyStatus } from '../../test/fixtures';
+import { callsOf, mockCommands } from '../../test/ipcMock';
+import { renderWithProviders } from '../../test/render';
+import { VisitsScreen } from './VisitsScreen';
+
+const visit: VisitSummary = {
+  id: 'e1',
+  patientId: 'p1',
+  patientName: 'José Núñez',
+  patientMrn: 'A-000001',
+  providerName: 'Dr. Grace Chen',
+  startedAt: '2026-11-30T14:00:00Z',
+  noteStatus: 'signed',
+  diagnoses: ['I10'],
+};
+
+const record: VisitRecord = {
+  summary: visit,
+  notes: [
+    {
+      id: 'n1',
+      kind: 'note',
+      amendsNoteId: null,
+      body: 'BP well controlled.',
+      status: 'signed',
+      writtenAt: '2026-11-30T14:20:00Z',
+      signedAt: '2026-11-30T14:25:00Z',
+      signedBy: 'Dr. Grace Chen',
+    },
+  ],
+  vitals: [
+    {
+      takenAt: '2026-11-30T14:05:00Z',
+      systolicMmhg: 128,
+      diastolicMmhg: 82,
+      heartRateBpm: 70,
+      temperatureC: null,
+      spo2Percent: null,
+      weightKg: null,
+      heightCm: null,
+    },
+  ],
+  diagnoses: [{ icd10Code: 'I10', description: 'Essential (primary) hypertension', primary: true }],
+  prescriptions: [
+    {
+      drug: 'Lisinopril',
+      strength: '10 mg',
+      dose: '1 tablet',
+      frequency: 'once daily',
+      duration: '90 days',
+      quantity: '90',
+      refills: 1,
+      instructions: null,
+    },
+  ],
+};
+
+describe('Visits', () => {
+  it('lists the recent visits and opens one whole', async () => {
+    mockCommands({ recent_visits: () => [visit], open_visit: () => record });
+    const { user } = renderWithProviders(<VisitsScreen />);
+    const row = await screen.findByTestId('visit-row');
+    expect(row).toHaveTextContent('José Núñez');
+    expect(row).toHaveTextContent('Signed');
+    await user.click(within(row).getByTestId('visit-open'));
+    const detail = await screen.findByTestId('visit-detail');
+    expect(within(detail).getByTestId('visit-note')).toHaveTextContent('BP well controlled.');
+    expect(detail).toHaveTextContent('BP 128/82 mmHg');
+    expect(detail).toHaveTextContent('Lisinopril 10 mg');
+    expect(callsOf('open_visit')).toEqual([{ encounterId: 'e1' }]);
+  });
+
+  it('is not in a receptionist’s navigation', async () => {
+    mockCommands({
+      app_status: () => ({
+        ...readyStatus,
+        user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist', mustChangePassword: false },
+      }),
+      clinic_overview: () => overview(),
+    });
+    renderWithProviders(<App />);
+    await screen.findByTestId('nav-patients');
+    expect(screen.queryByTestId('nav-visits')).not.toBeInTheDocument();
+  });
+});
