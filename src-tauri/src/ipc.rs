@@ -11,16 +11,19 @@ use std::collections::{BTreeMap, HashSet};
 
 use clinic_core::{
     AppointmentSummary, AuditFilterOptions, AuditPage, AuditQuery, BackupSettingsInput,
-    BackupStatus, BackupSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, NewUser,
-    PatientAccess, PatientPage, RecoveryKeyStatus, SecuritySettings, UserSummary, VisitRecord,
-    VisitSummary,
+    BackupStatus, BackupSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, NewPatient,
+    NewUser, PatientAccess, PatientDetails, PatientPage, PatientQuery, PatientRow,
+    RecoveryKeyStatus, SecuritySettings, UserSummary, VisitRecord, VisitSummary,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
 
 use crate::commands::audit::{ExportAuditArgs, PatientAccessArgs};
 use crate::commands::backups::{BackupFileArgs, RestoreOutcome};
-use crate::commands::clinic::{ListAppointmentsArgs, ListPatientsArgs};
+use crate::commands::clinic::ListAppointmentsArgs;
+use crate::commands::patients::{
+    FindDuplicatesArgs, PatientIdArgs, SetPatientArchivedArgs, UpdatePatientArgs,
+};
 use crate::commands::records::{OpenVisitArgs, RecentVisitsArgs};
 use crate::commands::security::{FinishHandoverArgs, RecoveryKeyHandover, SaveRecoverySheetArgs};
 use crate::commands::session::{AppStatus, ChangePasswordArgs, RecoverArgs, SignInArgs};
@@ -117,7 +120,12 @@ ipc_commands! {
     session::lock_session: () => AppStatus,
     session::recover_clinic: RecoverArgs => AppStatus,
     clinic::clinic_overview: () => ClinicOverview,
-    clinic::list_patients: ListPatientsArgs => PatientPage,
+    patients::list_patients: PatientQuery => PatientPage,
+    patients::register_patient: NewPatient => PatientRow,
+    patients::update_patient: UpdatePatientArgs => PatientRow,
+    patients::find_duplicate_patients: FindDuplicatesArgs => Vec<PatientRow>,
+    patients::patient: PatientIdArgs => PatientDetails,
+    patients::set_patient_archived: SetPatientArchivedArgs => (),
     clinic::list_appointments: ListAppointmentsArgs => Vec<AppointmentSummary>,
     users::list_users: () => Vec<UserSummary>,
     users::add_user: NewUser => UserSummary,

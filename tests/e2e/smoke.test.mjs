@@ -82,9 +82,35 @@ test('the shell shows the demo data the CLI added to that clinic', async () => {
 
     await wd.click('nav-patients');
     await wd.waitForText('patients-total', (t) => /200/.test(t));
-    await wd.type('patients-search', 'Núñez');
+    await wd.type('patients-search', 'nun jos');
     await wd.waitForText('patients-table', (t) => t.includes('José'));
     await shot(wd, '06-patients');
+
+    // Register a patient; registering them again shows the likely duplicate first.
+    for (const attempt of ['new', 'again']) {
+      await wd.click('patient-register-open');
+      await wd.type('patient-first-name', 'Ana');
+      await wd.type('patient-last-name', 'Prueba');
+      await wd.type('patient-date-of-birth', '1990-05-01');
+      await wd.pressKey('\uE004');
+      await wd.type('patient-phone', '(555) 201-0199');
+      await wd.pressEnter('patient-phone');
+      if (attempt === 'new') {
+        await wd.waitForText('patient-record-mrn', (t) => /^A-\d{6}$/.test(t.trim()));
+        await shot(wd, '06b-patient-registered');
+        await wd.pressKey('\uE00C');
+        await wd.waitGone('patient-record');
+      } else {
+        await wd.waitForText('duplicate-matches', (t) => t.includes('Prueba, Ana'));
+        await shot(wd, '06c-duplicate');
+        await wd.click('duplicate-open');
+        await wd.find('patient-record');
+        await wd.pressKey('\uE00C');
+        await wd.waitGone('patient-record');
+      }
+    }
+    await wd.type('patients-search', 'prueba 5552010');
+    await wd.waitForText('patients-total', (t) => /^1 patient/.test(t.trim()));
 
     await wd.click('nav-schedule');
     await wd.find('schedule-provider-group');

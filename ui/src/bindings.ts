@@ -68,12 +68,17 @@ export type ClinicOverview = { clinicName: string, timeZone: string,
  */
 today: string, counts: ClinicCounts, todaysAppointments: Array<AppointmentSummary>, };
 export type DemoCredentials = { username: string, password: string, };
-export type ErrorCode = "validation" | "not_found" | "conflict" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
 export type ExportAuditArgs = { query: AuditQuery, 
 /**
  * The CSV file to write.
  */
 path: string, };
+export type FindDuplicatesArgs = { patient: NewPatient, 
+/**
+ * The patient being edited, who is not their own duplicate.
+ */
+exceptId: string | null, };
 export type FinishHandoverArgs = { 
 /**
  * The user confirmed the sheet is printed (or the key written down) and put away.
@@ -85,13 +90,33 @@ export type ListAppointmentsArgs = {
  * A clinic-local date, "YYYY-MM-DD".
  */
 day: string, };
-export type ListPatientsArgs = { query: string | null, offset: number, limit: number, };
+export type NewPatient = { firstName: string, lastName: string, 
+/**
+ * "YYYY-MM-DD".
+ */
+dateOfBirth: string, sex: Sex | null, phone: string | null, email: string | null, city: string | null, insurancePayer: string | null, insuranceMemberId: string | null, 
+/**
+ * Register even though likely duplicates exist (the user saw them and chose to continue).
+ */
+allowDuplicates: boolean, };
 export type NewUser = { username: string, displayName: string, password: string, role: Role, };
 export type OpenVisitArgs = { encounterId: string, };
 export type PatientAccess = { userId: string | null, userName: string | null, role: string | null, times: number, firstAt: string, lastAt: string, actions: Array<string>, };
 export type PatientAccessArgs = { patientId: string, };
+export type PatientDetails = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, phone: string | null, email: string | null, city: string | null, insurancePayer: string | null, insuranceMemberId: string | null, archived: boolean, };
+export type PatientIdArgs = { patientId: string, };
 export type PatientPage = { total: number, rows: Array<PatientRow>, };
-export type PatientRow = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, phone: string | null, };
+export type PatientQuery = { text: string | null, sort: PatientSort, 
+/**
+ * Also archived patients (to restore one).
+ */
+includeArchived: boolean, offset: number, limit: number, };
+export type PatientRow = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, 
+/**
+ * As people read it, e.g. "+34 612 34 56 78".
+ */
+phone: string | null, email: string | null, archived: boolean, };
+export type PatientSort = "name" | "mrn" | "date_of_birth" | "recent";
 export type RecentVisitsArgs = { limit: number, };
 export type RecoverArgs = { recoveryKey: string, };
 export type RecoveryKeyHandover = { recoveryKey: string, suggestedSheetPath: string, };
@@ -138,11 +163,18 @@ export type SessionUser = { id: string, username: string, displayName: string, r
  * Set by an administrator's password reset: nothing else is allowed until the password is changed.
  */
 mustChangePassword: boolean, };
+export type SetPatientArchivedArgs = { patientId: string, archived: boolean, };
 export type SetUserActiveArgs = { userId: string, active: boolean, };
 export type SetUserRoleArgs = { userId: string, role: Role, };
-export type SetupClinicArgs = { clinicName: string, timeZone: string, currency: string, adminUsername: string, adminDisplayName: string, adminPassword: string, };
+export type SetupClinicArgs = { clinicName: string, timeZone: string, 
+/**
+ * ISO 3166 country code (e.g. "US", "ES"): phone numbers typed without a country code are read
+ * as this country's. "US" when not given.
+ */
+country: string | null, currency: string, adminUsername: string, adminDisplayName: string, adminPassword: string, };
 export type Sex = "male" | "female" | "other" | "unknown";
 export type SignInArgs = { username: string, password: string, };
+export type UpdatePatientArgs = { patientId: string, patient: NewPatient, };
 export type UserSummary = { id: string, username: string, displayName: string, role: Role, active: boolean, mustChangePassword: boolean, 
 /**
  * When the account is locked after failed sign-ins, until when.
@@ -174,7 +206,12 @@ export interface Commands {
   lock_session: { args: null; result: AppStatus };
   recover_clinic: { args: RecoverArgs; result: AppStatus };
   clinic_overview: { args: null; result: ClinicOverview };
-  list_patients: { args: ListPatientsArgs; result: PatientPage };
+  list_patients: { args: PatientQuery; result: PatientPage };
+  register_patient: { args: NewPatient; result: PatientRow };
+  update_patient: { args: UpdatePatientArgs; result: PatientRow };
+  find_duplicate_patients: { args: FindDuplicatesArgs; result: Array<PatientRow> };
+  patient: { args: PatientIdArgs; result: PatientDetails };
+  set_patient_archived: { args: SetPatientArchivedArgs; result: null };
   list_appointments: { args: ListAppointmentsArgs; result: Array<AppointmentSummary> };
   list_users: { args: null; result: Array<UserSummary> };
   add_user: { args: NewUser; result: UserSummary };

@@ -29,6 +29,7 @@ export const ERROR_CODES = exhaustive<ErrorCode>()([
   'validation',
   'not_found',
   'conflict',
+  'possible_duplicate',
   'invalid_credentials',
   'not_signed_in',
   'session_locked',
@@ -55,6 +56,8 @@ export const AUDIT_ACTIONS = [
   'account_locked',
   'session_locked',
   'list_patients',
+  'open_patient',
+  'find_duplicate_patients',
   'list_visits',
   'open_visit',
   'view_audit',
@@ -100,3 +103,19 @@ export const CURRENCIES = [
 ] as const;
 
 export const DEFAULT_CURRENCY = 'USD';
+
+/** Countries offered at first-run setup (ISO 3166): phone numbers without a country code are read as the clinic's. */
+export const COUNTRIES = [
+  'US', 'CA', 'MX', 'BR', 'AR', 'CL', 'CO', 'PE', 'GB', 'IE', 'ES', 'PT', 'FR', 'BE', 'NL', 'LU', 'DE', 'AT',
+  'CH', 'IT', 'DK', 'NO', 'SE', 'FI', 'IS', 'PL', 'CZ', 'SK', 'HU', 'RO', 'GR', 'TR', 'IL', 'AE', 'SA', 'EG',
+  'MA', 'NG', 'KE', 'ZA', 'IN', 'PK', 'CN', 'JP', 'KR', 'PH', 'SG', 'MY', 'ID', 'TH', 'VN', 'AU', 'NZ',
+] as const;
+
+/** The country of the user's language settings (en-GB: GB), when it is one of COUNTRIES; else US. */
+export function defaultCountry(languages: readonly string[] = navigator.languages): string {
+  for (const language of languages) {
+    const region = language.split('-')[1]?.toUpperCase();
+    if (region && (COUNTRIES as readonly string[]).includes(region)) return region;
+  }
+  return 'US';
+}

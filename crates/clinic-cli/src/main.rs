@@ -47,6 +47,9 @@ enum Command {
         /// ISO currency code
         #[arg(long, default_value = "USD")]
         currency: String,
+        /// ISO country code: phone numbers typed without a country code are read as this country's
+        #[arg(long, default_value = "US")]
+        country: String,
         /// Write the printable recovery sheet (PDF) here; the recovery key is also shown once on stderr
         #[arg(long, value_name = "FILE")]
         recovery_sheet: Option<PathBuf>,
@@ -87,8 +90,22 @@ enum Command {
     /// Users and their roles
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Patients
+    #[command(subcommand)]
+    Patients(PatientsCommand),
     /// Change your own password (current from CLINIC_PASSWORD, new from CLINIC_NEW_PASSWORD or prompts)
     Passwd,
+}
+
+#[derive(Subcommand)]
+enum PatientsCommand {
+    /// Print the patients matching TEXT (names in any order, MRN, phone, email or date of birth), one
+    /// JSON object a line: id, mrn, names, date of birth, phone
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +162,7 @@ fn run(cli: Cli) -> Result<(), String> {
             admin_name,
             time_zone,
             currency,
+            country,
             recovery_sheet,
         } => {
             let admin_password =
@@ -157,6 +175,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let new = NewClinic {
                 clinic_name,
                 time_zone,
+                country: Some(country),
                 currency,
                 admin_display_name: admin_name.unwrap_or_else(|| admin_user.clone()),
                 admin_username: admin_user,
@@ -210,6 +229,22 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Restore { file, preview } => {
             safekeeping::restore(&dir, &key, cli.user, &file, preview)
+        }
+        Command::Patients(PatientsCommand::Search { text, limit }) => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            let query = clinic_core::PatientQuery::matching(&text, 0, limit);
+            for p in clinic.list_patients(&user, &query).map_err(explain)?.rows {
+                let line = serde_json::json!({
+                    "id": p.id,
+                    "mrn": p.mrn,
+                    "first_name": p.first_name,
+                    "last_name": p.last_name,
+                    "date_of_birth": p.date_of_birth,
+                    "phone": p.phone,
+                });
+                print_text(&line.to_string())?;
+            }
+            Ok(())
         }
         Command::Users(command) => {
             let (clinic, admin) = sign_in(&dir, &key, cli.user)?;

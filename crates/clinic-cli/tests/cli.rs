@@ -49,7 +49,7 @@ fn init_then_status() {
     assert_eq!(status["clinic_name"], "Harbour Dental");
     assert_eq!(status["encrypted"], true);
     assert_eq!(status["key_source"], "passphrase");
-    assert_eq!(status["schema_version"], 3);
+    assert_eq!(status["schema_version"], clinic_core::SCHEMA_VERSION);
     assert_eq!(status["counts"]["users"], 1);
     assert_eq!(status["counts"]["patients"], 0);
     assert!(status["outbox_pending"].as_i64().unwrap() >= 9);
@@ -231,4 +231,46 @@ fn demo_fills_an_empty_existing_clinic() {
         &[("CLINIC_PASSWORD", "a long enough passphrase")],
     ));
     assert_eq!(summary["patients"], 200);
+}
+
+#[test]
+fn patients_are_found_from_the_command_line_one_json_line_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = json(&clinic(dir.path(), &["demo", "--seed", "3"], &[]));
+    assert_eq!(summary["patients"], 200);
+    let admin = [
+        ("CLINIC_USER", "frontdesk"),
+        ("CLINIC_PASSWORD", "demo-clinic-2026"),
+    ];
+    let out = clinic(dir.path(), &["patients", "search", "nun jos"], &admin);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|p| p["first_name"] == "José" && p["last_name"] == "Núñez"),
+        "{lines:?}"
+    );
+    for line in &lines {
+        for key in [
+            "id",
+            "mrn",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "phone",
+        ] {
+            assert!(line.get(key).is_some(), "{key} in {line}");
+        }
+    }
+    let none = clinic(dir.path(), &["patients", "search", "zzzz qqqq"], &admin);
+    assert!(none.status.success() && none.stdout.is_empty());
+    // Nobody signed in sees nobody.
+    assert_one_line_failure(
+        &clinic(dir.path(), &["patients", "search", "nun"], &[]),
+        "--user",
+    );
 }

@@ -36,6 +36,9 @@ pub struct Clinic {
 pub struct NewClinic {
     pub clinic_name: String,
     pub time_zone: String,
+    /// ISO 3166 country code (e.g. "US", "ES"): phone numbers typed without a country code are read
+    /// as this country's. "US" when not given.
+    pub country: Option<String>,
     pub currency: String,
     pub admin_username: String,
     pub admin_display_name: String,
@@ -50,6 +53,8 @@ pub struct ClinicSettings {
     pub time_zone: Tz,
     pub currency: String,
     pub slot_minutes: i64,
+    /// The country phone numbers without a country code belong to (ISO 3166, e.g. "US").
+    pub country: String,
     /// The paper documents are printed on.
     pub paper: clinic_print::Paper,
 }
@@ -159,6 +164,19 @@ impl Clinic {
                 "use a three-letter ISO currency code such as USD or EUR",
             ));
         }
+        let country = new
+            .country
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .unwrap_or("US")
+            .to_uppercase();
+        if !crate::patients::known_country(&country) {
+            return Err(CoreError::invalid(
+                "country",
+                "use a two-letter country code such as US or ES",
+            ));
+        }
         let admin = auth::NewUser {
             username: new.admin_username,
             display_name: new.admin_display_name,
@@ -180,7 +198,8 @@ impl Clinic {
                 Fields::new()
                     .set("name", name.as_str())
                     .set("time_zone", tz.name())
-                    .set("currency", currency.as_str()),
+                    .set("currency", currency.as_str())
+                    .set("default_country", country.as_str()),
             )?;
             // Sensible defaults the clinic edits later: weekdays 08:00-18:00, two appointment types.
             for weekday in 1..=5 {
@@ -296,11 +315,11 @@ impl Clinic {
     }
 
     pub fn settings(&self) -> CoreResult<ClinicSettings> {
-        let (id, name, tz, currency, slot_minutes, paper): (String, String, String, String, i64, String) = self.store.read(|r| {
+        let (id, name, tz, currency, slot_minutes, paper, country): (String, String, String, String, i64, String, String) = self.store.read(|r| {
             r.query_row(
-                "SELECT id, name, time_zone, currency, slot_minutes, paper_size FROM clinic_settings WHERE id = ?1",
+                "SELECT id, name, time_zone, currency, slot_minutes, paper_size, default_country FROM clinic_settings WHERE id = ?1",
                 [self.store.clinic_id()],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?)),
             )
         })?;
         let time_zone = tz
@@ -312,6 +331,7 @@ impl Clinic {
             time_zone,
             currency,
             slot_minutes,
+            country,
             paper: match paper.as_str() {
                 "Letter" => clinic_print::Paper::Letter,
                 _ => clinic_print::Paper::A4,

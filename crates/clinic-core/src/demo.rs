@@ -19,8 +19,8 @@ use crate::records::{NewPrescription, NewVitals};
 use crate::scheduling::{AppointmentStatus, NewAppointment, NewProvider};
 use crate::time::{local_to_utc, today};
 use crate::{
-    Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, Role, SessionUser,
-    Sex,
+    Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, PatientQuery, Role,
+    SessionUser, Sex,
 };
 
 pub const DEMO_CLINIC_NAME: &str = "Riverside Family Clinic";
@@ -55,6 +55,7 @@ pub fn create_demo_clinic(
         NewClinic {
             clinic_name: DEMO_CLINIC_NAME.into(),
             time_zone: DEMO_TIME_ZONE.into(),
+            country: None,
             currency: "USD".into(),
             admin_username: DEMO_ADMIN_USERNAME.into(),
             admin_display_name: "Clinic Administrator".into(),
@@ -322,7 +323,7 @@ const CANCEL_REASONS: &[&str] = &[
 /// Fills an empty clinic with the demo: staff, providers, patients, two weeks of appointments, visits,
 /// invoices and payments. Refuses a clinic that already has patients.
 pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<DemoSummary> {
-    if clinic.list_patients(admin, None, 0, 1)?.total > 0 {
+    if clinic.list_patients(admin, &PatientQuery::all(0, 1))?.total > 0 {
         return Err(CoreError::Conflict(
             "the demo only fills an empty clinic, and this one has patients".into(),
         ));
@@ -477,14 +478,10 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
             rng.random_range(1..=28),
         )
         .unwrap_or(NaiveDate::MIN);
-        let email = rng.random_bool(0.6).then(|| {
-            format!(
-                "{}.{}{}@example.org",
-                ascii_fold(first),
-                ascii_fold(last),
-                rng.random_range(1..99)
-            )
-        });
+        // Unique, as the clinic requires: the patient's number is part of both.
+        let email = rng
+            .random_bool(0.6)
+            .then(|| format!("{}.{}{i}@example.org", ascii_fold(first), ascii_fold(last)));
         clinic.set_clock(Some(at(
             day0 - Duration::days(rng.random_range(8..400)),
             "10:00",
@@ -499,7 +496,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
                 phone: Some(format!(
                     "+1 555 {:03} {:04}",
                     rng.random_range(200..999),
-                    rng.random_range(0..9999)
+                    1000 + i
                 )),
                 email,
                 city: CITIES.choose(&mut rng).map(|c| c.to_string()),
@@ -507,6 +504,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
                     .random_bool(0.7)
                     .then(|| PAYERS.choose(&mut rng).unwrap_or(&"Aetna").to_string()),
                 insurance_member_id: Some(format!("M{}", rng.random_range(10_000_000..99_999_999))),
+                allow_duplicates: false,
             },
         )?;
         patients.push(row.id);

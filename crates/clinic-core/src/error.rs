@@ -9,6 +9,8 @@ pub enum ErrorCode {
     Validation,
     NotFound,
     Conflict,
+    /// Likely the same person is registered already: the user sees them, then registers anyway or not.
+    PossibleDuplicate,
     InvalidCredentials,
     NotSignedIn,
     /// The screen is locked after idle minutes (or on request): the password is needed again.
@@ -38,6 +40,8 @@ pub enum CoreError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("this patient may be registered already")]
+    PossibleDuplicate,
     #[error("the username or password is not correct")]
     InvalidCredentials,
     #[error("sign in first")]
@@ -67,6 +71,7 @@ impl CoreError {
             CoreError::Validation { .. } => ErrorCode::Validation,
             CoreError::NotFound(_) => ErrorCode::NotFound,
             CoreError::Conflict(_) => ErrorCode::Conflict,
+            CoreError::PossibleDuplicate => ErrorCode::PossibleDuplicate,
             CoreError::InvalidCredentials => ErrorCode::InvalidCredentials,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
             CoreError::SessionLocked => ErrorCode::SessionLocked,

@@ -31,7 +31,9 @@ pub use clinic::{
 pub use error::{CoreError, CoreResult, ErrorCode};
 pub use keys::RecoveryKeyStatus;
 pub use overview::{ClinicCounts, ClinicOverview};
-pub use patients::{NewPatient, PatientPage, PatientRow, Sex};
+pub use patients::{
+    NewPatient, PatientDetails, PatientPage, PatientQuery, PatientRow, PatientSort, Sex,
+};
 pub use records::{
     NewPrescription, NewVitals, VisitDiagnosis, VisitNote, VisitPrescription, VisitRecord,
     VisitSummary, VisitVitals,
@@ -39,4 +41,4 @@ pub use records::{
 pub use scheduling::{AppointmentStatus, AppointmentSummary, NewAppointment, NewProvider};
 
 /// Re-exported so callers can build key options without depending on the store crate.
-pub use clinic_store::{KeyOptions, KeySource, RecoveryKey};
+pub use clinic_store::{KeyOptions, KeySource, RecoveryKey, SCHEMA_VERSION};

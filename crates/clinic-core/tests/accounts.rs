@@ -132,7 +132,7 @@ fn a_reset_password_must_be_changed_before_anything_else() {
     let desk = c.sign_in("frontdesk", "first day password").unwrap();
     assert!(desk.must_change_password);
     assert!(matches!(
-        c.list_patients(&desk, None, 0, 5),
+        c.list_patients(&desk, &clinic_core::PatientQuery::all(0, 5)),
         Err(CoreError::Forbidden(_))
     ));
     assert_eq!(
@@ -151,7 +151,10 @@ fn a_reset_password_must_be_changed_before_anything_else() {
         .change_password(&desk, "first day password", "my own new password")
         .unwrap();
     assert!(!desk.must_change_password);
-    assert!(c.list_patients(&desk, None, 0, 5).is_ok());
+    assert!(
+        c.list_patients(&desk, &clinic_core::PatientQuery::all(0, 5))
+            .is_ok()
+    );
 
     // A reset also lifts a lockout, and forces a change again.
     c.set_clock(at("2026-11-22T09:00:00Z"));
@@ -206,7 +209,8 @@ fn sign_ins_and_patient_lists_are_audited() {
             },
         )
         .unwrap();
-    c.list_patients(&admin, Some("nú"), 0, 10).unwrap();
+    c.list_patients(&admin, &clinic_core::PatientQuery::matching("nú", 0, 10))
+        .unwrap();
     drop(c);
     let store = clinic_store::Store::open(dir.path(), &key()).unwrap();
     let actions: Vec<(String, Option<String>, Option<String>)> = store

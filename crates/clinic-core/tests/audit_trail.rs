@@ -49,7 +49,8 @@ fn busy_clinic(dir: &std::path::Path) -> (Clinic, SessionUser, SessionUser, Stri
     let jose = patient(&c, &desk, "José", "Núñez");
     let ana = patient(&c, &admin, "Ana", "Silva");
     c.set_clock(at("2026-11-02T10:00:00Z"));
-    c.list_patients(&desk, Some("nú"), 0, 10).unwrap();
+    c.list_patients(&desk, &clinic_core::PatientQuery::matching("nú", 0, 10))
+        .unwrap();
     (c, admin, desk, jose, ana)
 }
 
@@ -220,7 +221,7 @@ fn the_csv_export_has_every_matching_entry_and_is_itself_audited() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains(",list_patients,") && l.contains("\"{\"\"searched"))
+            .any(|l| l.contains(",list_patients,") && l.contains("\"{\"\"shown"))
     );
     let exports = c
         .audit_log(

@@ -132,7 +132,10 @@ fn a_restore_keeps_the_current_data_aside_and_is_audited_in_the_restored_clinic(
     let (restored, aside) = prepared.finish(&key()).unwrap();
     let admin = restored.sign_in("root", ADMIN_PASSWORD).unwrap();
     assert_eq!(
-        restored.list_patients(&admin, None, 0, 10).unwrap().total,
+        restored
+            .list_patients(&admin, &clinic_core::PatientQuery::all(0, 10))
+            .unwrap()
+            .total,
         1
     );
     let entries = restored
@@ -153,7 +156,12 @@ fn a_restore_keeps_the_current_data_aside_and_is_audited_in_the_restored_clinic(
 
     let kept = Clinic::open(&aside, &key()).unwrap();
     let admin = kept.sign_in("root", ADMIN_PASSWORD).unwrap();
-    assert_eq!(kept.list_patients(&admin, None, 0, 10).unwrap().total, 2);
+    assert_eq!(
+        kept.list_patients(&admin, &clinic_core::PatientQuery::all(0, 10))
+            .unwrap()
+            .total,
+        2
+    );
 }
 
 #[test]
@@ -170,6 +178,7 @@ fn a_foreign_backup_asks_for_its_recovery_key() {
         clinic_core::NewClinic {
             clinic_name: "Theirs".into(),
             time_zone: "UTC".into(),
+            country: None,
             currency: "USD".into(),
             admin_username: "root".into(),
             admin_display_name: "Root".into(),
@@ -207,6 +216,7 @@ fn recovery_keys_are_checked_and_the_sheet_carries_the_key() {
         clinic_core::NewClinic {
             clinic_name: "Clínica Núñez".into(),
             time_zone: "Europe/Madrid".into(),
+            country: None,
             currency: "EUR".into(),
             admin_username: "root".into(),
             admin_display_name: "Root".into(),

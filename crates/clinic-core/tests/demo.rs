@@ -17,6 +17,7 @@ fn demo_at(dir: &std::path::Path, now: &str, seed: u64) -> Clinic {
         NewClinic {
             clinic_name: "Demo".into(),
             time_zone: "America/New_York".into(),
+            country: None,
             currency: "USD".into(),
             admin_username: DEMO_ADMIN_USERNAME.into(),
             admin_display_name: "Admin".into(),
@@ -84,7 +85,7 @@ fn the_demo_has_every_kind_of_record_and_every_appointment_status() {
     assert!(overview.counts.signed_visits > 20);
     assert!(!overview.todays_appointments.is_empty());
     let names: Vec<String> = clinic
-        .list_patients(&admin, Some("Núñez"), 0, 10)
+        .list_patients(&admin, &clinic_core::PatientQuery::matching("Núñez", 0, 10))
         .unwrap()
         .rows
         .into_iter()

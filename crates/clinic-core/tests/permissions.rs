@@ -171,7 +171,45 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
         (
             "list_patients",
             Some(Action::ViewDemographics),
-            |c, u, _| c.list_patients(u, None, 0, 10).map(drop),
+            |c, u, _| {
+                c.list_patients(u, &clinic_core::PatientQuery::all(0, 10))
+                    .map(drop)
+            },
+        ),
+        (
+            "update_patient",
+            Some(Action::EditDemographics),
+            |c, u, f| {
+                let p = NewPatient {
+                    first_name: "José".into(),
+                    last_name: "Núñez".into(),
+                    date_of_birth: "1970-01-01".into(),
+                    city: Some(format!("City of {}", u.username)),
+                    ..Default::default()
+                };
+                c.update_patient(u, &f.patient, p).map(drop)
+            },
+        ),
+        (
+            "find_duplicate_patients",
+            Some(Action::ViewDemographics),
+            |c, u, _| {
+                let p = NewPatient {
+                    first_name: "José".into(),
+                    last_name: "Núñez".into(),
+                    date_of_birth: "1970-01-01".into(),
+                    ..Default::default()
+                };
+                c.find_duplicate_patients(u, p, None).map(drop)
+            },
+        ),
+        ("patient", Some(Action::ViewDemographics), |c, u, f| {
+            c.patient(u, &f.patient).map(drop)
+        }),
+        (
+            "set_patient_archived",
+            Some(Action::EditDemographics),
+            |c, u, f| c.set_patient_archived(u, &f.patient, false),
         ),
         ("add_provider", Some(Action::ManageSettings), |c, u, _| {
             let p = NewProvider {
@@ -320,6 +358,7 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
     let new = NewClinic {
         clinic_name: "Matrix Clinic".into(),
         time_zone: "Europe/Madrid".into(),
+        country: None,
         currency: "EUR".into(),
         admin_username: "root".into(),
         admin_display_name: "Root Admin".into(),
@@ -497,7 +536,11 @@ fn a_deactivated_or_demoted_user_loses_access_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let (clinic, admin, users, _) = setup(dir.path());
     let receptionist = users.iter().find(|u| u.role == Role::Receptionist).unwrap();
-    assert!(clinic.list_patients(receptionist, None, 0, 5).is_ok());
+    assert!(
+        clinic
+            .list_patients(receptionist, &clinic_core::PatientQuery::all(0, 5))
+            .is_ok()
+    );
     clinic
         .set_user_role(&admin, &receptionist.id, Role::Nurse)
         .unwrap();
@@ -509,7 +552,7 @@ fn a_deactivated_or_demoted_user_loses_access_at_once() {
         .set_user_active(&admin, &receptionist.id, false)
         .unwrap();
     assert!(matches!(
-        clinic.list_patients(receptionist, None, 0, 5),
+        clinic.list_patients(receptionist, &clinic_core::PatientQuery::all(0, 5)),
         Err(CoreError::NotSignedIn)
     ));
 }

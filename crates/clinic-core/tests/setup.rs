@@ -10,6 +10,7 @@ fn good() -> NewClinic {
     NewClinic {
         clinic_name: "Northside Physio".into(),
         time_zone: "Europe/Madrid".into(),
+        country: None,
         currency: "eur".into(),
         admin_username: "Maria.Admin".into(),
         admin_display_name: "María Admin".into(),

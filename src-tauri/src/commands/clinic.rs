@@ -1,24 +1,14 @@
-//! What the signed-in user sees: the day's overview, patients and appointments.
+//! What the signed-in user sees first: the day's overview and the appointments of a day.
 
 use std::sync::Arc;
 
-use clinic_core::{AppointmentSummary, ClinicOverview, CoreError, PatientPage};
+use clinic_core::{AppointmentSummary, ClinicOverview, CoreError};
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
 use crate::ipc::IpcResult;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ListPatientsArgs {
-    pub query: Option<String>,
-    #[ts(type = "number")]
-    pub offset: i64,
-    #[ts(type = "number")]
-    pub limit: i64,
-}
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -30,18 +20,6 @@ pub struct ListAppointmentsArgs {
 #[tauri::command]
 pub async fn clinic_overview(state: State<'_, Arc<AppState>>) -> IpcResult<ClinicOverview> {
     state.as_user(|clinic, user| clinic.overview(user)).await
-}
-
-#[tauri::command]
-pub async fn list_patients(
-    state: State<'_, Arc<AppState>>,
-    args: ListPatientsArgs,
-) -> IpcResult<PatientPage> {
-    state
-        .as_user(move |clinic, user| {
-            clinic.list_patients(user, args.query.as_deref(), args.offset, args.limit)
-        })
-        .await
 }
 
 #[tauri::command]

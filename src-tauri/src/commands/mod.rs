@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod backups;
 pub mod clinic;
+pub mod patients;
 pub mod records;
 pub mod security;
 pub mod session;

@@ -12,9 +12,9 @@ describe('call', () => {
 
   it('passes args as the single `args` parameter', async () => {
     invokeMock.mockResolvedValueOnce({ total: 0, rows: [] });
-    await call('list_patients', { query: 'lo', offset: 25, limit: 25 });
+    await call('list_patients', { text: 'lo', sort: 'name', includeArchived: false, offset: 25, limit: 25 });
     expect(invokeMock).toHaveBeenCalledWith('list_patients', {
-      args: { query: 'lo', offset: 25, limit: 25 },
+      args: { text: 'lo', sort: 'name', includeArchived: false, offset: 25, limit: 25 },
     });
   });
 
@@ -30,6 +30,7 @@ describe('call', () => {
       adminDisplayName: 'A',
       adminPassword: 'short',
       timeZone: 'UTC',
+      country: 'US',
       currency: 'USD',
     }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(IpcFailure);

@@ -12,7 +12,11 @@ import { useEffect } from 'react';
 import type {
   AppStatus,
   ChangePasswordArgs,
-  ListPatientsArgs,
+  PatientQuery,
+  NewPatient,
+  UpdatePatientArgs,
+  FindDuplicatesArgs,
+  SetPatientArchivedArgs,
   NewUser,
   ResetPasswordArgs,
   SetupClinicArgs,
@@ -28,7 +32,8 @@ export const queryKeys = {
   appStatus: ['app_status'] as const,
   timeZones: ['list_time_zones'] as const,
   clinicOverview: ['clinic_overview'] as const,
-  patients: (args: ListPatientsArgs) => ['list_patients', args] as const,
+  patients: (args: PatientQuery) => ['list_patients', args] as const,
+  patient: (patientId: string) => ['patient', { patientId }] as const,
   appointments: (day: string) => ['list_appointments', { day }] as const,
   users: ['list_users'] as const,
   recentVisits: (limit: number) => ['recent_visits', { limit }] as const,
@@ -96,12 +101,56 @@ export function useClinicOverview() {
   });
 }
 
-export function usePatients(args: ListPatientsArgs) {
+export function usePatients(args: PatientQuery) {
   return useQuery({
     queryKey: queryKeys.patients(args),
     queryFn: () => call('list_patients', args),
     placeholderData: keepPreviousData,
   });
+}
+
+/** One patient's record, for the edit form (opening it is audited in Rust). */
+export function usePatient(patientId: string) {
+  return useQuery({
+    queryKey: queryKeys.patient(patientId),
+    queryFn: () => call('patient', { patientId }),
+    refetchOnWindowFocus: false,
+  });
+}
+
+/** After a patient changed: every list and that patient's record are fetched again. */
+async function patientsChanged(queryClient: QueryClient, patientId?: string) {
+  await queryClient.invalidateQueries({ queryKey: ['list_patients'] });
+  if (patientId) await queryClient.invalidateQueries({ queryKey: queryKeys.patient(patientId) });
+}
+
+export function useRegisterPatient() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: NewPatient) => call('register_patient', args),
+    onSuccess: async () => patientsChanged(queryClient),
+  });
+}
+
+export function useUpdatePatient() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: UpdatePatientArgs) => call('update_patient', args),
+    onSuccess: async (_, args) => patientsChanged(queryClient, args.patientId),
+  });
+}
+
+export function useSetPatientArchived() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: SetPatientArchivedArgs) => call('set_patient_archived', args),
+    onSuccess: async (_, args) => patientsChanged(queryClient, args.patientId),
+  });
+}
+
+/** The likely duplicates of a patient about to be registered (or edited). */
+export function useFindDuplicatePatients() {
+  return useMutation({ mutationFn: (args: FindDuplicatesArgs) => call('find_duplicate_patients', args) });
 }
 
 /** Appointments of one clinic-local day ("YYYY-MM-DD"); idle while `day` is null. */

@@ -22,6 +22,8 @@ export interface Formatters {
   dateTime: (iso: string) => string;
   /** Display name of an ISO 4217 currency, or the code itself if unknown. */
   currencyName: (code: string) => string;
+  /** Display name of an ISO 3166 country, or the code itself if unknown. */
+  countryName: (code: string) => string;
 }
 
 /** Builds Intl formatters for a language. Dates are calendar dates, so they are formatted in UTC. */
@@ -38,8 +40,10 @@ export function createFormatters(language: string): Formatters {
   const longDateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeZone: 'UTC' });
   const dateTimeFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
   let currencyNames: Intl.DisplayNames | null = null;
+  let countryNames: Intl.DisplayNames | null = null;
   try {
     currencyNames = new Intl.DisplayNames([language], { type: 'currency' });
+    countryNames = new Intl.DisplayNames([language], { type: 'region' });
   } catch {
     currencyNames = null;
   }
@@ -62,6 +66,7 @@ export function createFormatters(language: string): Formatters {
       return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
     },
     currencyName: (code) => currencyNames?.of(code) ?? code,
+    countryName: (code) => countryNames?.of(code) ?? code,
   };
 }
 

@@ -34,6 +34,7 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'fatal.hint.': ['key_unavailable', 'wrong_key', 'newer_schema'],
   'today.stats.': ['patients', 'providers', 'appointmentsToday', 'signedVisits', 'openInvoices'],
   'audit.actions.': AUDIT_ACTIONS,
+  'patients.sort.': ['name', 'mrn', 'date_of_birth', 'recent'],
   'admin.backups.tables.': ['patients', 'appointments', 'encounters', 'prescriptions', 'invoices', 'payments', 'users'],
 };
 

@@ -63,6 +63,7 @@ describe('first-run setup', () => {
       {
         clinicName: 'Riverside Family Clinic',
         timeZone: 'UTC',
+        country: 'US',
         currency: 'USD',
         adminDisplayName: 'Alex Admin',
         adminUsername: 'alex',

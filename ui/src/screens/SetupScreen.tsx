@@ -19,7 +19,7 @@ import type { SetupClinicArgs } from '../api/types';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormErrorAlert } from '../components/FormErrorAlert';
 import { NewPasswordFields } from '../components/NewPasswordFields';
-import { CURRENCIES, DEFAULT_CURRENCY } from '../domain';
+import { COUNTRIES, CURRENCIES, DEFAULT_CURRENCY, defaultCountry } from '../domain';
 import { useFormatters } from '../i18n/format';
 import { defaultTimeZone } from './timeZones';
 
@@ -66,6 +66,7 @@ function SetupForm({ timeZones }: { timeZones: string[] }) {
     initialValues: {
       clinicName: '',
       timeZone: defaultTimeZone(timeZones),
+      country: defaultCountry(),
       currency: DEFAULT_CURRENCY,
       adminDisplayName: '',
       adminUsername: '',
@@ -76,6 +77,7 @@ function SetupForm({ timeZones }: { timeZones: string[] }) {
       clinicName: (v) => (v.trim() ? null : t('setup.validation.clinicNameRequired')),
       timeZone: (v) => (v ? null : t('setup.validation.timeZoneRequired')),
       currency: (v) => (v ? null : t('setup.validation.currencyRequired')),
+      country: (v) => (v ? null : t('setup.validation.countryRequired')),
       adminDisplayName: (v) => (v.trim() ? null : t('setup.validation.displayNameRequired')),
       adminUsername: (v) => (v.trim() ? null : t('setup.validation.usernameRequired')),
       // Length/strength rules live in Rust and come back as a field error.
@@ -93,11 +95,20 @@ function SetupForm({ timeZones }: { timeZones: string[] }) {
     [format, t],
   );
 
+  const countryOptions = useMemo(
+    () =>
+      COUNTRIES.map((code) => ({ value: code, label: format.countryName(code) })).sort((a, b) =>
+        a.label.localeCompare(b.label),
+      ),
+    [format],
+  );
+
   const submit = form.onSubmit((values) => {
     setFormError(null);
     const args: SetupClinicArgs = {
       clinicName: values.clinicName.trim(),
       timeZone: values.timeZone,
+      country: values.country,
       currency: values.currency,
       adminDisplayName: values.adminDisplayName.trim(),
       adminUsername: values.adminUsername.trim(),
@@ -136,6 +147,17 @@ function SetupForm({ timeZones }: { timeZones: string[] }) {
               data-testid="setup-time-zone"
               key={form.key('timeZone')}
               {...form.getInputProps('timeZone')}
+            />
+            <Select
+              label={t('setup.country')}
+              description={t('setup.countryHint')}
+              required
+              searchable
+              allowDeselect={false}
+              data={countryOptions}
+              data-testid="setup-country"
+              key={form.key('country')}
+              {...form.getInputProps('country')}
             />
             <Select
               label={t('setup.currency')}

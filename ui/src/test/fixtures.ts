@@ -111,6 +111,8 @@ export function patientRows(count: number, start = 0): PatientRow[] {
       dateOfBirth: '1987-03-04',
       sex: n % 2 === 0 ? 'female' : 'male',
       phone: n % 3 === 0 ? null : `555-01${String(n % 100).padStart(2, '0')}`,
+      email: n % 4 === 0 ? null : `patient${String(n)}@example.org`,
+      archived: false,
     };
   });
 }

@@ -19,6 +19,7 @@ pub fn clinic(dir: &Path, name: &str) -> Clinic {
     let new = NewClinic {
         clinic_name: name.into(),
         time_zone: "UTC".into(),
+        country: None,
         currency: "USD".into(),
         admin_username: "root".into(),
         admin_display_name: "Root".into(),

@@ -16,7 +16,13 @@ export function PatientPicker({ value, onChange, label, testId }: PatientPickerP
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [query] = useDebouncedValue(search.trim(), 250);
-  const patients = usePatients({ query: query.length >= 2 ? query : null, offset: 0, limit: 20 });
+  const patients = usePatients({
+    text: query.length >= 2 ? query : null,
+    sort: 'name',
+    includeArchived: true,
+    offset: 0,
+    limit: 20,
+  });
   const data = (query.length >= 2 ? (patients.data?.rows ?? []) : []).map((p) => ({
     value: p.id,
     label: `${p.lastName}, ${p.firstName} · ${p.mrn}`,

@@ -1,26 +1,45 @@
-import { Group, Loader, Pagination, Paper, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Badge, Button, Group, Loader, Pagination, Paper, Select, Switch, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePatients } from '../../api/queries';
+import type { PatientSort } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { useFormatters } from '../../i18n/format';
+import { PatientDrawer } from './PatientDrawer';
+import { RegisterPatientModal } from './RegisterPatientModal';
 
 export const PATIENT_PAGE_SIZE = 25;
 export const PATIENT_SEARCH_DEBOUNCE_MS = 200;
 
+const SORTS: readonly PatientSort[] = ['name', 'mrn', 'date_of_birth', 'recent'];
+
+function isSort(value: string | null): value is PatientSort {
+  return (SORTS as readonly (string | null)[]).includes(value);
+}
+
+/**
+ * Patients: search as you type (any part of the names in any order, MRN, phone, email, date of
+ * birth), sort, page; register a patient; open one to edit or archive it.
+ */
 export function PatientsScreen() {
   const { t } = useTranslation();
   const format = useFormatters();
   const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<PatientSort>('name');
+  const [includeArchived, setIncludeArchived] = useState(false);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [registerOpened, registerModal] = useDisclosure(false);
   const [debouncedSearch] = useDebouncedValue(search.trim(), PATIENT_SEARCH_DEBOUNCE_MS);
   // The page belongs to the query it was chosen for: a new search starts at page 1.
   const [paging, setPaging] = useState({ query: '', page: 1 });
   const page = paging.query === debouncedSearch ? paging.page : 1;
 
   const patients = usePatients({
-    query: debouncedSearch === '' ? null : debouncedSearch,
+    text: debouncedSearch === '' ? null : debouncedSearch,
+    sort,
+    includeArchived,
     offset: (page - 1) * PATIENT_PAGE_SIZE,
     limit: PATIENT_PAGE_SIZE,
   });
@@ -41,20 +60,45 @@ export function PatientsScreen() {
           ) : undefined
         }
         actions={
-          <TextInput
-            type="search"
-            w={{ base: '100%', sm: 320 }}
-            label={t('patients.search')}
-            placeholder={t('patients.searchPlaceholder')}
-            value={search}
-            onChange={(event) => {
-              setSearch(event.currentTarget.value);
-            }}
-            rightSection={patients.isFetching ? <Loader size="xs" /> : null}
-            data-testid="patients-search"
-          />
+          <Button onClick={registerModal.open} data-testid="patient-register-open">
+            {t('patients.register')}
+          </Button>
         }
       />
+      <Group mb="md" align="flex-end" wrap="wrap">
+        <TextInput
+          type="search"
+          w={{ base: '100%', sm: 360 }}
+          label={t('patients.search')}
+          placeholder={t('patients.searchPlaceholder')}
+          value={search}
+          onChange={(event) => {
+            setSearch(event.currentTarget.value);
+          }}
+          rightSection={patients.isFetching ? <Loader size="xs" /> : null}
+          data-testid="patients-search"
+        />
+        <Select
+          label={t('patients.sortBy')}
+          w={200}
+          allowDeselect={false}
+          data={SORTS.map((value) => ({ value, label: t(`patients.sort.${value}`) }))}
+          value={sort}
+          onChange={(value) => {
+            if (isSort(value)) setSort(value);
+          }}
+          data-testid="patients-sort"
+        />
+        <Switch
+          label={t('patients.includeArchived')}
+          checked={includeArchived}
+          onChange={(event) => {
+            setIncludeArchived(event.currentTarget.checked);
+          }}
+          mb={8}
+          data-testid="patients-include-archived"
+        />
+      </Group>
 
       {patients.isError && <QueryErrorAlert error={patients.error} />}
       {patients.isPending && (
@@ -76,17 +120,43 @@ export function PatientsScreen() {
                     <Table.Th>{t('patients.dateOfBirth')}</Table.Th>
                     <Table.Th>{t('patients.sex')}</Table.Th>
                     <Table.Th>{t('patients.phone')}</Table.Th>
+                    <Table.Th>{t('patients.email')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {rows.map((p) => (
-                    <Table.Tr key={p.id} data-testid="patient-row">
+                    <Table.Tr
+                      key={p.id}
+                      data-testid="patient-row"
+                      style={{ cursor: 'pointer' }}
+                      onClick={() => {
+                        setOpenId(p.id);
+                      }}
+                    >
                       <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{p.mrn}</Table.Td>
-                      <Table.Td>{p.lastName}</Table.Td>
+                      <Table.Td>
+                        <Button
+                          variant="subtle"
+                          px={0}
+                          onClick={(event) => {
+                            event.stopPropagation();
+                            setOpenId(p.id);
+                          }}
+                          data-testid="patient-open"
+                        >
+                          {p.lastName}
+                        </Button>
+                        {p.archived && (
+                          <Badge ml="xs" size="xs" color="gray">
+                            {t('patients.archived')}
+                          </Badge>
+                        )}
+                      </Table.Td>
                       <Table.Td>{p.firstName}</Table.Td>
                       <Table.Td>{format.date(p.dateOfBirth)}</Table.Td>
                       <Table.Td>{t(`sex.${p.sex}`)}</Table.Td>
                       <Table.Td>{p.phone ?? t('patients.noPhone')}</Table.Td>
+                      <Table.Td>{p.email ?? ''}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -115,6 +185,20 @@ export function PatientsScreen() {
           )}
         </>
       )}
+      <RegisterPatientModal
+        opened={registerOpened}
+        onClose={registerModal.close}
+        onOpen={setOpenId}
+        onRegistered={(patient) => {
+          setOpenId(patient.id);
+        }}
+      />
+      <PatientDrawer
+        patientId={openId}
+        onClose={() => {
+          setOpenId(null);
+        }}
+      />
     </>
   );
 }

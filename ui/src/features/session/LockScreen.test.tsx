@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AppStatus, ListPatientsArgs, SignInArgs } from '../../api/types';
+import type { AppStatus, PatientQuery, SignInArgs } from '../../api/types';
 import { App } from '../../app/App';
 import { lockedStatus, overview, patientRows, readyStatus } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
@@ -17,7 +17,7 @@ function mockSession(initial: AppStatus = readyStatus) {
   mockCommands({
     app_status: () => status,
     clinic_overview: () => overview(),
-    list_patients: ({ offset, limit }: ListPatientsArgs) => ({ total: 60, rows: patientRows(60).slice(offset, offset + limit) }),
+    list_patients: ({ offset, limit }: PatientQuery) => ({ total: 60, rows: patientRows(60).slice(offset, offset + limit) }),
     touch_session: () => null,
     lock_session: () => {
       status = lockedStatus;

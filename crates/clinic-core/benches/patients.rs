@@ -1,0 +1,169 @@
+//! Patient search benchmarks: what the front desk waits for while typing.
+//!
+//! `cargo bench -p clinic-core --bench patients` builds clinics of 10,000 and 100,000 patients (names
+//! from several languages, phones, emails, dates of birth) and times `Clinic::list_patients` for the
+//! searches a front desk types, each many times, printing p50 and p95 per search. A search is the whole
+//! command as the app runs it: the query, the page of 25, the total, and the audit entry of which
+//! patients were shown (one durable commit).
+
+use std::time::Instant;
+
+use clinic_core::{Clinic, KeyOptions, NewClinic, PatientQuery, SessionUser};
+use clinic_store::{Fields, Series, Store, Table};
+use rand::{Rng, SeedableRng, seq::IndexedRandom};
+
+const RUNS: usize = 200;
+const PASSWORD: &str = "benchmark passphrase 2026";
+const FIRST: &[&str] = &[
+    "José", "María", "Zoë", "Liam", "Sofía", "Noah", "Chloé", "Mateo", "Aoife", "Lucas", "Ingrid",
+    "Omar", "Fatima", "Wei", "Yuki", "Olga", "Pedro", "Ana", "Jean", "Emma", "Amara", "Henrik",
+];
+const LAST: &[&str] = &[
+    "Núñez",
+    "García",
+    "Müller",
+    "Smith",
+    "López",
+    "O'Brien",
+    "Nguyen",
+    "Kowalski",
+    "Rossi",
+    "Dubois",
+    "Haddad",
+    "Okafor",
+    "Søndergaard",
+    "Fernández",
+    "Novak",
+    "Silva",
+    "Chen",
+    "Ivanova",
+    "Martínez",
+    "Schmidt",
+    "Costa",
+    "Yilmaz",
+    "Petrov",
+    "Andersen",
+    "Kim",
+    "Tanaka",
+];
+
+fn key() -> KeyOptions {
+    KeyOptions::passphrase("benchmark database passphrase")
+}
+
+/// A clinic of `n` patients, written in batches straight through the store's write path (the same
+/// rows, change records and audit entries registration writes, without a commit per patient).
+fn clinic_of(dir: &std::path::Path, n: usize) -> (Clinic, SessionUser) {
+    let new = NewClinic {
+        clinic_name: "Bench".into(),
+        time_zone: "Europe/Madrid".into(),
+        country: Some("ES".into()),
+        currency: "EUR".into(),
+        admin_username: "root".into(),
+        admin_display_name: "Root".into(),
+        admin_password: PASSWORD.into(),
+    };
+    drop(Clinic::create(dir, &key(), new).unwrap());
+    let store = Store::open(dir, &key()).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    for batch in 0..n.div_ceil(5_000) {
+        store
+            .write(None, |tx| {
+                for i in batch * 5_000..((batch + 1) * 5_000).min(n) {
+                    let first = FIRST.choose(&mut rng).unwrap();
+                    let last = LAST.choose(&mut rng).unwrap();
+                    let mrn = tx.next_number(Series::Mrn)?;
+                    let born = format!(
+                        "{}-{:02}-{:02}",
+                        rng.random_range(1930..2024),
+                        rng.random_range(1..=12),
+                        rng.random_range(1..=28)
+                    );
+                    tx.insert(
+                        Table::Patients,
+                        Fields::new()
+                            .set("mrn", mrn)
+                            .set("first_name", *first)
+                            .set("last_name", *last)
+                            .set("date_of_birth", born)
+                            .set("sex", "unknown")
+                            .set("phone", format!("+346{:08}", i))
+                            .set("email", format!("patient{i}@example.es")),
+                    )?;
+                }
+                Ok::<_, clinic_store::StoreError>(())
+            })
+            .unwrap();
+    }
+    drop(store);
+    let clinic = Clinic::open(dir, &key()).unwrap();
+    let admin = clinic.sign_in("root", PASSWORD).unwrap();
+    (clinic, admin)
+}
+
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[((samples.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    // `cargo test --benches` runs this too; only measure under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    println!("patient search: p50 / p95 of {RUNS} runs of the whole list_patients command");
+    for n in [10_000, 100_000] {
+        let dir = tempfile::tempdir().unwrap();
+        let start = Instant::now();
+        let (clinic, admin) = clinic_of(dir.path(), n);
+        println!(
+            "\n{n} patients (built in {:.1} s)",
+            start.elapsed().as_secs_f64()
+        );
+        let searches = [
+            ("two name prefixes, any order", "nun jos"),
+            ("a common surname prefix", "gar"),
+            ("full name, no accents", "maria lopez"),
+            ("MRN", "A-004321"),
+            ("phone digits", "600 04 3"),
+            ("date of birth", "29/02/1980"),
+            ("email prefix", "patient4321@"),
+            ("one letter", "m"),
+        ];
+        for (what, text) in searches {
+            let query = PatientQuery::matching(text, 0, 25);
+            let mut times: Vec<f64> = (0..RUNS)
+                .map(|_| {
+                    let start = Instant::now();
+                    let page = clinic.list_patients(&admin, &query).unwrap();
+                    std::hint::black_box(page);
+                    start.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            let total = clinic.list_patients(&admin, &query).unwrap().total;
+            println!(
+                "  {what:<30} {text:<14} {total:>7} found   p50 {:>7.2} ms   p95 {:>7.2} ms",
+                percentile(&mut times, 0.5),
+                percentile(&mut times, 0.95)
+            );
+        }
+        let mut times: Vec<f64> = (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(
+                    clinic
+                        .list_patients(&admin, &PatientQuery::all(0, 25))
+                        .unwrap(),
+                );
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        println!(
+            "  {:<45} {:>7} p50 {:>7.2} ms   p95 {:>7.2} ms",
+            "first page of the list, by name",
+            "",
+            percentile(&mut times, 0.5),
+            percentile(&mut times, 0.95)
+        );
+    }
+}

@@ -1,0 +1,522 @@
+//! Patients: registering and editing them (every field checked, the phone in one canonical form, the
+//! email unique), likely duplicates, archiving, finding them as the front desk types ([`search`]),
+//! and the header every screen shows about a patient.
+
+mod phone;
+mod search;
+
+use chrono::{Datelike, NaiveDate};
+use clinic_store::{AuditEvent, Fields, Reader, Row, RowResult, Series, Table, WriteTx};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::permissions::Action;
+use crate::scheduling::parse_id;
+use crate::time::today;
+use crate::validate::{date, optional, required};
+use crate::{Clinic, CoreError, CoreResult, SessionUser};
+
+pub(crate) use phone::known_country;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+    Other,
+    Unknown,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+            Sex::Other => "other",
+            Sex::Unknown => "unknown",
+        }
+    }
+
+    fn parse(text: &str) -> Sex {
+        match text {
+            "male" => Sex::Male,
+            "female" => Sex::Female,
+            "other" => Sex::Other,
+            _ => Sex::Unknown,
+        }
+    }
+}
+
+/// A patient's details as the front desk enters them, to register a patient or to change one.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPatient {
+    pub first_name: String,
+    pub last_name: String,
+    /// "YYYY-MM-DD".
+    pub date_of_birth: String,
+    pub sex: Option<Sex>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub insurance_payer: Option<String>,
+    pub insurance_member_id: Option<String>,
+    /// Register even though likely duplicates exist (the user saw them and chose to continue).
+    #[serde(default)]
+    pub allow_duplicates: bool,
+}
+
+/// One line of the patient list.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientRow {
+    pub id: String,
+    pub mrn: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: String,
+    pub sex: Sex,
+    /// As people read it, e.g. "+34 612 34 56 78".
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub archived: bool,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientPage {
+    #[ts(type = "number")]
+    pub total: i64,
+    pub rows: Vec<PatientRow>,
+}
+
+/// The order of the patient list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientSort {
+    #[default]
+    Name,
+    Mrn,
+    DateOfBirth,
+    /// Most recently registered first.
+    Recent,
+}
+
+/// Which patients to list: those matching `text` (names, MRN, phone, email, date of birth), a page.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientQuery {
+    pub text: Option<String>,
+    #[serde(default)]
+    pub sort: PatientSort,
+    /// Also archived patients (to restore one).
+    #[serde(default)]
+    pub include_archived: bool,
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
+}
+
+impl PatientQuery {
+    /// A page of every active patient, by name.
+    pub fn all(offset: i64, limit: i64) -> PatientQuery {
+        PatientQuery {
+            offset,
+            limit,
+            ..PatientQuery::default()
+        }
+    }
+
+    /// The active patients matching `text`, by name.
+    pub fn matching(text: &str, offset: i64, limit: i64) -> PatientQuery {
+        PatientQuery {
+            text: Some(text.to_owned()),
+            ..PatientQuery::all(offset, limit)
+        }
+    }
+}
+
+/// A patient's record as the edit form shows it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientDetails {
+    pub id: String,
+    pub mrn: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: String,
+    pub sex: Sex,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub insurance_payer: Option<String>,
+    pub insurance_member_id: Option<String>,
+    pub archived: bool,
+}
+
+/// A patient's details that passed every check, ready to write.
+struct ValidPatient {
+    first_name: String,
+    last_name: String,
+    born: NaiveDate,
+    sex: Sex,
+    phone: Option<String>,
+    email: Option<String>,
+    city: Option<String>,
+    payer: Option<String>,
+    member: Option<String>,
+}
+
+impl ValidPatient {
+    fn fields(&self) -> Fields {
+        Fields::new()
+            .set("first_name", self.first_name.as_str())
+            .set("last_name", self.last_name.as_str())
+            .set("date_of_birth", self.born)
+            .set("sex", self.sex.as_str())
+            .set("phone", self.phone.as_deref())
+            .set("email", self.email.as_deref())
+            .set("city", self.city.as_deref())
+            .set("insurance_payer", self.payer.as_deref())
+            .set("insurance_member_id", self.member.as_deref())
+    }
+}
+
+const ROW_COLUMNS: &str = "p.id, p.mrn, p.first_name, p.last_name, p.date_of_birth, p.sex, p.phone, p.email, p.archived_at";
+
+fn row(r: &Row<'_>) -> RowResult<PatientRow> {
+    Ok(PatientRow {
+        id: r.get(0)?,
+        mrn: r.get(1)?,
+        first_name: r.get(2)?,
+        last_name: r.get(3)?,
+        date_of_birth: r.get(4)?,
+        sex: Sex::parse(&r.get::<_, String>(5)?),
+        phone: r.get::<_, Option<String>>(6)?.map(|p| phone::display(&p)),
+        email: r.get(7)?,
+        archived: r.get::<_, Option<String>>(8)?.is_some(),
+    })
+}
+
+/// Active patients: neither archived nor merged into another record.
+const ACTIVE: &str = "p.archived_at IS NULL AND p.merged_into_id IS NULL";
+
+impl Clinic {
+    /// Checks a patient's details field by field, as the clinic's rules say.
+    fn validated(&self, new: &NewPatient) -> CoreResult<ValidPatient> {
+        let first_name = required("firstName", &new.first_name, 80)?;
+        let last_name = required("lastName", &new.last_name, 80)?;
+        let born = date("dateOfBirth", &new.date_of_birth)?;
+        let settings = self.settings()?;
+        let today = today(settings.time_zone, self.now());
+        if born > today {
+            return Err(CoreError::invalid(
+                "dateOfBirth",
+                "the date of birth cannot be in the future",
+            ));
+        }
+        let oldest =
+            NaiveDate::from_ymd_opt(today.year() - 130, today.month(), 1).unwrap_or(NaiveDate::MIN);
+        if born < oldest {
+            return Err(CoreError::invalid(
+                "dateOfBirth",
+                "the date of birth is more than 130 years ago",
+            ));
+        }
+        let phone = optional("phone", new.phone.as_deref(), 40)?
+            .map(|typed| phone::canonical("phone", &typed, &settings.country))
+            .transpose()?;
+        let email = optional("email", new.email.as_deref(), 254)?.map(|e| e.to_lowercase());
+        if let Some(email) = &email
+            && !well_formed_email(email)
+        {
+            return Err(CoreError::invalid(
+                "email",
+                "enter an address like name@example.com",
+            ));
+        }
+        Ok(ValidPatient {
+            first_name,
+            last_name,
+            born,
+            sex: new.sex.unwrap_or(Sex::Unknown),
+            phone,
+            email,
+            city: optional("city", new.city.as_deref(), 80)?,
+            payer: optional("insurancePayer", new.insurance_payer.as_deref(), 120)?,
+            member: optional("insuranceMemberId", new.insurance_member_id.as_deref(), 60)?,
+        })
+    }
+
+    /// Registers a patient with the next MRN of this device's series. Refused (code
+    /// `possible_duplicate`) while likely duplicates exist, unless `allow_duplicates` says the user saw
+    /// them ([`Clinic::find_duplicate_patients`]) and chose to continue.
+    pub fn register_patient(&self, by: &SessionUser, new: NewPatient) -> CoreResult<PatientRow> {
+        let access = self.authorize(by, Action::EditDemographics)?;
+        let patient = self.validated(&new)?;
+        access.write(|tx| {
+            refuse_taken_email(tx, &patient, None)?;
+            if !new.allow_duplicates && !duplicates(tx.reader(), &patient, None)?.is_empty() {
+                return Err(CoreError::PossibleDuplicate);
+            }
+            let mrn = tx.next_number(Series::Mrn)?;
+            let id = tx.insert(Table::Patients, patient.fields().set("mrn", mrn.as_str()))?;
+            row_by_id(tx.reader(), id)
+        })
+    }
+
+    /// Changes a patient's details; only the fields that really change are written (and audited).
+    pub fn update_patient(
+        &self,
+        by: &SessionUser,
+        patient_id: &str,
+        changed: NewPatient,
+    ) -> CoreResult<PatientRow> {
+        let access = self.authorize(by, Action::EditDemographics)?;
+        let id = parse_id("patientId", patient_id)?;
+        let patient = self.validated(&changed)?;
+        access.write(|tx| {
+            refuse_taken_email(tx, &patient, Some(id))?;
+            tx.update(Table::Patients, id, patient.fields())?;
+            row_by_id(tx.reader(), id)
+        })
+    }
+
+    /// The active patients who are likely the same person as `candidate`: the same names and date of
+    /// birth, or the same phone, or the same email. `except` leaves out the patient being edited.
+    pub fn find_duplicate_patients(
+        &self,
+        by: &SessionUser,
+        candidate: NewPatient,
+        except: Option<&str>,
+    ) -> CoreResult<Vec<PatientRow>> {
+        let access = self.authorize(by, Action::ViewDemographics)?;
+        let patient = self.validated(&candidate)?;
+        let except = except.map(|e| parse_id("patientId", e)).transpose()?;
+        let found = access.read(|r| duplicates(r, &patient, except))?;
+        audit_shown(&access, "find_duplicate_patients", &found)?;
+        Ok(found)
+    }
+
+    /// A patient's record, for the edit form (archived ones too).
+    pub fn patient(&self, by: &SessionUser, patient_id: &str) -> CoreResult<PatientDetails> {
+        let access = self.authorize(by, Action::ViewDemographics)?;
+        let id = parse_id("patientId", patient_id)?.to_string();
+        let details = access
+            .read(|r| {
+                Ok(r.query_opt(
+                    "SELECT id, mrn, first_name, last_name, date_of_birth, sex, phone, email, city,
+                            insurance_payer, insurance_member_id, archived_at
+                     FROM patients WHERE id = ?1 AND merged_into_id IS NULL",
+                    [&id],
+                    |r| {
+                        Ok(PatientDetails {
+                            id: r.get(0)?,
+                            mrn: r.get(1)?,
+                            first_name: r.get(2)?,
+                            last_name: r.get(3)?,
+                            date_of_birth: r.get(4)?,
+                            sex: Sex::parse(&r.get::<_, String>(5)?),
+                            phone: r.get::<_, Option<String>>(6)?.map(|p| phone::display(&p)),
+                            email: r.get(7)?,
+                            city: r.get(8)?,
+                            insurance_payer: r.get(9)?,
+                            insurance_member_id: r.get(10)?,
+                            archived: r.get::<_, Option<String>>(11)?.is_some(),
+                        })
+                    },
+                )?)
+            })?
+            .ok_or_else(|| CoreError::NotFound("the patient does not exist".into()))?;
+        access.audit(AuditEvent {
+            action: "open_patient".into(),
+            entity: "patients".into(),
+            entity_id: Some(id.clone()),
+            patient_id: Some(id),
+            ..AuditEvent::default()
+        })?;
+        Ok(details)
+    }
+
+    /// Archives a patient (they leave the lists; nothing is deleted), or brings them back.
+    pub fn set_patient_archived(
+        &self,
+        by: &SessionUser,
+        patient_id: &str,
+        archived: bool,
+    ) -> CoreResult<()> {
+        let access = self.authorize(by, Action::EditDemographics)?;
+        let id = parse_id("patientId", patient_id)?;
+        access.write(|tx| {
+            if archived {
+                tx.archive(Table::Patients, id)?;
+            } else {
+                let patient: Option<(String, Option<String>)> = tx.reader().query_opt(
+                    "SELECT email, merged_into_id FROM patients WHERE id = ?1",
+                    [id.to_string()],
+                    |r| {
+                        Ok((
+                            r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                            r.get(1)?,
+                        ))
+                    },
+                )?;
+                let Some((email, merged)) = patient else {
+                    return Err(CoreError::NotFound("the patient does not exist".into()));
+                };
+                if merged.is_some() {
+                    return Err(CoreError::Conflict(
+                        "this record was merged into another one".into(),
+                    ));
+                }
+                if !email.is_empty() && email_taken(tx.reader(), &email, Some(id))? {
+                    return Err(CoreError::Conflict(format!(
+                        "another active patient has the email {email}: change one of them first"
+                    )));
+                }
+                tx.restore(Table::Patients, id)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A page of patients, in the order asked; `text` matches the start of any name, the MRN, the
+    /// phone, the email or the date of birth, in any order and ignoring case and accents. Which
+    /// patients were shown is audited.
+    pub fn list_patients(&self, by: &SessionUser, query: &PatientQuery) -> CoreResult<PatientPage> {
+        let access = self.authorize(by, Action::ViewDemographics)?;
+        let limit = query.limit.clamp(1, 200);
+        let offset = query.offset.max(0);
+        let matching = query.text.as_deref().and_then(search::match_expression);
+        let status = if query.include_archived {
+            "p.merged_into_id IS NULL"
+        } else {
+            ACTIVE
+        };
+        let order = match query.sort {
+            PatientSort::Name => "p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.mrn",
+            PatientSort::Mrn => "p.mrn",
+            PatientSort::DateOfBirth => "p.date_of_birth, p.last_name COLLATE NOCASE",
+            PatientSort::Recent => "p.created_at DESC",
+        };
+        let (from, filter) = match &matching {
+            Some(_) => (
+                "patient_search s JOIN patients p ON p.rowid = s.rowid",
+                "patient_search MATCH ?1",
+            ),
+            None => ("patients p", "?1 IS NULL"),
+        };
+        let page = access.read(|r| {
+            let total = r.count(
+                &format!("SELECT count(*) FROM {from} WHERE {filter} AND {status}"),
+                [&matching],
+            )?;
+            let rows = r.query_all(
+                &format!(
+                    "SELECT {ROW_COLUMNS} FROM {from} WHERE {filter} AND {status}
+                     ORDER BY {order} LIMIT ?2 OFFSET ?3"
+                ),
+                (matching.as_deref(), limit, offset),
+                row,
+            )?;
+            Ok(PatientPage { total, rows })
+        })?;
+        audit_shown(&access, "list_patients", &page.rows)?;
+        Ok(page)
+    }
+}
+
+/// A list that shows patients is a read of their data: who saw which patients is audited.
+fn audit_shown(
+    access: &crate::clinic::Access<'_>,
+    action: &str,
+    shown: &[PatientRow],
+) -> CoreResult<()> {
+    access.audit(AuditEvent {
+        action: action.into(),
+        entity: "patients".into(),
+        details: Some(serde_json::json!({
+            "shown": shown.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        })),
+        ..AuditEvent::default()
+    })
+}
+
+fn row_by_id(r: Reader<'_>, id: Uuid) -> CoreResult<PatientRow> {
+    Ok(r.query_row(
+        &format!("SELECT {ROW_COLUMNS} FROM patients p WHERE p.id = ?1"),
+        [id.to_string()],
+        row,
+    )?)
+}
+
+fn well_formed_email(email: &str) -> bool {
+    let Some((user, host)) = email.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host.contains('.')
+        && !email.contains(char::is_whitespace)
+        && !host.contains('@')
+}
+
+fn email_taken(r: Reader<'_>, email: &str, except: Option<Uuid>) -> CoreResult<bool> {
+    Ok(r.count(
+        &format!(
+            "SELECT count(*) FROM patients p WHERE p.email = ?1 COLLATE NOCASE AND {ACTIVE}
+             AND (?2 IS NULL OR p.id <> ?2)"
+        ),
+        (email, except.map(|e| e.to_string())),
+    )? > 0)
+}
+
+fn refuse_taken_email(
+    tx: &WriteTx<'_>,
+    patient: &ValidPatient,
+    except: Option<Uuid>,
+) -> CoreResult<()> {
+    if let Some(email) = &patient.email
+        && email_taken(tx.reader(), email, except)?
+    {
+        return Err(CoreError::invalid(
+            "email",
+            "another patient has this email address",
+        ));
+    }
+    Ok(())
+}
+
+/// Likely the same person: every word of the names and the date of birth, or the phone, or the email.
+fn duplicates(
+    r: Reader<'_>,
+    patient: &ValidPatient,
+    except: Option<Uuid>,
+) -> CoreResult<Vec<PatientRow>> {
+    let words: Vec<String> = format!("{} {}", patient.first_name, patient.last_name)
+        .split_whitespace()
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    let names = format!("name : ({})", words.join(" AND "));
+    Ok(r.query_all(
+        &format!(
+            "SELECT {ROW_COLUMNS} FROM patients p WHERE {ACTIVE} AND (?5 IS NULL OR p.id <> ?5) AND (
+                 (p.date_of_birth = ?2
+                  AND p.rowid IN (SELECT rowid FROM patient_search WHERE patient_search MATCH ?1))
+                 OR (?3 IS NOT NULL AND p.phone = ?3)
+                 OR (?4 IS NOT NULL AND p.email = ?4 COLLATE NOCASE))
+             ORDER BY p.last_name, p.first_name LIMIT 20"
+        ),
+        (
+            names,
+            patient.born.to_string(),
+            patient.phone.as_deref(),
+            patient.email.as_deref(),
+            except.map(|e| e.to_string()),
+        ),
+        row,
+    )?)
+}
