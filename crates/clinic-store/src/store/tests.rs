@@ -259,3 +259,42 @@ fn a_key_change_cut_short_after_the_database_was_re_encrypted_finishes_with_the_
         Err(StoreError::WrongKey(_))
     ));
 }
+
+#[test]
+fn the_patient_search_index_takes_in_the_patients_that_were_there_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let key = DbKey::random();
+    let mut conn = Connection::open(&path).unwrap();
+    conn.execute_batch(&key.pragma()).unwrap();
+    let all = embedded::migrations::runner().get_migrations().clone();
+    let before: Vec<Migration> = all.iter().filter(|m| m.version() < 4).cloned().collect();
+    refinery::Runner::new(&before).run(&mut conn).unwrap();
+    conn.execute(
+        "INSERT INTO patients (id, created_at, updated_at, hlc, mrn, first_name, last_name, date_of_birth, sex, phone)
+         VALUES ('p1', 't', 't', 'h', 'A-000007', 'José', 'Núñez', '1970-01-31', 'male', '+34612345678')",
+        [],
+    )
+    .unwrap();
+    refinery::Runner::new(&all).run(&mut conn).unwrap();
+    let found = |text: &str| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM patient_search WHERE patient_search MATCH ?1",
+            [text],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(found("nun* jos*"), 1);
+    assert_eq!(found("numbers : 612345678*"), 1);
+    assert_eq!(found("numbers : A000007"), 1);
+    assert_eq!(found("numbers : 19700131"), 1);
+    // The triggers keep it in step from then on.
+    conn.execute(
+        "UPDATE patients SET last_name = 'Nunes' WHERE id = 'p1'",
+        [],
+    )
+    .unwrap();
+    assert_eq!(found("nunez*"), 0);
+    assert_eq!(found("nunes*"), 1);
+}
