@@ -27,9 +27,9 @@ pub use recovery::RecoveryKey;
 /// What row-mapping closures receive and return.
 pub use rusqlite::{Result as RowResult, Row};
 pub use store::{
-    BACKUP_EXTENSION, BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings,
-    DeviceSetup, RecoveryStatus, SCHEMA_VERSION, StagedRestore, Store, StoreInfo, TableCount,
-    preview_backup, read_backup_manifest, stage_restore,
+    BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings, DeviceSetup,
+    RecoveryStatus, SCHEMA_VERSION, StagedRestore, Store, StoreInfo, TableCount, preview_backup,
+    stage_restore,
 };
 pub use table::Table;
 pub use write::{Fields, Operation, Series, WriteTx};

@@ -30,8 +30,8 @@ mod keys;
 mod meta;
 
 pub use backup::{
-    BACKUP_EXTENSION, BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings,
-    StagedRestore, preview_backup, read_backup_manifest, stage_restore,
+    BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings, StagedRestore,
+    preview_backup, stage_restore,
 };
 pub use keys::RecoveryStatus;
 

@@ -32,7 +32,7 @@ use crate::{StoreError, StoreResult, TableCount, format_instant};
 const MAGIC: &str = "CLINIC-BACKUP";
 const FORMAT: u32 = 1;
 /// The extension of backup files; pruning only ever touches files with it.
-pub const BACKUP_EXTENSION: &str = "clinicbackup";
+const BACKUP_EXTENSION: &str = "clinicbackup";
 const STAGING: &str = "restore-staging";
 const RESTORE_MARKER: &str = "restore.json";
 /// A header longer than this is not ours.
@@ -289,13 +289,6 @@ impl Store {
             pruned,
         })
     }
-}
-
-/// Reads what a backup's header says about it, without any key (its content is checked when it is
-/// opened with [`preview_backup`] or [`stage_restore`]).
-pub fn read_backup_manifest(file: &Path) -> StoreResult<BackupManifest> {
-    let (manifest, _) = read_header(file)?;
-    Ok(manifest)
 }
 
 /// Decrypts a backup into a temporary folder and reports what it really holds. Refuses a damaged or
