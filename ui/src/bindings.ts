@@ -105,7 +105,16 @@ export type PatientAccess = { userId: string | null, userName: string | null, ro
 export type PatientAccessArgs = { patientId: string, };
 export type PatientDetails = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, phone: string | null, email: string | null, city: string | null, insurancePayer: string | null, insuranceMemberId: string | null, archived: boolean, };
 export type PatientIdArgs = { patientId: string, };
-export type PatientPage = { total: number, rows: Array<PatientRow>, };
+export type PatientPage = { 
+/**
+ * How many patients match; with `tooMany`, only that many of them can be paged through.
+ */
+total: number, 
+/**
+ * More patients match than a list sorts while someone types: the rows come in the order the
+ * patients were registered, and the user should type more.
+ */
+tooMany: boolean, rows: Array<PatientRow>, };
 export type PatientQuery = { text: string | null, sort: PatientSort, 
 /**
  * Also archived patients (to restore one).

@@ -315,3 +315,32 @@ fn an_edit_writes_only_what_changed_and_keeps_the_mrn() {
     let details = c.patient(&admin, &ana.id).unwrap();
     assert_eq!(details.phone.as_deref(), Some("+34 699 11 22 33"));
 }
+
+#[test]
+fn a_search_matching_hundreds_lists_them_unsorted_and_asks_for_more_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = clinic(dir.path());
+    for i in 0..505 {
+        let born = format!("19{:02}-01-01", i % 100);
+        c.register_patient(&admin, person(&format!("Persona{i}"), "García", &born))
+            .unwrap();
+    }
+    let page = c
+        .list_patients(&admin, &PatientQuery::matching("garc", 0, 25))
+        .unwrap();
+    assert!(page.too_many);
+    assert_eq!(page.total, 500);
+    // In the order they were registered.
+    assert_eq!(page.rows[0].first_name, "Persona0");
+    assert_eq!(page.rows[1].first_name, "Persona1");
+    let narrower = c
+        .list_patients(&admin, &PatientQuery::matching("garc persona50", 0, 25))
+        .unwrap();
+    assert!(!narrower.too_many);
+    // Persona50, and Persona500 to Persona504, sorted by name.
+    assert_eq!(narrower.total, 6);
+    assert_eq!(narrower.rows[0].first_name, "Persona50");
+    // The whole list still counts and sorts everyone.
+    let all = c.list_patients(&admin, &PatientQuery::all(0, 5)).unwrap();
+    assert_eq!((all.total, all.too_many), (505, false));
+}

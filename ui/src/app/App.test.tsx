@@ -160,7 +160,7 @@ describe('shell', () => {
     mockCommands({
       app_status: () => readyStatus,
       clinic_overview: () => overview(),
-      list_patients: () => ({ total: 0, rows: [] }),
+      list_patients: () => ({ total: 0, tooMany: false, rows: [] }),
       list_appointments: () => [],
     });
     const { user } = renderWithProviders(<App />);

@@ -86,10 +86,18 @@ pub struct PatientRow {
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PatientPage {
+    /// How many patients match; with `tooMany`, only that many of them can be paged through.
     #[ts(type = "number")]
     pub total: i64,
+    /// More patients match than a list sorts while someone types: the rows come in the order the
+    /// patients were registered, and the user should type more.
+    pub too_many: bool,
     pub rows: Vec<PatientRow>,
 }
+
+/// A search matching more patients than this is not sorted (it would sort thousands of rows at each
+/// key press); see `PatientPage::too_many`.
+const SORTED_MATCHES: i64 = 500;
 
 /// The order of the patient list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -401,27 +409,47 @@ impl Clinic {
             PatientSort::DateOfBirth => "p.date_of_birth, p.last_name COLLATE NOCASE",
             PatientSort::Recent => "p.created_at DESC",
         };
-        let (from, filter) = match &matching {
-            Some(_) => (
-                "patient_search s JOIN patients p ON p.rowid = s.rowid",
-                "patient_search MATCH ?1",
-            ),
-            None => ("patients p", "?1 IS NULL"),
-        };
         let page = access.read(|r| {
-            let total = r.count(
-                &format!("SELECT count(*) FROM {from} WHERE {filter} AND {status}"),
-                [&matching],
+            let Some(matching) = &matching else {
+                let total = r.count(&format!("SELECT count(*) FROM patients p WHERE {status}"), [])?;
+                let rows = r.query_all(
+                    &format!(
+                        "SELECT {ROW_COLUMNS} FROM patients p WHERE {status}
+                         ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                    ),
+                    (limit, offset),
+                    row,
+                )?;
+                return Ok(PatientPage {
+                    total,
+                    too_many: false,
+                    rows,
+                });
+            };
+            const FROM: &str = "patient_search s JOIN patients p ON p.rowid = s.rowid";
+            let found = r.count(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM {FROM} WHERE patient_search MATCH ?1 AND {status}
+                     LIMIT {})",
+                    SORTED_MATCHES + 1
+                ),
+                [matching],
             )?;
+            let too_many = found > SORTED_MATCHES;
+            let order = if too_many { "s.rowid" } else { order };
             let rows = r.query_all(
                 &format!(
-                    "SELECT {ROW_COLUMNS} FROM {from} WHERE {filter} AND {status}
+                    "SELECT {ROW_COLUMNS} FROM {FROM} WHERE patient_search MATCH ?1 AND {status}
                      ORDER BY {order} LIMIT ?2 OFFSET ?3"
                 ),
-                (matching.as_deref(), limit, offset),
+                (matching, limit, offset.min(SORTED_MATCHES)),
                 row,
             )?;
-            Ok(PatientPage { total, rows })
+            Ok(PatientPage {
+                total: found.min(SORTED_MATCHES),
+                too_many,
+                rows,
+            })
         })?;
         audit_shown(&access, "list_patients", &page.rows)?;
         Ok(page)

@@ -19,7 +19,7 @@ pub(crate) fn match_expression(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
-/// One typed word: any column starting with it; for a word with digits, also the patient's numbers
+/// One typed word: a name or the email starting with it; for a word with digits, the patient's numbers
 /// written without separators ("555-0100" is the start of "5550100123"; "A-000123" of "A000123"),
 /// without a leading trunk 0, and as a date of birth when it reads as one.
 fn term(word: &str) -> Option<String> {
@@ -27,7 +27,10 @@ fn term(word: &str) -> Option<String> {
     if compact.is_empty() {
         return None;
     }
-    let mut alternatives = vec![format!("\"{}\"*", word.replace('"', "\"\""))];
+    let mut alternatives = vec![format!(
+        "{{name email}} : \"{}\"*",
+        word.replace('"', "\"\"")
+    )];
     if compact.chars().any(|c| c.is_ascii_digit()) {
         alternatives.push(format!("numbers : \"{compact}\"*"));
         if let Some(rest) = compact.strip_prefix('0').filter(|r| r.len() >= 4) {
@@ -77,14 +80,14 @@ mod tests {
     fn every_word_must_match_as_a_prefix_in_any_order() {
         assert_eq!(
             match_expression("nun  jos").as_deref(),
-            Some("(\"nun\"*) AND (\"jos\"*)")
+            Some("({name email} : \"nun\"*) AND ({name email} : \"jos\"*)")
         );
         assert_eq!(match_expression("  ").as_deref(), None);
         assert_eq!(match_expression("- ,").as_deref(), None);
         // Quotes cannot break out of the term.
         assert_eq!(
             match_expression("o\"brien").as_deref(),
-            Some("(\"o\"\"brien\"*)")
+            Some("({name email} : \"o\"\"brien\"*)")
         );
     }
 

@@ -14,7 +14,7 @@ function mockPatients() {
       const all = patientRows(TOTAL).filter(
         (p) => query === null || `${p.lastName} ${p.firstName} ${p.mrn}`.includes(query),
       );
-      return { total: all.length, rows: all.slice(offset, offset + limit) };
+      return { total: all.length, tooMany: false, rows: all.slice(offset, offset + limit) };
     },
   });
 }
@@ -77,5 +77,15 @@ describe('Patients', () => {
     await screen.findByTestId('patients-table');
     await user.type(screen.getByTestId('patients-search'), 'zzz');
     expect(await screen.findByTestId('patients-empty')).toHaveTextContent('No patients match “zzz”.');
+  });
+});
+
+describe('a search matching hundreds', () => {
+  it('asks for more letters instead of a total', async () => {
+    mockCommands({ list_patients: () => ({ total: 500, tooMany: true, rows: patientRows(25) }) });
+    renderWithProviders(<PatientsScreen />);
+    expect(await screen.findByTestId('patients-total')).toHaveTextContent(
+      'More than 500 patients match: type more to narrow the search',
+    );
   });
 });

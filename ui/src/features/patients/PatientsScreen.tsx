@@ -55,7 +55,9 @@ export function PatientsScreen() {
         subtitle={
           patients.data ? (
             <span data-testid="patients-total">
-              {t('patients.total', { count: total, formattedCount: format.number(total) })}
+              {patients.data.tooMany
+                ? t('patients.tooMany', { count: total, formattedCount: format.number(total) })
+                : t('patients.total', { count: total, formattedCount: format.number(total) })}
             </span>
           ) : undefined
         }

@@ -23,7 +23,7 @@ const jose: PatientDetails = {
 
 function mockClinic() {
   mockCommands({
-    list_patients: () => ({ total: 3, rows: patientRows(3) }),
+    list_patients: () => ({ total: 3, tooMany: false, rows: patientRows(3) }),
     register_patient: (p: NewPatient) => {
       if (p.email === 'taken@example.org') {
         throw new IpcRejection('validation', 'another patient has this email address', 'email');

@@ -17,7 +17,7 @@ function mockSession(initial: AppStatus = readyStatus) {
   mockCommands({
     app_status: () => status,
     clinic_overview: () => overview(),
-    list_patients: ({ offset, limit }: PatientQuery) => ({ total: 60, rows: patientRows(60).slice(offset, offset + limit) }),
+    list_patients: ({ offset, limit }: PatientQuery) => ({ total: 60, tooMany: false, rows: patientRows(60).slice(offset, offset + limit) }),
     touch_session: () => null,
     lock_session: () => {
       status = lockedStatus;
