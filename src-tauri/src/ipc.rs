@@ -10,10 +10,13 @@ use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
 
 use clinic_core::{
-    AppointmentSummary, AuditFilterOptions, AuditPage, AuditQuery, BackupSettingsInput,
-    BackupStatus, BackupSummary, ClinicOverview, CoreError, ErrorCode, NewClinic, NewPatient,
-    NewUser, PatientAccess, PatientDetails, PatientPage, PatientQuery, PatientRow,
-    RecoveryKeyStatus, SecuritySettings, UserSummary, VisitRecord, VisitSummary,
+    AppointmentSummary, AppointmentType, AuditFilterOptions, AuditPage, AuditQuery,
+    BackupSettingsInput, BackupStatus, BackupSummary, BookedSeries, Calendar, CallListEntry,
+    ClinicOverview, CoreError, ErrorCode, NewAppointment, NewClinic, NewPatient, NewProvider,
+    NewTimeOff, NewUser, NewWaitlistEntry, PatientAccess, PatientDetails, PatientPage,
+    PatientQuery, PatientRow, PlannedOccurrence, Provider, QueueEntry, RecoveryKeyStatus,
+    RecurringPlan, RoomCall, SecuritySettings, Slot, SlotQuery, TimeOff, TimeOffAdded, UserSummary,
+    VisitRecord, VisitSummary, WaitlistEntry, WalkIn, WeekdayHours,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
@@ -25,6 +28,13 @@ use crate::commands::patients::{
     FindDuplicatesArgs, PatientIdArgs, SetPatientArchivedArgs, UpdatePatientArgs,
 };
 use crate::commands::records::{OpenVisitArgs, RecentVisitsArgs};
+use crate::commands::scheduling::{
+    AppointmentIdArgs, AppointmentTypeIdArgs, AppointmentTypeInput, AvailableSlotsArgs,
+    BookFromWaitlistArgs, BookRecurringArgs, CalendarArgs, CallPatientArgs, DayArgs,
+    ListProvidersArgs, ProviderIdArgs, RescheduleArgs, SetAppointmentStatusArgs,
+    SetOpeningHoursArgs, SetProviderArchivedArgs, SetWorkingHoursArgs, SlotMinutesArgs,
+    TimeOffArgs, TimeOffIdArgs, UpdateProviderArgs, WaitlistEntryArgs,
+};
 use crate::commands::security::{FinishHandoverArgs, RecoveryKeyHandover, SaveRecoverySheetArgs};
 use crate::commands::session::{AppStatus, ChangePasswordArgs, RecoverArgs, SignInArgs};
 use crate::commands::users::{ResetPasswordArgs, SetUserActiveArgs, SetUserRoleArgs};
@@ -151,6 +161,41 @@ ipc_commands! {
     audit::patient_access_report: PatientAccessArgs => Vec<PatientAccess>,
     records::recent_visits: RecentVisitsArgs => Vec<VisitSummary>,
     records::open_visit: OpenVisitArgs => VisitRecord,
+    scheduling::list_providers: ListProvidersArgs => Vec<Provider>,
+    scheduling::add_provider: NewProvider => String,
+    scheduling::update_provider: UpdateProviderArgs => (),
+    scheduling::set_provider_archived: SetProviderArchivedArgs => (),
+    scheduling::working_hours: ProviderIdArgs => Vec<WeekdayHours>,
+    scheduling::set_working_hours: SetWorkingHoursArgs => Vec<WeekdayHours>,
+    scheduling::opening_hours: () => Vec<WeekdayHours>,
+    scheduling::set_opening_hours: SetOpeningHoursArgs => Vec<WeekdayHours>,
+    scheduling::add_time_off: NewTimeOff => TimeOffAdded,
+    scheduling::list_time_off: TimeOffArgs => Vec<TimeOff>,
+    scheduling::cancel_time_off: TimeOffIdArgs => (),
+    scheduling::appointment_types: () => Vec<AppointmentType>,
+    scheduling::save_appointment_type: AppointmentTypeInput => Vec<AppointmentType>,
+    scheduling::archive_appointment_type: AppointmentTypeIdArgs => (),
+    scheduling::set_slot_minutes: SlotMinutesArgs => (),
+    scheduling::available_slots: AvailableSlotsArgs => Vec<Slot>,
+    scheduling::next_free_slots: SlotQuery => Vec<Slot>,
+    scheduling::book_appointment: NewAppointment => String,
+    scheduling::reschedule_appointment: RescheduleArgs => String,
+    scheduling::set_appointment_status: SetAppointmentStatusArgs => (),
+    scheduling::book_walk_in: WalkIn => String,
+    scheduling::plan_recurring: RecurringPlan => Vec<PlannedOccurrence>,
+    scheduling::book_recurring: BookRecurringArgs => BookedSeries,
+    scheduling::appointment: AppointmentIdArgs => AppointmentSummary,
+    scheduling::calendar: CalendarArgs => Calendar,
+    scheduling::call_list: DayArgs => Vec<CallListEntry>,
+    scheduling::waiting_room: () => Vec<QueueEntry>,
+    scheduling::call_patient: CallPatientArgs => (),
+    scheduling::room_calls: () => Vec<RoomCall>,
+    scheduling::open_waiting_room_display: () => (),
+    scheduling::add_to_waitlist: NewWaitlistEntry => String,
+    scheduling::waitlist: () => Vec<WaitlistEntry>,
+    scheduling::remove_from_waitlist: WaitlistEntryArgs => (),
+    scheduling::waitlist_candidates: AppointmentIdArgs => Vec<WaitlistEntry>,
+    scheduling::book_from_waitlist: BookFromWaitlistArgs => String,
 }
 
 /// Collects the TypeScript declaration of every named type reachable from the commands.

@@ -18,6 +18,9 @@ pub struct AppState {
     clinic: Mutex<Option<Arc<Clinic>>>,
     session: Mutex<Option<Session>>,
     pending_recovery_key: Mutex<Option<PendingRecoveryKey>>,
+    /// Who opened the waiting-room display. The display keeps showing calls while the front desk's
+    /// screen is idle-locked (it shows first names and initials only); signing out stops it.
+    display_opened_by: Mutex<Option<SessionUser>>,
 }
 
 /// A recovery key just made (at setup, or by an administrator), shown to the user who made it until
@@ -66,6 +69,7 @@ impl AppState {
             demo,
             clinic: Mutex::new(None),
             session: Mutex::new(None),
+            display_opened_by: Mutex::new(None),
             pending_recovery_key: Mutex::new(None),
         }
     }
@@ -187,7 +191,34 @@ impl AppState {
         {
             *pending = None;
         }
+        if session.is_none() {
+            *lock(&self.display_opened_by) = None;
+        }
         *lock(&self.session) = session;
+    }
+
+    /// The waiting-room display acts for the signed-in user who opened it.
+    pub fn grant_display(&self, user: SessionUser) {
+        *lock(&self.display_opened_by) = Some(user);
+    }
+
+    /// Runs a clinic-core operation for the waiting-room display, as the user who opened it. The core
+    /// still checks that user's role and that they are active.
+    pub async fn as_display<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Clinic, &SessionUser) -> Result<T, CoreError> + Send + 'static,
+    ) -> IpcResult<T> {
+        let state = Arc::clone(self);
+        blocking(move || {
+            let clinic = state
+                .clinic()?
+                .ok_or_else(|| IpcError::from(CoreError::NotSignedIn))?;
+            let user = lock(&state.display_opened_by)
+                .clone()
+                .ok_or_else(|| IpcError::from(CoreError::NotSignedIn))?;
+            f(&clinic, &user).map_err(IpcError::from)
+        })
+        .await
     }
 
     /// Runs `f` on the session, if there is one.

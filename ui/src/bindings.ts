@@ -11,12 +11,20 @@ demoCredentials: DemoCredentials | null, user: SessionUser | null,
  * Minutes without activity after which the UI locks the screen (Rust refuses commands from then on).
  */
 idleLockMinutes: number | null, };
-export type AppointmentStatus = "scheduled" | "confirmed" | "checked_in" | "in_progress" | "completed" | "cancelled" | "no_show";
+export type AppointmentIdArgs = { appointmentId: string, };
+export type AppointmentStatus = "scheduled" | "confirmed" | "checked_in" | "in_progress" | "completed" | "cancelled" | "no_show" | "rescheduled";
 export type AppointmentSummary = { id: string, startsAt: string, endsAt: string, 
 /**
- * "HH:MM" on the clinic's wall clock.
+ * The clinic-local date ("YYYY-MM-DD") and wall-clock times ("HH:MM").
  */
-localStart: string, localEnd: string, patientId: string, patientName: string, patientMrn: string, providerName: string, providerColor: string, status: AppointmentStatus, appointmentType: string | null, reason: string | null, };
+localDate: string, localStart: string, localEnd: string, patientId: string, patientName: string, patientMrn: string, providerId: string, providerName: string, providerColor: string, status: AppointmentStatus, appointmentTypeId: string | null, appointmentType: string | null, reason: string | null, walkIn: boolean, checkedInAt: string | null, seriesId: string | null, rescheduledFromId: string | null, };
+export type AppointmentType = { id: string, name: string, durationMinutes: number, };
+export type AppointmentTypeIdArgs = { typeId: string, };
+export type AppointmentTypeInput = { 
+/**
+ * Empty to add a new type.
+ */
+typeId: string | null, name: string, durationMinutes: number, };
 export type AuditEntry = { seq: number, at: string, userId: string | null, userName: string | null, device: string | null, action: string, entity: string, entityId: string | null, patientId: string | null, patientName: string | null, 
 /**
  * Extra facts as JSON (fields changed, patients a list showed); never clinical content.
@@ -39,6 +47,11 @@ patientId: string | null, action: string | null, from: string | null, to: string
  */
 upTo: number | null, offset: number, limit: number, };
 export type AuditUser = { id: string, name: string, };
+export type AvailableSlotsArgs = { providerId: string, 
+/**
+ * A clinic-local date, "YYYY-MM-DD".
+ */
+day: string, appointmentTypeId: string | null, };
 export type BackupCount = { table: string, rows: number, };
 export type BackupFileArgs = { file: string, 
 /**
@@ -60,6 +73,38 @@ device: string,
  * Whether it is a backup of the clinic open now (None when no clinic is open).
  */
 sameClinic: boolean | null, counts: Array<BackupCount>, };
+export type BookFromWaitlistArgs = { entryId: string, freedAppointmentId: string, };
+export type BookRecurringArgs = { first: NewAppointment, occurrences: Array<TimeSpan>, };
+export type BookedSeries = { seriesId: string, appointmentIds: Array<string>, };
+export type Calendar = { 
+/**
+ * The days shown, "YYYY-MM-DD".
+ */
+days: Array<string>, slotMinutes: number, providers: Array<CalendarProvider>, 
+/**
+ * Every appointment of those days, cancelled and moved ones too, by start.
+ */
+appointments: Array<AppointmentSummary>, 
+/**
+ * How many appointments are in each status (every status, zeros too).
+ */
+counts: Array<StatusCount>, };
+export type CalendarArgs = { 
+/**
+ * The first clinic-local date, "YYYY-MM-DD".
+ */
+fromDate: string, days: number, 
+/**
+ * One provider (the week view); empty for every provider.
+ */
+providerId: string | null, };
+export type CalendarProvider = { provider: Provider, 
+/**
+ * One entry per day shown, in order; the blocks of that day.
+ */
+hours: Array<Array<TimeBlock>>, timeOff: Array<TimeOff>, };
+export type CallListEntry = { appointment: AppointmentSummary, phone: string | null, };
+export type CallPatientArgs = { appointmentId: string, room: string, };
 export type ChangePasswordArgs = { currentPassword: string, newPassword: string, };
 export type ClinicCounts = { patients: number, providers: number, appointmentsToday: number, signedVisits: number, openInvoices: number, };
 export type ClinicOverview = { clinicName: string, timeZone: string, 
@@ -67,8 +112,13 @@ export type ClinicOverview = { clinicName: string, timeZone: string,
  * The clinic-local date, "YYYY-MM-DD".
  */
 today: string, counts: ClinicCounts, todaysAppointments: Array<AppointmentSummary>, };
+export type DayArgs = { 
+/**
+ * A clinic-local date, "YYYY-MM-DD".
+ */
+day: string, };
 export type DemoCredentials = { username: string, password: string, };
-export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
 export type ExportAuditArgs = { query: AuditQuery, 
 /**
  * The CSV file to write.
@@ -90,6 +140,12 @@ export type ListAppointmentsArgs = {
  * A clinic-local date, "YYYY-MM-DD".
  */
 day: string, };
+export type ListProvidersArgs = { includeArchived: boolean, };
+export type NewAppointment = { patientId: string, providerId: string, appointmentTypeId: string | null, startsAt: string, endsAt: string, reason: string | null, 
+/**
+ * The user saw that the patient is booked elsewhere at an overlapping time and books anyway.
+ */
+allowPatientOverlap?: boolean, };
 export type NewPatient = { firstName: string, lastName: string, 
 /**
  * "YYYY-MM-DD".
@@ -99,7 +155,34 @@ dateOfBirth: string, sex: Sex | null, phone: string | null, email: string | null
  * Register even though likely duplicates exist (the user saw them and chose to continue).
  */
 allowDuplicates: boolean, };
+export type NewProvider = { userId: string | null, displayName: string, specialty: string, licenceNumber: string | null, colour: string, };
+export type NewTimeOff = { providerId: string, 
+/**
+ * First day, "YYYY-MM-DD".
+ */
+fromDate: string, 
+/**
+ * Last day (inclusive) for whole days; empty means the same day.
+ */
+toDate: string | null, 
+/**
+ * "HH:MM" for hours of `fromDate`; both times or neither.
+ */
+fromTime: string | null, toTime: string | null, reason: string | null, };
 export type NewUser = { username: string, displayName: string, password: string, role: Role, };
+export type NewWaitlistEntry = { patientId: string, 
+/**
+ * One provider, or else any provider of `specialty`.
+ */
+providerId: string | null, specialty: string | null, appointmentTypeId: string | null, 
+/**
+ * Preferred ISO weekdays (1 = Monday); empty for any day.
+ */
+weekdays: Array<number>, 
+/**
+ * Preferred times, "HH:MM", clinic-local; empty for any time.
+ */
+earliestTime: string | null, latestTime: string | null, note: string | null, };
 export type OpenVisitArgs = { encounterId: string, };
 export type PatientAccess = { userId: string | null, userName: string | null, role: string | null, times: number, firstAt: string, lastAt: string, actions: Array<string>, };
 export type PatientAccessArgs = { patientId: string, };
@@ -126,6 +209,18 @@ export type PatientRow = { id: string, mrn: string, firstName: string, lastName:
  */
 phone: string | null, email: string | null, archived: boolean, };
 export type PatientSort = "name" | "mrn" | "date_of_birth" | "recent";
+export type PlannedOccurrence = { startsAt: string, endsAt: string, localDate: string, localStart: string, localEnd: string, conflict: string | null, alternative: Slot | null, };
+export type Provider = { id: string, userId: string | null, displayName: string, specialty: string, licenceNumber: string | null, colour: string, archived: boolean, };
+export type ProviderIdArgs = { providerId: string, };
+export type QueueEntry = { appointment: AppointmentSummary, 
+/**
+ * Arrival, "HH:MM" on the clinic's wall clock.
+ */
+arrivedAt: string, 
+/**
+ * Minutes since arrival (for those still waiting), or since being called in.
+ */
+waitingMinutes: number, room: string | null, calledAt: string | null, };
 export type RecentVisitsArgs = { limit: number, };
 export type RecoverArgs = { recoveryKey: string, };
 export type RecoveryKeyHandover = { recoveryKey: string, suggestedSheetPath: string, };
@@ -146,6 +241,17 @@ confirmedAt: string | null,
  * Where the database key is: the OS keyring, or derived from a passphrase.
  */
 keySource: "keyring" | "passphrase", };
+export type RecurringPlan = { first: NewAppointment, everyWeeks: number, 
+/**
+ * How many appointments in all (2 to 52).
+ */
+count: number, };
+export type Reschedule = { 
+/**
+ * Empty keeps the provider.
+ */
+providerId: string | null, startsAt: string, endsAt: string, allowPatientOverlap?: boolean, };
+export type RescheduleArgs = { appointmentId: string, to: Reschedule, };
 export type ResetPasswordArgs = { userId: string, newPassword: string, };
 export type RestoreOutcome = { restored: BackupSummary, 
 /**
@@ -153,6 +259,11 @@ export type RestoreOutcome = { restored: BackupSummary,
  */
 previousData: string, status: AppStatus, };
 export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "billing";
+export type RoomCall = { appointmentId: string, displayName: string, room: string, calledAt: string, 
+/**
+ * "HH:MM" on the clinic's wall clock.
+ */
+localTime: string, };
 export type SaveRecoverySheetArgs = { path: string, };
 export type SecuritySettings = { 
 /**
@@ -172,9 +283,13 @@ export type SessionUser = { id: string, username: string, displayName: string, r
  * Set by an administrator's password reset: nothing else is allowed until the password is changed.
  */
 mustChangePassword: boolean, };
+export type SetAppointmentStatusArgs = { appointmentId: string, status: AppointmentStatus, cancellationReason: string | null, };
+export type SetOpeningHoursArgs = { weekday: number, blocks: Array<TimeBlock>, };
 export type SetPatientArchivedArgs = { patientId: string, archived: boolean, };
+export type SetProviderArchivedArgs = { providerId: string, archived: boolean, };
 export type SetUserActiveArgs = { userId: string, active: boolean, };
 export type SetUserRoleArgs = { userId: string, role: Role, };
+export type SetWorkingHoursArgs = { providerId: string, weekday: number, blocks: Array<TimeBlock>, };
 export type SetupClinicArgs = { clinicName: string, timeZone: string, 
 /**
  * ISO 3166 country code (e.g. "US", "ES"): phone numbers typed without a country code are read
@@ -183,7 +298,38 @@ export type SetupClinicArgs = { clinicName: string, timeZone: string,
 country: string | null, currency: string, adminUsername: string, adminDisplayName: string, adminPassword: string, };
 export type Sex = "male" | "female" | "other" | "unknown";
 export type SignInArgs = { username: string, password: string, };
+export type Slot = { providerId: string, providerName: string, providerColour: string, startsAt: string, endsAt: string, 
+/**
+ * The clinic-local date ("YYYY-MM-DD") and wall-clock times ("HH:MM").
+ */
+localDate: string, localStart: string, localEnd: string, };
+export type SlotMinutesArgs = { minutes: number, };
+export type SlotQuery = { providerId: string | null, specialty: string | null, 
+/**
+ * The slot is as long as this type's default (else `durationMinutes`, else the slot length).
+ */
+appointmentTypeId: string | null, durationMinutes: number | null, 
+/**
+ * The first day to look at, "YYYY-MM-DD"; today when empty.
+ */
+fromDate: string | null, 
+/**
+ * How many slots (1 to 50).
+ */
+count: number, };
+export type StatusCount = { status: AppointmentStatus, count: number, };
+export type TimeBlock = { startsAt: string, endsAt: string, };
+export type TimeOff = { id: string, providerId: string, startsAt: string, endsAt: string, reason: string | null, };
+export type TimeOffAdded = { id: string, affected: Array<AppointmentSummary>, };
+export type TimeOffArgs = { providerId: string, 
+/**
+ * Time off not ended by this clinic-local date, "YYYY-MM-DD".
+ */
+fromDate: string, };
+export type TimeOffIdArgs = { timeOffId: string, };
+export type TimeSpan = { startsAt: string, endsAt: string, };
 export type UpdatePatientArgs = { patientId: string, patient: NewPatient, };
+export type UpdateProviderArgs = { providerId: string, provider: NewProvider, };
 export type UserSummary = { id: string, username: string, displayName: string, role: Role, active: boolean, mustChangePassword: boolean, 
 /**
  * When the account is locked after failed sign-ins, until when.
@@ -203,6 +349,18 @@ export type VisitSummary = { id: string, patientId: string, patientName: string,
  */
 noteStatus: string | null, diagnoses: Array<string>, };
 export type VisitVitals = { takenAt: string, systolicMmhg: number | null, diastolicMmhg: number | null, heartRateBpm: number | null, temperatureC: number | null, spo2Percent: number | null, weightKg: number | null, heightCm: number | null, };
+export type WaitlistEntry = { id: string, patientId: string, patientName: string, patientMrn: string, phone: string | null, providerId: string | null, providerName: string | null, specialty: string | null, appointmentTypeId: string | null, appointmentType: string | null, weekdays: Array<number>, earliestTime: string | null, latestTime: string | null, note: string | null, 
+/**
+ * When the patient joined, RFC 3339.
+ */
+addedAt: string, };
+export type WaitlistEntryArgs = { entryId: string, };
+export type WalkIn = { patientId: string, providerId: string, appointmentTypeId: string | null, reason: string | null, };
+export type WeekdayHours = { 
+/**
+ * ISO weekday: 1 = Monday .. 7 = Sunday.
+ */
+weekday: number, blocks: Array<TimeBlock>, };
 
 export interface Commands {
   app_status: { args: null; result: AppStatus };
@@ -246,4 +404,39 @@ export interface Commands {
   patient_access_report: { args: PatientAccessArgs; result: Array<PatientAccess> };
   recent_visits: { args: RecentVisitsArgs; result: Array<VisitSummary> };
   open_visit: { args: OpenVisitArgs; result: VisitRecord };
+  list_providers: { args: ListProvidersArgs; result: Array<Provider> };
+  add_provider: { args: NewProvider; result: string };
+  update_provider: { args: UpdateProviderArgs; result: null };
+  set_provider_archived: { args: SetProviderArchivedArgs; result: null };
+  working_hours: { args: ProviderIdArgs; result: Array<WeekdayHours> };
+  set_working_hours: { args: SetWorkingHoursArgs; result: Array<WeekdayHours> };
+  opening_hours: { args: null; result: Array<WeekdayHours> };
+  set_opening_hours: { args: SetOpeningHoursArgs; result: Array<WeekdayHours> };
+  add_time_off: { args: NewTimeOff; result: TimeOffAdded };
+  list_time_off: { args: TimeOffArgs; result: Array<TimeOff> };
+  cancel_time_off: { args: TimeOffIdArgs; result: null };
+  appointment_types: { args: null; result: Array<AppointmentType> };
+  save_appointment_type: { args: AppointmentTypeInput; result: Array<AppointmentType> };
+  archive_appointment_type: { args: AppointmentTypeIdArgs; result: null };
+  set_slot_minutes: { args: SlotMinutesArgs; result: null };
+  available_slots: { args: AvailableSlotsArgs; result: Array<Slot> };
+  next_free_slots: { args: SlotQuery; result: Array<Slot> };
+  book_appointment: { args: NewAppointment; result: string };
+  reschedule_appointment: { args: RescheduleArgs; result: string };
+  set_appointment_status: { args: SetAppointmentStatusArgs; result: null };
+  book_walk_in: { args: WalkIn; result: string };
+  plan_recurring: { args: RecurringPlan; result: Array<PlannedOccurrence> };
+  book_recurring: { args: BookRecurringArgs; result: BookedSeries };
+  appointment: { args: AppointmentIdArgs; result: AppointmentSummary };
+  calendar: { args: CalendarArgs; result: Calendar };
+  call_list: { args: DayArgs; result: Array<CallListEntry> };
+  waiting_room: { args: null; result: Array<QueueEntry> };
+  call_patient: { args: CallPatientArgs; result: null };
+  room_calls: { args: null; result: Array<RoomCall> };
+  open_waiting_room_display: { args: null; result: null };
+  add_to_waitlist: { args: NewWaitlistEntry; result: string };
+  waitlist: { args: null; result: Array<WaitlistEntry> };
+  remove_from_waitlist: { args: WaitlistEntryArgs; result: null };
+  waitlist_candidates: { args: AppointmentIdArgs; result: Array<WaitlistEntry> };
+  book_from_waitlist: { args: BookFromWaitlistArgs; result: string };
 }

@@ -21,6 +21,7 @@ export const APPOINTMENT_STATUSES = exhaustive<AppointmentStatus>()([
   'completed',
   'cancelled',
   'no_show',
+  'rescheduled',
 ]);
 
 export const SEXES = exhaustive<Sex>()(['male', 'female', 'other', 'unknown']);
@@ -30,6 +31,7 @@ export const ERROR_CODES = exhaustive<ErrorCode>()([
   'not_found',
   'conflict',
   'possible_duplicate',
+  'patient_already_booked',
   'invalid_credentials',
   'not_signed_in',
   'session_locked',
@@ -84,6 +86,7 @@ export const STATUS_COLORS: Record<AppointmentStatus, string> = {
   completed: 'teal',
   cancelled: 'red',
   no_show: 'grape',
+  rescheduled: 'violet',
 };
 
 /** Currencies offered at first-run setup (ISO 4217). */

@@ -111,11 +111,11 @@ const ENTRY_JOINS: &str = "audit_log a
      LEFT JOIN devices d ON d.id = a.device_id
      LEFT JOIN patients p ON p.id = a.patient_id";
 
-/// Lists of patients and of visits record the patients they showed in `details.shown`.
+/// Lists that show patients (the patient list, visits, the calendar, the waiting room) record the
+/// patients they showed in `details.shown`.
 const FILTER: &str = "(?1 IS NULL OR a.user_id = ?1)
      AND (?2 IS NULL OR a.patient_id = ?2
-          OR (a.action IN ('list_patients', 'list_visits', 'find_duplicate_patients')
-              AND EXISTS (SELECT 1 FROM json_each(a.details, '$.shown') WHERE value = ?2)))
+          OR EXISTS (SELECT 1 FROM json_each(a.details, '$.shown') WHERE value = ?2))
      AND (?3 IS NULL OR a.action = ?3)
      AND (?4 IS NULL OR a.at >= ?4)
      AND (?5 IS NULL OR a.at < ?5)

@@ -89,6 +89,26 @@ impl Access<'_> {
     pub(crate) fn audit(&self, event: AuditEvent) -> CoreResult<()> {
         self.write(|tx| Ok(tx.audit(event)?))
     }
+
+    /// Records that a list or view showed these patients (in `details.shown`, which "who looked at my
+    /// record" searches).
+    pub(crate) fn audit_shown<'p>(
+        &self,
+        action: &str,
+        entity: &str,
+        patient_ids: impl IntoIterator<Item = &'p str>,
+    ) -> CoreResult<()> {
+        let mut shown: Vec<&str> = patient_ids.into_iter().collect();
+        shown.sort_unstable();
+        shown.dedup();
+        self.audit(AuditEvent {
+            action: action.into(),
+            entity: entity.into(),
+            patient_id: (shown.len() == 1).then(|| shown[0].to_owned()),
+            details: Some(serde_json::json!({ "shown": shown })),
+            ..AuditEvent::default()
+        })
+    }
 }
 
 /// How strictly sign-in is guarded.

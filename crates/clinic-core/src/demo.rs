@@ -16,7 +16,10 @@ use serde::Serialize;
 use crate::auth::demo_user;
 use crate::billing::{InvoiceLineInput, PaymentMethod};
 use crate::records::{NewPrescription, NewVitals};
-use crate::scheduling::{AppointmentStatus, NewAppointment, NewProvider};
+use crate::scheduling::{
+    AppointmentStatus, NewAppointment, NewProvider, NewWaitlistEntry, Reschedule, SlotQuery,
+    TimeBlock,
+};
 use crate::time::{local_to_utc, today};
 use crate::{
     Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, PatientQuery, Role,
@@ -361,8 +364,8 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         summary.users += 1;
     }
     // A weekend rota, so that "today" always has a clinic session to show.
-    clinic.add_opening_hours(admin, 6, "09:00", "13:00")?;
-    clinic.add_opening_hours(admin, 7, "10:00", "14:00")?;
+    clinic.set_opening_hours(admin, 6, &[block("09:00", "13:00")])?;
+    clinic.set_opening_hours(admin, 7, &[block("10:00", "14:00")])?;
     let provider_specs: [(&str, &str, &str, &str, bool); 3] = [
         (
             "dr.okafor",
@@ -423,8 +426,15 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
             "pt.sondergaard" => blocks.push((7, "10:00", "14:00")),
             _ => {}
         }
-        for (weekday, starts, ends) in &blocks {
-            clinic.add_working_hours(admin, &id, *weekday, starts, ends)?;
+        for weekday in 1..=7 {
+            let day: Vec<TimeBlock> = blocks
+                .iter()
+                .filter(|(w, _, _)| *w == weekday)
+                .map(|(_, s, e)| block(s, e))
+                .collect();
+            if !day.is_empty() {
+                clinic.set_working_hours(admin, &id, weekday, &day)?;
+            }
         }
         providers.push(DemoProvider {
             id,
@@ -448,8 +458,8 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
     let type_id = |name: &str| {
         types
             .iter()
-            .find(|(_, n, _)| n == name)
-            .map(|(id, _, m)| (id.clone(), *m))
+            .find(|t| t.name == name)
+            .map(|t| (t.id.clone(), t.duration_minutes))
     };
     let (new_patient_type, new_minutes) = type_id("New patient")
         .ok_or_else(|| CoreError::NotFound("appointment type New patient".into()))?;
@@ -513,6 +523,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
 
     // A past week and a coming week of appointments.
     let billing = clinic.sign_in("billing", DEMO_PASSWORD)?;
+    let mut coming = Vec::new();
     for offset in -7..=7 {
         let day = day0 + Duration::days(offset);
         let mut busy_patients: HashSet<usize> = HashSet::new();
@@ -560,9 +571,13 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
                             starts_at: clinic_store::format_instant(cursor),
                             ends_at: clinic_store::format_instant(end),
                             reason: Some(visit_reason(&mut rng, provider.physio).into()),
+                            allow_patient_overlap: None,
                         },
                     )?;
                     summary.appointments += 1;
+                    if cursor > now + Duration::days(2) {
+                        coming.push(appointment.clone());
+                    }
                     let visit = Visit {
                         clinic,
                         provider,
@@ -601,8 +616,70 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
             }
         }
     }
+    clinic.set_clock(Some(now));
+    front_desk_today(clinic, &reception, &coming)?;
     clinic.set_clock(None);
     Ok(summary)
+}
+
+/// This morning at the front desk: a patient asked to move their appointment to the provider's next
+/// free time after it, and two others asked for an earlier one and wait on the waitlist.
+fn front_desk_today(clinic: &Clinic, reception: &SessionUser, coming: &[String]) -> CoreResult<()> {
+    let mut still_booked = coming.iter().filter_map(|id| {
+        let a = clinic.appointment(reception, id).ok()?;
+        matches!(
+            a.status,
+            AppointmentStatus::Scheduled | AppointmentStatus::Confirmed
+        )
+        .then_some(a)
+    });
+    if let Some(moving) = still_booked.next() {
+        let after = moving.local_date.parse::<chrono::NaiveDate>().ok();
+        let free = clinic.next_free_slots(
+            reception,
+            SlotQuery {
+                provider_id: Some(moving.provider_id.clone()),
+                appointment_type_id: moving.appointment_type_id.clone(),
+                from_date: after.and_then(|d| d.succ_opt()).map(|d| d.to_string()),
+                count: 1,
+                ..SlotQuery::default()
+            },
+        )?;
+        if let Some(slot) = free.first() {
+            clinic.reschedule_appointment(
+                reception,
+                &moving.id,
+                Reschedule {
+                    provider_id: None,
+                    starts_at: slot.starts_at.clone(),
+                    ends_at: slot.ends_at.clone(),
+                    allow_patient_overlap: Some(true),
+                },
+            )?;
+        }
+    }
+    for waiting in still_booked.take(2) {
+        clinic.add_to_waitlist(
+            reception,
+            NewWaitlistEntry {
+                patient_id: waiting.patient_id.clone(),
+                provider_id: Some(waiting.provider_id.clone()),
+                weekdays: vec![1, 2, 3, 4, 5],
+                earliest_time: Some("09:00".into()),
+                latest_time: Some("13:00".into()),
+                note: Some("Would like an earlier morning appointment".into()),
+                ..NewWaitlistEntry::default()
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn block(starts_at: &str, ends_at: &str) -> TimeBlock {
+    TimeBlock {
+        starts_at: starts_at.into(),
+        ends_at: ends_at.into(),
+    }
 }
 
 struct Visit<'a> {

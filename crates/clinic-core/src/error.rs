@@ -11,6 +11,8 @@ pub enum ErrorCode {
     Conflict,
     /// Likely the same person is registered already: the user sees them, then registers anyway or not.
     PossibleDuplicate,
+    /// The patient is booked elsewhere at an overlapping time: the user sees it, then books anyway or not.
+    PatientAlreadyBooked,
     InvalidCredentials,
     NotSignedIn,
     /// The screen is locked after idle minutes (or on request): the password is needed again.
@@ -42,6 +44,8 @@ pub enum CoreError {
     Conflict(String),
     #[error("this patient may be registered already")]
     PossibleDuplicate,
+    #[error("{0}")]
+    PatientAlreadyBooked(String),
     #[error("the username or password is not correct")]
     InvalidCredentials,
     #[error("sign in first")]
@@ -72,6 +76,7 @@ impl CoreError {
             CoreError::NotFound(_) => ErrorCode::NotFound,
             CoreError::Conflict(_) => ErrorCode::Conflict,
             CoreError::PossibleDuplicate => ErrorCode::PossibleDuplicate,
+            CoreError::PatientAlreadyBooked(_) => ErrorCode::PatientAlreadyBooked,
             CoreError::InvalidCredentials => ErrorCode::InvalidCredentials,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
             CoreError::SessionLocked => ErrorCode::SessionLocked,

@@ -38,7 +38,12 @@ pub use records::{
     NewPrescription, NewVitals, VisitDiagnosis, VisitNote, VisitPrescription, VisitRecord,
     VisitSummary, VisitVitals,
 };
-pub use scheduling::{AppointmentStatus, AppointmentSummary, NewAppointment, NewProvider};
+pub use scheduling::{
+    AppointmentStatus, AppointmentSummary, AppointmentType, BookedSeries, Calendar,
+    CalendarProvider, CallListEntry, NewAppointment, NewProvider, NewTimeOff, NewWaitlistEntry,
+    PlannedOccurrence, Provider, QueueEntry, RecurringPlan, Reschedule, RoomCall, Slot, SlotQuery,
+    StatusCount, TimeBlock, TimeOff, TimeOffAdded, TimeSpan, WaitlistEntry, WalkIn, WeekdayHours,
+};
 
 /// Re-exported so callers can build key options without depending on the store crate.
 pub use clinic_store::{KeyOptions, KeySource, RecoveryKey, SCHEMA_VERSION};

@@ -4,10 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use clinic_core::{
     Action, AppointmentStatus, AuditQuery, BackupSettingsInput, Clinic, CoreError, CoreResult,
     InvoiceLineInput, KeyOptions, NewAppointment, NewClinic, NewPatient, NewPrescription,
-    NewProvider, NewUser, NewVitals, PaymentMethod, Role, SecuritySettings, SessionUser,
+    NewProvider, NewTimeOff, NewUser, NewVitals, NewWaitlistEntry, PaymentMethod, RecurringPlan,
+    Reschedule, Role, SecuritySettings, SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn,
     permissions,
 };
 
@@ -19,6 +21,11 @@ struct Fixture {
     provider: String,
     patient: String,
     appointment: String,
+    spare_appointment: String,
+    freed_appointment: String,
+    appointment_type: String,
+    time_off: String,
+    waitlist_entry: String,
     encounter: String,
     note: String,
     service: String,
@@ -29,6 +36,39 @@ struct Fixture {
 }
 
 type Command = fn(&Clinic, &SessionUser, &Fixture) -> CoreResult<()>;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn block(starts_at: &str, ends_at: &str) -> TimeBlock {
+    TimeBlock {
+        starts_at: starts_at.into(),
+        ends_at: ends_at.into(),
+    }
+}
+
+fn provider_details() -> NewProvider {
+    NewProvider {
+        user_id: None,
+        display_name: "Dr A".into(),
+        specialty: "Family medicine".into(),
+        licence_number: None,
+        colour: "#1e88e5".into(),
+    }
+}
+
+fn appointment(f: &Fixture, starts_at: &str, ends_at: &str) -> NewAppointment {
+    NewAppointment {
+        patient_id: f.patient.clone(),
+        provider_id: f.provider.clone(),
+        appointment_type_id: None,
+        starts_at: starts_at.into(),
+        ends_at: ends_at.into(),
+        reason: None,
+        allow_patient_overlap: None,
+    }
+}
 
 /// (command name, the action it needs or None for any signed-in user, a call of it)
 fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
@@ -221,37 +261,182 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             };
             c.add_provider(u, p).map(drop)
         }),
+        ("providers", Some(Action::ViewSchedule), |c, u, _| {
+            c.providers(u, true).map(drop)
+        }),
         (
-            "add_working_hours",
+            "update_provider",
             Some(Action::ManageSettings),
-            |c, u, f| c.add_working_hours(u, &f.provider, 6, "09:00", "12:00"),
+            |c, u, f| c.update_provider(u, &f.provider, provider_details()),
         ),
         (
-            "add_opening_hours",
+            "set_provider_archived",
             Some(Action::ManageSettings),
-            |c, u, _| c.add_opening_hours(u, 6, "09:00", "12:00"),
+            |c, u, f| c.set_provider_archived(u, &f.provider, false),
         ),
+        ("working_hours", Some(Action::ViewSchedule), |c, u, f| {
+            c.working_hours(u, &f.provider).map(drop)
+        }),
+        (
+            "set_working_hours",
+            Some(Action::EditSchedule),
+            |c, u, f| c.set_working_hours(u, &f.provider, 6, &[block("09:00", "12:00")]),
+        ),
+        ("opening_hours", Some(Action::ViewSchedule), |c, u, _| {
+            c.opening_hours(u).map(drop)
+        }),
+        (
+            "set_opening_hours",
+            Some(Action::ManageSettings),
+            |c, u, _| c.set_opening_hours(u, 6, &[block("09:00", "12:00")]),
+        ),
+        ("add_time_off", Some(Action::EditSchedule), |c, u, f| {
+            let off = NewTimeOff {
+                provider_id: f.provider.clone(),
+                from_date: "2030-02-01".into(),
+                to_date: None,
+                from_time: None,
+                to_time: None,
+                reason: None,
+            };
+            c.add_time_off(u, off).map(drop)
+        }),
+        ("time_off", Some(Action::ViewSchedule), |c, u, f| {
+            c.time_off(u, &f.provider, day(2030, 1, 1)).map(drop)
+        }),
+        ("cancel_time_off", Some(Action::EditSchedule), |c, u, f| {
+            c.cancel_time_off(u, &f.time_off)
+        }),
         (
             "add_appointment_type",
             Some(Action::ManageSettings),
             |c, u, _| c.add_appointment_type(u, "Check-up", 20).map(drop),
         ),
         (
+            "update_appointment_type",
+            Some(Action::ManageSettings),
+            |c, u, f| c.update_appointment_type(u, &f.appointment_type, "Review", 25),
+        ),
+        (
+            "archive_appointment_type",
+            Some(Action::ManageSettings),
+            |c, u, f| c.archive_appointment_type(u, &f.appointment_type),
+        ),
+        (
             "appointment_types",
             Some(Action::ViewSchedule),
             |c, u, _| c.appointment_types(u).map(drop),
         ),
+        (
+            "set_slot_minutes",
+            Some(Action::ManageSettings),
+            |c, u, _| c.set_slot_minutes(u, 15),
+        ),
+        ("available_slots", Some(Action::ViewSchedule), |c, u, f| {
+            c.available_slots(u, &f.provider, day(2030, 1, 7), None)
+                .map(drop)
+        }),
+        ("next_free_slots", Some(Action::ViewSchedule), |c, u, _| {
+            let query = SlotQuery {
+                specialty: Some("Family medicine".into()),
+                count: 3,
+                ..SlotQuery::default()
+            };
+            c.next_free_slots(u, query).map(drop)
+        }),
         ("book_appointment", Some(Action::EditSchedule), |c, u, f| {
-            let a = NewAppointment {
+            c.book_appointment(
+                u,
+                appointment(f, "2030-01-07T09:00:00Z", "2030-01-07T09:15:00Z"),
+            )
+            .map(drop)
+        }),
+        (
+            "reschedule_appointment",
+            Some(Action::EditSchedule),
+            |c, u, f| {
+                let to = Reschedule {
+                    provider_id: None,
+                    starts_at: "2030-01-08T09:00:00Z".into(),
+                    ends_at: "2030-01-08T09:15:00Z".into(),
+                    allow_patient_overlap: None,
+                };
+                c.reschedule_appointment(u, &f.spare_appointment, to)
+                    .map(drop)
+            },
+        ),
+        ("book_walk_in", Some(Action::EditSchedule), |c, u, f| {
+            let walk_in = WalkIn {
                 patient_id: f.patient.clone(),
                 provider_id: f.provider.clone(),
                 appointment_type_id: None,
-                starts_at: "2030-01-07T09:00:00Z".into(),
-                ends_at: "2030-01-07T09:15:00Z".into(),
                 reason: None,
             };
-            c.book_appointment(u, a).map(drop)
+            c.book_walk_in(u, walk_in).map(drop)
         }),
+        ("plan_recurring", Some(Action::EditSchedule), |c, u, f| {
+            let plan = RecurringPlan {
+                first: appointment(f, "2030-03-04T09:00:00Z", "2030-03-04T09:30:00Z"),
+                every_weeks: 1,
+                count: 3,
+            };
+            c.plan_recurring(u, plan).map(drop)
+        }),
+        ("book_recurring", Some(Action::EditSchedule), |c, u, f| {
+            let first = appointment(f, "2030-04-01T09:00:00Z", "2030-04-01T09:30:00Z");
+            let occurrences = [TimeSpan {
+                starts_at: first.starts_at.clone(),
+                ends_at: first.ends_at.clone(),
+            }];
+            c.book_recurring(u, first, &occurrences).map(drop)
+        }),
+        ("appointment", Some(Action::ViewSchedule), |c, u, f| {
+            c.appointment(u, &f.appointment).map(drop)
+        }),
+        ("calendar", Some(Action::ViewSchedule), |c, u, _| {
+            c.calendar(u, day(2030, 1, 7), 7, None).map(drop)
+        }),
+        ("call_list", Some(Action::ViewSchedule), |c, u, _| {
+            c.call_list(u, day(2030, 1, 7)).map(drop)
+        }),
+        ("waiting_room", Some(Action::ViewSchedule), |c, u, _| {
+            c.waiting_room(u).map(drop)
+        }),
+        ("call_patient", Some(Action::StartVisit), |c, u, f| {
+            c.call_patient(u, &f.appointment, "Room 2")
+        }),
+        ("room_calls", Some(Action::ViewSchedule), |c, u, _| {
+            c.room_calls(u, 5).map(drop)
+        }),
+        ("add_to_waitlist", Some(Action::EditSchedule), |c, u, f| {
+            let entry = NewWaitlistEntry {
+                patient_id: f.patient.clone(),
+                specialty: Some("Family medicine".into()),
+                ..NewWaitlistEntry::default()
+            };
+            c.add_to_waitlist(u, entry).map(drop)
+        }),
+        ("waitlist", Some(Action::ViewSchedule), |c, u, _| {
+            c.waitlist(u).map(drop)
+        }),
+        (
+            "remove_from_waitlist",
+            Some(Action::EditSchedule),
+            |c, u, f| c.remove_from_waitlist(u, &f.waitlist_entry),
+        ),
+        (
+            "waitlist_candidates",
+            Some(Action::ViewSchedule),
+            |c, u, f| c.waitlist_candidates(u, &f.freed_appointment).map(drop),
+        ),
+        (
+            "book_from_waitlist",
+            Some(Action::EditSchedule),
+            |c, u, f| {
+                c.book_from_waitlist(u, &f.waitlist_entry, &f.freed_appointment)
+                    .map(drop)
+            },
+        ),
         (
             "set_appointment_status(confirmed)",
             Some(Action::EditSchedule),
@@ -274,8 +459,7 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             },
         ),
         ("appointments_on", Some(Action::ViewSchedule), |c, u, _| {
-            c.appointments_on(u, chrono::NaiveDate::from_ymd_opt(2030, 1, 7).unwrap())
-                .map(drop)
+            c.appointments_on(u, day(2030, 1, 7)).map(drop)
         }),
         ("overview", Some(Action::ViewSchedule), |c, u, _| {
             c.overview(u).map(drop)
@@ -394,18 +578,7 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
         )
         .unwrap()
         .id;
-    let provider = clinic
-        .add_provider(
-            &admin,
-            NewProvider {
-                user_id: None,
-                display_name: "Dr A".into(),
-                specialty: "Family medicine".into(),
-                licence_number: None,
-                colour: "#1e88e5".into(),
-            },
-        )
-        .unwrap();
+    let provider = clinic.add_provider(&admin, provider_details()).unwrap();
     let patient = clinic
         .register_patient(
             &admin,
@@ -418,16 +591,55 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
         )
         .unwrap()
         .id;
-    let appointment = clinic
-        .book_appointment(
+    let book = |starts_at: &str, ends_at: &str| {
+        clinic
+            .book_appointment(
+                &admin,
+                NewAppointment {
+                    patient_id: patient.clone(),
+                    provider_id: provider.clone(),
+                    appointment_type_id: None,
+                    starts_at: starts_at.into(),
+                    ends_at: ends_at.into(),
+                    reason: None,
+                    allow_patient_overlap: None,
+                },
+            )
+            .unwrap()
+    };
+    let appointment = book("2030-01-07T10:00:00Z", "2030-01-07T10:30:00Z");
+    let spare_appointment = book("2030-01-07T11:00:00Z", "2030-01-07T11:30:00Z");
+    let freed_appointment = book("2030-01-07T12:00:00Z", "2030-01-07T12:30:00Z");
+    clinic
+        .set_appointment_status(
             &admin,
-            NewAppointment {
-                patient_id: patient.clone(),
+            &freed_appointment,
+            AppointmentStatus::Cancelled,
+            Some("Patient unwell"),
+        )
+        .unwrap();
+    let appointment_type = clinic.add_appointment_type(&admin, "Review", 20).unwrap();
+    let time_off = clinic
+        .add_time_off(
+            &admin,
+            NewTimeOff {
                 provider_id: provider.clone(),
-                appointment_type_id: None,
-                starts_at: "2030-01-07T10:00:00Z".into(),
-                ends_at: "2030-01-07T10:30:00Z".into(),
-                reason: None,
+                from_date: "2030-05-01".into(),
+                to_date: None,
+                from_time: None,
+                to_time: None,
+                reason: Some("Conference".into()),
+            },
+        )
+        .unwrap()
+        .id;
+    let waitlist_entry = clinic
+        .add_to_waitlist(
+            &admin,
+            NewWaitlistEntry {
+                patient_id: patient.clone(),
+                provider_id: Some(provider.clone()),
+                ..NewWaitlistEntry::default()
             },
         )
         .unwrap();
@@ -457,6 +669,11 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
         provider,
         patient,
         appointment,
+        spare_appointment,
+        freed_appointment,
+        appointment_type,
+        time_off,
+        waitlist_entry,
         encounter,
         note,
         service,

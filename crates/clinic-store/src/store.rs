@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::Utc;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -40,7 +40,7 @@ mod embedded {
 }
 
 /// The newest schema version this build knows (the highest migration number).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const DB_FILE: &str = "clinic.db";
 const META_FILE: &str = "store.json";
@@ -167,9 +167,7 @@ impl Store {
         conn.execute_batch(&key.pragma())
             .map_err(StoreError::from)?;
         configure(&conn)?;
-        embedded::migrations::runner()
-            .run(&mut conn)
-            .map_err(StoreError::from)?;
+        migrate(&mut conn)?;
 
         // The device row is a synced row like any other, so it goes through the write path; the local
         // `this_device` row it depends on is written first, with the foreign key checked at commit.
@@ -241,7 +239,7 @@ impl Store {
             });
         }
         configure(&conn)?;
-        embedded::migrations::runner().run(&mut conn)?;
+        migrate(&mut conn)?;
 
         let (device_id, clinic_id, prefix, last_hlc): (String, String, String, String) = conn
             .query_row(
@@ -440,6 +438,25 @@ fn configure(conn: &Connection) -> StoreResult<()> {
         )));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    Ok(())
+}
+
+/// Runs the migrations this database has not had yet.
+///
+/// Foreign keys are off meanwhile, as SQLite's procedure for rebuilding a table requires (a migration
+/// drops and recreates a table others refer to); every reference is checked before they are back on.
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    embedded::migrations::runner().run(conn)?;
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .optional()?;
+    if let Some(table) = broken {
+        return Err(StoreError::Constraint(format!(
+            "after the migrations, {table} refers to rows that do not exist"
+        )));
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
     Ok(())
 }
 

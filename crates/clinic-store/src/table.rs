@@ -26,10 +26,11 @@ pub enum Table {
     Invoices,
     InvoiceLines,
     Payments,
+    WaitlistEntries,
 }
 
 impl Table {
-    pub const ALL: [Table; 23] = [
+    pub const ALL: [Table; 24] = [
         Table::ClinicSettings,
         Table::OpeningHours,
         Table::Devices,
@@ -53,6 +54,7 @@ impl Table {
         Table::Invoices,
         Table::InvoiceLines,
         Table::Payments,
+        Table::WaitlistEntries,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +82,7 @@ impl Table {
             Table::Invoices => "invoices",
             Table::InvoiceLines => "invoice_lines",
             Table::Payments => "payments",
+            Table::WaitlistEntries => "waitlist_entries",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod backups;
 pub mod clinic;
 pub mod patients;
 pub mod records;
+pub mod scheduling;
 pub mod security;
 pub mod session;
 pub mod users;

@@ -462,14 +462,7 @@ fn audit_shown(
     action: &str,
     shown: &[PatientRow],
 ) -> CoreResult<()> {
-    access.audit(AuditEvent {
-        action: action.into(),
-        entity: "patients".into(),
-        details: Some(serde_json::json!({
-            "shown": shown.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-        })),
-        ..AuditEvent::default()
-    })
+    access.audit_shown(action, "patients", shown.iter().map(|p| p.id.as_str()))
 }
 
 fn row_by_id(r: Reader<'_>, id: Uuid) -> CoreResult<PatientRow> {

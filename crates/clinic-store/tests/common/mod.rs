@@ -209,6 +209,13 @@ pub fn sample(table: Table, p: &Parents, n: usize) -> (Fields, Fields) {
                 .set("received_at", "2026-12-01T09:30:00.000Z"),
             Fields::new().set("reference", "AUTH 123456"),
         ),
+        Table::WaitlistEntries => (
+            f.set("patient_id", p.patient)
+                .set("provider_id", p.provider)
+                .set("weekdays", "1,3")
+                .set("earliest_time", "09:00"),
+            Fields::new().set("booked_appointment_id", p.appointment),
+        ),
     }
 }
 

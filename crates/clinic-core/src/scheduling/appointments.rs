@@ -1,0 +1,805 @@
+//! Appointments: booking with its conflict checks, status changes, rescheduling, walk-ins and
+//! recurring series.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use clinic_store::{Fields, Reader, Row, RowResult, Table, WriteTx, format_instant};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::slots::{DayContext, Slot, Span, day_plan, fits, free_slots, slot};
+use super::{
+    AppointmentStatus, FREEING_STATUSES, Provider, active_provider, default_minutes, instant,
+    minutes, parse_id,
+};
+use crate::auth::permissions::Action;
+use crate::time::{local_hhmm, local_to_utc, parse_instant};
+use crate::validate::optional;
+use crate::{Clinic, CoreError, CoreResult, SessionUser};
+
+/// An appointment to book.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAppointment {
+    pub patient_id: String,
+    pub provider_id: String,
+    pub appointment_type_id: Option<String>,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub reason: Option<String>,
+    /// The user saw that the patient is booked elsewhere at an overlapping time and books anyway.
+    #[serde(default)]
+    #[ts(optional)]
+    pub allow_patient_overlap: Option<bool>,
+}
+
+/// A new time (and maybe another provider) for an appointment.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Reschedule {
+    /// Empty keeps the provider.
+    pub provider_id: Option<String>,
+    pub starts_at: String,
+    pub ends_at: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub allow_patient_overlap: Option<bool>,
+}
+
+/// A patient who came without an appointment: booked from now and checked in at once.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WalkIn {
+    pub patient_id: String,
+    pub provider_id: String,
+    pub appointment_type_id: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A recurring booking: the first appointment, then the same wall-clock time every `everyWeeks` weeks.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurringPlan {
+    pub first: NewAppointment,
+    pub every_weeks: u32,
+    /// How many appointments in all (2 to 52).
+    pub count: u32,
+}
+
+/// One occurrence of a planned series: free, or why not and the nearest free slot that day.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedOccurrence {
+    pub starts_at: String,
+    pub ends_at: String,
+    pub local_date: String,
+    pub local_start: String,
+    pub local_end: String,
+    pub conflict: Option<String>,
+    pub alternative: Option<Slot>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BookedSeries {
+    pub series_id: String,
+    pub appointment_ids: Vec<String>,
+}
+
+/// An appointment as lists and the calendar show it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppointmentSummary {
+    pub id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// The clinic-local date ("YYYY-MM-DD") and wall-clock times ("HH:MM").
+    pub local_date: String,
+    pub local_start: String,
+    pub local_end: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub patient_mrn: String,
+    pub provider_id: String,
+    pub provider_name: String,
+    pub provider_color: String,
+    pub status: AppointmentStatus,
+    pub appointment_type_id: Option<String>,
+    pub appointment_type: Option<String>,
+    pub reason: Option<String>,
+    pub walk_in: bool,
+    pub checked_in_at: Option<String>,
+    pub series_id: Option<String>,
+    pub rescheduled_from_id: Option<String>,
+}
+
+/// The columns `summary_row` reads, from `SUMMARY_FROM`.
+pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.starts_at, a.ends_at, a.patient_id,
+        p.first_name || ' ' || p.last_name, p.mrn, a.provider_id, v.display_name, v.colour, a.status,
+        a.appointment_type_id, t.name, a.reason, a.walk_in, a.checked_in_at, a.series_id,
+        a.rescheduled_from_id";
+pub(crate) const SUMMARY_FROM: &str = "FROM appointments a
+    JOIN patients p ON p.id = a.patient_id
+    JOIN providers v ON v.id = a.provider_id
+    LEFT JOIN appointment_types t ON t.id = a.appointment_type_id";
+
+pub(crate) fn summary_row(tz: Tz) -> impl Fn(&Row<'_>) -> RowResult<AppointmentSummary> {
+    move |row| {
+        let starts: String = row.get(1)?;
+        let ends: String = row.get(2)?;
+        let start = parse_instant(&starts);
+        Ok(AppointmentSummary {
+            id: row.get(0)?,
+            local_date: start
+                .map(|t| t.with_timezone(&tz).date_naive().to_string())
+                .unwrap_or_default(),
+            local_start: start.map(|t| local_hhmm(tz, t)).unwrap_or_default(),
+            local_end: parse_instant(&ends)
+                .map(|t| local_hhmm(tz, t))
+                .unwrap_or_default(),
+            starts_at: starts,
+            ends_at: ends,
+            patient_id: row.get(3)?,
+            patient_name: row.get(4)?,
+            patient_mrn: row.get(5)?,
+            provider_id: row.get(6)?,
+            provider_name: row.get(7)?,
+            provider_color: row.get(8)?,
+            status: AppointmentStatus::parse(&row.get::<_, String>(9)?)
+                .unwrap_or(AppointmentStatus::Scheduled),
+            appointment_type_id: row.get(10)?,
+            appointment_type: row.get(11)?,
+            reason: row.get(12)?,
+            walk_in: row.get(13)?,
+            checked_in_at: row.get(14)?,
+            series_id: row.get(15)?,
+            rescheduled_from_id: row.get(16)?,
+        })
+    }
+}
+
+/// Appointments starting in [from, to), optionally of one provider and only those holding time, by
+/// start.
+pub(crate) fn appointments_between(
+    r: &Reader<'_>,
+    tz: Tz,
+    provider: Option<&str>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    holding_time_only: bool,
+) -> CoreResult<Vec<AppointmentSummary>> {
+    let holding = if holding_time_only {
+        format!("AND a.status NOT IN {FREEING_STATUSES} AND a.walk_in = 0")
+    } else {
+        String::new()
+    };
+    Ok(r.query_all(
+        &format!(
+            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}
+             WHERE a.archived_at IS NULL AND a.starts_at < ?2 AND a.ends_at > ?1
+               AND (?3 IS NULL OR a.provider_id = ?3) {holding}
+             ORDER BY a.starts_at, v.display_name"
+        ),
+        (format_instant(from), format_instant(to), provider),
+        summary_row(tz),
+    )?)
+}
+
+/// "Tue 12 Jan 09:00–09:30", for messages about a time.
+fn when(tz: Tz, (start, end): Span) -> String {
+    let local = start.with_timezone(&tz);
+    format!(
+        "{} {}–{}",
+        local.format("%a %-d %b"),
+        local_hhmm(tz, start),
+        local_hhmm(tz, end)
+    )
+}
+
+/// A booking's checked inputs.
+struct Booking {
+    patient: Uuid,
+    provider: Uuid,
+    kind: Option<Uuid>,
+    span: Span,
+    reason: Option<String>,
+    allow_patient_overlap: bool,
+}
+
+fn booking(new: &NewAppointment) -> CoreResult<Booking> {
+    let patient = parse_id("patientId", &new.patient_id)?;
+    let provider = parse_id("providerId", &new.provider_id)?;
+    let kind = new
+        .appointment_type_id
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| parse_id("appointmentTypeId", t))
+        .transpose()?;
+    let span = span(&new.starts_at, &new.ends_at)?;
+    Ok(Booking {
+        patient,
+        provider,
+        kind,
+        span,
+        reason: optional("reason", new.reason.as_deref(), 200)?,
+        allow_patient_overlap: new.allow_patient_overlap.unwrap_or(false),
+    })
+}
+
+fn span(starts_at: &str, ends_at: &str) -> CoreResult<Span> {
+    let starts = instant("startsAt", starts_at)?;
+    let ends = instant("endsAt", ends_at)?;
+    if ends <= starts {
+        return Err(CoreError::invalid(
+            "endsAt",
+            "the end must be after the start",
+        ));
+    }
+    if ends - starts > Duration::hours(8) {
+        return Err(CoreError::invalid("endsAt", "at most 8 hours"));
+    }
+    Ok((starts, ends))
+}
+
+/// An active patient, or a clear error. Returns the patient's name.
+fn active_patient(r: &Reader<'_>, patient: Uuid) -> CoreResult<String> {
+    let found: Option<(String, bool)> = r.query_opt(
+        "SELECT first_name || ' ' || last_name, archived_at IS NOT NULL OR merged_into_id IS NOT NULL
+         FROM patients WHERE id = ?1",
+        [patient.to_string()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    match found {
+        Some((name, false)) => Ok(name),
+        Some((name, true)) => Err(CoreError::invalid(
+            "patientId",
+            format!("{name}'s record is archived: restore it first"),
+        )),
+        None => Err(CoreError::invalid(
+            "patientId",
+            "this patient does not exist",
+        )),
+    }
+}
+
+/// The checks every booking passes: the provider is free (no booking, no time off), and the patient is
+/// not booked elsewhere at the same time unless the user said so. `ignore` is the appointment being
+/// moved.
+fn check_free(
+    r: &Reader<'_>,
+    tz: Tz,
+    provider: &Provider,
+    patient: Uuid,
+    span: Span,
+    ignore: Option<&str>,
+    allow_patient_overlap: bool,
+) -> CoreResult<()> {
+    let (starts, ends) = (format_instant(span.0), format_instant(span.1));
+    let clash = r.query_opt(
+        &format!(
+            "SELECT a.starts_at, a.ends_at, p.first_name || ' ' || p.last_name, p.mrn FROM appointments a
+             JOIN patients p ON p.id = a.patient_id
+             WHERE a.provider_id = ?1 AND a.archived_at IS NULL AND a.walk_in = 0
+               AND a.status NOT IN {FREEING_STATUSES} AND a.starts_at < ?3 AND a.ends_at > ?2
+               AND a.id IS NOT ?4
+             ORDER BY a.starts_at LIMIT 1"
+        ),
+        (&provider.id, &starts, &ends, ignore),
+        |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        },
+    )?;
+    if let Some((s, e, who, mrn)) = clash {
+        let at = parse_instant(&s)
+            .zip(parse_instant(&e))
+            .map(|span| when(tz, span));
+        return Err(CoreError::Conflict(format!(
+            "{} is already booked {} with {who} ({mrn})",
+            provider.display_name,
+            at.unwrap_or(s)
+        )));
+    }
+    let off = super::time_off_between(r, &provider.id, span.0, span.1)?;
+    if let Some(off) = off.first() {
+        let at = parse_instant(&off.starts_at)
+            .zip(parse_instant(&off.ends_at))
+            .map(|span| when(tz, span))
+            .unwrap_or_default();
+        let why = off
+            .reason
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        return Err(CoreError::Conflict(format!(
+            "{} is off {at}{why}",
+            provider.display_name
+        )));
+    }
+    if !allow_patient_overlap {
+        let other = r.query_opt(
+            &format!(
+                "SELECT a.starts_at, a.ends_at, p.first_name || ' ' || p.last_name, v.display_name
+                 FROM appointments a
+                 JOIN patients p ON p.id = a.patient_id
+                 JOIN providers v ON v.id = a.provider_id
+                 WHERE a.patient_id = ?1 AND a.archived_at IS NULL
+                   AND a.status NOT IN {FREEING_STATUSES} AND a.starts_at < ?3 AND a.ends_at > ?2
+                   AND a.id IS NOT ?4
+                 ORDER BY a.starts_at LIMIT 1"
+            ),
+            (patient.to_string(), &starts, &ends, ignore),
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            },
+        )?;
+        if let Some((s, e, who, with)) = other {
+            let at = parse_instant(&s)
+                .zip(parse_instant(&e))
+                .map(|span| when(tz, span));
+            return Err(CoreError::PatientAlreadyBooked(format!(
+                "{who} is already booked {} with {with}",
+                at.unwrap_or(s)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn not_past(span: Span, now: DateTime<Utc>) -> CoreResult<()> {
+    // A minute of grace: the slot the user clicked may have begun while the dialog was open.
+    if span.0 < now - Duration::minutes(1) {
+        return Err(CoreError::invalid("startsAt", "this time has passed"));
+    }
+    Ok(())
+}
+
+/// Writes a checked booking; the caller has run `check_free` in the same transaction.
+fn insert_booking(
+    tx: &mut WriteTx<'_>,
+    booking: &Booking,
+    extra: impl FnOnce(Fields) -> Fields,
+) -> CoreResult<Uuid> {
+    let fields = Fields::new()
+        .set("patient_id", booking.patient)
+        .set("provider_id", booking.provider)
+        .set("appointment_type_id", booking.kind)
+        .set("starts_at", format_instant(booking.span.0))
+        .set("ends_at", format_instant(booking.span.1))
+        .set("reason", booking.reason.as_deref());
+    Ok(tx.insert(Table::Appointments, extra(fields))?)
+}
+
+/// Checks and writes a booking inside the caller's transaction (see [`Clinic::book_appointment`]).
+pub(crate) fn book(tx: &mut WriteTx<'_>, tz: Tz, new: &NewAppointment) -> CoreResult<Uuid> {
+    let booking = booking(new)?;
+    not_past(booking.span, tx.now())?;
+    let r = tx.reader();
+    active_patient(&r, booking.patient)?;
+    let provider = active_provider(&r, booking.provider)?;
+    if let Some(kind) = booking.kind {
+        default_minutes(&r, Some(kind), 0)?;
+    }
+    check_free(
+        &r,
+        tz,
+        &provider,
+        booking.patient,
+        booking.span,
+        None,
+        booking.allow_patient_overlap,
+    )?;
+    insert_booking(tx, &booking, |f| f)
+}
+
+impl Clinic {
+    /// Books an appointment. An overlapping booking or time off of the same provider is refused, naming
+    /// it; a patient booked elsewhere at an overlapping time is refused with `patient_already_booked`
+    /// until the user confirms (`allowPatientOverlap`).
+    pub fn book_appointment(&self, by: &SessionUser, new: NewAppointment) -> CoreResult<String> {
+        let access = self.authorize(by, Action::EditSchedule)?;
+        let tz = self.settings()?.time_zone;
+        access.write(|tx| Ok(book(tx, tz, &new)?.to_string()))
+    }
+
+    /// Moves an appointment that has not begun: a new appointment takes the new time (and provider),
+    /// linked to the old one, which becomes `rescheduled`. The same checks as a booking apply. Returns
+    /// the new appointment's id.
+    pub fn reschedule_appointment(
+        &self,
+        by: &SessionUser,
+        appointment_id: &str,
+        to: Reschedule,
+    ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::EditSchedule)?;
+        let id = parse_id("appointmentId", appointment_id)?;
+        let span = span(&to.starts_at, &to.ends_at)?;
+        let new_provider = to
+            .provider_id
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| parse_id("providerId", p))
+            .transpose()?;
+        let tz = self.settings()?.time_zone;
+        not_past(span, self.now())?;
+        access.write(|tx| {
+            let r = tx.reader();
+            let old = stored(&r, id)?;
+            if !old.status.can_become(AppointmentStatus::Rescheduled) {
+                return Err(CoreError::Conflict(format!(
+                    "an appointment that is {} cannot be moved",
+                    old.status.as_str().replace('_', " ")
+                )));
+            }
+            let provider = active_provider(&r, new_provider.unwrap_or(old.provider))?;
+            active_patient(&r, old.patient)?;
+            let booking = Booking {
+                patient: old.patient,
+                provider: parse_id("providerId", &provider.id)?,
+                kind: old.kind,
+                span,
+                reason: old.reason.clone(),
+                allow_patient_overlap: to.allow_patient_overlap.unwrap_or(false),
+            };
+            let id_text = id.to_string();
+            check_free(
+                &r,
+                tz,
+                &provider,
+                booking.patient,
+                span,
+                Some(&id_text),
+                booking.allow_patient_overlap,
+            )?;
+            tx.update(
+                Table::Appointments,
+                id,
+                Fields::new().set("status", AppointmentStatus::Rescheduled.as_str()),
+            )?;
+            let new_id = insert_booking(tx, &booking, |f| {
+                f.set("rescheduled_from_id", id)
+                    .set("series_id", old.series.as_deref())
+            })?;
+            Ok(new_id.to_string())
+        })
+    }
+
+    /// Moves an appointment to its next status, following [`AppointmentStatus::can_become`]. Checking
+    /// in, starting and finishing stamp their time; cancelling needs a reason; a no-show only after the
+    /// start time. Rescheduling has its own operation.
+    pub fn set_appointment_status(
+        &self,
+        by: &SessionUser,
+        appointment_id: &str,
+        next: AppointmentStatus,
+        cancellation_reason: Option<&str>,
+    ) -> CoreResult<()> {
+        let action = match next {
+            AppointmentStatus::CheckedIn => Action::CheckIn,
+            AppointmentStatus::InProgress | AppointmentStatus::Completed => Action::StartVisit,
+            _ => Action::EditSchedule,
+        };
+        let access = self.authorize(by, action)?;
+        let id = parse_id("appointmentId", appointment_id)?;
+        if next == AppointmentStatus::Rescheduled {
+            return Err(CoreError::invalid(
+                "status",
+                "choose a new time to reschedule",
+            ));
+        }
+        let reason = optional("cancellationReason", cancellation_reason, 200)?;
+        if next == AppointmentStatus::Cancelled && reason.is_none() {
+            return Err(CoreError::invalid(
+                "cancellationReason",
+                "say why the appointment is cancelled",
+            ));
+        }
+        access.write(|tx| {
+            let current = stored(&tx.reader(), id)?;
+            if !current.status.can_become(next) {
+                return Err(CoreError::Conflict(format!(
+                    "an appointment that is {} cannot become {}",
+                    current.status.as_str().replace('_', " "),
+                    next.as_str().replace('_', " ")
+                )));
+            }
+            if next == AppointmentStatus::NoShow && current.span.0 > tx.now() {
+                return Err(CoreError::Conflict(
+                    "a patient can only be a no-show after the start time".into(),
+                ));
+            }
+            let now = tx.now();
+            let fields = Fields::new().set("status", next.as_str());
+            let fields = match next {
+                AppointmentStatus::CheckedIn => fields.set("checked_in_at", now),
+                AppointmentStatus::InProgress => fields.set("started_at", now),
+                AppointmentStatus::Completed => fields.set("completed_at", now),
+                AppointmentStatus::Cancelled => {
+                    fields.set("cancellation_reason", reason.as_deref())
+                }
+                _ => fields,
+            };
+            tx.update(Table::Appointments, id, fields)?;
+            Ok(())
+        })
+    }
+
+    /// A patient who came without an appointment: booked from now for the type's length and checked in
+    /// at once. A walk-in joins the waiting-room queue but holds no time in the provider's calendar (it
+    /// is seen between booked patients), so it never blocks a booking.
+    pub fn book_walk_in(&self, by: &SessionUser, walk_in: WalkIn) -> CoreResult<String> {
+        let access = self.authorize(by, Action::EditSchedule)?;
+        let patient = parse_id("patientId", &walk_in.patient_id)?;
+        let provider = parse_id("providerId", &walk_in.provider_id)?;
+        let kind = walk_in
+            .appointment_type_id
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| parse_id("appointmentTypeId", t))
+            .transpose()?;
+        let reason = optional("reason", walk_in.reason.as_deref(), 200)?;
+        let slot_minutes = self.settings()?.slot_minutes;
+        access.write(|tx| {
+            let r = tx.reader();
+            active_patient(&r, patient)?;
+            active_provider(&r, provider)?;
+            let length = default_minutes(&r, kind, slot_minutes)?;
+            let now = tx.now();
+            let booking = Booking {
+                patient,
+                provider,
+                kind,
+                span: (now, now + minutes(length)),
+                reason,
+                allow_patient_overlap: true,
+            };
+            let id = insert_booking(tx, &booking, |f| {
+                f.set("walk_in", true)
+                    .set("status", AppointmentStatus::CheckedIn.as_str())
+                    .set("checked_in_at", now)
+            })?;
+            Ok(id.to_string())
+        })
+    }
+
+    /// The occurrences of a recurring booking, each checked as a booking would be (and against the
+    /// provider's hours): the ones that cannot be booked say why and offer the nearest free slot of their
+    /// day. Nothing is written.
+    pub fn plan_recurring(
+        &self,
+        by: &SessionUser,
+        plan: RecurringPlan,
+    ) -> CoreResult<Vec<PlannedOccurrence>> {
+        let access = self.authorize(by, Action::EditSchedule)?;
+        let first = booking(&plan.first)?;
+        if !(1..=12).contains(&plan.every_weeks) {
+            return Err(CoreError::invalid("everyWeeks", "every 1 to 12 weeks"));
+        }
+        if !(2..=52).contains(&plan.count) {
+            return Err(CoreError::invalid("count", "2 to 52 appointments"));
+        }
+        let settings = self.settings()?;
+        let (tz, now) = (settings.time_zone, self.now());
+        not_past(first.span, now)?;
+        let context = DayContext::new(tz, settings.slot_minutes, now);
+        access.read(|r| {
+            active_patient(&r, first.patient)?;
+            let provider = active_provider(&r, first.provider)?;
+            let length = first.span.1 - first.span.0;
+            let (day, start) = {
+                let local = first.span.0.with_timezone(&tz);
+                (local.date_naive(), local.time())
+            };
+            (0..plan.count)
+                .map(|k| {
+                    let day = day + Duration::weeks(i64::from(k * plan.every_weeks));
+                    let starts = local_to_utc(tz, day.and_time(start));
+                    let span = (starts, starts + length);
+                    let mut occurrence = occurrence(tz, span);
+                    let day_plan =
+                        day_plan(&r, &context, &provider.id, day, length.num_minutes(), None)?;
+                    let conflict = match check_free(
+                        &r,
+                        tz,
+                        &provider,
+                        first.patient,
+                        span,
+                        None,
+                        first.allow_patient_overlap,
+                    ) {
+                        Err(e @ (CoreError::Conflict(_) | CoreError::PatientAlreadyBooked(_))) => {
+                            Some(e.to_string())
+                        }
+                        Err(e) => return Err(e),
+                        Ok(()) if !fits(&day_plan, span) => Some(format!(
+                            "{} does not work {}",
+                            provider.display_name,
+                            when(tz, span)
+                        )),
+                        Ok(()) => None,
+                    };
+                    if conflict.is_some() {
+                        occurrence.alternative = free_slots(&day_plan)
+                            .into_iter()
+                            .min_by_key(|s| (s.0 - starts).num_minutes().abs())
+                            .map(|s| slot(tz, &provider, s));
+                    }
+                    occurrence.conflict = conflict;
+                    Ok(occurrence)
+                })
+                .collect()
+        })
+    }
+
+    /// Books the chosen occurrences of a recurring appointment as one series, in one transaction: if
+    /// any of them is no longer free, nothing is booked and the error lists every one that is not.
+    pub fn book_recurring(
+        &self,
+        by: &SessionUser,
+        first: NewAppointment,
+        occurrences: &[super::TimeSpan],
+    ) -> CoreResult<BookedSeries> {
+        let access = self.authorize(by, Action::EditSchedule)?;
+        let template = booking(&first)?;
+        if occurrences.is_empty() || occurrences.len() > 52 {
+            return Err(CoreError::invalid(
+                "occurrences",
+                "book 1 to 52 appointments",
+            ));
+        }
+        let spans = occurrences
+            .iter()
+            .map(|o| span(&o.starts_at, &o.ends_at))
+            .collect::<CoreResult<Vec<_>>>()?;
+        let (tz, now) = (self.settings()?.time_zone, self.now());
+        for span in &spans {
+            not_past(*span, now)?;
+        }
+        let mut sorted = spans.clone();
+        sorted.sort();
+        if sorted.windows(2).any(|w| w[1].0 < w[0].1) {
+            return Err(CoreError::invalid("occurrences", "two occurrences overlap"));
+        }
+        access.write(|tx| {
+            let r = tx.reader();
+            active_patient(&r, template.patient)?;
+            let provider = active_provider(&r, template.provider)?;
+            let mut problems = Vec::new();
+            for span in &spans {
+                match check_free(
+                    &r,
+                    tz,
+                    &provider,
+                    template.patient,
+                    *span,
+                    None,
+                    template.allow_patient_overlap,
+                ) {
+                    Ok(()) => {}
+                    Err(e @ (CoreError::Conflict(_) | CoreError::PatientAlreadyBooked(_))) => {
+                        problems.push(format!("{}: {e}", when(tz, *span)));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            if !problems.is_empty() {
+                return Err(CoreError::Conflict(format!(
+                    "nothing was booked; not free: {}",
+                    problems.join("; ")
+                )));
+            }
+            let series = Uuid::now_v7();
+            let mut ids = Vec::with_capacity(spans.len());
+            for span in spans {
+                let booking = Booking {
+                    span,
+                    reason: template.reason.clone(),
+                    ..template
+                };
+                ids.push(insert_booking(tx, &booking, |f| f.set("series_id", series))?.to_string());
+            }
+            Ok(BookedSeries {
+                series_id: series.to_string(),
+                appointment_ids: ids,
+            })
+        })
+    }
+
+    /// One appointment, for its dialog.
+    pub fn appointment(
+        &self,
+        by: &SessionUser,
+        appointment_id: &str,
+    ) -> CoreResult<AppointmentSummary> {
+        let access = self.authorize(by, Action::ViewSchedule)?;
+        let id = parse_id("appointmentId", appointment_id)?.to_string();
+        let tz = self.settings()?.time_zone;
+        let found = access.read(|r| {
+            Ok(r.query_opt(
+                &format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE a.id = ?1"),
+                [&id],
+                summary_row(tz),
+            )?)
+        })?;
+        let found =
+            found.ok_or_else(|| CoreError::NotFound("the appointment does not exist".into()))?;
+        access.audit_shown(
+            "view_appointment",
+            "appointments",
+            [found.patient_id.as_str()],
+        )?;
+        Ok(found)
+    }
+}
+
+fn occurrence(tz: Tz, span: Span) -> PlannedOccurrence {
+    PlannedOccurrence {
+        starts_at: format_instant(span.0),
+        ends_at: format_instant(span.1),
+        local_date: span.0.with_timezone(&tz).date_naive().to_string(),
+        local_start: local_hhmm(tz, span.0),
+        local_end: local_hhmm(tz, span.1),
+        conflict: None,
+        alternative: None,
+    }
+}
+
+/// What the status rules and moves need of a stored appointment.
+struct Stored {
+    status: AppointmentStatus,
+    patient: Uuid,
+    provider: Uuid,
+    kind: Option<Uuid>,
+    span: Span,
+    reason: Option<String>,
+    series: Option<String>,
+}
+
+fn stored(r: &Reader<'_>, id: Uuid) -> CoreResult<Stored> {
+    let row = r.query_opt(
+        "SELECT status, patient_id, provider_id, appointment_type_id, starts_at, ends_at, reason, series_id
+         FROM appointments WHERE id = ?1 AND archived_at IS NULL",
+        [id.to_string()],
+        |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, Option<String>>(6)?,
+                row.get::<_, Option<String>>(7)?,
+            ))
+        },
+    )?;
+    let (status, patient, provider, kind, starts, ends, reason, series) =
+        row.ok_or_else(|| CoreError::NotFound("the appointment does not exist".into()))?;
+    let broken = || CoreError::NotFound("the appointment's record is damaged".into());
+    Ok(Stored {
+        status: AppointmentStatus::parse(&status).ok_or_else(broken)?,
+        patient: Uuid::parse_str(&patient).map_err(|_| broken())?,
+        provider: Uuid::parse_str(&provider).map_err(|_| broken())?,
+        kind: kind.and_then(|k| Uuid::parse_str(&k).ok()),
+        span: parse_instant(&starts)
+            .zip(parse_instant(&ends))
+            .ok_or_else(broken)?,
+        reason,
+        series,
+    })
+}
+
+/// The weekday of a clinic-local date, 1 = Monday.
+pub(crate) fn weekday(day: NaiveDate) -> u32 {
+    day.weekday().number_from_monday()
+}
