@@ -84,7 +84,7 @@ export class WebDriver {
     throw new Error(`[data-testid="${testId}"] is still there after ${timeout} ms`);
   }
 
-  /** Clicks the element; while an overlay fades out (a dialog closing), the click is tried again. */
+  /** Clicks the element; while an overlay fades out (a dialog closing) or the list re-renders, the click is tried again. */
   async click(testId, { timeout = 5000 } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -93,7 +93,7 @@ export class WebDriver {
         await this.cmd('POST', `/element/${id}/click`, {});
         return;
       } catch (error) {
-        if (Date.now() > deadline || !/intercepted|not interactable/.test(error.message)) throw error;
+        if (Date.now() > deadline || !/intercepted|not interactable|stale/.test(error.message)) throw error;
         await sleep(200);
       }
     }

@@ -1,6 +1,6 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppStatus, SessionUser } from '../api/types';
 import { UserMenu } from '../features/account/UserMenu';
@@ -10,7 +10,9 @@ import { PatientsScreen } from '../features/patients/PatientsScreen';
 import { ScheduleScreen } from '../features/schedule/ScheduleScreen';
 import { TodayScreen } from '../features/today/TodayScreen';
 import { VisitsScreen } from '../features/visits/VisitsScreen';
+import { WaitingRoomScreen } from '../features/waiting/WaitingRoomScreen';
 import { canOpen, navItemsFor, type RouteId } from './routes';
+import { useGlobalShortcuts } from './useGlobalShortcuts';
 
 interface AppLayoutProps {
   status: AppStatus;
@@ -25,6 +27,11 @@ export function AppLayout({ status, user }: AppLayoutProps) {
   // If the user's role changes (e.g. an administrator demotes themselves), a route they may no
   // longer open falls back to Today.
   const route: RouteId = canOpen(selectedRoute, user.role) ? selectedRoute : 'today';
+  // Ctrl+K / F2: the Patients screen with the cursor in its search (not while the screen is locked).
+  const openPatients = useCallback(() => {
+    setRoute('patients');
+  }, []);
+  useGlobalShortcuts({ openPatients, enabled: status.phase !== 'locked' });
 
   return (
     <AppShell
@@ -102,7 +109,8 @@ export function AppLayout({ status, user }: AppLayoutProps) {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        {route === 'today' && <TodayScreen />}
+        {route === 'today' && <TodayScreen role={user.role} />}
+        {route === 'waiting' && <WaitingRoomScreen role={user.role} />}
         {route === 'patients' && <PatientsScreen />}
         {route === 'schedule' && <ScheduleScreen />}
         {route === 'visits' && <VisitsScreen />}

@@ -1,10 +1,11 @@
 import type { Role } from '../api/types';
 
 /** The app's screens. A tiny state router: the shell keeps the current route in React state. */
-export type RouteId = 'today' | 'patients' | 'schedule' | 'visits' | 'admin';
+export type RouteId = 'today' | 'waiting' | 'patients' | 'schedule' | 'visits' | 'admin';
 
 type NavLabelKey =
   | 'nav.today'
+  | 'nav.waiting'
   | 'nav.patients'
   | 'nav.schedule'
   | 'nav.visits'
@@ -24,6 +25,7 @@ export type NavItem =
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { kind: 'route', route: 'today', labelKey: 'nav.today', testId: 'nav-today' },
+  { kind: 'route', route: 'waiting', labelKey: 'nav.waiting', testId: 'nav-waiting' },
   { kind: 'route', route: 'patients', labelKey: 'nav.patients', testId: 'nav-patients' },
   { kind: 'route', route: 'schedule', labelKey: 'nav.schedule', testId: 'nav-schedule' },
   {

@@ -298,3 +298,76 @@ fn the_patient_search_index_takes_in_the_patients_that_were_there_before_it() {
     assert_eq!(found("nunez*"), 0);
     assert_eq!(found("nunes*"), 1);
 }
+
+#[test]
+fn rebuilding_the_appointments_table_keeps_its_rows_and_the_references_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let key = DbKey::random();
+    let mut conn = Connection::open(&path).unwrap();
+    conn.execute_batch(&key.pragma()).unwrap();
+    configure(&conn).unwrap();
+    let all = embedded::migrations::runner().get_migrations().clone();
+    let before: Vec<Migration> = all.iter().filter(|m| m.version() < 6).cloned().collect();
+    refinery::Runner::new(&before).run(&mut conn).unwrap();
+    conn.execute_batch(
+        "INSERT INTO providers (id, created_at, updated_at, hlc, display_name, specialty, colour)
+         VALUES ('v1', 't', 't', 'h', 'Dr A', 'Family medicine', '#1e88e5');
+         INSERT INTO patients (id, created_at, updated_at, hlc, mrn, first_name, last_name, date_of_birth, sex)
+         VALUES ('p1', 't', 't', 'h', 'A-000001', 'José', 'Núñez', '1970-01-31', 'male');
+         INSERT INTO appointments (id, created_at, updated_at, hlc, patient_id, provider_id, starts_at, ends_at,
+                                   status, reason, checked_in_at)
+         VALUES ('a1', 't', 't', 'h', 'p1', 'v1', '2026-12-01T09:00:00.000Z', '2026-12-01T09:30:00.000Z',
+                 'checked_in', 'Cough', '2026-12-01T08:55:00.000Z');
+         INSERT INTO encounters (id, created_at, updated_at, hlc, patient_id, provider_id, appointment_id, started_at)
+         VALUES ('e1', 't', 't', 'h', 'p1', 'v1', 'a1', '2026-12-01T09:01:00.000Z');",
+    )
+    .unwrap();
+
+    migrate(&mut conn).unwrap();
+
+    let kept: (String, String, String, bool) = conn
+        .query_row(
+            "SELECT status, reason, checked_in_at, walk_in FROM appointments WHERE id = 'a1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        kept,
+        (
+            "checked_in".into(),
+            "Cough".into(),
+            "2026-12-01T08:55:00.000Z".into(),
+            false
+        )
+    );
+    let encounters: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'encounters'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        encounters.contains("REFERENCES appointments (id)"),
+        "{encounters}"
+    );
+    let on: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert!(on, "foreign keys are back on");
+    // The references are enforced again, and the new status is allowed.
+    assert!(
+        conn.execute(
+            "UPDATE encounters SET appointment_id = 'gone' WHERE id = 'e1'",
+            []
+        )
+        .is_err()
+    );
+    conn.execute(
+        "UPDATE appointments SET status = 'rescheduled' WHERE id = 'a1'",
+        [],
+    )
+    .unwrap();
+}

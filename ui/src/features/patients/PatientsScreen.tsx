@@ -73,6 +73,7 @@ export function PatientsScreen() {
           w={{ base: '100%', sm: 360 }}
           label={t('patients.search')}
           placeholder={t('patients.searchPlaceholder')}
+          description={t('patients.searchShortcut')}
           value={search}
           onChange={(event) => {
             setSearch(event.currentTarget.value);

@@ -1,25 +1,69 @@
-import { ActionIcon, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Loader, SegmentedControl, Select, Text } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
+import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAppointments, useClinicOverview } from '../../api/queries';
-import { AppointmentsTable } from '../../components/AppointmentsTable';
+import { describeError, type DescribedError } from '../../api/errors';
+import { useClinicOverview } from '../../api/queries';
+import { useCalendar, useProviders, useRescheduleAppointment } from '../../api/scheduleQueries';
+import type { AppointmentSummary, Calendar } from '../../api/types';
+import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { ProviderName } from '../../components/ProviderName';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
-import { useFormatters } from '../../i18n/format';
+import { STATUS_COLORS } from '../../domain';
+import { useFormatters, type Formatters } from '../../i18n/format';
+import { AppointmentDialog } from './AppointmentDialog';
+import { BookingDialog, type BookingSlot } from './BookingDialog';
+import { CalendarGrid, type GridColumn } from './CalendarGrid';
+import { addMinutes, durationMinutes, timeOffOn, timeRows, weekStart, zonedInstant } from './calendarLayout';
 import { shiftDay } from './days';
-import { groupByProvider } from './groupByProvider';
+
+type View = 'day' | 'week';
+
+/** The grid's columns: each provider on the day, or each day of the one provider's week. */
+function columnsOf(calendar: Calendar, view: View, timeZone: string, format: Formatters): GridColumn[] {
+  const columns: GridColumn[] = [];
+  for (const p of calendar.providers) {
+    calendar.days.forEach((date, i) => {
+      columns.push({
+        key: `${p.provider.id}/${date}`,
+        label: view === 'day' ? p.provider.displayName : format.dayLabel(date),
+        color: p.provider.colour,
+        providerId: p.provider.id,
+        providerName: p.provider.displayName,
+        date,
+        blocks: p.hours[i] ?? [],
+        off: timeOffOn(p.timeOff, date, timeZone),
+        appointments: calendar.appointments.filter((a) => a.providerId === p.provider.id && a.localDate === date),
+      });
+    });
+  }
+  return columns;
+}
 
 export function ScheduleScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const format = useFormatters();
   const overview = useClinicOverview();
+  const providers = useProviders();
+  const reschedule = useRescheduleAppointment();
   const clinicToday = overview.data?.today ?? null;
+  const timeZone = overview.data?.timeZone ?? 'UTC';
   // null = follow the clinic's today (from the overview) until the user picks a day.
   const [picked, setPicked] = useState<string | null>(null);
+  const [view, setView] = useState<View>('day');
+  const [chosenProvider, setChosenProvider] = useState<string | null>(null);
+  const [booking, setBooking] = useState<BookingSlot | null>(null);
+  const [opened, setOpened] = useState<AppointmentSummary | null>(null);
+  const [moveError, setMoveError] = useState<DescribedError | null>(null);
   const day = picked ?? clinicToday;
-  const appointments = useAppointments(day);
+  const weekProvider = chosenProvider ?? providers.data?.[0]?.id ?? null;
+  const from = day === null ? null : view === 'day' ? day : weekStart(day);
+  const calendar = useCalendar(
+    from === null || (view === 'week' && weekProvider === null)
+      ? null
+      : { fromDate: from, days: view === 'day' ? 1 : 7, providerId: view === 'day' ? null : weekProvider },
+  );
 
   if (overview.isError) {
     return (
@@ -29,7 +73,7 @@ export function ScheduleScreen() {
       </>
     );
   }
-  if (day === null) {
+  if (day === null || from === null) {
     return (
       <Group justify="center" p="xl">
         <Loader aria-label={t('app.loading')} />
@@ -37,8 +81,37 @@ export function ScheduleScreen() {
     );
   }
 
-  const groups = appointments.data ? groupByProvider(appointments.data, i18n.resolvedLanguage) : [];
-  const count = appointments.data?.length ?? 0;
+  const step = view === 'day' ? 1 : 7;
+  const data = calendar.data;
+  const columns = data ? columnsOf(data, view, timeZone, format) : [];
+  const rows = data
+    ? timeRows(
+        data.providers.flatMap((p) => p.hours.flat()),
+        data.appointments,
+        data.slotMinutes,
+      )
+    : [];
+  const counts = data?.counts.filter((c) => c.count > 0) ?? [];
+  const label =
+    view === 'day' ? format.longDate(day) : `${format.dayLabel(from)} – ${format.dayLabel(shiftDay(from, 6))}`;
+
+  const move = (appointment: AppointmentSummary, column: GridColumn, minute: number) => {
+    setMoveError(null);
+    const startsAt = zonedInstant(column.date, minute, timeZone);
+    if (startsAt === appointment.startsAt && column.providerId === appointment.providerId) return;
+    reschedule.mutate(
+      {
+        appointmentId: appointment.id,
+        to: { providerId: column.providerId, startsAt, endsAt: addMinutes(startsAt, durationMinutes(appointment)) },
+      },
+      {
+        onSuccess: () => notifications.show({ color: 'teal', message: t('schedule.moved') }),
+        onError: (error) => {
+          setMoveError(describeError(t, error));
+        },
+      },
+    );
+  };
 
   return (
     <>
@@ -46,21 +119,48 @@ export function ScheduleScreen() {
         title={t('schedule.title')}
         subtitle={
           <span data-testid="schedule-day-label">
-            {format.longDate(day)}
-            {appointments.data &&
-              ` · ${t('schedule.appointmentCount', { count, formattedCount: format.number(count) })}`}
+            {label}
+            {data &&
+              ` · ${t('schedule.appointmentCount', {
+                count: data.appointments.length,
+                formattedCount: format.number(data.appointments.length),
+              })}`}
           </span>
         }
         actions={
-          <Group gap="xs" align="flex-end" wrap="nowrap">
+          <Group gap="xs" align="flex-end" wrap="wrap">
+            <SegmentedControl
+              value={view}
+              onChange={(value) => {
+                setView(value === 'week' ? 'week' : 'day');
+              }}
+              data={[
+                { value: 'day', label: t('schedule.dayView') },
+                { value: 'week', label: t('schedule.weekView') },
+              ]}
+              data-testid="schedule-view"
+            />
+            {view === 'week' && (
+              <Select
+                label={t('schedule.provider')}
+                data={(providers.data ?? []).map((p) => ({ value: p.id, label: p.displayName }))}
+                value={weekProvider}
+                onChange={(value) => {
+                  if (value) setChosenProvider(value);
+                }}
+                allowDeselect={false}
+                w={200}
+                data-testid="schedule-provider"
+              />
+            )}
             <ActionIcon
               variant="default"
               size="lg"
-              aria-label={t('schedule.previousDay')}
-              title={t('schedule.previousDay')}
+              aria-label={view === 'day' ? t('schedule.previousDay') : t('schedule.previousWeek')}
+              title={view === 'day' ? t('schedule.previousDay') : t('schedule.previousWeek')}
               data-testid="schedule-prev"
               onClick={() => {
-                setPicked(shiftDay(day, -1));
+                setPicked(shiftDay(day, -step));
               }}
             >
               <span aria-hidden>‹</span>
@@ -88,11 +188,11 @@ export function ScheduleScreen() {
             <ActionIcon
               variant="default"
               size="lg"
-              aria-label={t('schedule.nextDay')}
-              title={t('schedule.nextDay')}
+              aria-label={view === 'day' ? t('schedule.nextDay') : t('schedule.nextWeek')}
+              title={view === 'day' ? t('schedule.nextDay') : t('schedule.nextWeek')}
               data-testid="schedule-next"
               onClick={() => {
-                setPicked(shiftDay(day, 1));
+                setPicked(shiftDay(day, step));
               }}
             >
               <span aria-hidden>›</span>
@@ -111,43 +211,62 @@ export function ScheduleScreen() {
         }
       />
 
-      {appointments.isError && <QueryErrorAlert error={appointments.error} />}
-      {appointments.isPending && (
+      {counts.length > 0 && (
+        <Group gap="xs" mb="sm" data-testid="schedule-glance">
+          <Text size="sm" fw={500}>
+            {view === 'day' ? t('schedule.glanceDay') : t('schedule.glanceWeek')}
+          </Text>
+          {counts.map((c) => (
+            <Badge key={c.status} color={STATUS_COLORS[c.status]} variant="light" data-status={c.status}>
+              {t('schedule.statusCount', { status: t(`appointmentStatus.${c.status}`), count: c.count })}
+            </Badge>
+          ))}
+        </Group>
+      )}
+      <FormErrorAlert error={moveError} testId="schedule-move-error" />
+      {calendar.isError && <QueryErrorAlert error={calendar.error} />}
+      {calendar.isPending && (
         <Group justify="center" p="xl">
           <Loader aria-label={t('app.loading')} />
         </Group>
       )}
-      {appointments.data && groups.length === 0 && (
-        <Paper withBorder p="lg">
-          <Text c="dimmed" data-testid="schedule-empty">
-            {t('schedule.empty', { date: format.longDate(day) })}
-          </Text>
-        </Paper>
+      {data && columns.length === 0 && (
+        <Text c="dimmed" data-testid="schedule-empty">
+          {t('schedule.noProviders')}
+        </Text>
       )}
-      <Stack gap="lg" data-testid="schedule-groups">
-        {groups.map((group) => (
-          <Paper
-            withBorder
-            key={group.providerName}
-            component="section"
-            data-testid="schedule-provider-group"
-            aria-label={group.providerName}
-          >
-            <Group justify="space-between" px="md" pt="md" pb="xs">
-              <Title order={2} size="h4">
-                <ProviderName name={group.providerName} color={group.providerColor} />
-              </Title>
-              <Text size="sm" c="dimmed">
-                {t('schedule.appointmentCount', {
-                  count: group.appointments.length,
-                  formattedCount: format.number(group.appointments.length),
-                })}
-              </Text>
-            </Group>
-            <AppointmentsTable appointments={group.appointments} showProvider={false} />
-          </Paper>
-        ))}
-      </Stack>
+      {data && columns.length > 0 && (
+        <CalendarGrid
+          columns={columns}
+          rows={rows}
+          slotMinutes={data.slotMinutes}
+          onFreeSlot={(column, minute) => {
+            setBooking({ providerId: column.providerId, providerName: column.providerName, date: column.date, minute });
+          }}
+          onOpenAppointment={setOpened}
+          onMove={move}
+        />
+      )}
+      {booking && data && (
+        <BookingDialog
+          slot={booking}
+          slotMinutes={data.slotMinutes}
+          timeZone={timeZone}
+          onClose={() => {
+            setBooking(null);
+          }}
+        />
+      )}
+      {opened && (
+        <AppointmentDialog
+          key={opened.id}
+          appointment={opened}
+          timeZone={timeZone}
+          onClose={() => {
+            setOpened(null);
+          }}
+        />
+      )}
     </>
   );
 }

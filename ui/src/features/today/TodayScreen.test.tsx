@@ -1,7 +1,7 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { overview } from '../../test/fixtures';
-import { IpcRejection, mockCommands } from '../../test/ipcMock';
+import { appointment, overview } from '../../test/fixtures';
+import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 import { TodayScreen } from './TodayScreen';
 
@@ -59,5 +59,47 @@ describe('Today dashboard', () => {
     });
     renderWithProviders(<TodayScreen />);
     expect(await screen.findByRole('alert')).toHaveTextContent('You do not have permission to do that.');
+  });
+
+  it('lets the front desk check in an appointment that has not arrived yet', async () => {
+    let checkedIn = false;
+    mockCommands({
+      clinic_overview: () =>
+        overview({
+          todaysAppointments: [
+            appointment({ status: checkedIn ? 'checked_in' : 'confirmed' }),
+            appointment({ id: 'a2', status: 'scheduled', patientName: 'Sam Okafor' }),
+            appointment({ id: 'a3', status: 'in_progress', patientName: 'Ana Silva' }),
+          ],
+        }),
+      set_appointment_status: () => {
+        checkedIn = true;
+        return null;
+      },
+    });
+    const { user } = renderWithProviders(<TodayScreen role="receptionist" />);
+
+    const rows = await screen.findAllByTestId('appointment-row');
+    expect(within(rows[1]!).getByTestId('check-in')).toBeInTheDocument();
+    expect(within(rows[2]!).queryByTestId('check-in')).not.toBeInTheDocument();
+
+    await user.click(within(rows[0]!).getByTestId('check-in'));
+    await waitFor(() => {
+      expect(callsOf('set_appointment_status')).toEqual([
+        { appointmentId: 'a1', status: 'checked_in', cancellationReason: null },
+      ]);
+    });
+    // The overview is fetched again and shows the arrival.
+    await waitFor(() => {
+      expect(within(screen.getAllByTestId('appointment-row')[0]!).getByText('Checked in')).toBeInTheDocument();
+    });
+    expect(within(screen.getAllByTestId('appointment-row')[0]!).queryByTestId('check-in')).not.toBeInTheDocument();
+  });
+
+  it('shows no check-in to roles that may not check in', async () => {
+    mockCommands({ clinic_overview: () => overview() });
+    renderWithProviders(<TodayScreen role="doctor" />);
+    await screen.findAllByTestId('appointment-row');
+    expect(screen.queryByTestId('check-in')).not.toBeInTheDocument();
   });
 });

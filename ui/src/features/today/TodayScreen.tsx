@@ -1,11 +1,12 @@
 import { Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useClinicOverview } from '../../api/queries';
-import type { ClinicCounts } from '../../api/types';
-import { AppointmentsTable } from '../../components/AppointmentsTable';
+import type { ClinicCounts, Role } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { useFormatters } from '../../i18n/format';
+import { canCheckIn } from '../waiting/frontDesk';
+import { TodayAppointmentsTable } from './TodayAppointmentsTable';
 
 const STATS = [
   { key: 'patients', testId: 'stat-patients' },
@@ -15,7 +16,8 @@ const STATS = [
   { key: 'openInvoices', testId: 'stat-open-invoices' },
 ] as const satisfies readonly { key: keyof ClinicCounts; testId: string }[];
 
-export function TodayScreen() {
+/** `role`: the signed-in user's role; the Check in action is shown to those who may check in. */
+export function TodayScreen({ role }: { role?: Role }) {
   const { t } = useTranslation();
   const format = useFormatters();
   const overview = useClinicOverview();
@@ -77,7 +79,10 @@ export function TodayScreen() {
           </Paper>
         ) : (
           <Paper withBorder>
-            <AppointmentsTable appointments={todaysAppointments} />
+            <TodayAppointmentsTable
+              appointments={todaysAppointments}
+              checkIn={role !== undefined && canCheckIn(role)}
+            />
           </Paper>
         )}
       </div>

@@ -1,0 +1,232 @@
+import { Box, ColorSwatch, Group, Paper, Text, UnstyledButton } from '@mantine/core';
+import { useRef, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppointmentSummary, TimeBlock } from '../../api/types';
+import { StatusBadge } from '../../components/StatusBadge';
+import {
+  fromMinutes,
+  INACTIVE_STATUSES,
+  isOpen,
+  isWorking,
+  positionAppointments,
+  type MinuteSpan,
+} from './calendarLayout';
+
+const ROW_PX = 30;
+const AXIS_PX = 56;
+
+/** One column of the grid: a provider on a day. */
+export interface GridColumn {
+  key: string;
+  /** The header text: the provider (day view) or the date (week view). */
+  label: string;
+  color: string;
+  providerId: string;
+  providerName: string;
+  date: string;
+  blocks: TimeBlock[];
+  off: MinuteSpan[];
+  appointments: AppointmentSummary[];
+}
+
+interface CalendarGridProps {
+  columns: GridColumn[];
+  rows: number[];
+  slotMinutes: number;
+  onFreeSlot: (column: GridColumn, minute: number) => void;
+  onOpenAppointment: (appointment: AppointmentSummary) => void;
+  onMove: (appointment: AppointmentSummary, column: GridColumn, minute: number) => void;
+}
+
+/** The time axis and one column per provider (or day), with appointments placed on it. */
+export function CalendarGrid({ columns, rows, slotMinutes, onFreeSlot, onOpenAppointment, onMove }: CalendarGridProps) {
+  const dragged = useRef<AppointmentSummary | null>(null);
+  const axisStart = rows[0] ?? 0;
+  const template = `${String(AXIS_PX)}px repeat(${String(columns.length)}, minmax(150px, 1fr))`;
+
+  const drop = (event: DragEvent, column: GridColumn, minute: number) => {
+    event.preventDefault();
+    const appointment = dragged.current;
+    dragged.current = null;
+    if (appointment) onMove(appointment, column, minute);
+  };
+
+  return (
+    <Paper withBorder style={{ overflowX: 'auto' }} data-testid="schedule-grid">
+      <Box style={{ display: 'grid', gridTemplateColumns: template, minWidth: 'max-content' }}>
+        <Box />
+        {columns.map((column) => (
+          <Group
+            key={column.key}
+            gap={6}
+            p="xs"
+            wrap="nowrap"
+            style={{ borderBottom: `3px solid ${column.color}`, borderLeft: '1px solid var(--mantine-color-default-border)' }}
+          >
+            <ColorSwatch color={column.color} size={10} withShadow={false} aria-hidden />
+            <Text size="sm" fw={600} truncate>
+              {column.label}
+            </Text>
+          </Group>
+        ))}
+
+        <Box>
+          {rows.map((minute) => (
+            <Text key={minute} size="xs" c="dimmed" ta="right" pr={6} style={{ height: ROW_PX, lineHeight: '14px' }}>
+              {fromMinutes(minute)}
+            </Text>
+          ))}
+        </Box>
+        {columns.map((column) => (
+          <Column
+            key={column.key}
+            column={column}
+            rows={rows}
+            slotMinutes={slotMinutes}
+            axisStart={axisStart}
+            onFreeSlot={onFreeSlot}
+            onOpenAppointment={onOpenAppointment}
+            onDragStart={(appointment) => {
+              dragged.current = appointment;
+            }}
+            onDrop={drop}
+          />
+        ))}
+      </Box>
+    </Paper>
+  );
+}
+
+interface ColumnProps {
+  column: GridColumn;
+  rows: number[];
+  slotMinutes: number;
+  axisStart: number;
+  onFreeSlot: (column: GridColumn, minute: number) => void;
+  onOpenAppointment: (appointment: AppointmentSummary) => void;
+  onDragStart: (appointment: AppointmentSummary) => void;
+  onDrop: (event: DragEvent, column: GridColumn, minute: number) => void;
+}
+
+function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppointment, onDragStart, onDrop }: ColumnProps) {
+  const { t } = useTranslation();
+  const positions = positionAppointments(column.appointments, axisStart, slotMinutes);
+  return (
+    <Box
+      component="section"
+      data-testid="schedule-provider-group"
+      aria-label={column.label}
+      data-provider-id={column.providerId}
+      data-date={column.date}
+      style={{ position: 'relative', borderLeft: '1px solid var(--mantine-color-default-border)' }}
+    >
+      {rows.map((minute) => {
+        const working = isWorking(minute, slotMinutes, column.blocks, column.off);
+        const time = fromMinutes(minute);
+        const cellStyle = {
+          display: 'block',
+          width: '100%',
+          height: ROW_PX,
+          borderTop: '1px solid var(--mantine-color-default-border)',
+        };
+        return working ? (
+          <UnstyledButton
+            key={minute}
+            style={cellStyle}
+            data-testid="schedule-slot"
+            data-time={time}
+            aria-label={t('schedule.bookAt', { provider: column.providerName, time })}
+            onClick={() => {
+              onFreeSlot(column, minute);
+            }}
+            onDragOver={(event) => {
+              event.preventDefault();
+            }}
+            onDrop={(event) => {
+              onDrop(event, column, minute);
+            }}
+          />
+        ) : (
+          <Box
+            key={minute}
+            style={{ ...cellStyle, background: 'var(--mantine-color-gray-light)' }}
+            data-testid="schedule-closed"
+            data-time={time}
+          />
+        );
+      })}
+      {column.appointments.map((appointment) => {
+        const pos = positions.get(appointment.id);
+        if (!pos) return null;
+        return (
+          <AppointmentBlock
+            key={appointment.id}
+            appointment={appointment}
+            style={{
+              top: pos.top * ROW_PX,
+              height: pos.height * ROW_PX - 2,
+              left: `calc(${String((pos.lane / pos.lanes) * 100)}% + 2px)`,
+              width: `calc(${String(100 / pos.lanes)}% - 4px)`,
+            }}
+            onOpen={onOpenAppointment}
+            onDragStart={onDragStart}
+          />
+        );
+      })}
+    </Box>
+  );
+}
+
+interface AppointmentBlockProps {
+  appointment: AppointmentSummary;
+  style: { top: number; height: number; left: string; width: string };
+  onOpen: (appointment: AppointmentSummary) => void;
+  onDragStart: (appointment: AppointmentSummary) => void;
+}
+
+function AppointmentBlock({ appointment, style, onOpen, onDragStart }: AppointmentBlockProps) {
+  const movable = isOpen(appointment.status);
+  return (
+    <UnstyledButton
+      data-testid="appointment-block"
+      data-appointment-id={appointment.id}
+      data-status={appointment.status}
+      draggable={movable}
+      onDragStart={(event) => {
+        event.dataTransfer.setData('text/plain', appointment.id);
+        event.dataTransfer.effectAllowed = 'move';
+        onDragStart(appointment);
+      }}
+      onClick={() => {
+        onOpen(appointment);
+      }}
+      style={{
+        ...style,
+        position: 'absolute',
+        overflow: 'hidden',
+        padding: '2px 6px',
+        borderRadius: 4,
+        borderLeft: `4px solid ${appointment.providerColor}`,
+        background: 'var(--mantine-color-body)',
+        boxShadow: 'var(--mantine-shadow-xs)',
+        opacity: INACTIVE_STATUSES.has(appointment.status) ? 0.45 : 1,
+        cursor: movable ? 'grab' : 'pointer',
+      }}
+    >
+      <Group gap={4} wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          {appointment.localStart}
+        </Text>
+        <StatusBadge status={appointment.status} />
+      </Group>
+      <Text size="sm" fw={500} truncate>
+        {appointment.patientName}
+      </Text>
+      {appointment.appointmentType && (
+        <Text size="xs" c="dimmed" truncate>
+          {appointment.appointmentType}
+        </Text>
+      )}
+    </UnstyledButton>
+  );
+}

@@ -1,0 +1,85 @@
+import type { AppointmentStatus, Role } from '../../api/types';
+
+// What each role may do at the front desk, as Rust's permission matrix has it (Rust enforces it
+// anyway; the UI only hides what would be refused).
+
+/** Receptionists, nurses and administrators check patients in (`check_in`). */
+export function canCheckIn(role: Role): boolean {
+  return role === 'receptionist' || role === 'nurse' || role === 'admin';
+}
+
+/** Doctors and administrators call patients in (`start_visit`). */
+export function canCallIn(role: Role): boolean {
+  return role === 'doctor' || role === 'admin';
+}
+
+/** Walk-ins are bookings (`edit_schedule`): receptionists and administrators. */
+export function canBookWalkIn(role: Role): boolean {
+  return role === 'receptionist' || role === 'admin';
+}
+
+/** Appointments that can still be checked in. */
+export function awaitsCheckIn(status: AppointmentStatus): boolean {
+  return status === 'scheduled' || status === 'confirmed';
+}
+
+/** The day after a clinic-local date ("YYYY-MM-DD"). */
+export function nextDay(ymd: string): string {
+  const [y, m, d] = ymd.split('-').map(Number);
+  const date = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + 1));
+  return date.toISOString().slice(0, 10);
+}
+
+const ROOM_STORAGE_KEY = 'clinic.waitingRoom.room';
+
+/** The room this computer's doctor last called patients to. */
+export function rememberedRoom(): string {
+  try {
+    return window.localStorage.getItem(ROOM_STORAGE_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function rememberRoom(room: string) {
+  try {
+    window.localStorage.setItem(ROOM_STORAGE_KEY, room);
+  } catch {
+    // Storage unavailable: the room is simply not remembered.
+  }
+}
+
+/**
+ * A short two-tone ding (about 0.6 s) with the Web Audio API. Does nothing where there is no
+ * AudioContext (tests, very old webviews) or audio fails.
+ */
+export function playChime() {
+  const AudioContextClass = (window as { AudioContext?: typeof AudioContext }).AudioContext;
+  if (!AudioContextClass) return;
+  try {
+    const context = new AudioContextClass();
+    void context.resume();
+    const start = context.currentTime;
+    const tones: [frequency: number, offset: number][] = [
+      [880, 0],
+      [659.25, 0.28],
+    ];
+    for (const [frequency, offset] of tones) {
+      const oscillator = context.createOscillator();
+      const gain = context.createGain();
+      oscillator.type = 'sine';
+      oscillator.frequency.value = frequency;
+      const at = start + offset;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.35, at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.32);
+      oscillator.connect(gain);
+      gain.connect(context.destination);
+      oscillator.start(at);
+      oscillator.stop(at + 0.34);
+    }
+    window.setTimeout(() => void context.close(), 900);
+  } catch {
+    // No sound is better than a broken display.
+  }
+}
