@@ -74,6 +74,13 @@ export const AUDIT_ACTIONS = [
   'backup_settings_changed',
   'restore_started',
   'restored_from_backup',
+  'view_appointment',
+  'view_appointments',
+  'view_calendar',
+  'view_call_list',
+  'view_waiting_room',
+  'view_waitlist',
+  'view_waitlist_candidates',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

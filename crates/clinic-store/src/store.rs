@@ -447,10 +447,14 @@ fn configure(conn: &Connection) -> StoreResult<()> {
 /// drops and recreates a table others refer to); every reference is checked before they are back on.
 fn migrate(conn: &mut Connection) -> StoreResult<()> {
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-    embedded::migrations::runner().run(conn)?;
-    let broken: Option<String> = conn
-        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
-        .optional()?;
+    let report = embedded::migrations::runner().run(conn)?;
+    // The whole-database check runs only when a migration did (not at every start).
+    let broken: Option<String> = if report.applied_migrations().is_empty() {
+        None
+    } else {
+        conn.query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?
+    };
     if let Some(table) = broken {
         return Err(StoreError::Constraint(format!(
             "after the migrations, {table} refers to rows that do not exist"

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::slots::{DayContext, Slot, Span, day_plan, fits, free_slots, slot};
 use super::{
     AppointmentStatus, FREEING_STATUSES, Provider, active_provider, default_minutes, instant,
-    minutes, parse_id,
+    minutes, optional_id, parse_id,
 };
 use crate::auth::permissions::Action;
 use crate::time::{local_hhmm, local_to_utc, parse_instant};
@@ -210,12 +210,7 @@ struct Booking {
 fn booking(new: &NewAppointment) -> CoreResult<Booking> {
     let patient = parse_id("patientId", &new.patient_id)?;
     let provider = parse_id("providerId", &new.provider_id)?;
-    let kind = new
-        .appointment_type_id
-        .as_deref()
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| parse_id("appointmentTypeId", t))
-        .transpose()?;
+    let kind = optional_id("appointmentTypeId", new.appointment_type_id.as_deref())?;
     let span = span(&new.starts_at, &new.ends_at)?;
     Ok(Booking {
         patient,
@@ -275,34 +270,10 @@ fn check_free(
     ignore: Option<&str>,
     allow_patient_overlap: bool,
 ) -> CoreResult<()> {
-    let (starts, ends) = (format_instant(span.0), format_instant(span.1));
-    let clash = r.query_opt(
-        &format!(
-            "SELECT a.starts_at, a.ends_at, p.first_name || ' ' || p.last_name, p.mrn FROM appointments a
-             JOIN patients p ON p.id = a.patient_id
-             WHERE a.provider_id = ?1 AND a.archived_at IS NULL AND a.walk_in = 0
-               AND a.status NOT IN {FREEING_STATUSES} AND a.starts_at < ?3 AND a.ends_at > ?2
-               AND a.id IS NOT ?4
-             ORDER BY a.starts_at LIMIT 1"
-        ),
-        (&provider.id, &starts, &ends, ignore),
-        |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-            ))
-        },
-    )?;
-    if let Some((s, e, who, mrn)) = clash {
-        let at = parse_instant(&s)
-            .zip(parse_instant(&e))
-            .map(|span| when(tz, span));
+    if let Some(clash) = first_overlap(r, tz, Holder::Provider(&provider.id), span, ignore)? {
         return Err(CoreError::Conflict(format!(
-            "{} is already booked {} with {who} ({mrn})",
-            provider.display_name,
-            at.unwrap_or(s)
+            "{} is already booked {} with {} ({})",
+            provider.display_name, clash.when, clash.patient, clash.mrn
         )));
     }
     let off = super::time_off_between(r, &provider.id, span.0, span.1)?;
@@ -321,39 +292,70 @@ fn check_free(
             provider.display_name
         )));
     }
-    if !allow_patient_overlap {
-        let other = r.query_opt(
-            &format!(
-                "SELECT a.starts_at, a.ends_at, p.first_name || ' ' || p.last_name, v.display_name
-                 FROM appointments a
-                 JOIN patients p ON p.id = a.patient_id
-                 JOIN providers v ON v.id = a.provider_id
-                 WHERE a.patient_id = ?1 AND a.archived_at IS NULL
-                   AND a.status NOT IN {FREEING_STATUSES} AND a.starts_at < ?3 AND a.ends_at > ?2
-                   AND a.id IS NOT ?4
-                 ORDER BY a.starts_at LIMIT 1"
-            ),
-            (patient.to_string(), &starts, &ends, ignore),
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            },
-        )?;
-        if let Some((s, e, who, with)) = other {
-            let at = parse_instant(&s)
-                .zip(parse_instant(&e))
-                .map(|span| when(tz, span));
-            return Err(CoreError::PatientAlreadyBooked(format!(
-                "{who} is already booked {} with {with}",
-                at.unwrap_or(s)
-            )));
-        }
+    if !allow_patient_overlap
+        && let Some(other) = first_overlap(r, tz, Holder::Patient(patient), span, ignore)?
+    {
+        return Err(CoreError::PatientAlreadyBooked(format!(
+            "{} is already booked {} with {}",
+            other.patient, other.when, other.provider
+        )));
     }
     Ok(())
+}
+
+/// Whose bookings an overlap check looks at.
+enum Holder<'a> {
+    /// A provider's bookings that hold calendar time (walk-ins do not).
+    Provider(&'a str),
+    /// A patient's bookings with any provider.
+    Patient(Uuid),
+}
+
+/// An existing booking a new time overlaps.
+struct Overlap {
+    /// "Wed 2 Dec 10:00–10:30".
+    when: String,
+    patient: String,
+    mrn: String,
+    provider: String,
+}
+
+/// The earliest booking of `holder` that overlaps `span` and still holds its time, but `ignore`.
+fn first_overlap(
+    r: &Reader<'_>,
+    tz: Tz,
+    holder: Holder<'_>,
+    span: Span,
+    ignore: Option<&str>,
+) -> CoreResult<Option<Overlap>> {
+    let (filter, id) = match holder {
+        Holder::Provider(provider) => ("a.provider_id = ?1 AND a.walk_in = 0", provider.to_owned()),
+        Holder::Patient(patient) => ("a.patient_id = ?1", patient.to_string()),
+    };
+    let found = r.query_opt(
+        &format!(
+            "SELECT a.starts_at, a.ends_at, p.first_name || ' ' || p.last_name, p.mrn, v.display_name
+             FROM appointments a
+             JOIN patients p ON p.id = a.patient_id
+             JOIN providers v ON v.id = a.provider_id
+             WHERE {filter} AND a.archived_at IS NULL AND a.status NOT IN {FREEING_STATUSES}
+               AND a.starts_at < ?3 AND a.ends_at > ?2 AND a.id IS NOT ?4
+             ORDER BY a.starts_at LIMIT 1"
+        ),
+        (id, format_instant(span.0), format_instant(span.1), ignore),
+        |row| {
+            let (starts, ends): (String, String) = (row.get(0)?, row.get(1)?);
+            Ok(Overlap {
+                when: parse_instant(&starts)
+                    .zip(parse_instant(&ends))
+                    .map_or(starts, |span| when(tz, span)),
+                patient: row.get(2)?,
+                mrn: row.get(3)?,
+                provider: row.get(4)?,
+            })
+        },
+    )?;
+    Ok(found)
 }
 
 fn not_past(span: Span, now: DateTime<Utc>) -> CoreResult<()> {
@@ -424,12 +426,7 @@ impl Clinic {
         let access = self.authorize(by, Action::EditSchedule)?;
         let id = parse_id("appointmentId", appointment_id)?;
         let span = span(&to.starts_at, &to.ends_at)?;
-        let new_provider = to
-            .provider_id
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| parse_id("providerId", p))
-            .transpose()?;
+        let new_provider = optional_id("providerId", to.provider_id.as_deref())?;
         let tz = self.settings()?.time_zone;
         not_past(span, self.now())?;
         access.write(|tx| {
@@ -541,12 +538,7 @@ impl Clinic {
         let access = self.authorize(by, Action::EditSchedule)?;
         let patient = parse_id("patientId", &walk_in.patient_id)?;
         let provider = parse_id("providerId", &walk_in.provider_id)?;
-        let kind = walk_in
-            .appointment_type_id
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| parse_id("appointmentTypeId", t))
-            .transpose()?;
+        let kind = optional_id("appointmentTypeId", walk_in.appointment_type_id.as_deref())?;
         let reason = optional("reason", walk_in.reason.as_deref(), 200)?;
         let slot_minutes = self.settings()?.slot_minutes;
         access.write(|tx| {

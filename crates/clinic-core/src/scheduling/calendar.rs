@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::appointments::{SUMMARY_COLUMNS, SUMMARY_FROM, appointments_between, summary_row};
 use super::{
     AppointmentStatus, AppointmentSummary, PROVIDER_COLUMNS, Provider, TimeBlock, TimeOff,
-    parse_id, provider_row, time_off_between, working_blocks,
+    optional_id, provider_row, time_off_between, working_blocks,
 };
 use crate::auth::permissions::Action;
 use crate::time::day_bounds;
@@ -69,11 +69,7 @@ impl Clinic {
         if !(1..=7).contains(&days) {
             return Err(CoreError::invalid("days", "show 1 to 7 days"));
         }
-        let provider = provider_id
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| parse_id("providerId", p))
-            .transpose()?
-            .map(|p| p.to_string());
+        let provider = optional_id("providerId", provider_id)?.map(|p| p.to_string());
         let settings = self.settings()?;
         let tz = settings.time_zone;
         let dates: Vec<NaiveDate> = (0..days).map(|d| from + Duration::days(d.into())).collect();
@@ -138,13 +134,23 @@ impl Clinic {
         Ok(calendar)
     }
 
-    /// The appointments of one clinic-local day, by start time, cancelled ones included.
+    /// The appointments of one clinic-local day, by start time, cancelled ones included. Audited as a
+    /// read of the patients shown.
     pub fn appointments_on(
         &self,
         by: &SessionUser,
         day: NaiveDate,
     ) -> CoreResult<Vec<AppointmentSummary>> {
-        Ok(self.calendar(by, day, 1, None)?.appointments)
+        let access = self.authorize(by, Action::ViewSchedule)?;
+        let tz = self.settings()?.time_zone;
+        let (from, to) = day_bounds(tz, day);
+        let rows = access.read(|r| appointments_between(&r, tz, None, from, to, false))?;
+        access.audit_shown(
+            "view_appointments",
+            "appointments",
+            rows.iter().map(|a| a.patient_id.as_str()),
+        )?;
+        Ok(rows)
     }
 
     /// The patients to call about a day's appointments (usually tomorrow's): the ones still to come,

@@ -10,7 +10,7 @@ mod status;
 mod waitlist;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use clinic_store::{Fields, Reader, Row, RowResult, Table, format_instant};
+use clinic_store::{Fields, Reader, Row, RowResult, Table, WriteTx, format_instant};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -126,6 +126,14 @@ pub(crate) fn parse_id(field: &'static str, text: &str) -> CoreResult<Uuid> {
     Uuid::parse_str(text.trim()).map_err(|_| CoreError::invalid(field, "not a valid record id"))
 }
 
+/// An optional record id: empty or missing means none.
+pub(crate) fn optional_id(field: &'static str, text: Option<&str>) -> CoreResult<Option<Uuid>> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| parse_id(field, t))
+        .transpose()
+}
+
 pub(crate) fn instant(field: &'static str, text: &str) -> CoreResult<DateTime<Utc>> {
     parse_instant(text).ok_or_else(|| CoreError::invalid(field, "not a valid date and time"))
 }
@@ -165,6 +173,29 @@ fn day_blocks(blocks: &[TimeBlock]) -> CoreResult<Vec<(NaiveTime, NaiveTime)>> {
         return Err(CoreError::invalid("startsAt", "two blocks overlap"));
     }
     Ok(spans)
+}
+
+/// Replaces one weekday's stored blocks (`old`: id, start, end) with `wanted`. Blocks that stay as they
+/// are are not rewritten, so the change log shows only real changes.
+fn replace_blocks(
+    tx: &mut WriteTx<'_>,
+    table: Table,
+    old: &[(String, String, String)],
+    wanted: &[(NaiveTime, NaiveTime)],
+    fields: impl Fn(&str, &str) -> Fields,
+) -> CoreResult<()> {
+    let wanted: Vec<(String, String)> = wanted.iter().map(|(s, e)| (hhmm(*s), hhmm(*e))).collect();
+    for (id, s, e) in old {
+        if !wanted.contains(&(s.clone(), e.clone())) {
+            tx.archive(table, parse_id("id", id)?)?;
+        }
+    }
+    for (s, e) in &wanted {
+        if !old.iter().any(|(_, os, oe)| os == s && oe == e) {
+            tx.insert(table, fields(s, e))?;
+        }
+    }
+    Ok(())
 }
 
 fn hhmm(t: NaiveTime) -> String {
@@ -309,12 +340,7 @@ fn provider_fields(new: &NewProvider) -> CoreResult<Fields> {
     {
         return Err(CoreError::invalid("colour", "use a colour like #1e88e5"));
     }
-    let user_id = new
-        .user_id
-        .as_deref()
-        .filter(|u| !u.trim().is_empty())
-        .map(|u| parse_id("userId", u))
-        .transpose()?;
+    let user_id = optional_id("userId", new.user_id.as_deref())?;
     Ok(Fields::new()
         .set("user_id", user_id)
         .set("display_name", display_name.as_str())
@@ -428,27 +454,13 @@ impl Clinic {
                 (provider.to_string(), weekday),
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )?;
-            // Blocks that stay as they are are not rewritten, so the change log shows only changes.
-            let wanted: Vec<(String, String)> =
-                spans.iter().map(|(s, e)| (hhmm(*s), hhmm(*e))).collect();
-            for (id, s, e) in &old {
-                if !wanted.contains(&(s.clone(), e.clone())) {
-                    tx.archive(Table::ProviderSchedules, parse_id("id", id)?)?;
-                }
-            }
-            for (s, e) in &wanted {
-                if !old.iter().any(|(_, os, oe)| os == s && oe == e) {
-                    tx.insert(
-                        Table::ProviderSchedules,
-                        Fields::new()
-                            .set("provider_id", provider)
-                            .set("weekday", weekday)
-                            .set("starts_at", s.as_str())
-                            .set("ends_at", e.as_str()),
-                    )?;
-                }
-            }
-            Ok(())
+            replace_blocks(tx, Table::ProviderSchedules, &old, &spans, |s, e| {
+                Fields::new()
+                    .set("provider_id", provider)
+                    .set("weekday", weekday)
+                    .set("starts_at", s)
+                    .set("ends_at", e)
+            })
         })
     }
 
@@ -483,25 +495,12 @@ impl Clinic {
                 [weekday],
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )?;
-            let wanted: Vec<(String, String)> =
-                spans.iter().map(|(s, e)| (hhmm(*s), hhmm(*e))).collect();
-            for (id, s, e) in &old {
-                if !wanted.contains(&(s.clone(), e.clone())) {
-                    tx.archive(Table::OpeningHours, parse_id("id", id)?)?;
-                }
-            }
-            for (s, e) in &wanted {
-                if !old.iter().any(|(_, os, oe)| os == s && oe == e) {
-                    tx.insert(
-                        Table::OpeningHours,
-                        Fields::new()
-                            .set("weekday", weekday)
-                            .set("opens_at", s.as_str())
-                            .set("closes_at", e.as_str()),
-                    )?;
-                }
-            }
-            Ok(())
+            replace_blocks(tx, Table::OpeningHours, &old, &spans, |s, e| {
+                Fields::new()
+                    .set("weekday", weekday)
+                    .set("opens_at", s)
+                    .set("closes_at", e)
+            })
         })
     }
 

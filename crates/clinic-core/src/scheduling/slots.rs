@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    FREEING_STATUSES, Provider, active_provider, default_minutes, opening_blocks, parse_id,
-    time_off_between, working_blocks,
+    FREEING_STATUSES, Provider, active_provider, default_minutes, opening_blocks, optional_id,
+    parse_id, time_off_between, working_blocks,
 };
 use crate::auth::permissions::Action;
 use crate::time::{day_bounds, local_hhmm, local_to_utc, parse_instant, today};
@@ -140,10 +140,7 @@ impl Clinic {
     ) -> CoreResult<Vec<Slot>> {
         let access = self.authorize(by, Action::ViewSchedule)?;
         let provider = parse_id("providerId", provider_id)?;
-        let kind = appointment_type_id
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| parse_id("appointmentTypeId", t))
-            .transpose()?;
+        let kind = optional_id("appointmentTypeId", appointment_type_id)?;
         let settings = self.settings()?;
         let now = self.now();
         access.read(|r| {
@@ -166,12 +163,7 @@ impl Clinic {
         if !(1..=50).contains(&query.count) {
             return Err(CoreError::invalid("count", "ask for 1 to 50 slots"));
         }
-        let provider = query
-            .provider_id
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| parse_id("providerId", p))
-            .transpose()?;
+        let provider = optional_id("providerId", query.provider_id.as_deref())?;
         let specialty = optional("specialty", query.specialty.as_deref(), 80)?;
         if provider.is_none() && specialty.is_none() {
             return Err(CoreError::invalid(
@@ -179,12 +171,7 @@ impl Clinic {
                 "choose a provider or a specialty",
             ));
         }
-        let kind = query
-            .appointment_type_id
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| parse_id("appointmentTypeId", t))
-            .transpose()?;
+        let kind = optional_id("appointmentTypeId", query.appointment_type_id.as_deref())?;
         if let Some(m) = query.duration_minutes
             && !(5..=480).contains(&m)
         {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::appointments::{book, weekday};
-use super::{AppointmentStatus, NewAppointment, active_provider, parse_id};
+use super::{AppointmentStatus, NewAppointment, active_provider, optional_id, parse_id};
 use crate::auth::permissions::Action;
 use crate::time::{local_hhmm, parse_instant};
 use crate::validate::optional;
@@ -147,12 +147,7 @@ impl Clinic {
     pub fn add_to_waitlist(&self, by: &SessionUser, new: NewWaitlistEntry) -> CoreResult<String> {
         let access = self.authorize(by, Action::EditSchedule)?;
         let patient = parse_id("patientId", &new.patient_id)?;
-        let provider = new
-            .provider_id
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| parse_id("providerId", p))
-            .transpose()?;
+        let provider = optional_id("providerId", new.provider_id.as_deref())?;
         let specialty = optional("specialty", new.specialty.as_deref(), 80)?;
         if provider.is_none() && specialty.is_none() {
             return Err(CoreError::invalid(
@@ -160,12 +155,7 @@ impl Clinic {
                 "choose a provider or a specialty",
             ));
         }
-        let kind = new
-            .appointment_type_id
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| parse_id("appointmentTypeId", t))
-            .transpose()?;
+        let kind = optional_id("appointmentTypeId", new.appointment_type_id.as_deref())?;
         let mut weekdays = new.weekdays.clone();
         weekdays.sort_unstable();
         weekdays.dedup();

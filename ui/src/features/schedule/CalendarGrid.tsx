@@ -8,6 +8,7 @@ import {
   INACTIVE_STATUSES,
   isOpen,
   isWorking,
+  overlapsAny,
   positionAppointments,
   type MinuteSpan,
 } from './calendarLayout';
@@ -26,6 +27,8 @@ export interface GridColumn {
   date: string;
   blocks: TimeBlock[];
   off: MinuteSpan[];
+  /** Working time that cannot be booked: held by appointments, or past. */
+  taken: MinuteSpan[];
   appointments: AppointmentSummary[];
 }
 
@@ -122,6 +125,7 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
     >
       {rows.map((minute) => {
         const working = isWorking(minute, slotMinutes, column.blocks, column.off);
+        const free = working && !overlapsAny(minute, slotMinutes, column.taken);
         const time = fromMinutes(minute);
         const cellStyle = {
           display: 'block',
@@ -129,7 +133,10 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
           height: ROW_PX,
           borderTop: '1px solid var(--mantine-color-default-border)',
         };
-        return working ? (
+        if (working && !free) {
+          return <Box key={minute} style={cellStyle} data-testid="schedule-taken" data-time={time} />;
+        }
+        return free ? (
           <UnstyledButton
             key={minute}
             style={cellStyle}

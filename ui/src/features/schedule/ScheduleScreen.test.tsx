@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Calendar, Provider } from '../../api/types';
 import { appointment, overview, patientRows } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands, type CommandHandlers } from '../../test/ipcMock';
@@ -86,13 +86,25 @@ async function pickPatient(user: ReturnType<typeof setup>['user']) {
 }
 
 describe('Schedule', () => {
+  // The fixtures' day, early in the morning: its working hours are still to come (past cells are not
+  // offered for booking).
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2025-03-04T12:00:00Z') });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('shows one column per provider with working hours, appointments and counts, and moves by day', async () => {
     const { user } = setup();
     const groups = await screen.findAllByTestId('schedule-provider-group');
     expect(groups.map((g) => g.getAttribute('aria-label'))).toEqual(['Dr. Grace Chen', 'Dr. Omar Haddad']);
     expect(callsOf('calendar')).toEqual([{ fromDate: '2025-03-04', days: 1, providerId: null }]);
-    // 09:00–12:00 by 30 minutes, all bookable.
-    expect(within(groups[0]!).getAllByTestId('schedule-slot')).toHaveLength(6);
+    // 09:00–12:00 by 30 minutes: Grace's 09:00 is held by Maria; Omar's no-show holds no time.
+    const graceFree = within(groups[0]!).getAllByTestId('schedule-slot');
+    expect(graceFree.map((c) => c.dataset.time)).toEqual(['09:30', '10:00', '10:30', '11:00', '11:30']);
+    expect(within(groups[0]!).getByTestId('schedule-taken')).toHaveAttribute('data-time', '09:00');
+    expect(within(groups[1]!).getAllByTestId('schedule-slot')).toHaveLength(6);
     const omarBlock = within(groups[1]!).getByTestId('appointment-block');
     expect(omarBlock).toHaveAttribute('data-appointment-id', 'c');
     expect(within(omarBlock).getByText('No-show')).toBeInTheDocument();

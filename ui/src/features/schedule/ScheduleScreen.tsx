@@ -15,7 +15,16 @@ import { useFormatters, type Formatters } from '../../i18n/format';
 import { AppointmentDialog } from './AppointmentDialog';
 import { BookingDialog, type BookingSlot } from './BookingDialog';
 import { CalendarGrid, type GridColumn } from './CalendarGrid';
-import { addMinutes, durationMinutes, timeOffOn, timeRows, weekStart, zonedInstant } from './calendarLayout';
+import {
+  addMinutes,
+  durationMinutes,
+  timeOffOn,
+  timeRows,
+  toZoned,
+  unbookable,
+  weekStart,
+  zonedInstant,
+} from './calendarLayout';
 import { shiftDay } from './days';
 
 type View = 'day' | 'week';
@@ -23,8 +32,12 @@ type View = 'day' | 'week';
 /** The grid's columns: each provider on the day, or each day of the one provider's week. */
 function columnsOf(calendar: Calendar, view: View, timeZone: string, format: Formatters): GridColumn[] {
   const columns: GridColumn[] = [];
+  const now = toZoned(new Date().toISOString(), timeZone);
   for (const p of calendar.providers) {
     calendar.days.forEach((date, i) => {
+      const appointments = calendar.appointments.filter(
+        (a) => a.providerId === p.provider.id && a.localDate === date,
+      );
       columns.push({
         key: `${p.provider.id}/${date}`,
         label: view === 'day' ? p.provider.displayName : format.dayLabel(date),
@@ -34,7 +47,8 @@ function columnsOf(calendar: Calendar, view: View, timeZone: string, format: For
         date,
         blocks: p.hours[i] ?? [],
         off: timeOffOn(p.timeOff, date, timeZone),
-        appointments: calendar.appointments.filter((a) => a.providerId === p.provider.id && a.localDate === date),
+        taken: unbookable(appointments, date, now),
+        appointments,
       });
     });
   }

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   fromMinutes,
   isWorking,
+  overlapsAny,
   positionAppointments,
   timeOffOn,
   timeRows,
   toMinutes,
   toZoned,
+  unbookable,
   weekStart,
   zonedInstant,
 } from './calendarLayout';
@@ -43,6 +45,30 @@ describe('calendar layout', () => {
     expect(isWorking(705, 30, blocks, [])).toBe(false); // runs past the block
     expect(isWorking(600, 30, blocks, [{ start: 610, end: 700 }])).toBe(false);
     expect(isWorking(570, 30, blocks, [{ start: 600, end: 700 }])).toBe(true);
+  });
+
+  it('takes out the time appointments hold (not walk-ins, not cancelled ones) and the past', () => {
+    const held = (localStart: string, localEnd: string, status: 'scheduled' | 'cancelled', walkIn = false) => ({
+      localStart,
+      localEnd,
+      status,
+      walkIn,
+    });
+    const appointments = [
+      held('09:10', '09:30', 'scheduled'),
+      held('10:00', '10:30', 'cancelled'),
+      held('11:00', '11:15', 'scheduled', true),
+    ];
+    const tomorrow = unbookable(appointments, '2026-12-02', { date: '2026-12-01', minutes: 600 });
+    expect(tomorrow).toEqual([{ start: 550, end: 570 }]);
+    expect(overlapsAny(525, 15, tomorrow)).toBe(false);
+    expect(overlapsAny(555, 15, tomorrow)).toBe(true); // 09:15, under the 09:10 booking
+    expect(overlapsAny(600, 15, tomorrow)).toBe(false); // the cancelled one's time is free again
+    expect(overlapsAny(660, 15, tomorrow)).toBe(false); // a walk-in holds no time
+    const today = unbookable([], '2026-12-01', { date: '2026-12-01', minutes: 600 });
+    expect(overlapsAny(585, 15, today)).toBe(true);
+    expect(overlapsAny(600, 15, today)).toBe(false);
+    expect(overlapsAny(0, 15, unbookable([], '2026-11-30', { date: '2026-12-01', minutes: 600 }))).toBe(true);
   });
 
   it('positions appointments and puts overlapping ones side by side', () => {

@@ -60,8 +60,31 @@ export function isWorking(
 ): boolean {
   const end = minute + slotMinutes;
   const inBlock = blocks.some((b) => toMinutes(b.startsAt) <= minute && end <= toMinutes(b.endsAt));
-  const inOff = off.some((o) => o.start < end && minute < o.end);
-  return inBlock && !inOff;
+  return inBlock && !overlapsAny(minute, slotMinutes, off);
+}
+
+/** Whether the slot [minute, minute + slotMinutes) overlaps any of the spans. */
+export function overlapsAny(minute: number, slotMinutes: number, spans: readonly MinuteSpan[]): boolean {
+  const end = minute + slotMinutes;
+  return spans.some((s) => s.start < end && minute < s.end);
+}
+
+/**
+ * The parts of a column's day that cannot be booked although the provider works: the time the
+ * appointments there hold (walk-ins hold none: they are seen between bookings) and, on today or an
+ * earlier day, the time already past. `now` is the clinic-local date and minute.
+ */
+export function unbookable(
+  appointments: readonly Pick<AppointmentSummary, 'localStart' | 'localEnd' | 'status' | 'walkIn'>[],
+  date: string,
+  now: ZonedTime,
+): MinuteSpan[] {
+  const spans = appointments
+    .filter((a) => !INACTIVE_STATUSES.has(a.status) && !a.walkIn)
+    .map((a) => ({ start: toMinutes(a.localStart), end: endMinutes(a) }));
+  if (date < now.date) spans.push({ start: 0, end: 24 * 60 });
+  else if (date === now.date) spans.push({ start: 0, end: now.minutes });
+  return spans;
 }
 
 /** Where an appointment block sits in its column, in row units from the top of the axis. */

@@ -1,4 +1,4 @@
-import { Button, Table, Text } from '@mantine/core';
+import { Button, Table } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/errors';
@@ -7,6 +7,7 @@ import type { AppointmentSummary } from '../../api/types';
 import { ProviderName } from '../../components/ProviderName';
 import { StatusBadge } from '../../components/StatusBadge';
 import { awaitsCheckIn } from '../waiting/frontDesk';
+import { AppointmentPatientCell, AppointmentTimeCell, AppointmentTypeCell } from '../../components/AppointmentCells';
 
 interface TodayAppointmentsTableProps {
   appointments: readonly AppointmentSummary[];
@@ -15,8 +16,7 @@ interface TodayAppointmentsTableProps {
 }
 
 /**
- * Today's appointments (as the shared AppointmentsTable shows them) with a "Check in" action for
- * those not yet arrived. Times are the clinic-local `localStart`/`localEnd` from Rust, shown as-is.
+ * Today's appointments with a "Check in" action for those not yet arrived.
  */
 export function TodayAppointmentsTable({ appointments, checkIn }: TodayAppointmentsTableProps) {
   const { t } = useTranslation();
@@ -36,28 +36,12 @@ export function TodayAppointmentsTable({ appointments, checkIn }: TodayAppointme
         <Table.Tbody>
           {appointments.map((a) => (
             <Table.Tr key={a.id} data-testid="appointment-row" data-appointment-id={a.id}>
-              <Table.Td style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
-                {t('appointments.timeRange', { start: a.localStart, end: a.localEnd })}
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {a.patientName}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {t('appointments.mrn', { mrn: a.patientMrn })}
-                </Text>
-              </Table.Td>
+              <AppointmentTimeCell appointment={a} />
+              <AppointmentPatientCell appointment={a} />
               <Table.Td>
                 <ProviderName name={a.providerName} color={a.providerColor} />
               </Table.Td>
-              <Table.Td>
-                <Text size="sm">{a.appointmentType ?? t('appointments.noType')}</Text>
-                {a.reason && (
-                  <Text size="xs" c="dimmed" lineClamp={1} title={a.reason}>
-                    {a.reason}
-                  </Text>
-                )}
-              </Table.Td>
+              <AppointmentTypeCell appointment={a} />
               <Table.Td>
                 <StatusBadge status={a.status} />
               </Table.Td>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../api/errors';
 import { useCallPatient } from '../../api/frontDeskQueries';
-import { rememberedRoom, rememberRoom } from './frontDesk';
+import { rememberedRoom, rememberRoom, roomName } from './frontDesk';
 
 interface CallInButtonProps {
   appointmentId: string;
@@ -37,7 +37,7 @@ export function CallInButton({ appointmentId, patientName, room, again }: CallIn
           setOpened(false);
           notifications.show({
             color: 'teal',
-            message: t('waiting.called', { name: patientName, room: trimmed }),
+            message: t('waiting.called', { name: patientName, place: roomName(t, trimmed) }),
           });
         },
         onError: (error) => {

@@ -7,6 +7,7 @@ import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useFormatters } from '../../i18n/format';
 import { nextDay } from './frontDesk';
+import { AppointmentPatientCell, AppointmentTimeCell } from '../../components/AppointmentCells';
 
 /** Tomorrow's (clinic-local) appointments with the patients' phone numbers, to call and remind them. */
 export function CallListScreen() {
@@ -53,17 +54,8 @@ export function CallListScreen() {
               <Table.Tbody>
                 {callList.data.map(({ appointment: a, phone }) => (
                   <Table.Tr key={a.id} data-testid="call-list-row">
-                    <Table.Td style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
-                      {t('appointments.timeRange', { start: a.localStart, end: a.localEnd })}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {a.patientName}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {t('appointments.mrn', { mrn: a.patientMrn })}
-                      </Text>
-                    </Table.Td>
+                    <AppointmentTimeCell appointment={a} />
+                    <AppointmentPatientCell appointment={a} />
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {phone ?? (
                         <Text size="sm" c="dimmed" span>

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRoomCalls } from '../../api/frontDeskQueries';
 import type { RoomCall } from '../../api/types';
-import { playChime } from './frontDesk';
+import { playChime, roomName } from './frontDesk';
 
 /** How many earlier calls are listed under the newest one. */
 const PREVIOUS_CALLS = 4;
@@ -80,7 +80,7 @@ export function WaitingRoomDisplay() {
               {newest.displayName}
             </Text>
             <Text fz="8vh" fw={700} lh={1.2} data-testid="display-current-room">
-              {t('waiting.display.room', { room: newest.room })}
+              {roomName(t, newest.room)}
             </Text>
           </Box>
           {calls.data.length > 1 && (
@@ -103,7 +103,7 @@ export function WaitingRoomDisplay() {
                   }}
                 >
                   <span>{call.displayName}</span>
-                  <span>{t('waiting.display.room', { room: call.room })}</span>
+                  <span>{roomName(t, call.room)}</span>
                 </Box>
               ))}
             </Stack>

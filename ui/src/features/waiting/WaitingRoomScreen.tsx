@@ -10,8 +10,9 @@ import { ProviderName } from '../../components/ProviderName';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { CallInButton } from './CallInButton';
 import { CallListScreen } from './CallListScreen';
-import { canBookWalkIn, canCallIn } from './frontDesk';
+import { canBookWalkIn, canCallIn, roomName } from './frontDesk';
 import { WalkInModal } from './WalkInModal';
+import { AppointmentPatientCell, AppointmentTypeCell } from '../../components/AppointmentCells';
 
 /** The waiting room: who is waiting (by arrival) and who is with a doctor; tomorrow's call list. */
 export function WaitingRoomScreen({ role }: { role: Role }) {
@@ -140,33 +141,21 @@ function QueueRow({ entry, callsIn }: { entry: QueueEntry; callsIn: boolean }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
-        <Group gap="xs" wrap="nowrap">
-          <Text size="sm" fw={500}>
-            {a.patientName}
-          </Text>
-          {a.walkIn && (
+      <AppointmentPatientCell
+        appointment={a}
+        badges={
+          a.walkIn && (
             <Badge size="sm" color="orange" variant="light" data-testid="walk-in-badge">
               {t('waiting.walkInBadge')}
             </Badge>
-          )}
-        </Group>
-        <Text size="xs" c="dimmed">
-          {t('appointments.mrn', { mrn: a.patientMrn })}
-        </Text>
-      </Table.Td>
+          )
+        }
+      />
       <Table.Td>
         <ProviderName name={a.providerName} color={a.providerColor} />
       </Table.Td>
-      <Table.Td>
-        <Text size="sm">{a.appointmentType ?? t('appointments.noType')}</Text>
-        {a.reason && (
-          <Text size="xs" c="dimmed" lineClamp={1} title={a.reason}>
-            {a.reason}
-          </Text>
-        )}
-      </Table.Td>
-      <Table.Td data-testid="queue-room">{entry.room ?? t('waiting.noRoom')}</Table.Td>
+      <AppointmentTypeCell appointment={a} />
+      <Table.Td data-testid="queue-room">{entry.room ? roomName(t, entry.room) : t('waiting.noRoom')}</Table.Td>
       {callsIn && (
         <Table.Td style={{ textAlign: 'right' }}>
           <CallInButton appointmentId={a.id} patientName={a.patientName} room={entry.room} again={inProgress} />

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { AppointmentStatus, Role } from '../../api/types';
 
 // What each role may do at the front desk, as Rust's permission matrix has it (Rust enforces it
@@ -33,6 +34,14 @@ export function nextDay(ymd: string): string {
 const ROOM_STORAGE_KEY = 'clinic.waitingRoom.room';
 
 /** The room this computer's doctor last called patients to. */
+/**
+ * How a room is said on the display and in messages: a bare number ("3", "12B") as "Room 3"; any other
+ * name ("Room 4", "Physio gym") as typed.
+ */
+export function roomName(t: TFunction, room: string): string {
+  return /^\d+[A-Za-z]?$/.test(room.trim()) ? t('waiting.roomNumber', { room: room.trim() }) : room.trim();
+}
+
 export function rememberedRoom(): string {
   try {
     return window.localStorage.getItem(ROOM_STORAGE_KEY) ?? '';
