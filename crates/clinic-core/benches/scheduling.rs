@@ -1,7 +1,7 @@
 //! Scheduling benchmarks: what the front desk waits for when it opens the calendar and books.
 //!
 //! `cargo bench -p clinic-core --bench scheduling` builds a clinic of 10 providers with full weekday
-//! rotas (a lunch break each), 2,000 patients and three months of bookings (about 25,000 appointments,
+//! rotas (a lunch break each), 2,000 patients and three months of bookings (about 13,000 appointments,
 //! written in batches through the store's write path), then times, each many times, printing p50 and
 //! p95: the free slots of one provider on one busy day; the next five free slots of a specialty; the
 //! calendar of one day for all 10 providers (with its audit entry); and booking an appointment (the
