@@ -1,5 +1,5 @@
-//! What the app holds between commands: where the data is, the open clinic, who is signed in, and a
-//! recovery key waiting to be handed over.
+//! What the app holds between commands: where the data is, the open clinic, who is signed in, a
+//! recovery key waiting to be handed over, and who opened the waiting-room display.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
