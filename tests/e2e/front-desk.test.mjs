@@ -118,6 +118,9 @@ test('register, book from the calendar, check in, take from the queue, show on t
     await shot(wd, '35-waiting-room-display');
     await wd.cmd('DELETE', '/window');
     await wd.cmd('POST', '/window', { handle: main });
+  } catch (error) {
+    await shot(wd, '3x-front-desk-failed').catch(() => {});
+    throw error;
   } finally {
     await wd.quit();
   }

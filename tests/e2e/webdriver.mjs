@@ -2,7 +2,8 @@
 // app through tauri-driver (which forwards to WebKitWebDriver).
 
 // The W3C key of an element reference; older drivers answer with 'ELEMENT'.
-const elementId = (ref) => ref['element-6066-11e4-a52e-4f735466cecf'] ?? ref.ELEMENT;
+const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
+const elementId = (ref) => ref[ELEMENT_KEY] ?? ref.ELEMENT;
 
 export class WebDriver {
   constructor(base, sessionId) {
@@ -84,7 +85,11 @@ export class WebDriver {
     throw new Error(`[data-testid="${testId}"] is still there after ${timeout} ms`);
   }
 
-  /** Clicks the element; while an overlay fades out (a dialog closing) or the list re-renders, the click is tried again. */
+  /**
+   * Clicks the element. While an overlay fades out (a dialog closing) or the list re-renders, the click
+   * is tried again; an element the app's fixed header covers is first scrolled to the middle of the view
+   * (WebDriver scrolls it only as far as the window's edge).
+   */
   async click(testId, { timeout = 5000 } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -94,6 +99,12 @@ export class WebDriver {
         return;
       } catch (error) {
         if (Date.now() > deadline || !/intercepted|not interactable|stale/.test(error.message)) throw error;
+        if (/intercepted/.test(error.message)) {
+          await this.cmd('POST', '/execute/sync', {
+            script: "arguments[0].scrollIntoView({ block: 'center' });",
+            args: [{ [ELEMENT_KEY]: id }],
+          }).catch(() => {});
+        }
         await sleep(200);
       }
     }

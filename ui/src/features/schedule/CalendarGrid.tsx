@@ -113,7 +113,13 @@ interface ColumnProps {
 
 function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppointment, onDragStart, onDrop }: ColumnProps) {
   const { t } = useTranslation();
-  const positions = positionAppointments(column.appointments, axisStart, slotMinutes);
+  const inactive = column.appointments.filter((a) => INACTIVE_STATUSES.has(a.status));
+  const active = column.appointments.filter((a) => !INACTIVE_STATUSES.has(a.status));
+  // Lanes are shared among appointments that hold time, and among the others, separately.
+  const positions = new Map([
+    ...positionAppointments(inactive, axisStart, slotMinutes),
+    ...positionAppointments(active, axisStart, slotMinutes),
+  ]);
   return (
     <Box
       component="section"
@@ -162,9 +168,12 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
           />
         );
       })}
-      {column.appointments.map((appointment) => {
+      {[...inactive, ...active].map((appointment) => {
         const pos = positions.get(appointment.id);
         if (!pos) return null;
+        // Cancelled, no-show and moved appointments hold no time: they sit in a narrow strip on the
+        // right, under any new booking, so the free time beside them stays clickable.
+        const [from, share] = INACTIVE_STATUSES.has(appointment.status) ? [64, 36] : [0, 100];
         return (
           <AppointmentBlock
             key={appointment.id}
@@ -172,8 +181,8 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
             style={{
               top: pos.top * ROW_PX,
               height: pos.height * ROW_PX - 2,
-              left: `calc(${String((pos.lane / pos.lanes) * 100)}% + 2px)`,
-              width: `calc(${String(100 / pos.lanes)}% - 4px)`,
+              left: `calc(${String(from + (pos.lane / pos.lanes) * share)}% + 2px)`,
+              width: `calc(${String(share / pos.lanes)}% - 4px)`,
             }}
             onOpen={onOpenAppointment}
             onDragStart={onDragStart}

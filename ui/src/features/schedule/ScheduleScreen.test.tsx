@@ -108,6 +108,8 @@ describe('Schedule', () => {
     const omarBlock = within(groups[1]!).getByTestId('appointment-block');
     expect(omarBlock).toHaveAttribute('data-appointment-id', 'c');
     expect(within(omarBlock).getByText('No-show')).toBeInTheDocument();
+    // A no-show holds no time: drawn in the right-hand strip, leaving its cell free to click.
+    expect(omarBlock.getAttribute('style')).toContain('left: calc(64% + 2px)');
     expect(within(groups[0]!).getByText('Maria Lopez')).toBeInTheDocument();
     const glance = screen.getByTestId('schedule-glance');
     expect(within(glance).getByText('Confirmed: 1')).toBeInTheDocument();
