@@ -12,11 +12,12 @@ use std::collections::{BTreeMap, HashSet};
 use clinic_core::{
     AppointmentSummary, AppointmentType, AuditFilterOptions, AuditPage, AuditQuery,
     BackupSettingsInput, BackupStatus, BackupSummary, BookedSeries, Calendar, CallListEntry,
-    ClinicOverview, CoreError, ErrorCode, NewAppointment, NewClinic, NewPatient, NewProvider,
-    NewTimeOff, NewUser, NewWaitlistEntry, PatientAccess, PatientDetails, PatientPage,
-    PatientQuery, PatientRow, PlannedOccurrence, Provider, QueueEntry, RecoveryKeyStatus,
-    RecurringPlan, RoomCall, SecuritySettings, Slot, SlotQuery, TimeOff, TimeOffAdded, UserSummary,
-    VisitRecord, VisitSummary, WaitlistEntry, WalkIn, WeekdayHours,
+    ClinicOverview, CoreError, ErrorCode, ImportReport, MergePreview, NewAppointment, NewClinic,
+    NewPatient, NewProvider, NewTimeOff, NewUser, NewWaitlistEntry, PatientAccess, PatientDetails,
+    PatientHeader, PatientMerge, PatientPage, PatientQuery, PatientRow, PlannedOccurrence,
+    Provider, QueueEntry, RecoveryKeyStatus, RecurringPlan, RoomCall, SecuritySettings, Slot,
+    SlotQuery, TimeOff, TimeOffAdded, UserSummary, VisitRecord, VisitSummary, WaitlistEntry,
+    WalkIn, WeekdayHours,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
@@ -25,7 +26,8 @@ use crate::commands::audit::{ExportAuditArgs, PatientAccessArgs};
 use crate::commands::backups::{BackupFileArgs, RestoreOutcome};
 use crate::commands::clinic::ListAppointmentsArgs;
 use crate::commands::patients::{
-    FindDuplicatesArgs, PatientIdArgs, SetPatientArchivedArgs, UpdatePatientArgs,
+    ExportPatientsArgs, FindDuplicatesArgs, MergeIdArgs, MergePatientsArgs, PatientIdArgs,
+    PatientImportArgs, SetPatientArchivedArgs, UpdatePatientArgs,
 };
 use crate::commands::records::{OpenVisitArgs, RecentVisitsArgs};
 use crate::commands::scheduling::{
@@ -136,6 +138,14 @@ ipc_commands! {
     patients::find_duplicate_patients: FindDuplicatesArgs => Vec<PatientRow>,
     patients::patient: PatientIdArgs => PatientDetails,
     patients::set_patient_archived: SetPatientArchivedArgs => (),
+    patients::patient_header: PatientIdArgs => PatientHeader,
+    patients::patient_merge_preview: MergePatientsArgs => MergePreview,
+    patients::merge_patients: MergePatientsArgs => PatientMerge,
+    patients::patient_merges: PatientIdArgs => Vec<PatientMerge>,
+    patients::undo_patient_merge: MergeIdArgs => (),
+    patients::check_patient_import: PatientImportArgs => ImportReport,
+    patients::import_patients: PatientImportArgs => ImportReport,
+    patients::export_patients_csv: ExportPatientsArgs => String,
     clinic::list_appointments: ListAppointmentsArgs => Vec<AppointmentSummary>,
     users::list_users: () => Vec<UserSummary>,
     users::add_user: NewUser => UserSummary,
@@ -175,6 +185,7 @@ ipc_commands! {
     scheduling::appointment_types: () => Vec<AppointmentType>,
     scheduling::save_appointment_type: AppointmentTypeInput => Vec<AppointmentType>,
     scheduling::archive_appointment_type: AppointmentTypeIdArgs => (),
+    scheduling::slot_minutes: () => u32,
     scheduling::set_slot_minutes: SlotMinutesArgs => (),
     scheduling::available_slots: AvailableSlotsArgs => Vec<Slot>,
     scheduling::next_free_slots: SlotQuery => Vec<Slot>,

@@ -1,6 +1,8 @@
 // This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.
 // Source of truth: src-tauri/src/ipc.rs (the command list) and the DTOs it names.
 
+export type AllergyBadge = { substance: string, severity: AllergySeverity, };
+export type AllergySeverity = "mild" | "moderate" | "severe" | "unknown";
 export type AppPhase = "setup" | "sign_in" | "change_password" | "ready" | "locked" | "recovery_key" | "recover";
 export type AppStatus = { phase: AppPhase, clinicName: string | null, demo: boolean, 
 /**
@@ -112,18 +114,33 @@ export type ClinicOverview = { clinicName: string, timeZone: string,
  * The clinic-local date, "YYYY-MM-DD".
  */
 today: string, counts: ClinicCounts, todaysAppointments: Array<AppointmentSummary>, };
+export type DateOrder = "year_month_day" | "day_month_year" | "month_day_year";
 export type DayArgs = { 
 /**
  * A clinic-local date, "YYYY-MM-DD".
  */
 day: string, };
 export type DemoCredentials = { username: string, password: string, };
+export type DuplicateRow = { line: number, name: string, dateOfBirth: string, 
+/**
+ * Registered patients this row is likely to be.
+ */
+matches: Array<PatientRow>, 
+/**
+ * An earlier row of the file this row is likely to be.
+ */
+sameAsLine: number | null, };
 export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
 export type ExportAuditArgs = { query: AuditQuery, 
 /**
  * The CSV file to write.
  */
 path: string, };
+export type ExportPatientsArgs = { 
+/**
+ * The CSV file to write.
+ */
+path: string, includeArchived: boolean, };
 export type FindDuplicatesArgs = { patient: NewPatient, 
 /**
  * The patient being edited, who is not their own duplicate.
@@ -134,6 +151,30 @@ export type FinishHandoverArgs = {
  * The user confirmed the sheet is printed (or the key written down) and put away.
  */
 confirmed: boolean, };
+export type ImportColumn = { header: string, field: ImportField | null, 
+/**
+ * The first non-empty value of the column, to help choose its field.
+ */
+example: string | null, };
+export type ImportField = "first_name" | "last_name" | "date_of_birth" | "sex" | "phone" | "email" | "city" | "insurance_payer" | "insurance_member_id";
+export type ImportReport = { columns: Array<ImportColumn>, dateOrder: DateOrder, 
+/**
+ * Patient rows in the file (the header row and blank lines aside).
+ */
+rows: number, 
+/**
+ * Rows that passed every check, the probable duplicates among them included.
+ */
+valid: number, rejected: Array<RejectedRow>, duplicates: Array<DuplicateRow>, 
+/**
+ * Patients registered; 0 when the file was only checked.
+ */
+imported: number, 
+/**
+ * Fields every patient needs that no column is mapped to. While any is missing, the rows are not
+ * checked (and nothing can be imported): the user chooses the columns first.
+ */
+unmapped: Array<ImportField>, };
 export type IpcError = { code: ErrorCode, message: string, field: string | null, };
 export type ListAppointmentsArgs = { 
 /**
@@ -141,6 +182,18 @@ export type ListAppointmentsArgs = {
  */
 day: string, };
 export type ListProvidersArgs = { includeArchived: boolean, };
+export type MergeIdArgs = { mergeId: string, };
+export type MergePatientsArgs = { keptPatientId: string, mergedPatientId: string, };
+export type MergePreview = { kept: PatientRow, merged: PatientRow, moves: MovedCounts, 
+/**
+ * The kept record's empty fields that the duplicate fills in (column names, e.g. "city").
+ */
+fills: Array<string>, };
+export type MovedCounts = { appointments: number, visits: number, invoices: number, payments: number, allergies: number, 
+/**
+ * Problems, vitals, diagnoses, prescriptions, results and attachments.
+ */
+clinicalRecords: number, waitlistEntries: number, };
 export type NewAppointment = { patientId: string, providerId: string, appointmentTypeId: string | null, startsAt: string, endsAt: string, reason: string | null, 
 /**
  * The user saw that the patient is booked elsewhere at an overlapping time and books anyway.
@@ -183,11 +236,59 @@ weekdays: Array<number>,
  * Preferred times, "HH:MM", clinic-local; empty for any time.
  */
 earliestTime: string | null, latestTime: string | null, note: string | null, };
+export type NextAppointment = { id: string, startsAt: string, providerName: string, };
 export type OpenVisitArgs = { encounterId: string, };
 export type PatientAccess = { userId: string | null, userName: string | null, role: string | null, times: number, firstAt: string, lastAt: string, actions: Array<string>, };
 export type PatientAccessArgs = { patientId: string, };
 export type PatientDetails = { id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, sex: Sex, phone: string | null, email: string | null, city: string | null, insurancePayer: string | null, insuranceMemberId: string | null, archived: boolean, };
+export type PatientHeader = { 
+/**
+ * The record shown: when the id asked for was merged into another record, that record.
+ */
+id: string, mrn: string, firstName: string, lastName: string, dateOfBirth: string, 
+/**
+ * Whole years, in the clinic's time zone today.
+ */
+ageYears: number, sex: Sex, archived: boolean, 
+/**
+ * Active allergies, the severe ones first. Shown to everyone who sees the patient: front desk
+ * staff hand out water and sweets too.
+ */
+allergies: Array<AllergyBadge>, 
+/**
+ * What the patient owes on issued invoices, in minor units; absent for users who may not see
+ * billing.
+ */
+balanceDueMinor: number | null, currency: string, nextAppointment: NextAppointment | null, };
 export type PatientIdArgs = { patientId: string, };
+export type PatientImport = { 
+/**
+ * The field each column fills, in the file's column order (`null` for a column to leave out).
+ * Absent: guessed from the header row.
+ */
+mapping: Array<ImportField | null> | null, 
+/**
+ * Absent: guessed from the dates in the file, then from the clinic's country.
+ */
+dateOrder: DateOrder | null, 
+/**
+ * Also import rows that look like a patient already registered or an earlier row of the file.
+ */
+includeDuplicates: boolean, 
+/**
+ * Import the valid rows although some rows were rejected (otherwise such a file imports nothing).
+ */
+skipRejected: boolean, };
+export type PatientImportArgs = { 
+/**
+ * The CSV file to read.
+ */
+path: string, options: PatientImport, };
+export type PatientMerge = { id: string, keptPatientId: string, mergedPatientId: string, mergedMrn: string, mergedName: string, mergedAt: string, mergedBy: string | null, moved: MovedCounts, undoneAt: string | null, 
+/**
+ * An administrator may still undo it (it was merged today, in the clinic's time zone).
+ */
+undoable: boolean, };
 export type PatientPage = { 
 /**
  * How many patients match; with `tooMany`, only that many of them can be paged through.
@@ -246,6 +347,15 @@ export type RecurringPlan = { first: NewAppointment, everyWeeks: number,
  * How many appointments in all (2 to 52).
  */
 count: number, };
+export type RejectedRow = { 
+/**
+ * The line of the file, as a text editor numbers it.
+ */
+line: number, name: string, 
+/**
+ * The header of the column at fault, when one is.
+ */
+column: string | null, reason: string, };
 export type Reschedule = { 
 /**
  * Empty keeps the provider.
@@ -379,6 +489,14 @@ export interface Commands {
   find_duplicate_patients: { args: FindDuplicatesArgs; result: Array<PatientRow> };
   patient: { args: PatientIdArgs; result: PatientDetails };
   set_patient_archived: { args: SetPatientArchivedArgs; result: null };
+  patient_header: { args: PatientIdArgs; result: PatientHeader };
+  patient_merge_preview: { args: MergePatientsArgs; result: MergePreview };
+  merge_patients: { args: MergePatientsArgs; result: PatientMerge };
+  patient_merges: { args: PatientIdArgs; result: Array<PatientMerge> };
+  undo_patient_merge: { args: MergeIdArgs; result: null };
+  check_patient_import: { args: PatientImportArgs; result: ImportReport };
+  import_patients: { args: PatientImportArgs; result: ImportReport };
+  export_patients_csv: { args: ExportPatientsArgs; result: string };
   list_appointments: { args: ListAppointmentsArgs; result: Array<AppointmentSummary> };
   list_users: { args: null; result: Array<UserSummary> };
   add_user: { args: NewUser; result: UserSummary };
@@ -418,6 +536,7 @@ export interface Commands {
   appointment_types: { args: null; result: Array<AppointmentType> };
   save_appointment_type: { args: AppointmentTypeInput; result: Array<AppointmentType> };
   archive_appointment_type: { args: AppointmentTypeIdArgs; result: null };
+  slot_minutes: { args: null; result: number };
   set_slot_minutes: { args: SlotMinutesArgs; result: null };
   available_slots: { args: AvailableSlotsArgs; result: Array<Slot> };
   next_free_slots: { args: SlotQuery; result: Array<Slot> };

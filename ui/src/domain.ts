@@ -81,6 +81,10 @@ export const AUDIT_ACTIONS = [
   'view_waiting_room',
   'view_waitlist',
   'view_waitlist_candidates',
+  'patient_header',
+  'preview_patient_merge',
+  'check_patient_import',
+  'export_patients',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -4,10 +4,12 @@
 //! creating a new demo clinic, and `restore` into a folder with no clinic run without one. Exit status 0
 //! on success; otherwise a one-line reason on stderr and status 1 (2 for a malformed command line).
 //!
-//! Keys, backups and restores are in [`safekeeping`]; reading the audit trail in [`audit`].
+//! Keys, backups and restores are in [`safekeeping`]; reading the audit trail in [`audit`]; patient
+//! spreadsheets in and out in [`spreadsheets`].
 
 mod audit;
 mod safekeeping;
+mod spreadsheets;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -93,6 +95,12 @@ enum Command {
     /// Patients
     #[command(subcommand)]
     Patients(PatientsCommand),
+    /// Bring records in from a spreadsheet (CSV)
+    #[command(subcommand)]
+    Import(spreadsheets::ImportCommand),
+    /// Write records out to a spreadsheet (CSV)
+    #[command(subcommand)]
+    Export(spreadsheets::ExportCommand),
     /// Change your own password (current from CLINIC_PASSWORD, new from CLINIC_NEW_PASSWORD or prompts)
     Passwd,
 }
@@ -245,6 +253,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 print_text(&line.to_string())?;
             }
             Ok(())
+        }
+        Command::Import(command) => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            spreadsheets::import(&clinic, &user, command)
+        }
+        Command::Export(command) => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            spreadsheets::export(&clinic, &user, command)
         }
         Command::Users(command) => {
             let (clinic, admin) = sign_in(&dir, &key, cli.user)?;

@@ -274,3 +274,79 @@ fn patients_are_found_from_the_command_line_one_json_line_each() {
         "--user",
     );
 }
+
+#[test]
+fn patients_are_imported_from_a_spreadsheet_with_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    init_clinic(dir.path(), "Harbour Dental");
+    let boss = [
+        ("CLINIC_USER", "boss"),
+        ("CLINIC_PASSWORD", "a long enough passphrase"),
+    ];
+    let file = dir.path().join("patients.csv");
+    std::fs::write(
+        &file,
+        "Last name,First name,DOB,Phone\nNúñez,José,1980-06-15,\n,Ana,1984-03-07,\nPérez,Luis,1990-13-01,\n",
+    )
+    .unwrap();
+    let file_arg = file.to_str().unwrap();
+
+    // Rejected rows: the report on stdout, one line of reason, nothing imported.
+    let out = clinic(dir.path(), &["import", "patients", file_arg], &boss);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["rows"], 3);
+    assert_eq!(report["imported"], 0);
+    let lines: Vec<i64> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4]);
+    assert_eq!(report["rejected"][0]["column"], "Last name");
+    assert!(stderr(&out).contains("2 of 3 rows were rejected"));
+    let status = json(&clinic(dir.path(), &["status"], &boss));
+    assert_eq!(status["counts"]["patients"], 0);
+
+    // The valid rows only, when asked; then the export holds them.
+    let out = clinic(
+        dir.path(),
+        &["import", "patients", file_arg, "--valid-only"],
+        &boss,
+    );
+    assert_eq!(json(&out)["imported"], 1);
+    let export = dir.path().join("export.csv");
+    let out = clinic(
+        dir.path(),
+        &["export", "patients", export.to_str().unwrap()],
+        &boss,
+    );
+    assert_eq!(json(&out)["patients"], 1);
+    let text = std::fs::read_to_string(&export).unwrap();
+    assert!(text.contains("José,Núñez,1980-06-15"), "{text}");
+    // An export never overwrites a file.
+    assert_one_line_failure(
+        &clinic(
+            dir.path(),
+            &["export", "patients", export.to_str().unwrap()],
+            &boss,
+        ),
+        "export.csv",
+    );
+    // A mapping naming no such field is refused before anything is read.
+    assert_one_line_failure(
+        &clinic(
+            dir.path(),
+            &[
+                "import",
+                "patients",
+                file_arg,
+                "--columns",
+                "surname,first_name",
+            ],
+            &boss,
+        ),
+        "--columns",
+    );
+}

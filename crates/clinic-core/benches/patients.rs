@@ -4,11 +4,12 @@
 //! from several languages, phones, emails, dates of birth) and times `Clinic::list_patients` for the
 //! searches a front desk types, each many times, printing p50 and p95 per search. A search is the whole
 //! command as the app runs it: the query, the page of 25, the total, and the audit entry of which
-//! patients were shown (one durable commit).
+//! patients were shown (one durable commit). At 10,000 patients it also times the CSV export, checking
+//! that file, and importing it into an empty clinic.
 
 use std::time::Instant;
 
-use clinic_core::{Clinic, KeyOptions, NewClinic, PatientQuery, SessionUser};
+use clinic_core::{Clinic, KeyOptions, NewClinic, PatientImport, PatientQuery, SessionUser};
 use clinic_store::{Fields, Series, Store, Table};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 
@@ -101,6 +102,36 @@ fn clinic_of(dir: &std::path::Path, n: usize) -> (Clinic, SessionUser) {
     (clinic, admin)
 }
 
+/// Exporting the list, checking that file against the same clinic (every row is then refused or a
+/// probable duplicate, the slowest check), and importing it into an empty clinic: one run each, in seconds.
+fn spreadsheet_round_trip(clinic: &Clinic, admin: &SessionUser) {
+    let start = Instant::now();
+    let (csv, count) = clinic.export_patients_csv(admin, false).unwrap();
+    let export = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let report = clinic
+        .check_patient_import(admin, &csv, &PatientImport::default())
+        .unwrap();
+    let check = start.elapsed().as_secs_f64();
+    // Rows with an email address are refused (emails are unique), the others are probable duplicates.
+    assert_eq!(
+        (report.rejected.len() + report.duplicates.len()) as i64,
+        count
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (empty, root) = clinic_of(dir.path(), 0);
+    let start = Instant::now();
+    let done = empty
+        .import_patients(&root, &csv, &PatientImport::default())
+        .unwrap();
+    let import = start.elapsed().as_secs_f64();
+    assert_eq!(done.imported, count);
+    println!(
+        "  CSV of {count} patients: export {export:.2} s, check against the same clinic {check:.2} s, \
+         import into an empty clinic {import:.2} s (one transaction)"
+    );
+}
+
 fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
     samples[((samples.len() - 1) as f64 * p).round() as usize]
@@ -167,5 +198,8 @@ fn main() {
             percentile(&mut times, 0.5),
             percentile(&mut times, 0.95)
         );
+        if n == 10_000 {
+            spreadsheet_round_trip(&clinic, &admin);
+        }
     }
 }

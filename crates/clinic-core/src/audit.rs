@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::auth::permissions::Action;
 use crate::clinic::Access;
+use crate::spreadsheet::csv_line;
 use crate::time::day_bounds;
 use crate::validate::date;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
@@ -113,9 +114,12 @@ const ENTRY_JOINS: &str = "audit_log a
 
 /// Lists that show patients (the patient list, visits, the calendar, the waiting room) record the
 /// patients they showed in `details.shown`.
+/// A patient's entries include those of the records merged into theirs.
 const FILTER: &str = "(?1 IS NULL OR a.user_id = ?1)
-     AND (?2 IS NULL OR a.patient_id = ?2
-          OR EXISTS (SELECT 1 FROM json_each(a.details, '$.shown') WHERE value = ?2))
+     AND (?2 IS NULL
+          OR a.patient_id IN (SELECT ?2 UNION ALL SELECT id FROM patients WHERE merged_into_id = ?2)
+          OR EXISTS (SELECT 1 FROM json_each(a.details, '$.shown') WHERE value = ?2
+                     OR value IN (SELECT id FROM patients WHERE merged_into_id = ?2)))
      AND (?3 IS NULL OR a.action = ?3)
      AND (?4 IS NULL OR a.at >= ?4)
      AND (?5 IS NULL OR a.at < ?5)
@@ -195,9 +199,7 @@ impl Clinic {
                 e.patient_id.clone().unwrap_or_default(),
                 e.details.clone().unwrap_or_default(),
             ];
-            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-            csv.push_str(&line.join(","));
-            csv.push_str("\r\n");
+            csv.push_str(&csv_line(&cells));
         }
         audit_read(&access, "export_audit", &query, entries.len() as i64)?;
         Ok(csv)
@@ -369,33 +371,4 @@ fn audit_read(access: &Access<'_>, action: &str, query: &AuditQuery, shown: i64)
         })),
         ..AuditEvent::default()
     })
-}
-
-/// One CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@`, tab or carriage return is
-/// neutralised so that a spreadsheet never runs it as a formula.
-fn csv_cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn csv_cells_are_quoted_and_never_formulas() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("-1"), "'-1");
-    }
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::auth::demo_user;
 use crate::billing::{InvoiceLineInput, PaymentMethod};
-use crate::records::{NewPrescription, NewVitals};
+use crate::records::{AllergySeverity, NewAllergy, NewPrescription, NewVitals};
 use crate::scheduling::{
     AppointmentStatus, NewAppointment, NewProvider, NewWaitlistEntry, Reschedule, SlotQuery,
     TimeBlock,
@@ -520,6 +520,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
         patients.push(row.id);
         summary.patients += 1;
     }
+    record_allergies(clinic, &patients, seed)?;
 
     // A past week and a coming week of appointments.
     let billing = clinic.sign_in("billing", DEMO_PASSWORD)?;
@@ -669,6 +670,40 @@ fn front_desk_today(clinic: &Clinic, reception: &SessionUser, coming: &[String])
                 latest_time: Some("13:00".into()),
                 note: Some("Would like an earlier morning appointment".into()),
                 ..NewWaitlistEntry::default()
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// About one patient in seven has an allergy on record (José Núñez, the first, always: penicillin).
+/// A random source of its own, so the rest of the demo stays what it was for a given seed.
+fn record_allergies(clinic: &Clinic, patients: &[String], seed: u64) -> CoreResult<()> {
+    const ALLERGIES: [(&str, &str, AllergySeverity); 5] = [
+        ("Penicillin", "Hives", AllergySeverity::Severe),
+        ("Latex", "Rash", AllergySeverity::Moderate),
+        ("Peanuts", "Anaphylaxis", AllergySeverity::Severe),
+        ("Ibuprofen", "Stomach pain", AllergySeverity::Mild),
+        ("Sulfa drugs", "Rash", AllergySeverity::Moderate),
+    ];
+    let nurse = clinic.sign_in("nurse.kim", DEMO_PASSWORD)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0xA11E));
+    for (i, patient) in patients.iter().enumerate() {
+        if i > 0 && !rng.random_bool(0.15) {
+            continue;
+        }
+        let (substance, reaction, severity) = if i == 0 {
+            ALLERGIES[0]
+        } else {
+            *ALLERGIES.choose(&mut rng).unwrap_or(&ALLERGIES[1])
+        };
+        clinic.record_allergy(
+            &nurse,
+            patient,
+            NewAllergy {
+                substance: substance.into(),
+                reaction: Some(reaction.into()),
+                severity: Some(severity),
             },
         )?;
     }

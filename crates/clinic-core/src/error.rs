@@ -56,6 +56,9 @@ pub enum CoreError {
     Forbidden(String),
     #[error("the document could not be printed: {0}")]
     Print(String),
+    /// Stored data the program itself wrote cannot be read back: a bug, not the user's input.
+    #[error("{0}")]
+    Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -81,7 +84,7 @@ impl CoreError {
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
             CoreError::SessionLocked => ErrorCode::SessionLocked,
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
-            CoreError::Print(_) => ErrorCode::Internal,
+            CoreError::Print(_) | CoreError::Internal(_) => ErrorCode::Internal,
             CoreError::Store(err) => match err {
                 StoreError::NotInitialized(_) => ErrorCode::NotInitialized,
                 StoreError::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,

@@ -16,6 +16,7 @@ mod overview;
 mod patients;
 mod records;
 mod scheduling;
+mod spreadsheet;
 pub mod time;
 mod validate;
 
@@ -32,11 +33,14 @@ pub use error::{CoreError, CoreResult, ErrorCode};
 pub use keys::RecoveryKeyStatus;
 pub use overview::{ClinicCounts, ClinicOverview};
 pub use patients::{
-    NewPatient, PatientDetails, PatientPage, PatientQuery, PatientRow, PatientSort, Sex,
+    AllergyBadge, DateOrder, DuplicateRow, ImportColumn, ImportField, ImportReport, MergePreview,
+    MovedCounts, NewPatient, NextAppointment, PatientDetails, PatientHeader, PatientImport,
+    PatientMerge, PatientPage, PatientQuery, PatientRow, PatientSort, RejectedRow, Sex,
+    merged_tables,
 };
 pub use records::{
-    NewPrescription, NewVitals, VisitDiagnosis, VisitNote, VisitPrescription, VisitRecord,
-    VisitSummary, VisitVitals,
+    AllergySeverity, NewAllergy, NewPrescription, NewVitals, VisitDiagnosis, VisitNote,
+    VisitPrescription, VisitRecord, VisitSummary, VisitVitals,
 };
 pub use scheduling::{
     AppointmentStatus, AppointmentSummary, AppointmentType, BookedSeries, Calendar,
@@ -44,6 +48,7 @@ pub use scheduling::{
     PlannedOccurrence, Provider, QueueEntry, RecurringPlan, Reschedule, RoomCall, Slot, SlotQuery,
     StatusCount, TimeBlock, TimeOff, TimeOffAdded, TimeSpan, WaitlistEntry, WalkIn, WeekdayHours,
 };
+pub use spreadsheet::spreadsheet_text;
 
 /// Re-exported so callers can build key options without depending on the store crate.
 pub use clinic_store::{KeyOptions, KeySource, RecoveryKey, SCHEMA_VERSION};

@@ -4,26 +4,12 @@
 
 mod common;
 
-use clinic_core::{
-    Clinic, CoreError, NewClinic, NewPatient, PatientQuery, PatientSort, SessionUser,
-};
-use common::{ADMIN_PASSWORD, at, key};
+use clinic_core::{Clinic, CoreError, NewPatient, PatientQuery, PatientSort, SessionUser};
+use common::madrid_clinic;
 
 /// A clinic in Spain (phones without a country code are Spanish), on 1 December 2026.
 fn clinic(dir: &std::path::Path) -> (Clinic, SessionUser) {
-    let new = NewClinic {
-        clinic_name: "Clínica Norte".into(),
-        time_zone: "Europe/Madrid".into(),
-        country: Some("ES".into()),
-        currency: "EUR".into(),
-        admin_username: "root".into(),
-        admin_display_name: "Root".into(),
-        admin_password: ADMIN_PASSWORD.into(),
-    };
-    let (c, _) = Clinic::create(dir, &key(), new).unwrap();
-    c.set_clock(at("2026-12-01T10:00:00Z"));
-    let admin = c.sign_in("root", ADMIN_PASSWORD).unwrap();
-    (c, admin)
+    madrid_clinic(dir, "Clínica Norte", "2026-12-01T10:00:00Z")
 }
 
 fn person(first: &str, last: &str, born: &str) -> NewPatient {

@@ -7,14 +7,17 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clinic_core::{
     Action, AppointmentStatus, AuditQuery, BackupSettingsInput, Clinic, CoreError, CoreResult,
-    InvoiceLineInput, KeyOptions, NewAppointment, NewClinic, NewPatient, NewPrescription,
-    NewProvider, NewTimeOff, NewUser, NewVitals, NewWaitlistEntry, PaymentMethod, RecurringPlan,
-    Reschedule, Role, SecuritySettings, SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn,
-    permissions,
+    InvoiceLineInput, KeyOptions, NewAllergy, NewAppointment, NewClinic, NewPatient,
+    NewPrescription, NewProvider, NewTimeOff, NewUser, NewVitals, NewWaitlistEntry, PatientImport,
+    PaymentMethod, RecurringPlan, Reschedule, Role, SecuritySettings, SessionUser, SlotQuery,
+    TimeBlock, TimeSpan, WalkIn, permissions,
 };
 
 const ADMIN_PASSWORD: &str = "admin passphrase 2026";
 const STAFF_PASSWORD: &str = "staff passphrase 2026";
+/// A well-formed id of no record: the check comes first, then the refusal for the missing record.
+const NO_SUCH_RECORD: &str = "01900000-0000-7000-8000-000000000000";
+const HEADER_ONLY_CSV: &str = "First name,Last name,Date of birth\n";
 
 /// Records the commands act on.
 struct Fixture {
@@ -251,6 +254,62 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             Some(Action::EditDemographics),
             |c, u, f| c.set_patient_archived(u, &f.patient, false),
         ),
+        (
+            "patient_header",
+            Some(Action::ViewDemographics),
+            |c, u, f| c.patient_header(u, &f.patient).map(drop),
+        ),
+        (
+            "patient_merge_preview",
+            Some(Action::EditDemographics),
+            |c, u, f| {
+                c.patient_merge_preview(u, &f.patient, NO_SUCH_RECORD)
+                    .map(drop)
+            },
+        ),
+        (
+            "merge_patients",
+            Some(Action::EditDemographics),
+            |c, u, f| c.merge_patients(u, &f.patient, NO_SUCH_RECORD).map(drop),
+        ),
+        (
+            "patient_merges",
+            Some(Action::ViewDemographics),
+            |c, u, f| c.patient_merges(u, &f.patient).map(drop),
+        ),
+        (
+            "undo_patient_merge",
+            Some(Action::UndoPatientMerge),
+            |c, u, _| c.undo_patient_merge(u, NO_SUCH_RECORD),
+        ),
+        (
+            "check_patient_import",
+            Some(Action::EditDemographics),
+            |c, u, _| {
+                c.check_patient_import(u, HEADER_ONLY_CSV, &PatientImport::default())
+                    .map(drop)
+            },
+        ),
+        (
+            "import_patients",
+            Some(Action::EditDemographics),
+            |c, u, _| {
+                c.import_patients(u, HEADER_ONLY_CSV, &PatientImport::default())
+                    .map(drop)
+            },
+        ),
+        (
+            "export_patients_csv",
+            Some(Action::ExportData),
+            |c, u, _| c.export_patients_csv(u, true).map(drop),
+        ),
+        ("record_allergy", Some(Action::RecordVitals), |c, u, f| {
+            let allergy = NewAllergy {
+                substance: "Latex".into(),
+                ..NewAllergy::default()
+            };
+            c.record_allergy(u, &f.patient, allergy).map(drop)
+        }),
         ("add_provider", Some(Action::ManageSettings), |c, u, _| {
             let p = NewProvider {
                 user_id: None,
@@ -327,6 +386,9 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             Some(Action::ViewSchedule),
             |c, u, _| c.appointment_types(u).map(drop),
         ),
+        ("slot_minutes", Some(Action::ViewSchedule), |c, u, _| {
+            c.slot_minutes(u).map(drop)
+        }),
         (
             "set_slot_minutes",
             Some(Action::ManageSettings),

@@ -7,11 +7,11 @@ mod common;
 
 use chrono::NaiveDate;
 use clinic_core::{
-    AppointmentStatus, AuditQuery, Clinic, CoreError, NewAppointment, NewClinic, NewPatient,
-    NewProvider, NewTimeOff, NewUser, NewWaitlistEntry, RecurringPlan, Reschedule, Role,
-    SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn,
+    AppointmentStatus, AuditQuery, Clinic, CoreError, NewAppointment, NewPatient, NewProvider,
+    NewTimeOff, NewUser, NewWaitlistEntry, RecurringPlan, Reschedule, Role, SessionUser, SlotQuery,
+    TimeBlock, TimeSpan, WalkIn,
 };
-use common::{ADMIN_PASSWORD, at, key};
+use common::{at, madrid_clinic};
 
 struct Setup {
     c: Clinic,
@@ -36,18 +36,7 @@ fn day(text: &str) -> NaiveDate {
 /// 09:00–13:00 and 14:00–17:00 (and Sundays 09:00–10:00); the clinic is open weekdays 08:30–16:00 and
 /// Sundays 09:00–12:00. Six patients: José Núñez, Zoë Müller, and four more.
 fn setup(dir: &std::path::Path) -> Setup {
-    let new = NewClinic {
-        clinic_name: "Clínica Norte".into(),
-        time_zone: "Europe/Madrid".into(),
-        country: Some("ES".into()),
-        currency: "EUR".into(),
-        admin_username: "root".into(),
-        admin_display_name: "Root".into(),
-        admin_password: ADMIN_PASSWORD.into(),
-    };
-    let (c, _) = Clinic::create(dir, &key(), new).unwrap();
-    c.set_clock(at("2026-12-01T08:00:00Z"));
-    let admin = c.sign_in("root", ADMIN_PASSWORD).unwrap();
+    let (c, admin) = madrid_clinic(dir, "Clínica Norte", "2026-12-01T08:00:00Z");
     let provider = |name: &str, specialty: &str| NewProvider {
         user_id: None,
         display_name: name.into(),
@@ -90,6 +79,8 @@ fn setup(dir: &std::path::Path) -> Setup {
                 first_name: first.into(),
                 last_name: last.into(),
                 date_of_birth: "1980-05-05".into(),
+                // Zoë has a phone, written as people type it.
+                phone: (first == "Zoë").then(|| "612345678".to_owned()),
                 ..Default::default()
             },
         )
@@ -864,6 +855,11 @@ fn the_calendar_counts_by_status_and_its_reads_are_audited() {
     let calls = s.c.call_list(&s.admin, day("2026-12-03")).unwrap();
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].appointment.patient_name, "Zoë Müller");
+    assert_eq!(
+        calls[0].phone.as_deref(),
+        Some("+34 612 34 56 78"),
+        "the number as people dial it"
+    );
 
     let seen =
         s.c.audit_log(

@@ -27,10 +27,11 @@ pub enum Table {
     InvoiceLines,
     Payments,
     WaitlistEntries,
+    PatientMerges,
 }
 
 impl Table {
-    pub const ALL: [Table; 24] = [
+    pub const ALL: [Table; 25] = [
         Table::ClinicSettings,
         Table::OpeningHours,
         Table::Devices,
@@ -55,6 +56,7 @@ impl Table {
         Table::InvoiceLines,
         Table::Payments,
         Table::WaitlistEntries,
+        Table::PatientMerges,
     ];
 
     pub fn name(self) -> &'static str {
@@ -83,6 +85,7 @@ impl Table {
             Table::InvoiceLines => "invoice_lines",
             Table::Payments => "payments",
             Table::WaitlistEntries => "waitlist_entries",
+            Table::PatientMerges => "patient_merges",
         }
     }
 

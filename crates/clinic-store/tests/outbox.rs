@@ -269,4 +269,31 @@ fn signed_notes_and_recorded_payments_cannot_be_changed() {
         )
     });
     assert!(edit.unwrap_err().to_string().contains("void or refund"));
+
+    // A payment follows its patient only from a record to the record it was merged into.
+    let (other, _) = sample(Table::Patients, &parents, 99);
+    let other = store
+        .write(None, |tx| tx.insert(Table::Patients, other))
+        .unwrap();
+    let move_to_other = |store: &Store| {
+        store.write(None, |tx| {
+            tx.update(
+                Table::Payments,
+                payment,
+                Fields::new().set("patient_id", other),
+            )
+        })
+    };
+    assert!(move_to_other(&store).is_err());
+    let patient = parents.patient.unwrap();
+    store
+        .write(None, |tx| {
+            tx.update(
+                Table::Patients,
+                patient,
+                Fields::new().set("merged_into_id", other),
+            )
+        })
+        .unwrap();
+    assert!(move_to_other(&store).is_ok());
 }

@@ -1,7 +1,6 @@
 //! Administration > Audit log: the trail filtered and paged, its CSV export, and a patient's "who
 //! looked at my record". Every call is checked, and itself audited, in clinic-core.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use clinic_core::{AuditFilterOptions, AuditPage, AuditQuery, PatientAccess};
@@ -9,7 +8,8 @@ use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::ipc::{IpcError, IpcResult};
+use crate::commands::save_csv;
+use crate::ipc::IpcResult;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, TS)]
@@ -50,21 +50,8 @@ pub async fn export_audit_csv(
 ) -> IpcResult<String> {
     state
         .as_user(move |clinic, user| {
-            let mut path = PathBuf::from(args.path.trim());
-            if !path.is_absolute() {
-                return Err(IpcError::field("path", "enter the full path of the file"));
-            }
-            if path
-                .extension()
-                .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
-            {
-                path.set_extension("csv");
-            }
             let csv = clinic.export_audit_csv(user, args.query)?;
-            std::fs::write(&path, csv).map_err(|e| {
-                IpcError::field("path", &format!("the file could not be saved there ({e})"))
-            })?;
-            Ok(path.display().to_string())
+            save_csv(&args.path, &csv)
         })
         .await
 }

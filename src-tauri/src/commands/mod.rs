@@ -11,3 +11,26 @@ pub mod scheduling;
 pub mod security;
 pub mod session;
 pub mod users;
+
+use std::path::PathBuf;
+
+use crate::ipc::IpcError;
+
+/// Writes a CSV export where the user chose (a full path; `.csv` added when missing); returns where it
+/// went.
+pub(crate) fn save_csv(path: &str, csv: &str) -> Result<String, IpcError> {
+    let mut path = PathBuf::from(path.trim());
+    if !path.is_absolute() {
+        return Err(IpcError::field("path", "enter the full path of the file"));
+    }
+    if path
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
+    {
+        path.set_extension("csv");
+    }
+    std::fs::write(&path, csv).map_err(|e| {
+        IpcError::field("path", &format!("the file could not be saved there ({e})"))
+    })?;
+    Ok(path.display().to_string())
+}

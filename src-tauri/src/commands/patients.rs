@@ -1,14 +1,18 @@
-//! Patients: the list and its search, registering, editing, likely duplicates, archiving. Every call
-//! is checked and audited in clinic-core.
+//! Patients: the list and its search, registering, editing, likely duplicates, archiving, the patient
+//! header, merging records, CSV import and export. Every call is checked and audited in clinic-core.
 
 use std::sync::Arc;
 
-use clinic_core::{NewPatient, PatientDetails, PatientPage, PatientQuery, PatientRow};
+use clinic_core::{
+    ImportReport, MergePreview, NewPatient, PatientDetails, PatientHeader, PatientImport,
+    PatientMerge, PatientPage, PatientQuery, PatientRow,
+};
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::ipc::IpcResult;
+use crate::commands::save_csv;
+use crate::ipc::{IpcError, IpcResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, TS)]
@@ -37,6 +41,58 @@ pub struct FindDuplicatesArgs {
 pub struct SetPatientArchivedArgs {
     pub patient_id: String,
     pub archived: bool,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MergePatientsArgs {
+    pub kept_patient_id: String,
+    pub merged_patient_id: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeIdArgs {
+    pub merge_id: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientImportArgs {
+    /// The CSV file to read.
+    pub path: String,
+    pub options: PatientImport,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportPatientsArgs {
+    /// The CSV file to write.
+    pub path: String,
+    pub include_archived: bool,
+}
+
+/// Files bigger than this are not patient lists a clinic imports at once.
+const MAX_IMPORT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The text of the file to import, or a message about the path field.
+fn import_file(path: &str) -> Result<String, IpcError> {
+    let path = std::path::Path::new(path.trim());
+    if !path.is_absolute() {
+        return Err(IpcError::field("path", "enter the full path of the file"));
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| IpcError::field("path", &format!("the file cannot be opened ({e})")))?
+        .len();
+    if size > MAX_IMPORT_BYTES {
+        return Err(IpcError::field(
+            "path",
+            "the file is larger than 32 MB: split it into smaller files",
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| IpcError::field("path", &format!("the file cannot be read ({e})")))?;
+    Ok(clinic_core::spreadsheet_text(&bytes))
 }
 
 #[tauri::command]
@@ -99,6 +155,101 @@ pub async fn set_patient_archived(
     state
         .as_user(move |clinic, user| {
             clinic.set_patient_archived(user, &args.patient_id, args.archived)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn patient_header(
+    state: State<'_, Arc<AppState>>,
+    args: PatientIdArgs,
+) -> IpcResult<PatientHeader> {
+    state
+        .as_user(move |clinic, user| clinic.patient_header(user, &args.patient_id))
+        .await
+}
+
+#[tauri::command]
+pub async fn patient_merge_preview(
+    state: State<'_, Arc<AppState>>,
+    args: MergePatientsArgs,
+) -> IpcResult<MergePreview> {
+    state
+        .as_user(move |clinic, user| {
+            clinic.patient_merge_preview(user, &args.kept_patient_id, &args.merged_patient_id)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn merge_patients(
+    state: State<'_, Arc<AppState>>,
+    args: MergePatientsArgs,
+) -> IpcResult<PatientMerge> {
+    state
+        .as_user(move |clinic, user| {
+            clinic.merge_patients(user, &args.kept_patient_id, &args.merged_patient_id)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn patient_merges(
+    state: State<'_, Arc<AppState>>,
+    args: PatientIdArgs,
+) -> IpcResult<Vec<PatientMerge>> {
+    state
+        .as_user(move |clinic, user| clinic.patient_merges(user, &args.patient_id))
+        .await
+}
+
+#[tauri::command]
+pub async fn undo_patient_merge(
+    state: State<'_, Arc<AppState>>,
+    args: MergeIdArgs,
+) -> IpcResult<()> {
+    state
+        .as_user(move |clinic, user| clinic.undo_patient_merge(user, &args.merge_id))
+        .await
+}
+
+/// Reads a patient file and reports what importing it would do; writes nothing.
+#[tauri::command]
+pub async fn check_patient_import(
+    state: State<'_, Arc<AppState>>,
+    args: PatientImportArgs,
+) -> IpcResult<ImportReport> {
+    state
+        .as_user(move |clinic, user| {
+            let text = import_file(&args.path)?;
+            Ok::<_, IpcError>(clinic.check_patient_import(user, &text, &args.options)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn import_patients(
+    state: State<'_, Arc<AppState>>,
+    args: PatientImportArgs,
+) -> IpcResult<ImportReport> {
+    state
+        .as_user(move |clinic, user| {
+            let text = import_file(&args.path)?;
+            Ok::<_, IpcError>(clinic.import_patients(user, &text, &args.options)?)
+        })
+        .await
+}
+
+/// Writes the patient list to a CSV file; returns where it went.
+#[tauri::command]
+pub async fn export_patients_csv(
+    state: State<'_, Arc<AppState>>,
+    args: ExportPatientsArgs,
+) -> IpcResult<String> {
+    state
+        .as_user(move |clinic, user| {
+            let (csv, _) = clinic.export_patients_csv(user, args.include_archived)?;
+            save_csv(&args.path, &csv)
         })
         .await
 }

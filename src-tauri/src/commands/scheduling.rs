@@ -317,6 +317,11 @@ pub async fn archive_appointment_type(
 }
 
 #[tauri::command]
+pub async fn slot_minutes(state: State<'_, Arc<AppState>>) -> IpcResult<u32> {
+    state.as_user(|c, u| c.slot_minutes(u)).await
+}
+
+#[tauri::command]
 pub async fn set_slot_minutes(
     state: State<'_, Arc<AppState>>,
     args: SlotMinutesArgs,

@@ -61,6 +61,7 @@ async function frontDeskChanged(queryClient: QueryClient) {
     queryClient.invalidateQueries({ queryKey: queryKeys.clinicOverview }),
     queryClient.invalidateQueries({ queryKey: ['list_appointments'] }),
     queryClient.invalidateQueries({ queryKey: ['call_list'] }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.patientHeaders }),
   ]);
 }
 

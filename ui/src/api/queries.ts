@@ -34,6 +34,9 @@ export const queryKeys = {
   clinicOverview: ['clinic_overview'] as const,
   patients: (args: PatientQuery) => ['list_patients', args] as const,
   patient: (patientId: string) => ['patient', { patientId }] as const,
+  /** Every patient header: what to invalidate when a patient, an appointment or a bill changed. */
+  patientHeaders: ['patient_header'] as const,
+  patientHeader: (patientId: string) => ['patient_header', { patientId }] as const,
   appointments: (day: string) => ['list_appointments', { day }] as const,
   users: ['list_users'] as const,
   recentVisits: (limit: number) => ['recent_visits', { limit }] as const,
@@ -94,10 +97,12 @@ export function useTimeZones() {
   });
 }
 
-export function useClinicOverview() {
+/** The clinic's name, time zone, today and counts; idle while `enabled` is false. */
+export function useClinicOverview(enabled = true) {
   return useQuery({
     queryKey: queryKeys.clinicOverview,
     queryFn: () => call('clinic_overview'),
+    enabled,
   });
 }
 
@@ -118,10 +123,18 @@ export function usePatient(patientId: string) {
   });
 }
 
-/** After a patient changed: every list and that patient's record are fetched again. */
+/**
+ * After a patient changed: every list, that patient's record and the patient headers are fetched
+ * again (all headers: one asked for by a merged record's id shows the record it was merged into).
+ */
 async function patientsChanged(queryClient: QueryClient, patientId?: string) {
   await queryClient.invalidateQueries({ queryKey: ['list_patients'] });
-  if (patientId) await queryClient.invalidateQueries({ queryKey: queryKeys.patient(patientId) });
+  if (patientId) {
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: queryKeys.patient(patientId) }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.patientHeaders }),
+    ]);
+  }
 }
 
 export function useRegisterPatient() {
@@ -145,6 +158,18 @@ export function useSetPatientArchived() {
   return useMutation({
     mutationFn: (args: SetPatientArchivedArgs) => call('set_patient_archived', args),
     onSuccess: async (_, args) => patientsChanged(queryClient, args.patientId),
+  });
+}
+
+/**
+ * A patient's header (name, age, allergies, balance, next appointment). Each showing is audited in
+ * Rust, so it is not refetched on focus; mutations invalidate `queryKeys.patientHeaders`.
+ */
+export function usePatientHeader(patientId: string) {
+  return useQuery({
+    queryKey: queryKeys.patientHeader(patientId),
+    queryFn: () => call('patient_header', { patientId }),
+    refetchOnWindowFocus: false,
   });
 }
 

@@ -4,10 +4,14 @@ import { queryKeys } from './queries';
 import type {
   AppointmentIdArgs,
   BookFromWaitlistArgs,
+  BookRecurringArgs,
   CalendarArgs,
   NewAppointment,
+  NewWaitlistEntry,
+  RecurringPlan,
   RescheduleArgs,
   SetAppointmentStatusArgs,
+  WaitlistEntryArgs,
 } from './types';
 
 export const scheduleKeys = {
@@ -15,6 +19,8 @@ export const scheduleKeys = {
   calendar: (args: CalendarArgs) => ['calendar', args] as const,
   appointmentTypes: ['appointment_types'] as const,
   providers: ['list_providers', { includeArchived: false }] as const,
+  waitlist: ['waitlist'] as const,
+  waitlistCandidatesAll: ['waitlist_candidates'] as const,
   waitlistCandidates: (appointmentId: string) => ['waitlist_candidates', { appointmentId }] as const,
 };
 
@@ -49,12 +55,13 @@ export function useWaitlistCandidates(appointmentId: string | null) {
   });
 }
 
-/** After any appointment changed: the calendar, day lists and today's overview are fetched again. */
+/** After any appointment changed: the calendar, day lists, today's overview and patient headers (next appointment) are fetched again. */
 async function scheduleChanged(queryClient: QueryClient) {
   await Promise.all([
     queryClient.invalidateQueries({ queryKey: scheduleKeys.calendarAll }),
     queryClient.invalidateQueries({ queryKey: ['list_appointments'] }),
     queryClient.invalidateQueries({ queryKey: queryKeys.clinicOverview }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.patientHeaders }),
   ]);
 }
 
@@ -82,13 +89,57 @@ export function useRescheduleAppointment() {
   });
 }
 
+/** The occurrences of a recurring booking, each free or why not; nothing is written. */
+export function usePlanRecurring() {
+  return useMutation({ mutationFn: (args: RecurringPlan) => call('plan_recurring', args) });
+}
+
+/** Books the chosen occurrences as one series: all of them, or none. */
+export function useBookRecurring() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: BookRecurringArgs) => call('book_recurring', args),
+    onSuccess: () => scheduleChanged(queryClient),
+  });
+}
+
+/** The open waitlist, in the order patients joined. */
+export function useWaitlist() {
+  return useQuery({ queryKey: scheduleKeys.waitlist, queryFn: () => call('waitlist'), staleTime: 0 });
+}
+
+/** After the waitlist changed: the list and the candidates offered after a cancel are fetched again. */
+async function waitlistChanged(queryClient: QueryClient) {
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: scheduleKeys.waitlist }),
+    queryClient.invalidateQueries({ queryKey: scheduleKeys.waitlistCandidatesAll }),
+  ]);
+}
+
+export function useAddToWaitlist() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: NewWaitlistEntry) => call('add_to_waitlist', args),
+    onSuccess: () => waitlistChanged(queryClient),
+  });
+}
+
+export function useRemoveFromWaitlist() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: WaitlistEntryArgs) => call('remove_from_waitlist', args),
+    onSuccess: () => waitlistChanged(queryClient),
+  });
+}
+
+/** Booking from the waitlist also closes the entry. */
 export function useBookFromWaitlist() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (args: BookFromWaitlistArgs) => call('book_from_waitlist', args),
     onSuccess: async () => {
       await scheduleChanged(queryClient);
-      await queryClient.invalidateQueries({ queryKey: ['waitlist_candidates'] });
+      await waitlistChanged(queryClient);
     },
   });
 }

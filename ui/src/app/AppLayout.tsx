@@ -7,6 +7,7 @@ import { UserMenu } from '../features/account/UserMenu';
 import { useSignOutAction } from '../features/account/useSignOutAction';
 import { AdministrationScreen } from '../features/admin/AdministrationScreen';
 import { PatientsScreen } from '../features/patients/PatientsScreen';
+import { ProvidersScreen } from '../features/providers/ProvidersScreen';
 import { ScheduleScreen } from '../features/schedule/ScheduleScreen';
 import { TodayScreen } from '../features/today/TodayScreen';
 import { VisitsScreen } from '../features/visits/VisitsScreen';
@@ -111,8 +112,9 @@ export function AppLayout({ status, user }: AppLayoutProps) {
       <AppShell.Main>
         {route === 'today' && <TodayScreen role={user.role} />}
         {route === 'waiting' && <WaitingRoomScreen role={user.role} />}
-        {route === 'patients' && <PatientsScreen />}
+        {route === 'patients' && <PatientsScreen role={user.role} />}
         {route === 'schedule' && <ScheduleScreen />}
+        {route === 'providers' && <ProvidersScreen role={user.role} />}
         {route === 'visits' && <VisitsScreen />}
         {route === 'admin' && <AdministrationScreen currentUserId={user.id} />}
       </AppShell.Main>

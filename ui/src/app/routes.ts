@@ -1,13 +1,14 @@
 import type { Role } from '../api/types';
 
 /** The app's screens. A tiny state router: the shell keeps the current route in React state. */
-export type RouteId = 'today' | 'waiting' | 'patients' | 'schedule' | 'visits' | 'admin';
+export type RouteId = 'today' | 'waiting' | 'patients' | 'schedule' | 'providers' | 'visits' | 'admin';
 
 type NavLabelKey =
   | 'nav.today'
   | 'nav.waiting'
   | 'nav.patients'
   | 'nav.schedule'
+  | 'nav.providers'
   | 'nav.visits'
   | 'nav.billing'
   | 'nav.administration';
@@ -28,6 +29,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { kind: 'route', route: 'waiting', labelKey: 'nav.waiting', testId: 'nav-waiting' },
   { kind: 'route', route: 'patients', labelKey: 'nav.patients', testId: 'nav-patients' },
   { kind: 'route', route: 'schedule', labelKey: 'nav.schedule', testId: 'nav-schedule' },
+  {
+    kind: 'route',
+    route: 'providers',
+    labelKey: 'nav.providers',
+    testId: 'nav-providers',
+    // Working hours and time off (`edit_schedule`); the providers themselves are an admin setting.
+    roles: ['receptionist', 'admin'],
+  },
   {
     kind: 'route',
     route: 'visits',

@@ -22,6 +22,11 @@ export interface Formatters {
   dateTime: (iso: string) => string;
   /** Display name of an ISO 4217 currency, or the code itself if unknown. */
   currencyName: (code: string) => string;
+  /**
+   * An amount in minor units (cents…) of an ISO 4217 currency, e.g. 1250 USD → "$12.50" (the
+   * currency's own decimals: 1250 JPY → "¥1,250"). An unknown code shows after the number.
+   */
+  money: (minor: number, currency: string) => string;
   /** Display name of an ISO 3166 country, or the code itself if unknown. */
   countryName: (code: string) => string;
 }
@@ -47,6 +52,17 @@ export function createFormatters(language: string): Formatters {
   } catch {
     currencyNames = null;
   }
+  const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+  const moneyFormat = (currency: string) => {
+    if (!moneyFormats.has(currency)) {
+      try {
+        moneyFormats.set(currency, new Intl.NumberFormat(language, { style: 'currency', currency }));
+      } catch {
+        moneyFormats.set(currency, null); // not an ISO 4217 code
+      }
+    }
+    return moneyFormats.get(currency) ?? null;
+  };
   return {
     number: (value) => numberFormat.format(value),
     date: (ymd) => {
@@ -66,6 +82,12 @@ export function createFormatters(language: string): Formatters {
       return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
     },
     currencyName: (code) => currencyNames?.of(code) ?? code,
+    money: (minor, currency) => {
+      const format = moneyFormat(currency);
+      if (!format) return `${numberFormat.format(minor / 100)} ${currency}`;
+      const decimals = format.resolvedOptions().maximumFractionDigits ?? 2;
+      return format.format(minor / 10 ** decimals);
+    },
     countryName: (code) => countryNames?.of(code) ?? code,
   };
 }

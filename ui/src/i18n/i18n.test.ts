@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APPOINTMENT_STATUSES, AUDIT_ACTIONS, ERROR_CODES, ROLES, SEXES } from '../domain';
+import { DATE_ORDERS, IMPORT_FIELDS, MERGE_FILLABLE } from '../features/patients/patientTools';
 import en from './en.json';
 import { detectLanguage, resources } from './index';
 
@@ -35,6 +36,9 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'today.stats.': ['patients', 'providers', 'appointmentsToday', 'signedVisits', 'openInvoices'],
   'audit.actions.': AUDIT_ACTIONS,
   'patients.sort.': ['name', 'mrn', 'date_of_birth', 'recent'],
+  'patients.import.fields.': IMPORT_FIELDS,
+  'patients.import.dateOrders.': DATE_ORDERS,
+  'patients.merge.fields.': MERGE_FILLABLE,
   'admin.backups.tables.': ['patients', 'appointments', 'encounters', 'prescriptions', 'invoices', 'payments', 'users'],
 };
 

@@ -1,4 +1,12 @@
-import type { AppStatus, AppointmentSummary, ClinicOverview, PatientRow, UserSummary } from '../api/types';
+import type {
+  AppStatus,
+  AppointmentSummary,
+  ClinicOverview,
+  PatientHeader,
+  PatientRow,
+  UserSummary,
+  WaitlistEntry,
+} from '../api/types';
 
 export const readyStatus: AppStatus = {
   phase: 'ready',
@@ -79,6 +87,28 @@ export function appointment(overrides: Partial<AppointmentSummary> = {}): Appoin
   };
 }
 
+/** Ana Ruiz waiting for any provider on Tuesday or Thursday mornings. */
+export function waitlistEntry(overrides: Partial<WaitlistEntry> = {}): WaitlistEntry {
+  return {
+    id: 'w1',
+    patientId: 'p9',
+    patientName: 'Ana Ruiz',
+    patientMrn: 'MRN-000009',
+    phone: '555-0199',
+    providerId: 'v1',
+    providerName: 'Dr. Grace Chen',
+    specialty: null,
+    appointmentTypeId: null,
+    appointmentType: null,
+    weekdays: [2, 4],
+    earliestTime: '09:00',
+    latestTime: '12:00',
+    note: 'Mornings only',
+    addedAt: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
 export function overview(overrides: Partial<ClinicOverview> = {}): ClinicOverview {
   return {
     clinicName: 'Riverside Family Clinic',
@@ -122,4 +152,29 @@ export function patientRows(count: number, start = 0): PatientRow[] {
       archived: false,
     };
   });
+}
+
+/**
+ * Maria Lopez's header: 46, allergic to penicillin (severe) and latex, owes $12.50, next seen by
+ * Dr. Grace Chen on 4 March 2025 at 09:00 in Chicago.
+ */
+export function patientHeader(overrides: Partial<PatientHeader> = {}): PatientHeader {
+  return {
+    id: 'p1',
+    mrn: 'MRN-000123',
+    firstName: 'Maria',
+    lastName: 'Lopez',
+    dateOfBirth: '1978-06-15',
+    ageYears: 46,
+    sex: 'female',
+    archived: false,
+    allergies: [
+      { substance: 'Penicillin', severity: 'severe' },
+      { substance: 'Latex', severity: 'mild' },
+    ],
+    balanceDueMinor: 1250,
+    currency: 'USD',
+    nextAppointment: { id: 'a1', startsAt: '2025-03-04T15:00:00Z', providerName: 'Dr. Grace Chen' },
+    ...overrides,
+  };
 }

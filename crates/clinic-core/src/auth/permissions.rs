@@ -44,10 +44,12 @@ pub enum Action {
     ViewAudit,
     /// Export lists (CSV).
     ExportData,
+    /// Undo a merge of two patient records (the same day).
+    UndoPatientMerge,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewDemographics,
         Action::EditDemographics,
         Action::ViewSchedule,
@@ -67,6 +69,7 @@ impl Action {
         Action::ManageBackups,
         Action::ViewAudit,
         Action::ExportData,
+        Action::UndoPatientMerge,
     ];
 }
 
@@ -175,7 +178,13 @@ mod tests {
 
     #[test]
     fn only_admins_manage_users_settings_backups_and_audit() {
-        for action in [ManageUsers, ManageSettings, ManageBackups, ViewAudit] {
+        for action in [
+            ManageUsers,
+            ManageSettings,
+            ManageBackups,
+            ViewAudit,
+            UndoPatientMerge,
+        ] {
             for role in Role::ALL {
                 assert_eq!(
                     allows(role, action),

@@ -2,6 +2,9 @@
 //! email unique), likely duplicates, archiving, finding them as the front desk types ([`search`]),
 //! and the header every screen shows about a patient.
 
+mod header;
+mod import;
+mod merge;
 mod phone;
 mod search;
 
@@ -15,9 +18,14 @@ use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
 use crate::time::today;
 use crate::validate::{date, optional, required};
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, ClinicSettings, CoreError, CoreResult, SessionUser};
 
-pub(crate) use phone::known_country;
+pub use header::{AllergyBadge, NextAppointment, PatientHeader};
+pub use import::{
+    DateOrder, DuplicateRow, ImportColumn, ImportField, ImportReport, PatientImport, RejectedRow,
+};
+pub use merge::{MergePreview, MovedCounts, PatientMerge, merged_tables};
+pub(crate) use phone::{display as display_phone, known_country};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -214,48 +222,8 @@ const ACTIVE: &str = "p.archived_at IS NULL AND p.merged_into_id IS NULL";
 impl Clinic {
     /// Checks a patient's details field by field, as the clinic's rules say.
     fn validated(&self, new: &NewPatient) -> CoreResult<ValidPatient> {
-        let first_name = required("firstName", &new.first_name, 80)?;
-        let last_name = required("lastName", &new.last_name, 80)?;
-        let born = date("dateOfBirth", &new.date_of_birth)?;
         let settings = self.settings()?;
-        let today = today(settings.time_zone, self.now());
-        if born > today {
-            return Err(CoreError::invalid(
-                "dateOfBirth",
-                "the date of birth cannot be in the future",
-            ));
-        }
-        let oldest =
-            NaiveDate::from_ymd_opt(today.year() - 130, today.month(), 1).unwrap_or(NaiveDate::MIN);
-        if born < oldest {
-            return Err(CoreError::invalid(
-                "dateOfBirth",
-                "the date of birth is more than 130 years ago",
-            ));
-        }
-        let phone = optional("phone", new.phone.as_deref(), 40)?
-            .map(|typed| phone::canonical("phone", &typed, &settings.country))
-            .transpose()?;
-        let email = optional("email", new.email.as_deref(), 254)?.map(|e| e.to_lowercase());
-        if let Some(email) = &email
-            && !well_formed_email(email)
-        {
-            return Err(CoreError::invalid(
-                "email",
-                "enter an address like name@example.com",
-            ));
-        }
-        Ok(ValidPatient {
-            first_name,
-            last_name,
-            born,
-            sex: new.sex.unwrap_or(Sex::Unknown),
-            phone,
-            email,
-            city: optional("city", new.city.as_deref(), 80)?,
-            payer: optional("insurancePayer", new.insurance_payer.as_deref(), 120)?,
-            member: optional("insuranceMemberId", new.insurance_member_id.as_deref(), 60)?,
-        })
+        check_patient(new, &settings, today(settings.time_zone, self.now()))
     }
 
     /// Registers a patient with the next MRN of this device's series. Refused (code
@@ -308,16 +276,20 @@ impl Clinic {
         Ok(found)
     }
 
-    /// A patient's record, for the edit form (archived ones too).
+    /// A patient's record, for the edit form (archived ones too). A record merged into another one
+    /// opens that one.
     pub fn patient(&self, by: &SessionUser, patient_id: &str) -> CoreResult<PatientDetails> {
         let access = self.authorize(by, Action::ViewDemographics)?;
-        let id = parse_id("patientId", patient_id)?.to_string();
+        let asked = parse_id("patientId", patient_id)?.to_string();
         let details = access
             .read(|r| {
+                let Some(id) = resolve(r, &asked)? else {
+                    return Ok(None);
+                };
                 Ok(r.query_opt(
                     "SELECT id, mrn, first_name, last_name, date_of_birth, sex, phone, email, city,
                             insurance_payer, insurance_member_id, archived_at
-                     FROM patients WHERE id = ?1 AND merged_into_id IS NULL",
+                     FROM patients WHERE id = ?1",
                     [&id],
                     |r| {
                         Ok(PatientDetails {
@@ -341,8 +313,8 @@ impl Clinic {
         access.audit(AuditEvent {
             action: "open_patient".into(),
             entity: "patients".into(),
-            entity_id: Some(id.clone()),
-            patient_id: Some(id),
+            entity_id: Some(details.id.clone()),
+            patient_id: Some(details.id.clone()),
             ..AuditEvent::default()
         })?;
         Ok(details)
@@ -456,6 +428,54 @@ impl Clinic {
     }
 }
 
+/// Checks a patient's details field by field, as the clinic's rules say, on the clinic's `today`.
+fn check_patient(
+    new: &NewPatient,
+    settings: &ClinicSettings,
+    today: NaiveDate,
+) -> CoreResult<ValidPatient> {
+    let first_name = required("firstName", &new.first_name, 80)?;
+    let last_name = required("lastName", &new.last_name, 80)?;
+    let born = date("dateOfBirth", &new.date_of_birth)?;
+    if born > today {
+        return Err(CoreError::invalid(
+            "dateOfBirth",
+            "the date of birth cannot be in the future",
+        ));
+    }
+    let oldest =
+        NaiveDate::from_ymd_opt(today.year() - 130, today.month(), 1).unwrap_or(NaiveDate::MIN);
+    if born < oldest {
+        return Err(CoreError::invalid(
+            "dateOfBirth",
+            "the date of birth is more than 130 years ago",
+        ));
+    }
+    let phone = optional("phone", new.phone.as_deref(), 40)?
+        .map(|typed| phone::canonical("phone", &typed, &settings.country))
+        .transpose()?;
+    let email = optional("email", new.email.as_deref(), 254)?.map(|e| e.to_lowercase());
+    if let Some(email) = &email
+        && !well_formed_email(email)
+    {
+        return Err(CoreError::invalid(
+            "email",
+            "enter an address like name@example.com",
+        ));
+    }
+    Ok(ValidPatient {
+        first_name,
+        last_name,
+        born,
+        sex: new.sex.unwrap_or(Sex::Unknown),
+        phone,
+        email,
+        city: optional("city", new.city.as_deref(), 80)?,
+        payer: optional("insurancePayer", new.insurance_payer.as_deref(), 120)?,
+        member: optional("insuranceMemberId", new.insurance_member_id.as_deref(), 60)?,
+    })
+}
+
 /// A list that shows patients is a read of their data: who saw which patients is audited.
 fn audit_shown(
     access: &crate::clinic::Access<'_>,
@@ -463,6 +483,21 @@ fn audit_shown(
     shown: &[PatientRow],
 ) -> CoreResult<()> {
     access.audit_shown(action, "patients", shown.iter().map(|p| p.id.as_str()))
+}
+
+/// The record a patient id stands for today: itself, or the record it was merged into (following
+/// merges of merges). None when no such patient exists.
+fn resolve(r: Reader<'_>, patient_id: &str) -> CoreResult<Option<String>> {
+    Ok(r.query_opt(
+        "WITH RECURSIVE chain (id, next, hops) AS (
+             SELECT id, merged_into_id, 0 FROM patients WHERE id = ?1
+             UNION ALL
+             SELECT p.id, p.merged_into_id, c.hops + 1 FROM patients p JOIN chain c ON p.id = c.next
+             WHERE c.hops < 32)
+         SELECT id FROM chain WHERE next IS NULL",
+        [patient_id],
+        |r| r.get(0),
+    )?)
 }
 
 fn row_by_id(r: Reader<'_>, id: Uuid) -> CoreResult<PatientRow> {

@@ -8,7 +8,7 @@ pub use view::{
 };
 
 use clinic_store::{Fields, Table};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -43,6 +43,44 @@ pub struct NewPrescription {
     pub quantity: Option<String>,
     pub refills: i64,
     pub instructions: Option<String>,
+}
+
+/// An allergy as a nurse or doctor records it.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAllergy {
+    pub substance: String,
+    pub reaction: Option<String>,
+    pub severity: Option<AllergySeverity>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AllergySeverity {
+    Mild,
+    Moderate,
+    Severe,
+    Unknown,
+}
+
+impl AllergySeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AllergySeverity::Mild => "mild",
+            AllergySeverity::Moderate => "moderate",
+            AllergySeverity::Severe => "severe",
+            AllergySeverity::Unknown => "unknown",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> AllergySeverity {
+        match text {
+            "mild" => AllergySeverity::Mild,
+            "moderate" => AllergySeverity::Moderate,
+            "severe" => AllergySeverity::Severe,
+            _ => AllergySeverity::Unknown,
+        }
+    }
 }
 
 fn in_range(field: &'static str, value: Option<f64>, low: f64, high: f64) -> CoreResult<()> {
@@ -186,6 +224,43 @@ impl Clinic {
                     .set("spo2_percent", vitals.spo2_percent)
                     .set("weight_kg", vitals.weight_kg)
                     .set("height_cm", vitals.height_cm),
+            )?;
+            Ok(id.to_string())
+        })
+    }
+
+    /// Records an allergy of a patient (substance, optional reaction, severity). Returns its id.
+    pub fn record_allergy(
+        &self,
+        by: &SessionUser,
+        patient_id: &str,
+        allergy: NewAllergy,
+    ) -> CoreResult<String> {
+        let access = self.authorize(by, Action::RecordVitals)?;
+        let patient = parse_id("patientId", patient_id)?;
+        let substance = required("substance", &allergy.substance, 120)?;
+        let reaction = optional("reaction", allergy.reaction.as_deref(), 200)?;
+        let severity = allergy.severity.unwrap_or(AllergySeverity::Unknown);
+        access.write(|tx| {
+            let known = tx.reader().count(
+                "SELECT count(*) FROM patients WHERE id = ?1 AND merged_into_id IS NULL",
+                [patient.to_string()],
+            )?;
+            if known == 0 {
+                return Err(CoreError::invalid(
+                    "patientId",
+                    "the patient does not exist",
+                ));
+            }
+            let noted_on = tx.now().date_naive();
+            let id = tx.insert(
+                Table::Allergies,
+                Fields::new()
+                    .set("patient_id", patient)
+                    .set("substance", substance.as_str())
+                    .set("reaction", reaction.as_deref())
+                    .set("severity", severity.as_str())
+                    .set("noted_on", noted_on),
             )?;
             Ok(id.to_string())
         })

@@ -11,6 +11,7 @@ use super::{
     optional_id, provider_row, time_off_between, working_blocks,
 };
 use crate::auth::permissions::Action;
+use crate::patients::display_phone;
 use crate::time::day_bounds;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
 
@@ -175,7 +176,7 @@ impl Clinic {
                 |row| {
                     Ok(CallListEntry {
                         appointment: summary(row)?,
-                        phone: row.get(17)?,
+                        phone: row.get::<_, Option<String>>(17)?.map(|p| display_phone(&p)),
                     })
                 },
             )?)

@@ -677,6 +677,15 @@ impl Clinic {
         })
     }
 
+    /// The length of the booking grid, in minutes.
+    pub fn slot_minutes(&self, by: &SessionUser) -> CoreResult<u32> {
+        self.authorize(by, Action::ViewSchedule)?;
+        let minutes = self.settings()?.slot_minutes;
+        u32::try_from(minutes).map_err(|_| {
+            CoreError::Internal(format!("the stored slot length {minutes} is invalid"))
+        })
+    }
+
     /// The length of the booking grid, in minutes (5 to 120; 15 by default).
     pub fn set_slot_minutes(&self, by: &SessionUser, minutes: i64) -> CoreResult<()> {
         let access = self.authorize(by, Action::ManageSettings)?;

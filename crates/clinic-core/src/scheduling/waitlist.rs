@@ -9,6 +9,7 @@ use ts_rs::TS;
 use super::appointments::{book, weekday};
 use super::{AppointmentStatus, NewAppointment, active_provider, optional_id, parse_id};
 use crate::auth::permissions::Action;
+use crate::patients::display_phone;
 use crate::time::{local_hhmm, parse_instant};
 use crate::validate::optional;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
@@ -67,7 +68,7 @@ fn entry_row(row: &Row<'_>) -> RowResult<WaitlistEntry> {
         patient_id: row.get(1)?,
         patient_name: row.get(2)?,
         patient_mrn: row.get(3)?,
-        phone: row.get(4)?,
+        phone: row.get::<_, Option<String>>(4)?.map(|p| display_phone(&p)),
         provider_id: row.get(5)?,
         provider_name: row.get(6)?,
         specialty: row.get(7)?,

@@ -32,3 +32,21 @@ pub fn clinic(dir: &Path, name: &str) -> Clinic {
 pub fn at(text: &str) -> Option<DateTime<Utc>> {
     Some(text.parse().unwrap())
 }
+
+/// A clinic in Madrid (phones without a country code are Spanish), administered by `root` (signed
+/// in), its clock at `now`.
+pub fn madrid_clinic(dir: &Path, name: &str, now: &str) -> (Clinic, clinic_core::SessionUser) {
+    let new = NewClinic {
+        clinic_name: name.into(),
+        time_zone: "Europe/Madrid".into(),
+        country: Some("ES".into()),
+        currency: "EUR".into(),
+        admin_username: "root".into(),
+        admin_display_name: "Root".into(),
+        admin_password: ADMIN_PASSWORD.into(),
+    };
+    let (c, _) = Clinic::create(dir, &key(), new).unwrap();
+    c.set_clock(at(now));
+    let admin = c.sign_in("root", ADMIN_PASSWORD).unwrap();
+    (c, admin)
+}

@@ -216,6 +216,12 @@ pub fn sample(table: Table, p: &Parents, n: usize) -> (Fields, Fields) {
                 .set("earliest_time", "09:00"),
             Fields::new().set("booked_appointment_id", p.appointment),
         ),
+        Table::PatientMerges => (
+            f.set("patient_id", p.patient)
+                .set("merged_patient_id", p.patient)
+                .set("moved_rows", "[]"),
+            Fields::new().set("undone_at", "2026-12-01T10:00:00.000Z"),
+        ),
     }
 }
 

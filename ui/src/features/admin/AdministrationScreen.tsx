@@ -3,10 +3,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AuditPanel } from './AuditPanel';
 import { BackupsPanel } from './BackupsPanel';
+import { SchedulingPanel } from './SchedulingPanel';
 import { SecurityPanel } from './SecurityPanel';
 import { UsersScreen } from './UsersScreen';
 
-type AdminTab = 'users' | 'security' | 'backups' | 'audit';
+type AdminTab = 'users' | 'security' | 'scheduling' | 'backups' | 'audit';
 
 /** Administration (administrators only; Rust refuses every command here to anyone else). */
 export function AdministrationScreen({ currentUserId }: { currentUserId: string }) {
@@ -16,7 +17,14 @@ export function AdministrationScreen({ currentUserId }: { currentUserId: string 
     <Tabs
       value={tab}
       onChange={(value) => {
-        if (value === 'users' || value === 'security' || value === 'backups' || value === 'audit') setTab(value);
+        if (
+          value === 'users' ||
+          value === 'security' ||
+          value === 'scheduling' ||
+          value === 'backups' ||
+          value === 'audit'
+        )
+          setTab(value);
       }}
       keepMounted={false}
     >
@@ -26,6 +34,9 @@ export function AdministrationScreen({ currentUserId }: { currentUserId: string 
         </Tabs.Tab>
         <Tabs.Tab value="security" data-testid="admin-tab-security">
           {t('admin.tabs.security')}
+        </Tabs.Tab>
+        <Tabs.Tab value="scheduling" data-testid="admin-tab-scheduling">
+          {t('admin.tabs.scheduling')}
         </Tabs.Tab>
         <Tabs.Tab value="backups" data-testid="admin-tab-backups">
           {t('admin.tabs.backups')}
@@ -39,6 +50,9 @@ export function AdministrationScreen({ currentUserId }: { currentUserId: string 
       </Tabs.Panel>
       <Tabs.Panel value="security">
         <SecurityPanel />
+      </Tabs.Panel>
+      <Tabs.Panel value="scheduling">
+        <SchedulingPanel />
       </Tabs.Panel>
       <Tabs.Panel value="backups">
         <BackupsPanel />

@@ -1,30 +1,41 @@
-import { Alert, Badge, Button, Drawer, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Drawer, Group, Loader, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../api/errors';
 import { usePatient, useSetPatientArchived, useUpdatePatient } from '../../api/queries';
-import type { PatientDetails } from '../../api/types';
+import type { PatientDetails, Role } from '../../api/types';
+import { PatientHeader } from '../../components/PatientHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { PatientForm } from './PatientForm';
+import { PatientMergeSection } from './PatientMergeSection';
 import { toNewPatient, type PatientValues } from './patientValues';
 
 /** One patient's record: their details to edit, and archiving (or bringing back) the record. */
-export function PatientDrawer({ patientId, onClose }: { patientId: string | null; onClose: () => void }) {
+export function PatientDrawer({
+  patientId,
+  onClose,
+  role,
+}: {
+  patientId: string | null;
+  onClose: () => void;
+  /** The signed-in user's role: merging records is offered to those who may. */
+  role?: Role;
+}) {
   const { t } = useTranslation();
   return (
     <Drawer opened={patientId !== null} onClose={onClose} position="right" size="xl" title={t('patients.record')}>
-      {patientId && <PatientRecord patientId={patientId} />}
+      {patientId && <PatientRecord patientId={patientId} role={role} />}
     </Drawer>
   );
 }
 
-function PatientRecord({ patientId }: { patientId: string }) {
+function PatientRecord({ patientId, role }: { patientId: string; role: Role | undefined }) {
   const { t } = useTranslation();
   const patient = usePatient(patientId);
   if (patient.isError) return <QueryErrorAlert error={patient.error} />;
   if (patient.isPending) return <Loader aria-label={t('app.loading')} />;
   // Keyed by the record's content, so a saved change starts the form from the saved values.
-  return <EditPatient key={JSON.stringify(patient.data)} patient={patient.data} />;
+  return <EditPatient key={JSON.stringify(patient.data)} patient={patient.data} role={role} />;
 }
 
 function valuesOf(p: PatientDetails): PatientValues {
@@ -41,27 +52,13 @@ function valuesOf(p: PatientDetails): PatientValues {
   };
 }
 
-function EditPatient({ patient }: { patient: PatientDetails }) {
+function EditPatient({ patient, role }: { patient: PatientDetails; role: Role | undefined }) {
   const { t } = useTranslation();
   const update = useUpdatePatient();
   const archive = useSetPatientArchived();
   return (
     <Stack gap="lg" data-testid="patient-record">
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={2}>
-          <Title order={2} size="h3">
-            {patient.firstName} {patient.lastName}
-          </Title>
-          <Text c="dimmed" data-testid="patient-record-mrn">
-            {patient.mrn}
-          </Text>
-        </Stack>
-        {patient.archived && (
-          <Badge color="gray" data-testid="patient-archived">
-            {t('patients.archived')}
-          </Badge>
-        )}
-      </Group>
+      <PatientHeader patientId={patient.id} />
       <PatientForm
         initial={valuesOf(patient)}
         submitLabel={t('patients.save')}
@@ -90,6 +87,7 @@ function EditPatient({ patient }: { patient: PatientDetails }) {
           {patient.archived ? t('patients.restore') : t('patients.archive')}
         </Button>
       </Group>
+      <PatientMergeSection patient={patient} role={role} />
     </Stack>
   );
 }

@@ -3,11 +3,14 @@ import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePatients } from '../../api/queries';
-import type { PatientSort } from '../../api/types';
+import type { PatientSort, Role } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { useFormatters } from '../../i18n/format';
+import { ExportPatientsModal } from './ExportPatientsModal';
+import { ImportPatientsModal } from './ImportPatientsModal';
 import { PatientDrawer } from './PatientDrawer';
+import { canEditPatients, canExportPatients } from './patientTools';
 import { RegisterPatientModal } from './RegisterPatientModal';
 
 export const PATIENT_PAGE_SIZE = 25;
@@ -21,9 +24,10 @@ function isSort(value: string | null): value is PatientSort {
 
 /**
  * Patients: search as you type (any part of the names in any order, MRN, phone, email, date of
- * birth), sort, page; register a patient; open one to edit or archive it.
+ * birth), sort, page; register a patient; open one to edit, archive or merge it; import patients
+ * from a CSV file and export the list (for the roles that may: `role` is the signed-in user's).
  */
-export function PatientsScreen() {
+export function PatientsScreen({ role }: { role?: Role }) {
   const { t } = useTranslation();
   const format = useFormatters();
   const [search, setSearch] = useState('');
@@ -31,6 +35,8 @@ export function PatientsScreen() {
   const [includeArchived, setIncludeArchived] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
   const [registerOpened, registerModal] = useDisclosure(false);
+  const [importOpened, importModal] = useDisclosure(false);
+  const [exportOpened, exportModal] = useDisclosure(false);
   const [debouncedSearch] = useDebouncedValue(search.trim(), PATIENT_SEARCH_DEBOUNCE_MS);
   // The page belongs to the query it was chosen for: a new search starts at page 1.
   const [paging, setPaging] = useState({ query: '', page: 1 });
@@ -62,9 +68,21 @@ export function PatientsScreen() {
           ) : undefined
         }
         actions={
-          <Button onClick={registerModal.open} data-testid="patient-register-open">
-            {t('patients.register')}
-          </Button>
+          <Group gap="sm">
+            {role !== undefined && canExportPatients(role) && (
+              <Button variant="default" onClick={exportModal.open} data-testid="patients-export-open">
+                {t('patients.export.open')}
+              </Button>
+            )}
+            {role !== undefined && canEditPatients(role) && (
+              <Button variant="default" onClick={importModal.open} data-testid="patients-import-open">
+                {t('patients.import.open')}
+              </Button>
+            )}
+            <Button onClick={registerModal.open} data-testid="patient-register-open">
+              {t('patients.register')}
+            </Button>
+          </Group>
         }
       />
       <Group mb="md" align="flex-end" wrap="wrap">
@@ -196,8 +214,11 @@ export function PatientsScreen() {
           setOpenId(patient.id);
         }}
       />
+      <ImportPatientsModal opened={importOpened} onClose={importModal.close} />
+      <ExportPatientsModal opened={exportOpened} onClose={exportModal.close} />
       <PatientDrawer
         patientId={openId}
+        role={role}
         onClose={() => {
           setOpenId(null);
         }}

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { NewPatient, PatientDetails, UpdatePatientArgs } from '../../api/types';
-import { patientRows } from '../../test/fixtures';
+import { overview, patientHeader, patientRows } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 import { PatientsScreen } from './PatientsScreen';
@@ -22,7 +22,12 @@ const jose: PatientDetails = {
 };
 
 function mockClinic() {
+  let archived = false;
   mockCommands({
+    clinic_overview: () => overview(),
+    patient_merges: () => [],
+    patient_header: ({ patientId }) =>
+      patientHeader({ id: patientId, mrn: jose.mrn, firstName: jose.firstName, lastName: jose.lastName, archived }),
     list_patients: () => ({ total: 3, tooMany: false, rows: patientRows(3) }),
     register_patient: (p: NewPatient) => {
       if (p.email === 'taken@example.org') {
@@ -34,7 +39,10 @@ function mockClinic() {
     find_duplicate_patients: () => [{ ...patientRows(1)[0]!, id: 'p9', firstName: 'José', lastName: 'Núñez' }],
     patient: ({ patientId }) => ({ ...jose, id: patientId }),
     update_patient: ({ patient }: UpdatePatientArgs) => ({ ...patientRows(1)[0]!, lastName: patient.lastName }),
-    set_patient_archived: () => null,
+    set_patient_archived: (args) => {
+      archived = args.archived;
+      return null;
+    },
   });
 }
 
@@ -100,6 +108,11 @@ describe('a patient’s record', () => {
     const { user } = renderWithProviders(<PatientsScreen />);
     await user.click((await screen.findAllByTestId('patient-open'))[0]!);
     const form = await screen.findByTestId('edit-patient-form');
+    // The patient header heads the record.
+    const header = await within(screen.getByTestId('patient-record')).findByTestId('patient-header');
+    expect(header).toHaveTextContent('José Núñez');
+    expect(header).toHaveTextContent('A-000009');
+    expect(callsOf('patient_header')).toEqual([{ patientId: 'p1' }]);
     const last = within(form).getByTestId('patient-last-name');
     expect(last).toHaveValue('Núñez');
     await user.clear(last);
@@ -110,5 +123,7 @@ describe('a patient’s record', () => {
 
     await user.click(screen.getByTestId('patient-archive-toggle'));
     await waitFor(() => expect(callsOf('set_patient_archived')).toEqual([{ patientId: 'p1', archived: true }]));
+    // The header is read again and shows the record archived.
+    expect(await screen.findByTestId('patient-header-archived')).toHaveTextContent('Archived');
   });
 });

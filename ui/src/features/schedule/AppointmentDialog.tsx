@@ -11,6 +11,7 @@ import {
 } from '../../api/scheduleQueries';
 import type { AppointmentStatus, AppointmentSummary } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
+import { PatientHeader } from '../../components/PatientHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useFormatters } from '../../i18n/format';
 import { addMinutes, durationMinutes, isOpen, zonedInstant } from './calendarLayout';
@@ -56,20 +57,18 @@ export function AppointmentDialog({ appointment, timeZone, onClose }: Appointmen
   return (
     <Modal opened onClose={onClose} title={t('schedule.appointment.title')} size="lg">
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Text fw={600} data-testid="appointment-patient">
-            {appointment.patientName} · {appointment.patientMrn}
+        <PatientHeader patientId={appointment.patientId} compact timeZone={timeZone} />
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm" data-testid="appointment-when">
+            {t('schedule.appointment.when', {
+              date: format.dayLabel(appointment.localDate),
+              start: appointment.localStart,
+              end: appointment.localEnd,
+              provider: appointment.providerName,
+            })}
           </Text>
           <StatusBadge status={appointment.status} />
         </Group>
-        <Text size="sm">
-          {t('schedule.appointment.when', {
-            date: format.dayLabel(appointment.localDate),
-            start: appointment.localStart,
-            end: appointment.localEnd,
-            provider: appointment.providerName,
-          })}
-        </Text>
         {appointment.appointmentType && <Text size="sm">{appointment.appointmentType}</Text>}
         {appointment.reason && (
           <Text size="sm" c="dimmed">

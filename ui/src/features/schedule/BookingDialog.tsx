@@ -1,16 +1,18 @@
-import { Alert, Button, Group, Modal, NativeSelect, Paper, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Button, Group, Modal, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type SyntheticEvent, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, fieldErrorMessage, type DescribedError } from '../../api/errors';
 import { toIpcFailure } from '../../api/ipc';
-import { usePatients } from '../../api/queries';
-import { useAppointmentTypes, useBookAppointment } from '../../api/scheduleQueries';
-import type { NewAppointment, PatientRow } from '../../api/types';
+import { useAppointmentTypes, useBookAppointment, usePlanRecurring } from '../../api/scheduleQueries';
+import type { NewAppointment, PatientRow, PlannedOccurrence } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
+import { PatientHeader } from '../../components/PatientHeader';
 import { useFormatters } from '../../i18n/format';
 import { addMinutes, fromMinutes, zonedInstant } from './calendarLayout';
+import { PatientPicker } from './PatientPicker';
+import { REPEAT_WEEKS, SERIES_MAX, SERIES_MIN } from './recurring';
+import { SeriesPlan } from './SeriesPlan';
 
 /** Where a new appointment goes: a provider, a clinic-local date and start minute. */
 export interface BookingSlot {
@@ -25,56 +27,53 @@ interface BookingDialogProps {
   slotMinutes: number;
   timeZone: string;
   onClose: () => void;
+  /** The slot does not suit: put the patient (if chosen) on the waitlist for this provider instead. */
+  onWaitlist: (patient: PatientRow | null) => void;
 }
 
-type Field = 'patientId' | 'appointmentTypeId' | 'reason';
-const FIELDS: readonly string[] = ['patientId', 'appointmentTypeId', 'reason'];
+type Field = 'patientId' | 'appointmentTypeId' | 'reason' | 'everyWeeks' | 'count';
+const FIELDS: readonly string[] = ['patientId', 'appointmentTypeId', 'reason', 'everyWeeks', 'count'];
 
-const patientLabel = (p: PatientRow) => `${p.lastName}, ${p.firstName}`;
+/** A series checked by the core, waiting for the user's choices (see SeriesPlan). */
+interface Planned {
+  first: NewAppointment;
+  occurrences: PlannedOccurrence[];
+}
 
-/** Books an appointment in a free slot; every step works with the keyboard alone. */
-export function BookingDialog({ slot, slotMinutes, timeZone, onClose }: BookingDialogProps) {
+/**
+ * Books an appointment in a free slot, once or repeating every few weeks; every step works with the
+ * keyboard alone (Enter in the selects submits, as in the text fields).
+ */
+export function BookingDialog({ slot, slotMinutes, timeZone, onClose, onWaitlist }: BookingDialogProps) {
   const { t } = useTranslation();
   const format = useFormatters();
   const types = useAppointmentTypes();
   const book = useBookAppointment();
-  const [search, setSearch] = useState('');
+  const planRecurring = usePlanRecurring();
   const [patient, setPatient] = useState<PatientRow | null>(null);
-  const [highlight, setHighlight] = useState(0);
   const [typeId, setTypeId] = useState('');
   const [reason, setReason] = useState('');
+  // 0 = once; else every that many weeks.
+  const [everyWeeks, setEveryWeeks] = useState(0);
+  const [count, setCount] = useState<number | string>(SERIES_MIN);
+  const [planned, setPlanned] = useState<Planned | null>(null);
+  // Back from the plan, the form is new: the keyboard carries on from the button that checked the dates.
+  const [backFromPlan, setBackFromPlan] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [formError, setFormError] = useState<DescribedError | null>(null);
   const [overlap, setOverlap] = useState<{ args: NewAppointment; message: string } | null>(null);
-
-  const [query] = useDebouncedValue(search.trim(), 150);
-  const searching = patient === null && query.length >= 2;
-  const patients = usePatients({ text: searching ? query : null, sort: 'name', includeArchived: false, offset: 0, limit: 8 });
-  const matches = searching ? (patients.data?.rows ?? []) : [];
 
   const type = types.data?.find((x) => x.id === typeId);
   const duration = type?.durationMinutes ?? slotMinutes;
   const startTime = fromMinutes(slot.minute);
   const endTime = fromMinutes(Math.min(24 * 60, slot.minute + duration));
 
-  const choose = (p: PatientRow) => {
-    setPatient(p);
-    setSearch(patientLabel(p));
-    setFieldErrors((e) => ({ ...e, patientId: undefined }));
-  };
-
-  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (matches.length === 0) return;
-    if (event.key === 'ArrowDown') {
-      event.preventDefault();
-      setHighlight((h) => (h + 1) % matches.length);
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      setHighlight((h) => (h - 1 + matches.length) % matches.length);
-    } else if (event.key === 'Enter') {
-      event.preventDefault();
-      const picked = matches[Math.min(highlight, matches.length - 1)];
-      if (picked) choose(picked);
+  const showError = (error: unknown) => {
+    const failure = toIpcFailure(error);
+    if (failure.field !== null && FIELDS.includes(failure.field)) {
+      setFieldErrors({ [failure.field]: fieldErrorMessage(t, failure) });
+    } else {
+      setFormError(describeError(t, failure));
     }
   };
 
@@ -88,13 +87,21 @@ export function BookingDialog({ slot, slotMinutes, timeZone, onClose }: BookingD
       onClose();
     } catch (error) {
       const failure = toIpcFailure(error);
-      if (failure.code === 'patient_already_booked') {
-        setOverlap({ args, message: failure.message });
-      } else if (failure.field !== null && FIELDS.includes(failure.field)) {
-        setFieldErrors({ [failure.field]: fieldErrorMessage(t, failure) });
-      } else {
-        setFormError(describeError(t, failure));
-      }
+      if (failure.code === 'patient_already_booked') setOverlap({ args, message: failure.message });
+      else showError(failure);
+    }
+  };
+
+  const plan = async (first: NewAppointment) => {
+    setFormError(null);
+    setOverlap(null);
+    setFieldErrors({});
+    try {
+      const occurrences = await planRecurring.mutateAsync({ first, everyWeeks, count: Number(count) });
+      setPlanned({ first, occurrences });
+    } catch (error) {
+      // A patient booked elsewhere is not an error here: the plan lists it as that date's conflict.
+      showError(error);
     }
   };
 
@@ -105,136 +112,165 @@ export function BookingDialog({ slot, slotMinutes, timeZone, onClose }: BookingD
       return;
     }
     const startsAt = zonedInstant(slot.date, slot.minute, timeZone);
-    void send({
+    const args: NewAppointment = {
       patientId: patient.id,
       providerId: slot.providerId,
       appointmentTypeId: typeId === '' ? null : typeId,
       startsAt,
       endsAt: addMinutes(startsAt, duration),
       reason: reason.trim() === '' ? null : reason.trim(),
-    });
+    };
+    void (everyWeeks === 0 ? send(args) : plan(args));
+  };
+
+  // A native select swallows Enter; here it submits, as Enter does in the text fields.
+  const submitOnEnter = (event: KeyboardEvent) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      submit();
+    }
   };
 
   return (
     <Modal opened onClose={onClose} title={t('schedule.booking.title')} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Text size="sm" data-testid="booking-when">
-            {t('schedule.booking.when', {
-              provider: slot.providerName,
-              date: format.dayLabel(slot.date),
-              start: startTime,
-              end: endTime,
-            })}
-          </Text>
-          <TextInput
-            data-autofocus
-            label={t('schedule.booking.patient')}
-            placeholder={t('schedule.booking.patientPlaceholder')}
-            value={search}
-            onChange={(event) => {
-              setSearch(event.currentTarget.value);
-              setPatient(null);
-              setHighlight(0);
-            }}
-            onKeyDown={onSearchKey}
-            error={fieldErrors.patientId}
-            role="combobox"
-            aria-expanded={matches.length > 0}
-            aria-controls="booking-patient-results"
-            aria-autocomplete="list"
-            data-testid="booking-patient"
-          />
-          {matches.length > 0 && (
-            <Paper withBorder role="listbox" id="booking-patient-results" aria-label={t('schedule.booking.patient')}>
-              {matches.map((p, i) => (
-                <UnstyledButton
-                  key={p.id}
-                  role="option"
-                  aria-selected={i === highlight}
-                  tabIndex={-1}
-                  display="block"
-                  w="100%"
-                  px="sm"
-                  py={4}
-                  bg={i === highlight ? 'var(--mantine-primary-color-light)' : undefined}
-                  onClick={() => {
-                    choose(p);
-                  }}
-                  data-testid="booking-patient-option"
-                >
-                  <Text size="sm">
-                    {patientLabel(p)} · {p.mrn} · {format.date(p.dateOfBirth)}
-                  </Text>
-                </UnstyledButton>
-              ))}
-            </Paper>
-          )}
-          {searching && patients.data && matches.length === 0 && (
-            <Text size="sm" c="dimmed">
-              {t('schedule.booking.noPatient')}
+      {planned ? (
+        <SeriesPlan
+          first={planned.first}
+          occurrences={planned.occurrences}
+          timeZone={timeZone}
+          onBack={() => {
+            setPlanned(null);
+            setBackFromPlan(true);
+          }}
+          onClose={onClose}
+        />
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack gap="sm">
+            <Text size="sm" data-testid="booking-when">
+              {t('schedule.booking.when', {
+                provider: slot.providerName,
+                date: format.dayLabel(slot.date),
+                start: startTime,
+                end: endTime,
+              })}
             </Text>
-          )}
-          <NativeSelect
-            label={t('schedule.booking.type')}
-            value={typeId}
-            onChange={(event) => {
-              setTypeId(event.currentTarget.value);
-            }}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                submit();
-              }
-            }}
-            data={[
-              { value: '', label: t('schedule.booking.noType', { minutes: slotMinutes }) },
-              ...(types.data ?? []).map((x) => ({
-                value: x.id,
-                label: t('schedule.booking.typeOption', { name: x.name, minutes: x.durationMinutes }),
-              })),
-            ]}
-            error={fieldErrors.appointmentTypeId}
-            data-testid="booking-type"
-          />
-          <TextInput
-            label={t('schedule.booking.reason')}
-            value={reason}
-            onChange={(event) => {
-              setReason(event.currentTarget.value);
-            }}
-            error={fieldErrors.reason}
-            data-testid="booking-reason"
-          />
-          <FormErrorAlert error={formError} testId="booking-error" />
-          {overlap && (
-            <Alert color="yellow" variant="light" role="alert" data-testid="booking-overlap">
-              <Stack gap="xs">
-                <Text size="sm">{overlap.message}</Text>
-                <Group>
-                  <Button
-                    color="yellow"
-                    size="xs"
-                    loading={book.isPending}
-                    onClick={() => void send({ ...overlap.args, allowPatientOverlap: true })}
-                    data-testid="booking-anyway"
-                  >
-                    {t('schedule.booking.bookAnyway')}
-                  </Button>
-                </Group>
-              </Stack>
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={book.isPending} data-testid="booking-submit">
-              {t('schedule.booking.book')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+            <PatientPicker
+              autoFocus
+              value={patient}
+              onChange={(p) => {
+                setPatient(p);
+                setFieldErrors((e) => ({ ...e, patientId: undefined }));
+              }}
+              error={fieldErrors.patientId}
+              testId="booking-patient"
+            />
+            {patient && <PatientHeader patientId={patient.id} compact timeZone={timeZone} />}
+            <NativeSelect
+              label={t('schedule.booking.type')}
+              value={typeId}
+              onChange={(event) => {
+                setTypeId(event.currentTarget.value);
+              }}
+              onKeyDown={submitOnEnter}
+              data={[
+                { value: '', label: t('schedule.booking.noType', { minutes: slotMinutes }) },
+                ...(types.data ?? []).map((x) => ({
+                  value: x.id,
+                  label: t('schedule.booking.typeOption', { name: x.name, minutes: x.durationMinutes }),
+                })),
+              ]}
+              error={fieldErrors.appointmentTypeId}
+              data-testid="booking-type"
+            />
+            <TextInput
+              label={t('schedule.booking.reason')}
+              value={reason}
+              onChange={(event) => {
+                setReason(event.currentTarget.value);
+              }}
+              error={fieldErrors.reason}
+              data-testid="booking-reason"
+            />
+            <Group grow align="flex-start">
+              <NativeSelect
+                label={t('schedule.booking.repeat')}
+                value={String(everyWeeks)}
+                onChange={(event) => {
+                  setEveryWeeks(Number(event.currentTarget.value));
+                }}
+                onKeyDown={submitOnEnter}
+                data={[
+                  { value: '0', label: t('schedule.booking.once') },
+                  ...REPEAT_WEEKS.map((weeks) => ({
+                    value: String(weeks),
+                    label: t('schedule.booking.everyWeeks', { count: weeks }),
+                  })),
+                ]}
+                error={fieldErrors.everyWeeks}
+                data-testid="booking-repeat"
+              />
+              {everyWeeks > 0 && (
+                <NumberInput
+                  label={t('schedule.booking.count')}
+                  value={count}
+                  onChange={setCount}
+                  min={SERIES_MIN}
+                  max={SERIES_MAX}
+                  clampBehavior="strict"
+                  allowDecimal={false}
+                  allowNegative={false}
+                  error={fieldErrors.count}
+                  data-testid="booking-count"
+                />
+              )}
+            </Group>
+            <FormErrorAlert error={formError} testId="booking-error" />
+            {overlap && (
+              <Alert color="yellow" variant="light" role="alert" data-testid="booking-overlap">
+                <Stack gap="xs">
+                  <Text size="sm">{overlap.message}</Text>
+                  <Group>
+                    <Button
+                      color="yellow"
+                      size="xs"
+                      loading={book.isPending}
+                      onClick={() => void send({ ...overlap.args, allowPatientOverlap: true })}
+                      data-testid="booking-anyway"
+                    >
+                      {t('schedule.booking.bookAnyway')}
+                    </Button>
+                  </Group>
+                </Stack>
+              </Alert>
+            )}
+            <Group justify="space-between">
+              <Button
+                variant="subtle"
+                onClick={() => {
+                  onWaitlist(patient);
+                }}
+                data-testid="booking-waitlist"
+              >
+                {t('schedule.booking.waitlistInstead')}
+              </Button>
+              <Group>
+                <Button variant="default" onClick={onClose}>
+                  {t('common.cancel')}
+                </Button>
+                <Button
+                  type="submit"
+                  autoFocus={backFromPlan}
+                  loading={book.isPending || planRecurring.isPending}
+                  data-testid="booking-submit"
+                >
+                  {everyWeeks === 0 ? t('schedule.booking.book') : t('schedule.booking.checkDates')}
+                </Button>
+              </Group>
+            </Group>
+          </Stack>
+        </form>
+      )}
     </Modal>
   );
 }

@@ -1,11 +1,13 @@
-import { Box, ColorSwatch, Group, Paper, Text, UnstyledButton } from '@mantine/core';
+import { Box, ColorSwatch, Group, Paper, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useRef, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentSummary, TimeBlock } from '../../api/types';
 import { StatusBadge } from '../../components/StatusBadge';
+import { STATUS_COLORS } from '../../domain';
 import {
   fromMinutes,
   INACTIVE_STATUSES,
+  isCompactBlock,
   isOpen,
   isWorking,
   overlapsAny,
@@ -178,6 +180,7 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
           <AppointmentBlock
             key={appointment.id}
             appointment={appointment}
+            compact={isCompactBlock(pos)}
             style={{
               top: pos.top * ROW_PX,
               height: pos.height * ROW_PX - 2,
@@ -195,18 +198,35 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
 
 interface AppointmentBlockProps {
   appointment: AppointmentSummary;
+  compact: boolean;
   style: { top: number; height: number; left: string; width: string };
   onOpen: (appointment: AppointmentSummary) => void;
   onDragStart: (appointment: AppointmentSummary) => void;
 }
 
-function AppointmentBlock({ appointment, style, onOpen, onDragStart }: AppointmentBlockProps) {
+function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart }: AppointmentBlockProps) {
+  const { t } = useTranslation();
   const movable = isOpen(appointment.status);
+  const status = t(`appointmentStatus.${appointment.status}`);
+  // Everything about the appointment, also what a short block leaves out, on hover.
+  const details = [
+    t('schedule.blockTitle', {
+      start: appointment.localStart,
+      end: appointment.localEnd,
+      patient: appointment.patientName,
+      status,
+    }),
+    appointment.appointmentType,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <UnstyledButton
       data-testid="appointment-block"
       data-appointment-id={appointment.id}
       data-status={appointment.status}
+      data-compact={compact}
+      title={details}
       draggable={movable}
       onDragStart={(event) => {
         event.dataTransfer.setData('text/plain', appointment.id);
@@ -229,19 +249,41 @@ function AppointmentBlock({ appointment, style, onOpen, onDragStart }: Appointme
         cursor: movable ? 'grab' : 'pointer',
       }}
     >
-      <Group gap={4} wrap="nowrap">
-        <Text size="xs" c="dimmed">
-          {appointment.localStart}
-        </Text>
-        <StatusBadge status={appointment.status} />
-      </Group>
-      <Text size="sm" fw={500} truncate>
-        {appointment.patientName}
-      </Text>
-      {appointment.appointmentType && (
-        <Text size="xs" c="dimmed" truncate>
-          {appointment.appointmentType}
-        </Text>
+      {compact ? (
+        <Group gap={4} wrap="nowrap" data-testid="appointment-line">
+          <ColorSwatch
+            color={`var(--mantine-color-${STATUS_COLORS[appointment.status]}-filled)`}
+            size={8}
+            withShadow={false}
+            style={{ flex: 'none' }}
+            aria-hidden
+          />
+          <Text size="xs" c="dimmed" style={{ flex: 'none' }}>
+            {appointment.localStart}
+          </Text>
+          <Text size="xs" fw={500} truncate style={{ minWidth: 0 }}>
+            {appointment.patientName}
+          </Text>
+          {/* The dot's meaning, for screen readers. */}
+          <VisuallyHidden>{status}</VisuallyHidden>
+        </Group>
+      ) : (
+        <>
+          <Group gap={4} wrap="nowrap">
+            <Text size="xs" c="dimmed">
+              {appointment.localStart}
+            </Text>
+            <StatusBadge status={appointment.status} />
+          </Group>
+          <Text size="sm" fw={500} truncate>
+            {appointment.patientName}
+          </Text>
+          {appointment.appointmentType && (
+            <Text size="xs" c="dimmed" truncate>
+              {appointment.appointmentType}
+            </Text>
+          )}
+        </>
       )}
     </UnstyledButton>
   );

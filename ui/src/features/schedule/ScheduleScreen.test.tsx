@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Calendar, Provider } from '../../api/types';
-import { appointment, overview, patientRows } from '../../test/fixtures';
+import { appointment, overview, patientHeader, patientRows, waitlistEntry } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands, type CommandHandlers } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 import { shiftDay } from './days';
@@ -51,6 +51,7 @@ function calendar(days: string[], overrides: Partial<Calendar> = {}): Calendar {
 function setup(handlers: CommandHandlers = {}) {
   mockCommands({
     clinic_overview: () => overview(),
+    patient_header: ({ patientId }) => patientHeader({ id: patientId }),
     list_providers: () => [grace, omar],
     calendar: ({ fromDate, days }) =>
       calendar(Array.from({ length: days }, (_, i) => shiftDay(fromDate, i))),
@@ -240,6 +241,8 @@ describe('Schedule', () => {
     });
     await user.click(await screen.findByText('Maria Lopez'));
     const dialog = await screen.findByRole('dialog', { name: 'Appointment' });
+    expect(await within(dialog).findByTestId('patient-header')).toHaveTextContent('Allergies:⚠Penicillin');
+    expect(callsOf('patient_header')).toEqual([{ patientId: 'p1' }]);
     expect(within(dialog).queryByTestId('appointment-confirm')).not.toBeInTheDocument();
     await user.click(within(dialog).getByTestId('appointment-cancel'));
     await user.click(within(dialog).getByTestId('cancel-submit'));
@@ -260,6 +263,26 @@ describe('Schedule', () => {
     await waitFor(() => {
       expect(callsOf('book_from_waitlist')).toEqual([{ entryId: 'w1', freedAppointmentId: 'a1' }]);
     });
+  });
+
+  it('opens the waitlist from the toolbar, and from the booking dialog with its patient and provider', async () => {
+    const { user } = setup({ waitlist: () => [waitlistEntry()] });
+    await user.click(await screen.findByTestId('schedule-waitlist'));
+    const drawer = await screen.findByRole('dialog', { name: 'Waitlist' });
+    expect(await within(drawer).findByTestId('waitlist-panel-entry')).toHaveTextContent('Ana Ruiz');
+    expect(within(drawer).queryByTestId('waitlist-form')).not.toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog', { name: 'Waitlist' })).not.toBeInTheDocument();
+    });
+
+    await openBooking(user, 'Dr. Omar Haddad');
+    await pickPatient(user);
+    await user.click(screen.getByTestId('booking-waitlist'));
+    const form = await screen.findByTestId('waitlist-form');
+    expect(screen.queryByRole('dialog', { name: 'Book an appointment' })).not.toBeInTheDocument();
+    expect(within(form).getByTestId('waitlist-patient')).toHaveValue('Lopez, First1');
+    expect(within(form).getByTestId('waitlist-wants')).toHaveValue('provider:v2');
   });
 
   it('moves an appointment by drag and drop, and shows a conflict', async () => {

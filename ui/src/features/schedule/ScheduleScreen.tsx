@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Loader, SegmentedControl, Select, Text } from '@mantine/core';
+import { ActionIcon, Badge, Button, Drawer, Group, Loader, SegmentedControl, Select, Text } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
@@ -26,6 +26,8 @@ import {
   zonedInstant,
 } from './calendarLayout';
 import { shiftDay } from './days';
+import type { WaitlistStart } from './WaitlistForm';
+import { WaitlistPanel } from './WaitlistPanel';
 
 type View = 'day' | 'week';
 
@@ -70,6 +72,8 @@ export function ScheduleScreen() {
   const [booking, setBooking] = useState<BookingSlot | null>(null);
   const [opened, setOpened] = useState<AppointmentSummary | null>(null);
   const [moveError, setMoveError] = useState<DescribedError | null>(null);
+  // The waitlist drawer, open with `start` when the booking dialog sent someone there.
+  const [waitlist, setWaitlist] = useState<{ start: WaitlistStart | null } | null>(null);
   const day = picked ?? clinicToday;
   const weekProvider = chosenProvider ?? providers.data?.[0]?.id ?? null;
   const from = day === null ? null : view === 'day' ? day : weekStart(day);
@@ -221,6 +225,15 @@ export function ScheduleScreen() {
             >
               {t('schedule.goToday')}
             </Button>
+            <Button
+              variant="light"
+              onClick={() => {
+                setWaitlist({ start: null });
+              }}
+              data-testid="schedule-waitlist"
+            >
+              {t('schedule.waitlist.open')}
+            </Button>
           </Group>
         }
       />
@@ -269,6 +282,10 @@ export function ScheduleScreen() {
           onClose={() => {
             setBooking(null);
           }}
+          onWaitlist={(patient) => {
+            setBooking(null);
+            setWaitlist({ start: { patient, providerId: booking.providerId } });
+          }}
         />
       )}
       {opened && (
@@ -281,6 +298,17 @@ export function ScheduleScreen() {
           }}
         />
       )}
+      <Drawer
+        opened={waitlist !== null}
+        onClose={() => {
+          setWaitlist(null);
+        }}
+        position="right"
+        size="xl"
+        title={t('schedule.waitlist.panelTitle')}
+      >
+        {waitlist && <WaitlistPanel start={waitlist.start} />}
+      </Drawer>
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   fromMinutes,
+  isCompactBlock,
   isWorking,
   overlapsAny,
   positionAppointments,
@@ -80,6 +81,13 @@ describe('calendar layout', () => {
     expect(positions.get('a')).toEqual({ top: 2, height: 1, lane: 0, lanes: 2 });
     expect(positions.get('b')).toEqual({ top: 2.5, height: 1.5, lane: 1, lanes: 2 });
     expect(positions.get('c')).toEqual({ top: 6, height: 1, lane: 0, lanes: 1 });
+  });
+
+  it('draws blocks under two rows high on one line', () => {
+    const positions = positionAppointments([appt('a', '09:00', '09:15'), appt('b', '10:00', '10:30')], 540, 15);
+    expect(isCompactBlock(positions.get('a')!)).toBe(true);
+    expect(isCompactBlock(positions.get('b')!)).toBe(false);
+    expect(isCompactBlock({ height: 1.5 })).toBe(true);
   });
 
   it('converts clinic-local times to instants and back, across daylight saving', () => {

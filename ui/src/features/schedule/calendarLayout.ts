@@ -97,6 +97,14 @@ export interface BlockPosition {
 }
 
 /**
+ * Whether a block is drawn on one line (time and patient, the status as a dot): under two rows there is
+ * no room for the time-and-status line above the patient's name, which would be cut off.
+ */
+export function isCompactBlock(position: Pick<BlockPosition, 'height'>): boolean {
+  return position.height < 2;
+}
+
+/**
  * Positions one column's appointments on an axis starting at `axisStart` minutes; overlapping
  * appointments share the width in lanes (greedy, in start order).
  */

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { VisitRecord, VisitSummary } from '../../api/types';
 import { App } from '../../app/App';
-import { overview, readyStatus } from '../../test/fixtures';
+import { overview, patientHeader, readyStatus } from '../../test/fixtures';
 import { callsOf, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 import { VisitsScreen } from './VisitsScreen';
@@ -61,13 +61,23 @@ const record: VisitRecord = {
 
 describe('Visits', () => {
   it('lists the recent visits and opens one whole', async () => {
-    mockCommands({ recent_visits: () => [visit], open_visit: () => record });
+    mockCommands({
+      recent_visits: () => [visit],
+      open_visit: () => record,
+      clinic_overview: () => overview(),
+      patient_header: () => patientHeader({ id: 'p1', firstName: 'José', lastName: 'Núñez', mrn: 'A-000001' }),
+    });
     const { user } = renderWithProviders(<VisitsScreen />);
     const row = await screen.findByTestId('visit-row');
     expect(row).toHaveTextContent('José Núñez');
     expect(row).toHaveTextContent('Signed');
     await user.click(within(row).getByTestId('visit-open'));
     const detail = await screen.findByTestId('visit-detail');
+    // The patient's header heads the visit: allergies, in particular.
+    const header = await within(detail).findByTestId('patient-header');
+    expect(header).toHaveTextContent('José Núñez');
+    expect(within(header).getAllByTestId('patient-header-allergy')[0]).toHaveTextContent('Penicillin');
+    expect(callsOf('patient_header')).toEqual([{ patientId: 'p1' }]);
     expect(within(detail).getByTestId('visit-note')).toHaveTextContent('BP well controlled.');
     expect(detail).toHaveTextContent('BP 128/82 mmHg');
     expect(detail).toHaveTextContent('Lisinopril 10 mg');

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useRecentVisits, useVisit } from '../../api/queries';
 import type { VisitRecord, VisitSummary } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
+import { PatientHeader } from '../../components/PatientHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { useFormatters } from '../../i18n/format';
 
@@ -113,12 +114,10 @@ function VisitBody({ record }: { record: VisitRecord }) {
   const { summary } = record;
   return (
     <Stack gap="lg" data-testid="visit-detail">
-      <Stack gap={2}>
-        <Title order={2} size="h3">
-          {summary.patientName}
-        </Title>
-        <Text c="dimmed">
-          {summary.patientMrn} · {format.dateTime(summary.startedAt)} · {summary.providerName}
+      <Stack gap="xs">
+        <PatientHeader patientId={summary.patientId} />
+        <Text c="dimmed" data-testid="visit-when">
+          {format.dateTime(summary.startedAt)} · {summary.providerName}
         </Text>
       </Stack>
       <Section title={t('visits.notes')}>

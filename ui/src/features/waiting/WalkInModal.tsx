@@ -6,14 +6,25 @@ import { useTranslation } from 'react-i18next';
 import { describeError } from '../../api/errors';
 import { useActiveProviders, useBookWalkIn } from '../../api/frontDeskQueries';
 import { usePatients } from '../../api/queries';
+import { useAppointmentTypes } from '../../api/scheduleQueries';
+import type { AppointmentType } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
+import { PatientHeader } from '../../components/PatientHeader';
 
 interface WalkInModalProps {
   opened: boolean;
   onClose: () => void;
 }
 
-/** A patient without an appointment: pick the patient and the provider; they join the queue at once. */
+/**
+ * The type a walk-in starts with: one named like a walk-in if the clinic has it, else the first. The
+ * type sets how long the walk-in is booked for.
+ */
+function defaultType(types: readonly AppointmentType[]): string | null {
+  return (types.find((x) => /walk[\s-]?in/i.test(x.name)) ?? types[0])?.id ?? null;
+}
+
+/** A patient without an appointment: pick the patient, the provider and the type; they join the queue at once. */
 export function WalkInModal({ opened, onClose }: WalkInModalProps) {
   const { t } = useTranslation();
   return (
@@ -28,6 +39,8 @@ function WalkInForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const [patientId, setPatientId] = useState<string | null>(null);
   const [providerId, setProviderId] = useState<string | null>(null);
+  // Until the user picks a type (null), the default one applies.
+  const [pickedType, setPickedType] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [search, setSearch] = useState('');
   const [query] = useDebouncedValue(search.trim(), 250);
@@ -41,7 +54,9 @@ function WalkInForm({ onDone }: { onDone: () => void }) {
     limit: 20,
   });
   const providers = useActiveProviders();
+  const types = useAppointmentTypes();
   const bookWalkIn = useBookWalkIn();
+  const typeId = pickedType ?? defaultType(types.data ?? []);
 
   const found = (searching ? (patients.data?.rows ?? []) : []).map((p) => ({
     value: p.id,
@@ -60,7 +75,7 @@ function WalkInForm({ onDone }: { onDone: () => void }) {
           {
             patientId,
             providerId,
-            appointmentTypeId: null,
+            appointmentTypeId: typeId,
             reason: reason.trim() === '' ? null : reason.trim(),
           },
           {
@@ -95,6 +110,7 @@ function WalkInForm({ onDone }: { onDone: () => void }) {
           filter={({ options }) => options}
           data-testid="walk-in-patient"
         />
+        {patientId && <PatientHeader patientId={patientId} compact />}
         <Select
           label={t('waiting.walkIn.provider')}
           required
@@ -103,6 +119,19 @@ function WalkInForm({ onDone }: { onDone: () => void }) {
           onChange={setProviderId}
           data-testid="walk-in-provider"
         />
+        {types.data && types.data.length > 0 && (
+          <Select
+            label={t('waiting.walkIn.type')}
+            data={types.data.map((x) => ({
+              value: x.id,
+              label: t('waiting.walkIn.typeOption', { name: x.name, minutes: x.durationMinutes }),
+            }))}
+            value={typeId}
+            onChange={setPickedType}
+            allowDeselect={false}
+            data-testid="walk-in-type"
+          />
+        )}
         <TextInput
           label={t('waiting.walkIn.reason')}
           maxLength={200}

@@ -1,0 +1,768 @@
+//! Patients in and out of spreadsheets. An import maps the file's columns to patient fields (guessed
+//! from the header row, or chosen by the user), checks every row with the same rules as the
+//! registration form, reports the rows it rejects and the rows that look like patients already
+//! registered (or like an earlier row), and writes the rows it accepts in one transaction: a failure
+//! part-way leaves nothing behind. A file with rejected rows imports nothing unless the user asks for
+//! the valid rows only.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use clinic_store::{AuditEvent, Reader, Series, Table};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{
+    ACTIVE, NewPatient, PatientRow, Sex, ValidPatient, check_patient, duplicates, email_taken, row,
+};
+use crate::auth::permissions::Action;
+use crate::spreadsheet::{cell_text, csv_line};
+use crate::time::today;
+use crate::{Clinic, ClinicSettings, CoreError, CoreResult, SessionUser};
+
+/// A patient field a column of the file can fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportField {
+    FirstName,
+    LastName,
+    DateOfBirth,
+    Sex,
+    Phone,
+    Email,
+    City,
+    InsurancePayer,
+    InsuranceMemberId,
+}
+
+impl ImportField {
+    /// The registration form's field a validation error names, back to the import field.
+    fn of_form_field(field: &str) -> Option<ImportField> {
+        Some(match field {
+            "firstName" => ImportField::FirstName,
+            "lastName" => ImportField::LastName,
+            "dateOfBirth" => ImportField::DateOfBirth,
+            "phone" => ImportField::Phone,
+            "email" => ImportField::Email,
+            "city" => ImportField::City,
+            "insurancePayer" => ImportField::InsurancePayer,
+            "insuranceMemberId" => ImportField::InsuranceMemberId,
+            _ => return None,
+        })
+    }
+
+    /// The field a column header most likely means (English and Spanish spreadsheet headings).
+    fn guess(header: &str) -> Option<ImportField> {
+        let key: String = header
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        Some(match key.as_str() {
+            "firstname" | "first" | "givenname" | "forename" | "nombre" => ImportField::FirstName,
+            "lastname" | "last" | "surname" | "familyname" | "apellido" | "apellidos" => {
+                ImportField::LastName
+            }
+            "dateofbirth" | "dob" | "birthdate" | "birthday" | "born" | "fechadenacimiento"
+            | "fechanacimiento" => ImportField::DateOfBirth,
+            "sex" | "gender" | "sexo" => ImportField::Sex,
+            "phone" | "phonenumber" | "mobile" | "cell" | "cellphone" | "telephone" | "tel"
+            | "telefono" | "movil" => ImportField::Phone,
+            "email" | "emailaddress" | "mail" | "correo" => ImportField::Email,
+            "city" | "town" | "ciudad" => ImportField::City,
+            "insurance" | "insurer" | "insurancepayer" | "payer" | "aseguradora" => {
+                ImportField::InsurancePayer
+            }
+            "memberid" | "insurancememberid" | "policynumber" | "policy" | "insuranceid" => {
+                ImportField::InsuranceMemberId
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// How the file writes dates of birth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    /// 1984-03-07
+    YearMonthDay,
+    /// 07/03/1984
+    DayMonthYear,
+    /// 03/07/1984
+    MonthDayYear,
+}
+
+/// How to read a patient file and what to import from it.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientImport {
+    /// The field each column fills, in the file's column order (`null` for a column to leave out).
+    /// Absent: guessed from the header row.
+    pub mapping: Option<Vec<Option<ImportField>>>,
+    /// Absent: guessed from the dates in the file, then from the clinic's country.
+    pub date_order: Option<DateOrder>,
+    /// Also import rows that look like a patient already registered or an earlier row of the file.
+    #[serde(default)]
+    pub include_duplicates: bool,
+    /// Import the valid rows although some rows were rejected (otherwise such a file imports nothing).
+    #[serde(default)]
+    pub skip_rejected: bool,
+}
+
+/// What an import found in a file (and, once it ran, how many patients it registered).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub columns: Vec<ImportColumn>,
+    pub date_order: DateOrder,
+    /// Patient rows in the file (the header row and blank lines aside).
+    #[ts(type = "number")]
+    pub rows: i64,
+    /// Rows that passed every check, the probable duplicates among them included.
+    #[ts(type = "number")]
+    pub valid: i64,
+    pub rejected: Vec<RejectedRow>,
+    pub duplicates: Vec<DuplicateRow>,
+    /// Patients registered; 0 when the file was only checked.
+    #[ts(type = "number")]
+    pub imported: i64,
+    /// Fields every patient needs that no column is mapped to. While any is missing, the rows are not
+    /// checked (and nothing can be imported): the user chooses the columns first.
+    pub unmapped: Vec<ImportField>,
+}
+
+impl ImportReport {
+    /// Why nothing can be imported until the columns are chosen, if that is so.
+    pub fn mapping_problem(&self) -> Option<String> {
+        self.unmapped
+            .first()
+            .map(|field| format!("choose the column with the {}", field_name(*field)))
+    }
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportColumn {
+    pub header: String,
+    pub field: Option<ImportField>,
+    /// The first non-empty value of the column, to help choose its field.
+    pub example: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedRow {
+    /// The line of the file, as a text editor numbers it.
+    #[ts(type = "number")]
+    pub line: i64,
+    pub name: String,
+    /// The header of the column at fault, when one is.
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateRow {
+    #[ts(type = "number")]
+    pub line: i64,
+    pub name: String,
+    pub date_of_birth: String,
+    /// Registered patients this row is likely to be.
+    pub matches: Vec<PatientRow>,
+    /// An earlier row of the file this row is likely to be.
+    #[ts(type = "number | null")]
+    pub same_as_line: Option<i64>,
+}
+
+/// Bigger files are refused: split them (the whole import is one transaction, kept in memory).
+const MAX_ROWS: usize = 50_000;
+
+impl Clinic {
+    /// Reads a patient file and reports what an import would do; writes nothing.
+    pub fn check_patient_import(
+        &self,
+        by: &SessionUser,
+        csv: &str,
+        options: &PatientImport,
+    ) -> CoreResult<ImportReport> {
+        let access = self.authorize(by, Action::EditDemographics)?;
+        let settings = self.settings()?;
+        let today = today(settings.time_zone, self.now());
+        let (report, _) = access.read(|r| plan(r, csv, options, &settings, today))?;
+        access.audit_shown(
+            "check_patient_import",
+            "patients",
+            report
+                .duplicates
+                .iter()
+                .flat_map(|d| d.matches.iter().map(|m| m.id.as_str())),
+        )?;
+        Ok(report)
+    }
+
+    /// Registers the patients of a file, each with the next MRN, all in one transaction. Refused, with
+    /// nothing written, when rows were rejected and `skip_rejected` is off.
+    pub fn import_patients(
+        &self,
+        by: &SessionUser,
+        csv: &str,
+        options: &PatientImport,
+    ) -> CoreResult<ImportReport> {
+        let access = self.authorize(by, Action::EditDemographics)?;
+        let settings = self.settings()?;
+        let today = today(settings.time_zone, self.now());
+        access.write(|tx| {
+            let (mut report, accepted) = plan(tx.reader(), csv, options, &settings, today)?;
+            if let Some(problem) = report.mapping_problem() {
+                return Err(CoreError::invalid("mapping", problem));
+            }
+            if !report.rejected.is_empty() && !options.skip_rejected {
+                return Err(CoreError::invalid(
+                    "file",
+                    format!(
+                        "{} of {} rows have errors, so nothing was imported: correct them, or import only the valid rows",
+                        report.rejected.len(),
+                        report.rows
+                    ),
+                ));
+            }
+            for patient in &accepted {
+                let mrn = tx.next_number(Series::Mrn)?;
+                tx.insert(Table::Patients, patient.fields().set("mrn", mrn.as_str()))?;
+            }
+            report.imported = accepted.len() as i64;
+            Ok(report)
+        })
+    }
+
+    /// The patient list as CSV (every active patient, or archived ones too), for a spreadsheet; the
+    /// import reads it back. Returns the text and how many patients it holds.
+    pub fn export_patients_csv(
+        &self,
+        by: &SessionUser,
+        include_archived: bool,
+    ) -> CoreResult<(String, i64)> {
+        let access = self.authorize(by, Action::ExportData)?;
+        let status = if include_archived {
+            "p.merged_into_id IS NULL"
+        } else {
+            ACTIVE
+        };
+        let patients: Vec<(PatientRow, [Option<String>; 3])> = access.read(|r| {
+            Ok(r.query_all(
+                &format!(
+                    "SELECT {}, p.city, p.insurance_payer, p.insurance_member_id FROM patients p
+                     WHERE {status} ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.mrn",
+                    super::ROW_COLUMNS
+                ),
+                [],
+                |r| Ok((row(r)?, [r.get(9)?, r.get(10)?, r.get(11)?])),
+            )?)
+        })?;
+        let mut csv = csv_line(&EXPORT_HEADERS);
+        for (p, [city, payer, member]) in &patients {
+            csv.push_str(&csv_line(&[
+                p.mrn.as_str(),
+                &p.first_name,
+                &p.last_name,
+                &p.date_of_birth,
+                p.sex.as_str(),
+                p.phone.as_deref().unwrap_or_default(),
+                p.email.as_deref().unwrap_or_default(),
+                city.as_deref().unwrap_or_default(),
+                payer.as_deref().unwrap_or_default(),
+                member.as_deref().unwrap_or_default(),
+                if p.archived { "yes" } else { "" },
+            ]));
+        }
+        access.audit(AuditEvent {
+            action: "export_patients".into(),
+            entity: "patients".into(),
+            details: Some(serde_json::json!({
+                "count": patients.len(),
+                "includeArchived": include_archived,
+            })),
+            ..AuditEvent::default()
+        })?;
+        Ok((csv, patients.len() as i64))
+    }
+}
+
+const EXPORT_HEADERS: [&str; 11] = [
+    "MRN",
+    "First name",
+    "Last name",
+    "Date of birth",
+    "Sex",
+    "Phone",
+    "Email",
+    "City",
+    "Insurance payer",
+    "Insurance member ID",
+    "Archived",
+];
+
+/// Reads the file and checks every row against the clinic's rules and its patients; returns the report
+/// and the patients to register.
+fn plan(
+    r: Reader<'_>,
+    text: &str,
+    options: &PatientImport,
+    settings: &ClinicSettings,
+    today: NaiveDate,
+) -> CoreResult<(ImportReport, Vec<ValidPatient>)> {
+    let records = read_records(text)?;
+    let Some((headers, rows)) = records.split_first() else {
+        return Err(CoreError::invalid("file", "the file is empty"));
+    };
+    if rows.len() > MAX_ROWS {
+        return Err(CoreError::invalid(
+            "file",
+            format!("the file has more than {MAX_ROWS} patients: split it into smaller files"),
+        ));
+    }
+    let headers: Vec<String> = headers.1.iter().map(|h| cell_text(h).to_owned()).collect();
+    let mapping = mapping(&headers, options.mapping.as_deref())?;
+    let column_of = |field: ImportField| mapping.iter().position(|f| *f == Some(field));
+    let date_order = options.date_order.unwrap_or_else(|| {
+        let dates = column_of(ImportField::DateOfBirth).map(|c| {
+            rows.iter()
+                .filter_map(|(_, cells)| cells.get(c).map(|d| cell_text(d)))
+                .collect::<Vec<_>>()
+        });
+        guess_date_order(&dates.unwrap_or_default(), &settings.country)
+    });
+    let columns = headers
+        .iter()
+        .zip(&mapping)
+        .enumerate()
+        .map(|(i, (header, field))| ImportColumn {
+            header: header.clone(),
+            field: *field,
+            example: rows
+                .iter()
+                .filter_map(|(_, cells)| cells.get(i).map(|c| cell_text(c)))
+                .find(|c| !c.is_empty())
+                .map(str::to_owned),
+        })
+        .collect();
+    let mut report = ImportReport {
+        columns,
+        date_order,
+        rows: rows.len() as i64,
+        valid: 0,
+        rejected: Vec::new(),
+        duplicates: Vec::new(),
+        imported: 0,
+        unmapped: [
+            ImportField::FirstName,
+            ImportField::LastName,
+            ImportField::DateOfBirth,
+        ]
+        .into_iter()
+        .filter(|f| column_of(*f).is_none())
+        .collect(),
+    };
+    let mut accepted = Vec::new();
+    if !report.unmapped.is_empty() {
+        return Ok((report, accepted));
+    }
+    let mut seen: HashMap<String, i64> = HashMap::new();
+    for (line, cells) in rows {
+        let line = *line;
+        let cell = |field: ImportField| {
+            column_of(field)
+                .and_then(|c| cells.get(c))
+                .map(|c| cell_text(c))
+                .unwrap_or_default()
+        };
+        let name = format!(
+            "{} {}",
+            cell(ImportField::FirstName),
+            cell(ImportField::LastName)
+        )
+        .trim()
+        .to_owned();
+        let reject = |field: Option<ImportField>, reason: String| RejectedRow {
+            line,
+            name: name.clone(),
+            column: field.and_then(column_of).map(|c| headers[c].clone()),
+            reason,
+        };
+        if cells.len() != headers.len() {
+            report.rejected.push(reject(
+                None,
+                format!(
+                    "the row has {} cells and the header row {}",
+                    cells.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
+        let born = match iso_date(cell(ImportField::DateOfBirth), date_order) {
+            Ok(born) => born,
+            Err(reason) => {
+                report
+                    .rejected
+                    .push(reject(Some(ImportField::DateOfBirth), reason.into()));
+                continue;
+            }
+        };
+        let sex = match sex(cell(ImportField::Sex)) {
+            Some(sex) => sex,
+            None => {
+                report.rejected.push(reject(
+                    Some(ImportField::Sex),
+                    "write male, female, other or unknown (or M, F, O, U)".into(),
+                ));
+                continue;
+            }
+        };
+        let optional = |field| Some(cell(field).to_owned()).filter(|v| !v.is_empty());
+        let new = NewPatient {
+            first_name: cell(ImportField::FirstName).to_owned(),
+            last_name: cell(ImportField::LastName).to_owned(),
+            date_of_birth: born,
+            sex: Some(sex),
+            phone: optional(ImportField::Phone),
+            email: optional(ImportField::Email),
+            city: optional(ImportField::City),
+            insurance_payer: optional(ImportField::InsurancePayer),
+            insurance_member_id: optional(ImportField::InsuranceMemberId),
+            allow_duplicates: false,
+        };
+        let patient = match check_patient(&new, settings, today) {
+            Ok(patient) => patient,
+            Err(CoreError::Validation { field, message }) => {
+                report
+                    .rejected
+                    .push(reject(ImportField::of_form_field(field), message));
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        let email_line = patient
+            .email
+            .as_ref()
+            .and_then(|e| seen.get(&format!("email:{e}")).copied());
+        if let Some(earlier) = email_line {
+            report.rejected.push(reject(
+                Some(ImportField::Email),
+                format!("line {earlier} has the same email address"),
+            ));
+            continue;
+        }
+        if let Some(email) = &patient.email
+            && email_taken(r, email, None)?
+        {
+            report.rejected.push(reject(
+                Some(ImportField::Email),
+                "another patient has this email address".into(),
+            ));
+            continue;
+        }
+        report.valid += 1;
+        let keys = identity_keys(&patient);
+        let same_as_line = keys.iter().find_map(|k| seen.get(k).copied());
+        for key in keys {
+            seen.entry(key).or_insert(line);
+        }
+        let matches = duplicates(r, &patient, None)?;
+        if same_as_line.is_some() || !matches.is_empty() {
+            report.duplicates.push(DuplicateRow {
+                line,
+                name: name.clone(),
+                date_of_birth: patient.born.to_string(),
+                matches,
+                same_as_line,
+            });
+            if !options.include_duplicates {
+                continue;
+            }
+        }
+        accepted.push(patient);
+    }
+    Ok((report, accepted))
+}
+
+/// The file's records with their line numbers; a comma- or semicolon-separated file (spreadsheets in
+/// many countries save with semicolons), with or without a byte-order mark.
+fn read_records(text: &str) -> CoreResult<Vec<(i64, Vec<String>)>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            CoreError::invalid("file", format!("line {line} cannot be read as CSV: {e}"))
+        })?;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line() as i64);
+        records.push((line, record.iter().map(str::to_owned).collect()));
+    }
+    Ok(records)
+}
+
+/// The field of each column: the user's choice (one per column, no field twice), or guessed from the
+/// headers.
+fn mapping(
+    headers: &[String],
+    chosen: Option<&[Option<ImportField>]>,
+) -> CoreResult<Vec<Option<ImportField>>> {
+    let mapping: Vec<Option<ImportField>> = match chosen {
+        Some(chosen) => {
+            if chosen.len() != headers.len() {
+                return Err(CoreError::invalid(
+                    "mapping",
+                    format!(
+                        "the file has {} columns but {} were mapped",
+                        headers.len(),
+                        chosen.len()
+                    ),
+                ));
+            }
+            chosen.to_vec()
+        }
+        None => {
+            let mut guessed: Vec<Option<ImportField>> = Vec::new();
+            for header in headers {
+                let field = ImportField::guess(header).filter(|f| !guessed.contains(&Some(*f)));
+                guessed.push(field);
+            }
+            guessed
+        }
+    };
+    let fields: Vec<ImportField> = mapping.iter().flatten().copied().collect();
+    if let Some(twice) = fields
+        .iter()
+        .find(|f| fields.iter().filter(|g| g == f).count() > 1)
+    {
+        return Err(CoreError::invalid(
+            "mapping",
+            format!("two columns are mapped to {}", field_name(*twice)),
+        ));
+    }
+    Ok(mapping)
+}
+
+fn field_name(field: ImportField) -> &'static str {
+    match field {
+        ImportField::FirstName => "first names",
+        ImportField::LastName => "last names",
+        ImportField::DateOfBirth => "dates of birth",
+        ImportField::Sex => "sex",
+        ImportField::Phone => "phone numbers",
+        ImportField::Email => "email addresses",
+        ImportField::City => "cities",
+        ImportField::InsurancePayer => "insurance payers",
+        ImportField::InsuranceMemberId => "insurance member ids",
+    }
+}
+
+/// Year first when every date is written so; otherwise whichever order the dates prove (a first part
+/// above 12 is a day); otherwise the clinic country's habit.
+fn guess_date_order(dates: &[&str], country: &str) -> DateOrder {
+    let parts: Vec<Vec<u32>> = dates
+        .iter()
+        .filter(|d| !d.is_empty())
+        .map(|d| date_parts(d).into_iter().flatten().collect())
+        .collect();
+    if !parts.is_empty() && parts.iter().all(|p| p.len() == 3 && p[0] > 31) {
+        return DateOrder::YearMonthDay;
+    }
+    if parts
+        .iter()
+        .any(|p| p.len() == 3 && p[0] > 12 && p[0] <= 31)
+    {
+        return DateOrder::DayMonthYear;
+    }
+    if parts
+        .iter()
+        .any(|p| p.len() == 3 && p[1] > 12 && p[1] <= 31)
+    {
+        return DateOrder::MonthDayYear;
+    }
+    if country.eq_ignore_ascii_case("US") {
+        DateOrder::MonthDayYear
+    } else {
+        DateOrder::DayMonthYear
+    }
+}
+
+fn date_parts(text: &str) -> Vec<Option<u32>> {
+    text.split(['-', '/', '.'])
+        .map(|p| p.trim().parse().ok())
+        .collect()
+}
+
+/// A date of birth as `YYYY-MM-DD`, or why it cannot be one.
+fn iso_date(text: &str, order: DateOrder) -> Result<String, &'static str> {
+    if text.is_empty() {
+        return Err("the date of birth is missing");
+    }
+    let parts = date_parts(text);
+    let (year_text, year, month, day) = match (order, parts.as_slice()) {
+        (DateOrder::YearMonthDay, [Some(y), Some(m), Some(d)]) => {
+            (text.split(['-', '/', '.']).next(), *y, *m, *d)
+        }
+        (DateOrder::DayMonthYear, [Some(d), Some(m), Some(y)]) => {
+            (text.split(['-', '/', '.']).nth(2), *y, *m, *d)
+        }
+        (DateOrder::MonthDayYear, [Some(m), Some(d), Some(y)]) => {
+            (text.split(['-', '/', '.']).nth(2), *y, *m, *d)
+        }
+        _ => {
+            return Err(match order {
+                DateOrder::YearMonthDay => "write the date of birth as YYYY-MM-DD",
+                DateOrder::DayMonthYear => "write the date of birth as DD/MM/YYYY",
+                DateOrder::MonthDayYear => "write the date of birth as MM/DD/YYYY",
+            });
+        }
+    };
+    if year_text.is_none_or(|y| y.trim().len() != 4) {
+        return Err("write the year of birth with four digits");
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+        .map(|d| d.to_string())
+        .ok_or("this date does not exist")
+}
+
+fn sex(text: &str) -> Option<Sex> {
+    Some(match text.to_lowercase().as_str() {
+        "" | "u" | "unknown" | "unk" => Sex::Unknown,
+        "m" | "male" | "man" | "h" | "hombre" | "masculino" => Sex::Male,
+        "f" | "female" | "woman" | "w" | "mujer" | "femenino" => Sex::Female,
+        "o" | "other" | "x" | "otro" => Sex::Other,
+        _ => return None,
+    })
+}
+
+/// What makes two rows of a file likely the same person: names with the date of birth, the phone, the
+/// email.
+fn identity_keys(p: &ValidPatient) -> Vec<String> {
+    let mut keys = vec![format!(
+        "name:{} {}|{}",
+        p.first_name
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        p.last_name
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        p.born
+    )];
+    keys.extend(p.phone.as_ref().map(|ph| format!("phone:{ph}")));
+    keys.extend(p.email.as_ref().map(|e| format!("email:{e}")));
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_recognised_in_the_usual_spellings() {
+        let headers: Vec<String> = [
+            "Surname",
+            "First Name",
+            "D.O.B.",
+            "Gender",
+            "E-mail",
+            "Notes",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        assert_eq!(
+            mapping(&headers, None).unwrap(),
+            vec![
+                Some(ImportField::LastName),
+                Some(ImportField::FirstName),
+                Some(ImportField::DateOfBirth),
+                Some(ImportField::Sex),
+                Some(ImportField::Email),
+                None
+            ]
+        );
+        let twice = mapping(
+            &headers,
+            Some(&[Some(ImportField::Sex), Some(ImportField::Sex)]),
+        );
+        assert_eq!(
+            twice.unwrap_err().field(),
+            Some("mapping"),
+            "one column too few"
+        );
+        let both_sex = [
+            Some(ImportField::Sex),
+            Some(ImportField::Sex),
+            None,
+            None,
+            None,
+            None,
+        ];
+        let err = mapping(&headers, Some(&both_sex)).unwrap_err();
+        assert!(err.to_string().contains("two columns"));
+    }
+
+    #[test]
+    fn date_order_is_proven_by_the_dates_or_taken_from_the_country() {
+        assert_eq!(
+            guess_date_order(&["1984-03-07"], "ES"),
+            DateOrder::YearMonthDay
+        );
+        assert_eq!(
+            guess_date_order(&["07/03/1984", "25/12/1990"], "US"),
+            DateOrder::DayMonthYear
+        );
+        assert_eq!(
+            guess_date_order(&["03/07/1984", "12/25/1990"], "ES"),
+            DateOrder::MonthDayYear
+        );
+        assert_eq!(
+            guess_date_order(&["03/07/1984"], "US"),
+            DateOrder::MonthDayYear
+        );
+        assert_eq!(
+            guess_date_order(&["03/07/1984"], "ES"),
+            DateOrder::DayMonthYear
+        );
+    }
+
+    #[test]
+    fn dates_are_read_in_the_chosen_order() {
+        assert_eq!(
+            iso_date("07/03/1984", DateOrder::DayMonthYear).unwrap(),
+            "1984-03-07"
+        );
+        assert_eq!(
+            iso_date("03/07/1984", DateOrder::MonthDayYear).unwrap(),
+            "1984-03-07"
+        );
+        assert_eq!(
+            iso_date("1984-3-7", DateOrder::YearMonthDay).unwrap(),
+            "1984-03-07"
+        );
+        assert!(iso_date("31/02/1984", DateOrder::DayMonthYear).is_err());
+        assert!(iso_date("07/03/84", DateOrder::DayMonthYear).is_err());
+        assert!(iso_date("yesterday", DateOrder::DayMonthYear).is_err());
+        assert!(iso_date("", DateOrder::DayMonthYear).is_err());
+    }
+}

@@ -1,0 +1,103 @@
+//! CSV as spreadsheets read and write it: the lists the clinic exports, and the patient files it
+//! imports. A cell that a spreadsheet would run as a formula is written with a leading apostrophe, and
+//! that apostrophe is taken off again when such a file comes back.
+
+/// One CSV line of cells, ending in CRLF.
+pub(crate) fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
+    let mut text = cells
+        .iter()
+        .map(|c| csv_cell(c.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
+    text.push_str("\r\n");
+    text
+}
+
+/// One CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@`, tab or carriage return is
+/// neutralised so that a spreadsheet never runs it as a formula.
+pub(crate) fn csv_cell(value: &str) -> String {
+    let value = if value.starts_with(FORMULA_STARTS) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// A cell read back: trimmed, without the apostrophe [`csv_cell`] puts before formula characters.
+pub(crate) fn cell_text(raw: &str) -> &str {
+    let text = raw.trim();
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
+/// The text of a file a spreadsheet saved: UTF-8 when it is, else Windows-1252 / Latin-1, which
+/// spreadsheet programs on Windows still write for "CSV".
+pub fn spreadsheet_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
+    }
+}
+
+/// Windows-1252 differs from Latin-1 only in 0x80–0x9F; of those, the characters names and notes use.
+fn windows_1252(byte: u8) -> char {
+    match byte {
+        0x80 => '€',
+        0x8A => 'Š',
+        0x8C => 'Œ',
+        0x8E => 'Ž',
+        0x91 | 0x92 => '\'',
+        0x93 | 0x94 => '"',
+        0x96 | 0x97 => '-',
+        0x9A => 'š',
+        0x9C => 'œ',
+        0x9E => 'ž',
+        0x9F => 'Ÿ',
+        other => char::from(other),
+    }
+}
+
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-1"), "'-1");
+        assert_eq!(csv_line(&["a", "b,c"]), "a,\"b,c\"\r\n");
+    }
+
+    #[test]
+    fn files_not_in_utf8_are_read_as_windows_1252() {
+        assert_eq!(spreadsheet_text("Núñez".as_bytes()), "Núñez");
+        assert_eq!(
+            spreadsheet_text(&[b'N', 0xFA, 0xF1, b'e', b'z', 0x80]),
+            "Núñez€"
+        );
+    }
+
+    #[test]
+    fn cells_read_back_as_they_were_written() {
+        for value in ["+34 612 34 56 78", "plain", "'quoted", "=1+1"] {
+            let written = csv_cell(value);
+            let unquoted = written
+                .strip_prefix('"')
+                .and_then(|w| w.strip_suffix('"'))
+                .map_or(written.clone(), |w| w.replace("\"\"", "\""));
+            assert_eq!(cell_text(&unquoted), value);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+// Patients end to end, on the demo clinic: the front desk imports a spreadsheet (a row with an impossible
+// date is reported, and the file imports nothing until that row is left out; a probable duplicate of José
+// Núñez is reported and imported only when asked); José's record shows his header (penicillin allergy);
+// the duplicate is merged into it; and an administrator undoes the merge the same day, then looks at the
+// screens that set up the schedule.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, launch, shot, signIn, useDriver } from './harness.mjs';
+import { sleep } from './webdriver.mjs';
+
+const password = 'demo-clinic-2026';
+
+useDriver();
+
+const demoDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-patients-'));
+
+/** Clicks the first element `testId` whose text includes `text`. */
+async function clickWithText(wd, testId, text) {
+  const clicked = await wd.cmd('POST', '/execute/sync', {
+    script: `const el = [...document.querySelectorAll('[data-testid="' + arguments[0] + '"]')]
+        .find((e) => e.textContent.includes(arguments[1]));
+      if (el) el.click();
+      return Boolean(el);`,
+    args: [testId, text],
+  });
+  assert.ok(clicked, `no ${testId} with "${text}"`);
+}
+
+/** The patient rows listed for a search. */
+async function search(wd, text) {
+  await wd.retype('patients-search', text);
+  await sleep(600);
+  return wd.findAll('patient-row');
+}
+
+test('import a spreadsheet, see the header, merge a duplicate, undo the merge', async () => {
+  const wd = await launch(demoDir, ['--demo']);
+  try {
+    await wd.waitForText('demo-credentials', (t) => t.includes('admin'), { timeout: 90000 });
+
+    // José as the demo registered him, read with the CLI as a script would.
+    const found = cli(['--data-dir', demoDir, '--user', 'frontdesk', 'patients', 'search', 'núñez josé'], {
+      CLINIC_PASSWORD: password,
+    })
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const jose = found.find((p) => p.first_name === 'José');
+    assert.ok(jose, `José Núñez is in the demo: ${JSON.stringify(found)}`);
+    const file = join(demoDir, 'from-the-old-system.csv');
+    writeFileSync(
+      file,
+      [
+        'First name,Last name,Date of birth,Phone',
+        `Jose,Nunez,${jose.date_of_birth},${jose.phone}`,
+        'Marisol,Ferrer,1979-04-02,555-201-0199',
+        'Bad,Date,1979-02-31,',
+      ].join('\n'),
+    );
+
+    await signIn(wd, 'frontdesk', password);
+    await wd.waitForText('shell-user-name', (t) => t.includes('Lena'));
+    await wd.click('nav-patients');
+    await wd.click('patients-import-open');
+    await wd.type('import-path', file);
+    await wd.click('import-check');
+    await wd.waitForText('import-columns-summary', (t) => t.includes('3'));
+    await shot(wd, '40-import-columns');
+    await wd.click('import-next');
+    await wd.waitForText('import-rejected', (t) => t.includes('Bad Date'));
+    await wd.waitForText('import-duplicates', (t) => t.includes('Jose Nunez'));
+    assert.equal(await wd.cmd('GET', `/element/${await wd.find('import-run')}/enabled`), false);
+    await wd.click('import-skip-rejected');
+    await wd.click('import-include-duplicates');
+    await wd.waitForText('import-run', (t) => t.includes('2'));
+    await shot(wd, '41-import-report');
+    await wd.click('import-run');
+    await wd.waitForText('import-done-count', (t) => t.includes('2'));
+    await wd.click('import-close');
+    await wd.waitGone('import-close');
+
+    // Two records of José now; his own shows his header.
+    assert.equal((await search(wd, 'nunez jose')).length, 2);
+    await clickWithText(wd, 'patient-row', 'José');
+    await wd.waitForText('patient-header-allergies', (t) => t.includes('Penicillin'));
+    const mrn = (await wd.text('patient-header-mrn')).trim();
+    await shot(wd, '42-patient-header');
+
+    // Merge the imported duplicate into it.
+    await wd.click('patient-merge-open');
+    await wd.type('merge-find', 'nunez jose');
+    await wd.find('merge-find-option');
+    await clickWithText(wd, 'merge-find-option', 'Nunez, Jose');
+    await wd.waitForText('merge-preview', (t) => t.includes('Nunez'));
+    await shot(wd, '43-merge-preview');
+    await wd.click('merge-confirm');
+    await wd.waitGone('merge-confirm');
+    await wd.waitForText('patient-merges', (t) => t.includes('Jose Nunez'));
+    assert.equal((await wd.text('patient-header-mrn')).trim(), mrn, 'the kept record stays open');
+    await shot(wd, '44-merged');
+    await wd.pressKey('\uE00C');
+    await wd.waitGone('patient-record');
+    assert.equal((await search(wd, 'nunez jose')).length, 1);
+    await wd.click('sign-out');
+
+    // The administrator undoes it the same day: two records again.
+    await signIn(wd, 'admin', password);
+    await wd.waitForText('shell-user-name', (t) => t.length > 0);
+    await wd.click('nav-patients');
+    await search(wd, 'nunez jose');
+    await clickWithText(wd, 'patient-row', 'José');
+    await wd.click('patient-merge-undo');
+    await wd.click('patient-merge-undo-yes');
+    await wd.find('patient-merge-undone');
+    await shot(wd, '45-merge-undone');
+    await wd.pressKey('\uE00C');
+    await wd.waitGone('patient-record');
+    assert.equal((await search(wd, 'nunez jose')).length, 2);
+
+    // The screens that set up the schedule: providers with their hours and time off, the clinic's
+    // scheduling settings, and the waitlist.
+    await wd.click('nav-providers');
+    await wd.find('provider-week');
+    await shot(wd, '46-providers');
+    await wd.click('nav-admin');
+    await wd.click('admin-tab-scheduling');
+    await wd.find('scheduling-slot');
+    await shot(wd, '47-admin-scheduling');
+    await wd.click('nav-schedule');
+    await wd.find('schedule-provider-group');
+    await shot(wd, '48-calendar');
+    await wd.click('schedule-waitlist');
+    await wd.find('waitlist-add');
+    await shot(wd, '49-waitlist');
+  } catch (error) {
+    await shot(wd, '4x-patients-failed').catch(() => {});
+    throw error;
+  } finally {
+    await wd.quit();
+  }
+});
