@@ -20,6 +20,8 @@ CREATE TABLE patient_merges (
 );
 CREATE INDEX patient_merges_by_patient ON patient_merges (patient_id);
 CREATE INDEX patient_merges_by_merged ON patient_merges (merged_patient_id);
+-- The records merged into a patient, for their audit trail and "who looked at my record".
+CREATE INDEX patients_merged_into ON patients (merged_into_id) WHERE merged_into_id IS NOT NULL;
 
 -- A recorded payment stays unchangeable, with one exception: it follows its patient when one record of
 -- that person is merged into another (or the merge is undone). Its amounts never change.

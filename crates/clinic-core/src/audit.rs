@@ -114,12 +114,13 @@ const ENTRY_JOINS: &str = "audit_log a
 
 /// Lists that show patients (the patient list, visits, the calendar, the waiting room) record the
 /// patients they showed in `details.shown`.
-/// A patient's entries include those of the records merged into theirs.
+/// A patient's entries include those of the records merged into theirs, and exports of every patient.
 const FILTER: &str = "(?1 IS NULL OR a.user_id = ?1)
      AND (?2 IS NULL
           OR a.patient_id IN (SELECT ?2 UNION ALL SELECT id FROM patients WHERE merged_into_id = ?2)
           OR EXISTS (SELECT 1 FROM json_each(a.details, '$.shown') WHERE value = ?2
-                     OR value IN (SELECT id FROM patients WHERE merged_into_id = ?2)))
+                     OR value IN (SELECT id FROM patients WHERE merged_into_id = ?2))
+          OR json_extract(a.details, '$.allPatients') IS 1)
      AND (?3 IS NULL OR a.action = ?3)
      AND (?4 IS NULL OR a.at >= ?4)
      AND (?5 IS NULL OR a.at < ?5)

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::auth::permissions::Action;
+use crate::patients::active_patient;
 use crate::scheduling::parse_id;
 use crate::validate::required;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
@@ -100,6 +101,7 @@ impl Clinic {
         }
         let settings = self.settings()?;
         access.write(|tx| {
+            active_patient(&tx.reader(), patient)?;
             let number = tx.next_number(Series::Invoice)?;
             let now = tx.now();
             let invoice = tx.insert(

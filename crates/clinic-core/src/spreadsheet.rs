@@ -46,20 +46,15 @@ pub fn spreadsheet_text(bytes: &[u8]) -> String {
     }
 }
 
-/// Windows-1252 differs from Latin-1 only in 0x80–0x9F; of those, the characters names and notes use.
+/// Windows-1252 differs from Latin-1 only in 0x80–0x9F.
 fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
     match byte {
-        0x80 => '€',
-        0x8A => 'Š',
-        0x8C => 'Œ',
-        0x8E => 'Ž',
-        0x91 | 0x92 => '\'',
-        0x93 | 0x94 => '"',
-        0x96 | 0x97 => '-',
-        0x9A => 'š',
-        0x9C => 'œ',
-        0x9E => 'ž',
-        0x9F => 'Ÿ',
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
         other => char::from(other),
     }
 }
@@ -86,6 +81,10 @@ mod tests {
         assert_eq!(
             spreadsheet_text(&[b'N', 0xFA, 0xF1, b'e', b'z', 0x80]),
             "Núñez€"
+        );
+        assert_eq!(
+            spreadsheet_text(&[0x93, b'O', 0x92, b'B', 0x94, 0x85]),
+            "“O’B”…"
         );
     }
 

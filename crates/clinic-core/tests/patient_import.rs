@@ -198,6 +198,19 @@ fn the_export_reads_back_into_another_clinic() {
         "a formula-like cell is neutralised: {csv}"
     );
     assert!(csv.contains("'+34 612 34 56 78"));
+    let jose = c
+        .list_patients(&admin, &PatientQuery::matching("nunez", 0, 1))
+        .unwrap()
+        .rows[0]
+        .id
+        .clone();
+    let seen_by = c.patient_access_report(&admin, &jose).unwrap();
+    assert!(
+        seen_by
+            .iter()
+            .any(|a| a.actions.iter().any(|action| action == "export_patients")),
+        "an export of every patient is in each patient's access report: {seen_by:?}"
+    );
 
     let other_dir = tempfile::tempdir().unwrap();
     let (other, root) = madrid_clinic(other_dir.path(), "Clínica Sur", "2026-12-01T10:00:00Z");

@@ -18,6 +18,7 @@ struct Setup {
     desk: SessionUser,
     kept: String,
     duplicate: String,
+    invoice: String,
 }
 
 fn person(first: &str, last: &str, born: &str) -> NewPatient {
@@ -149,6 +150,7 @@ fn setup(dir: &std::path::Path) -> Setup {
         desk,
         kept,
         duplicate,
+        invoice,
     }
 }
 
@@ -275,6 +277,9 @@ fn only_an_administrator_undoes_a_merge_and_only_the_same_day() {
     let dir = tempfile::tempdir().unwrap();
     let s = setup(dir.path());
     let merge = s.c.merge_patients(&s.desk, &s.kept, &s.duplicate).unwrap();
+    // Paid after the merge, on the invoice it moved: the payment goes back with its invoice.
+    s.c.record_payment(&s.desk, &s.invoice, PaymentMethod::Cash, 1000, None)
+        .unwrap();
 
     let refused = s.c.undo_patient_merge(&s.desk, &merge.id);
     assert!(matches!(refused, Err(CoreError::Forbidden(_))));
@@ -283,7 +288,26 @@ fn only_an_administrator_undoes_a_merge_and_only_the_same_day() {
     let back = s.c.patient_header(&s.desk, &s.duplicate).unwrap();
     assert_eq!(back.id, s.duplicate);
     assert_eq!(back.allergies.len(), 1);
-    assert_eq!(back.balance_due_minor, Some(3500));
+    assert_eq!(back.balance_due_minor, Some(2500));
+    let payments_back =
+        s.c.audit_log(
+            &s.admin,
+            AuditQuery {
+                patient_id: Some(s.duplicate.clone()),
+                action: Some("update".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap()
+        .entries
+        .into_iter()
+        .filter(|e| e.entity == "payments")
+        .count();
+    assert_eq!(
+        payments_back, 2,
+        "both payments of the invoice went back with it"
+    );
     assert!(back.next_appointment.is_some());
     let kept = s.c.patient_header(&s.desk, &s.kept).unwrap();
     assert!(kept.allergies.is_empty());
@@ -304,8 +328,38 @@ fn only_an_administrator_undoes_a_merge_and_only_the_same_day() {
         Err(CoreError::Conflict(_))
     ));
 
-    // Merged again, the next day it stays.
+    // Merged again, and the kept record merged into a third: the first merge cannot be undone alone.
     let merge = s.c.merge_patients(&s.desk, &s.kept, &s.duplicate).unwrap();
+    let third =
+        s.c.register_patient(&s.desk, person("José", "Núñez Gil", "1980-06-15"))
+            .unwrap()
+            .id;
+    let outer = s.c.merge_patients(&s.desk, &third, &s.kept).unwrap();
+    assert_eq!(s.c.patient_header(&s.desk, &s.duplicate).unwrap().id, third);
+    assert!(matches!(
+        s.c.undo_patient_merge(&s.admin, &merge.id),
+        Err(CoreError::Conflict(_))
+    ));
+    s.c.undo_patient_merge(&s.admin, &outer.id).unwrap();
+    // A stale screen on the duplicate cannot book it.
+    let booked = s.c.book_appointment(
+        &s.desk,
+        clinic_core::NewAppointment {
+            patient_id: s.duplicate.clone(),
+            provider_id: s.c.providers(&s.desk, false).unwrap()[0].id.clone(),
+            appointment_type_id: None,
+            starts_at: "2026-12-03T09:00:00Z".into(),
+            ends_at: "2026-12-03T09:30:00Z".into(),
+            reason: None,
+            allow_patient_overlap: None,
+        },
+    );
+    assert!(
+        matches!(booked, Err(CoreError::Validation { field: "patientId", ref message }) if message.contains("merged")),
+        "{booked:?}"
+    );
+
+    // The next day it stays.
     s.c.set_clock(at("2026-12-01T23:30:00Z"));
     assert!(matches!(
         s.c.undo_patient_merge(&s.admin, &merge.id),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{Sex, resolve};
-use crate::auth::permissions::{Action, allows};
+use crate::auth::permissions::Action;
 use crate::billing::invoice_totals;
 use crate::records::AllergySeverity;
 use crate::scheduling::parse_id;
@@ -61,7 +61,8 @@ impl Clinic {
         let settings = self.settings()?;
         let today = today(settings.time_zone, self.now());
         let now = clinic_store::format_instant(self.now());
-        let with_balance = allows(by.role, Action::ViewBilling);
+        // The user's role as it is now, not as it was at sign-in.
+        let with_balance = self.authorize(by, Action::ViewBilling).is_ok();
         let header = access.read(|r| {
             let id = resolve(r, &asked)?
                 .ok_or_else(|| CoreError::NotFound("the patient does not exist".into()))?;

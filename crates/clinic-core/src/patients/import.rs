@@ -280,9 +280,11 @@ impl Clinic {
         access.audit(AuditEvent {
             action: "export_patients".into(),
             entity: "patients".into(),
+            // Every patient's data left the app: "who looked at my record" lists it for everyone.
             details: Some(serde_json::json!({
                 "count": patients.len(),
                 "includeArchived": include_archived,
+                "allPatients": true,
             })),
             ..AuditEvent::default()
         })?;
@@ -512,10 +514,28 @@ fn read_records(text: &str) -> CoreResult<Vec<(i64, Vec<String>)>> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line() as i64);
-        records.push((line, record.iter().map(str::to_owned).collect()));
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        records.push((
+            line_at(text, start),
+            record.iter().map(str::to_owned).collect(),
+        ));
     }
     Ok(records)
+}
+
+/// The line (from 1) a record starting at byte `start` is on. The reader places a record's start before
+/// the line break that ends the previous one (both bytes of a CRLF) and before blank lines, so those
+/// are skipped first.
+fn line_at(text: &str, start: usize) -> i64 {
+    let before = text.get(..start).unwrap_or(text);
+    let skipped = text
+        .get(start..)
+        .unwrap_or_default()
+        .bytes()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .filter(|b| *b == b'\n')
+        .count();
+    (before.matches('\n').count() + skipped + 1) as i64
 }
 
 /// The field of each column: the user's choice (one per column, no field twice), or guessed from the
@@ -577,24 +597,20 @@ fn field_name(field: ImportField) -> &'static str {
 /// Year first when every date is written so; otherwise whichever order the dates prove (a first part
 /// above 12 is a day); otherwise the clinic country's habit.
 fn guess_date_order(dates: &[&str], country: &str) -> DateOrder {
+    // Only cells that are three numbers say anything; the odd "n/a" is rejected later on its own.
     let parts: Vec<Vec<u32>> = dates
         .iter()
-        .filter(|d| !d.is_empty())
-        .map(|d| date_parts(d).into_iter().flatten().collect())
+        .map(|d| date_parts(d))
+        .filter(|p| p.len() == 3 && p.iter().all(Option::is_some))
+        .map(|p| p.into_iter().flatten().collect())
         .collect();
-    if !parts.is_empty() && parts.iter().all(|p| p.len() == 3 && p[0] > 31) {
+    if !parts.is_empty() && parts.iter().all(|p| p[0] > 31) {
         return DateOrder::YearMonthDay;
     }
-    if parts
-        .iter()
-        .any(|p| p.len() == 3 && p[0] > 12 && p[0] <= 31)
-    {
+    if parts.iter().any(|p| p[0] > 12 && p[0] <= 31) {
         return DateOrder::DayMonthYear;
     }
-    if parts
-        .iter()
-        .any(|p| p.len() == 3 && p[1] > 12 && p[1] <= 31)
-    {
+    if parts.iter().any(|p| p[1] > 12 && p[1] <= 31) {
         return DateOrder::MonthDayYear;
     }
     if country.eq_ignore_ascii_case("US") {
@@ -616,6 +632,16 @@ fn iso_date(text: &str, order: DateOrder) -> Result<String, &'static str> {
         return Err("the date of birth is missing");
     }
     let parts = date_parts(text);
+    // A first part of four digits can only be a year, whatever the rest of the file does.
+    let year_first = text
+        .split(['-', '/', '.'])
+        .next()
+        .is_some_and(|p| p.trim().len() == 4);
+    let order = if year_first {
+        DateOrder::YearMonthDay
+    } else {
+        order
+    };
     let (year_text, year, month, day) = match (order, parts.as_slice()) {
         (DateOrder::YearMonthDay, [Some(y), Some(m), Some(d)]) => {
             (text.split(['-', '/', '.']).next(), *y, *m, *d)
@@ -744,6 +770,22 @@ mod tests {
             guess_date_order(&["03/07/1984"], "ES"),
             DateOrder::DayMonthYear
         );
+        assert_eq!(
+            guess_date_order(&["1984-03-07", "n/a", "", "1990-12-25 00:00"], "US"),
+            DateOrder::YearMonthDay
+        );
+    }
+
+    #[test]
+    fn lines_are_numbered_as_an_editor_numbers_them() {
+        for text in [
+            "a,b\nc,d\n\ne,f\n",
+            "a,b\r\nc,d\r\n\r\ne,f\r\n",
+            "a,b\r\n\"c\nstill c\",d\r\ne,f",
+        ] {
+            let lines: Vec<i64> = read_records(text).unwrap().iter().map(|r| r.0).collect();
+            assert_eq!(lines, [1, 2, 4], "{text:?}");
+        }
     }
 
     #[test]
@@ -763,6 +805,10 @@ mod tests {
         assert!(iso_date("31/02/1984", DateOrder::DayMonthYear).is_err());
         assert!(iso_date("07/03/84", DateOrder::DayMonthYear).is_err());
         assert!(iso_date("yesterday", DateOrder::DayMonthYear).is_err());
+        assert_eq!(
+            iso_date("1984-03-07", DateOrder::DayMonthYear).unwrap(),
+            "1984-03-07"
+        );
         assert!(iso_date("", DateOrder::DayMonthYear).is_err());
     }
 }

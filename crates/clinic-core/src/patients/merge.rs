@@ -4,14 +4,14 @@
 //! as a redirect (`merged_into_id`). The merge remembers exactly what it moved, so an administrator can
 //! undo it on the same day.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use clinic_store::{Fields, Reader, Table, WriteTx};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{PatientRow, row_by_id};
+use super::{PatientRow, email_taken, row_by_id};
 use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
 use crate::time::{parse_instant, today};
@@ -267,6 +267,16 @@ impl Clinic {
             }
             let kept = parse_id("mergeId", &merge.kept_patient_id)?;
             let merged = parse_id("mergeId", &merge.merged_patient_id)?;
+            let kept_merged_since = tx.reader().count(
+                "SELECT count(*) FROM patients WHERE id = ?1 AND merged_into_id IS NOT NULL",
+                [kept.to_string()],
+            )? > 0;
+            if kept_merged_since {
+                return Err(CoreError::Conflict(
+                    "the kept record was itself merged into another one since: undo that merge first"
+                        .into(),
+                ));
+            }
             let (moved, filled): (String, String) = tx.reader().query_row(
                 "SELECT moved_rows, filled_fields FROM patient_merges WHERE id = ?1",
                 [id.to_string()],
@@ -276,22 +286,22 @@ impl Clinic {
                 .map_err(|e| CoreError::Internal(format!("the merge record is unreadable: {e}")))?;
             let filled: BTreeMap<String, String> = serde_json::from_str(&filled)
                 .map_err(|e| CoreError::Internal(format!("the merge record is unreadable: {e}")))?;
-            // Rows move back while the redirect still stands (payments move only between merged records).
-            for row in moved {
+            // Rows move back while the redirect still stands (payments move only between merged records):
+            // those the merge moved, and those written since under them (vitals of a moved visit, a
+            // payment of a moved invoice, the new appointment of a moved one that was rescheduled).
+            let moved_ids: HashSet<String> = moved.iter().map(|row| row.id.clone()).collect();
+            for row in &moved {
                 let table = Table::from_name(&row.table).ok_or_else(|| {
                     CoreError::Internal(format!("unknown table {} in a merge", row.table))
                 })?;
-                let row_id = parse_id("mergeId", &row.id)?;
-                let still_kept = tx.reader().count(
-                    &format!(
-                        "SELECT count(*) FROM {} WHERE id = ?1 AND patient_id = ?2",
-                        table.name()
-                    ),
-                    [row.id.as_str(), merge.kept_patient_id.as_str()],
-                )? > 0;
-                if still_kept {
-                    tx.update(table, row_id, Fields::new().set("patient_id", merged))?;
-                }
+                tx.update(
+                    table,
+                    parse_id("mergeId", &row.id)?,
+                    Fields::new().set("patient_id", merged),
+                )?;
+            }
+            for (table, row_id) in written_under(tx.reader(), kept, &moved_ids)? {
+                tx.update(table, row_id, Fields::new().set("patient_id", merged))?;
             }
             let mut unfill = Fields::new();
             for (column, value) in &filled {
@@ -312,6 +322,18 @@ impl Clinic {
                 merged,
                 Fields::new().set("merged_into_id", None::<&str>),
             )?;
+            let email: Option<String> = tx.reader().query_row(
+                "SELECT email FROM patients WHERE id = ?1",
+                [merged.to_string()],
+                |r| r.get(0),
+            )?;
+            if let Some(email) = email
+                && email_taken(tx.reader(), &email, Some(merged))?
+            {
+                return Err(CoreError::Conflict(format!(
+                    "another patient now has the email {email}: change one of them first"
+                )));
+            }
             tx.update(
                 Table::PatientMerges,
                 id,
@@ -320,6 +342,45 @@ impl Clinic {
             Ok(())
         })
     }
+}
+
+/// The kept patient's rows that point at a row the merge moved (a visit's vitals, an invoice's
+/// payments, a moved appointment's replacement): written after the merge, they belong with it.
+fn written_under(
+    r: Reader<'_>,
+    kept: Uuid,
+    moved: &HashSet<String>,
+) -> CoreResult<Vec<(Table, Uuid)>> {
+    let mut found = Vec::new();
+    for (table, _) in PATIENT_ROWS {
+        let references: Vec<String> = r.query_all(
+            "SELECT name FROM pragma_table_info(?1)
+             WHERE name LIKE '%\\_id' ESCAPE '\\' AND name NOT IN ('patient_id', 'created_by', 'updated_by')",
+            [table.name()],
+            |row| row.get(0),
+        )?;
+        if references.is_empty() {
+            continue;
+        }
+        let rows: Vec<Vec<Option<String>>> = r.query_all(
+            &format!(
+                "SELECT id, {} FROM {} WHERE patient_id = ?1",
+                references.join(", "),
+                table.name()
+            ),
+            [kept.to_string()],
+            |row| (0..=references.len()).map(|i| row.get(i)).collect(),
+        )?;
+        for row in rows {
+            let (Some(Some(id)), refs) = (row.first(), &row[1..]) else {
+                continue;
+            };
+            if !moved.contains(id) && refs.iter().flatten().any(|r| moved.contains(r)) {
+                found.push((table, parse_id("patientId", id)?));
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn pair(kept_id: &str, merged_id: &str) -> CoreResult<(Uuid, Uuid)> {
@@ -371,14 +432,26 @@ fn fills(r: Reader<'_>, kept: Uuid, merged: Uuid) -> CoreResult<BTreeMap<&'stati
             |row| (0..FILLABLE.len()).map(|i| row.get(i)).collect(),
         )?)
     };
-    let (kept, merged) = (values(kept)?, values(merged)?);
+    let (kept_values, merged_values) = (values(kept)?, values(merged)?);
     let empty = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
-    Ok(FILLABLE
+    let mut filled: BTreeMap<&'static str, String> = FILLABLE
         .iter()
-        .zip(kept.iter().zip(merged))
+        .zip(kept_values.iter().zip(merged_values))
         .filter(|(_, (k, m))| empty(k) && !empty(m))
         .filter_map(|(column, (_, m))| m.map(|m| (*column, m)))
-        .collect())
+        .collect();
+    // An archived duplicate's email may belong to an active patient by now: emails stay unique.
+    if let Some(email) = filled.get("email") {
+        let elsewhere = r.count(
+            "SELECT count(*) FROM patients WHERE email = ?1 COLLATE NOCASE AND archived_at IS NULL
+             AND merged_into_id IS NULL AND id NOT IN (?2, ?3)",
+            (email, kept.to_string(), merged.to_string()),
+        )?;
+        if elsewhere > 0 {
+            filled.remove("email");
+        }
+    }
+    Ok(filled)
 }
 
 /// Moves every row of `from` to `to`, each through the write path; returns what moved.

@@ -254,6 +254,15 @@ impl Clinic {
         let id = parse_id("patientId", patient_id)?;
         let patient = self.validated(&changed)?;
         access.write(|tx| {
+            let merged = tx.reader().count(
+                "SELECT count(*) FROM patients WHERE id = ?1 AND merged_into_id IS NOT NULL",
+                [id.to_string()],
+            )?;
+            if merged > 0 {
+                return Err(CoreError::Conflict(
+                    "this record was merged into another one: open the patient again".into(),
+                ));
+            }
             refuse_taken_email(tx, &patient, Some(id))?;
             tx.update(Table::Patients, id, patient.fields())?;
             row_by_id(tx.reader(), id)
@@ -483,6 +492,33 @@ fn audit_shown(
     shown: &[PatientRow],
 ) -> CoreResult<()> {
     access.audit_shown(action, "patients", shown.iter().map(|p| p.id.as_str()))
+}
+
+/// A patient that new appointments, visits, invoices and the like may be written for: one that exists,
+/// is not archived, and was not merged into another record (a screen left open on the duplicate must
+/// not write to it). Returns the patient's name.
+pub(crate) fn active_patient(r: &Reader<'_>, patient: Uuid) -> CoreResult<String> {
+    let found: Option<(String, bool, bool)> = r.query_opt(
+        "SELECT first_name || ' ' || last_name, archived_at IS NOT NULL, merged_into_id IS NOT NULL
+         FROM patients WHERE id = ?1",
+        [patient.to_string()],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
+    match found {
+        Some((name, false, false)) => Ok(name),
+        Some((name, _, true)) => Err(CoreError::invalid(
+            "patientId",
+            format!("{name}'s record was merged into another one: open the patient again"),
+        )),
+        Some((name, true, false)) => Err(CoreError::invalid(
+            "patientId",
+            format!("{name}'s record is archived: restore it first"),
+        )),
+        None => Err(CoreError::invalid(
+            "patientId",
+            "this patient does not exist",
+        )),
+    }
 }
 
 /// The record a patient id stands for today: itself, or the record it was merged into (following

@@ -13,6 +13,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::auth::permissions::Action;
+use crate::patients::active_patient;
 use crate::scheduling::parse_id;
 use crate::validate::{optional, required};
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
@@ -109,6 +110,7 @@ impl Clinic {
             .map(|a| parse_id("appointmentId", a))
             .transpose()?;
         access.write(|tx| {
+            active_patient(&tx.reader(), patient)?;
             let now = tx.now();
             let id = tx.insert(
                 Table::Encounters,
@@ -242,16 +244,7 @@ impl Clinic {
         let reaction = optional("reaction", allergy.reaction.as_deref(), 200)?;
         let severity = allergy.severity.unwrap_or(AllergySeverity::Unknown);
         access.write(|tx| {
-            let known = tx.reader().count(
-                "SELECT count(*) FROM patients WHERE id = ?1 AND merged_into_id IS NULL",
-                [patient.to_string()],
-            )?;
-            if known == 0 {
-                return Err(CoreError::invalid(
-                    "patientId",
-                    "the patient does not exist",
-                ));
-            }
+            active_patient(&tx.reader(), patient)?;
             let noted_on = tx.now().date_naive();
             let id = tx.insert(
                 Table::Allergies,

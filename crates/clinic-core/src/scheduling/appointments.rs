@@ -14,6 +14,7 @@ use super::{
     minutes, optional_id, parse_id,
 };
 use crate::auth::permissions::Action;
+use crate::patients::active_patient;
 use crate::time::{local_hhmm, local_to_utc, parse_instant};
 use crate::validate::optional;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
@@ -235,27 +236,6 @@ fn span(starts_at: &str, ends_at: &str) -> CoreResult<Span> {
         return Err(CoreError::invalid("endsAt", "at most 8 hours"));
     }
     Ok((starts, ends))
-}
-
-/// An active patient, or a clear error. Returns the patient's name.
-fn active_patient(r: &Reader<'_>, patient: Uuid) -> CoreResult<String> {
-    let found: Option<(String, bool)> = r.query_opt(
-        "SELECT first_name || ' ' || last_name, archived_at IS NOT NULL OR merged_into_id IS NOT NULL
-         FROM patients WHERE id = ?1",
-        [patient.to_string()],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    match found {
-        Some((name, false)) => Ok(name),
-        Some((name, true)) => Err(CoreError::invalid(
-            "patientId",
-            format!("{name}'s record is archived: restore it first"),
-        )),
-        None => Err(CoreError::invalid(
-            "patientId",
-            "this patient does not exist",
-        )),
-    }
 }
 
 /// The checks every booking passes: the provider is free (no booking, no time off), and the patient is

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::appointments::{book, weekday};
 use super::{AppointmentStatus, NewAppointment, active_provider, optional_id, parse_id};
 use crate::auth::permissions::Action;
-use crate::patients::display_phone;
+use crate::patients::{active_patient, display_phone};
 use crate::time::{local_hhmm, parse_instant};
 use crate::validate::optional;
 use crate::{Clinic, CoreError, CoreResult, SessionUser};
@@ -178,6 +178,7 @@ impl Clinic {
         }
         let note = optional("note", new.note.as_deref(), 200)?;
         access.write(|tx| {
+            active_patient(&tx.reader(), patient)?;
             if let Some(provider) = provider {
                 active_provider(&tx.reader(), provider)?;
             }
