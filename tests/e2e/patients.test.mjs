@@ -1,8 +1,8 @@
 // Patients end to end, on the demo clinic: the front desk imports a spreadsheet (a row with an impossible
 // date is reported, and the file imports nothing until that row is left out; a probable duplicate of José
-// Núñez is reported and imported only when asked); José's record shows his header (penicillin allergy);
-// the duplicate is merged into it; and an administrator undoes the merge the same day, then looks at the
-// screens that set up the schedule.
+// Núñez is reported and imported only when asked); José's record shows his header (penicillin allergy)
+// and he is booked from it; the duplicate is merged into his record; and an administrator undoes the
+// merge the same day, then looks at the screens that set up the schedule.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,16 +18,20 @@ useDriver();
 
 const demoDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-patients-'));
 
-/** Clicks the first element `testId` whose text includes `text`. */
+/** Clicks the first element `testId` whose text includes `text`, waiting up to 10 s for it. */
 async function clickWithText(wd, testId, text) {
-  const clicked = await wd.cmd('POST', '/execute/sync', {
-    script: `const el = [...document.querySelectorAll('[data-testid="' + arguments[0] + '"]')]
-        .find((e) => e.textContent.includes(arguments[1]));
-      if (el) el.click();
-      return Boolean(el);`,
-    args: [testId, text],
-  });
-  assert.ok(clicked, `no ${testId} with "${text}"`);
+  for (let i = 0; i < 50; i += 1) {
+    const clicked = await wd.cmd('POST', '/execute/sync', {
+      script: `const el = [...document.querySelectorAll('[data-testid="' + arguments[0] + '"]')]
+          .find((e) => e.textContent.includes(arguments[1]));
+        if (el) el.click();
+        return Boolean(el);`,
+      args: [testId, text],
+    });
+    if (clicked) return;
+    await sleep(200);
+  }
+  assert.fail(`no ${testId} with "${text}"`);
 }
 
 /** The patient rows listed for a search. */
@@ -90,6 +94,28 @@ test('import a spreadsheet, see the header, merge a duplicate, undo the merge', 
     const mrn = (await wd.text('patient-header-mrn')).trim();
     await shot(wd, '42-patient-header');
 
+    // Booked from his record: the next free times with any family doctor, then the booking dialog
+    // with José already chosen.
+    await wd.click('patient-book');
+    const chose = await wd.cmd('POST', '/execute/sync', {
+      script: `const select = document.querySelector('[data-testid="find-slot-wants"]');
+        const option = [...select.options].find((o) => o.textContent.includes('Family medicine'));
+        if (!option) return false;
+        select.value = option.value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+        return true;`,
+      args: [],
+    });
+    assert.ok(chose, 'a family medicine choice is offered');
+    await wd.find('find-slot-option');
+    await shot(wd, '42b-find-slot');
+    await wd.click('find-slot-option');
+    await wd.waitForText('booking-patient', () => true);
+    assert.match(await wd.value('booking-patient'), /N[uú][nñ]ez/);
+    await wd.click('booking-submit');
+    await wd.waitGone('booking-submit');
+    await wd.waitGone('find-slot-wants');
+
     // Merge the imported duplicate into it.
     await wd.click('patient-merge-open');
     await wd.type('merge-find', 'nunez jose');
@@ -113,8 +139,8 @@ test('import a spreadsheet, see the header, merge a duplicate, undo the merge', 
     await wd.click('nav-patients');
     await search(wd, 'nunez jose');
     await clickWithText(wd, 'patient-row', 'José');
-    await wd.click('patient-merge-undo');
-    await wd.click('patient-merge-undo-yes');
+    await clickWithText(wd, 'patient-merge-undo', '');
+    await clickWithText(wd, 'patient-merge-undo-yes', '');
     await wd.find('patient-merge-undone');
     await shot(wd, '45-merge-undone');
     await wd.pressKey('\uE00C');

@@ -3,6 +3,7 @@ import { call } from './ipc';
 import { queryKeys } from './queries';
 import type {
   AppointmentIdArgs,
+  AvailableSlotsArgs,
   BookFromWaitlistArgs,
   BookRecurringArgs,
   CalendarArgs,
@@ -11,6 +12,7 @@ import type {
   RecurringPlan,
   RescheduleArgs,
   SetAppointmentStatusArgs,
+  SlotQuery,
   WaitlistEntryArgs,
 } from './types';
 
@@ -22,6 +24,10 @@ export const scheduleKeys = {
   waitlist: ['waitlist'] as const,
   waitlistCandidatesAll: ['waitlist_candidates'] as const,
   waitlistCandidates: (appointmentId: string) => ['waitlist_candidates', { appointmentId }] as const,
+  availableSlotsAll: ['available_slots'] as const,
+  availableSlots: (args: AvailableSlotsArgs) => ['available_slots', args] as const,
+  nextFreeSlotsAll: ['next_free_slots'] as const,
+  nextFreeSlots: (query: SlotQuery) => ['next_free_slots', query] as const,
 };
 
 /** The calendar of 1–7 days (all providers, or one); idle while `args` is null. */
@@ -55,10 +61,44 @@ export function useWaitlistCandidates(appointmentId: string | null) {
   });
 }
 
-/** After any appointment changed: the calendar, day lists, today's overview and patient headers (next appointment) are fetched again. */
+/** One provider's free slots on one day; idle while `args` is null. Free time passes: never fresh for long. */
+export function useAvailableSlots(args: AvailableSlotsArgs | null) {
+  const idle: AvailableSlotsArgs = { providerId: '', day: '', appointmentTypeId: null };
+  return useQuery({
+    queryKey: scheduleKeys.availableSlots(args ?? idle),
+    queryFn: () => call('available_slots', args ?? idle),
+    enabled: args !== null,
+    staleTime: 0,
+  });
+}
+
+/** The next free slots with one provider or any provider of a specialty; idle while `query` is null. */
+export function useNextFreeSlots(query: SlotQuery | null) {
+  const idle: SlotQuery = {
+    providerId: null,
+    specialty: null,
+    appointmentTypeId: null,
+    durationMinutes: null,
+    fromDate: null,
+    count: 1,
+  };
+  return useQuery({
+    queryKey: scheduleKeys.nextFreeSlots(query ?? idle),
+    queryFn: () => call('next_free_slots', query ?? idle),
+    enabled: query !== null,
+    staleTime: 0,
+  });
+}
+
+/**
+ * After any appointment changed: the calendar, day lists, free slots, today's overview and patient headers
+ * (next appointment) are fetched again.
+ */
 async function scheduleChanged(queryClient: QueryClient) {
   await Promise.all([
     queryClient.invalidateQueries({ queryKey: scheduleKeys.calendarAll }),
+    queryClient.invalidateQueries({ queryKey: scheduleKeys.availableSlotsAll }),
+    queryClient.invalidateQueries({ queryKey: scheduleKeys.nextFreeSlotsAll }),
     queryClient.invalidateQueries({ queryKey: ['list_appointments'] }),
     queryClient.invalidateQueries({ queryKey: queryKeys.clinicOverview }),
     queryClient.invalidateQueries({ queryKey: queryKeys.patientHeaders }),

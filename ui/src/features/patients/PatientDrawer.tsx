@@ -1,13 +1,16 @@
-import { Alert, Button, Drawer, Group, Loader, Stack } from '@mantine/core';
+import { Alert, Button, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../api/errors';
 import { usePatient, useSetPatientArchived, useUpdatePatient } from '../../api/queries';
 import type { PatientDetails, Role } from '../../api/types';
 import { PatientHeader } from '../../components/PatientHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
+import { FindSlotDialog } from '../schedule/FindSlotDialog';
 import { PatientForm } from './PatientForm';
 import { PatientMergeSection } from './PatientMergeSection';
+import { canBookAppointments } from './patientTools';
 import { toNewPatient, type PatientValues } from './patientValues';
 
 /** One patient's record: their details to edit, and archiving (or bringing back) the record. */
@@ -18,7 +21,7 @@ export function PatientDrawer({
 }: {
   patientId: string | null;
   onClose: () => void;
-  /** The signed-in user's role: merging records is offered to those who may. */
+  /** The signed-in user's role: booking and merging are offered to those who may. */
   role?: Role;
 }) {
   const { t } = useTranslation();
@@ -56,9 +59,37 @@ function EditPatient({ patient, role }: { patient: PatientDetails; role: Role | 
   const { t } = useTranslation();
   const update = useUpdatePatient();
   const archive = useSetPatientArchived();
+  const [booking, setBooking] = useState(false);
+  const mayBook = role !== undefined && canBookAppointments(role);
   return (
     <Stack gap="lg" data-testid="patient-record">
       <PatientHeader patientId={patient.id} />
+      {mayBook && (
+        <Group gap="sm">
+          <Button
+            disabled={patient.archived}
+            onClick={() => {
+              setBooking(true);
+            }}
+            data-testid="patient-book"
+          >
+            {t('patients.book')}
+          </Button>
+          {patient.archived && (
+            <Text size="sm" c="dimmed" data-testid="patient-book-archived">
+              {t('patients.bookArchived')}
+            </Text>
+          )}
+        </Group>
+      )}
+      {booking && (
+        <FindSlotDialog
+          patient={patient}
+          onClose={() => {
+            setBooking(false);
+          }}
+        />
+      )}
       <PatientForm
         initial={valuesOf(patient)}
         submitLabel={t('patients.save')}

@@ -15,6 +15,11 @@ export function canExportPatients(role: Role): boolean {
   return role === 'receptionist' || role === 'billing' || role === 'admin';
 }
 
+/** Book appointments from the record (`edit_schedule`): receptionists and administrators. */
+export function canBookAppointments(role: Role): boolean {
+  return role === 'receptionist' || role === 'admin';
+}
+
 /** Undo a merge on the day it was made (`undo_patient_merge`): administrators. */
 export function canUndoMerge(role: Role): boolean {
   return role === 'admin';

@@ -29,6 +29,12 @@ interface BookingDialogProps {
   onClose: () => void;
   /** The slot does not suit: put the patient (if chosen) on the waitlist for this provider instead. */
   onWaitlist: (patient: PatientRow | null) => void;
+  /** The patient chosen at first (booking from their record); the picker can still change it. */
+  patient?: PatientRow;
+  /** The appointment type chosen at first (the slot was found for it); none by default. */
+  appointmentTypeId?: string;
+  /** Called instead of `onClose` once booked (a single appointment, or a series after its summary). */
+  onBooked?: () => void;
 }
 
 type Field = 'patientId' | 'appointmentTypeId' | 'reason' | 'everyWeeks' | 'count';
@@ -44,14 +50,23 @@ interface Planned {
  * Books an appointment in a free slot, once or repeating every few weeks; every step works with the
  * keyboard alone (Enter in the selects submits, as in the text fields).
  */
-export function BookingDialog({ slot, slotMinutes, timeZone, onClose, onWaitlist }: BookingDialogProps) {
+export function BookingDialog({
+  slot,
+  slotMinutes,
+  timeZone,
+  onClose,
+  onWaitlist,
+  patient: initialPatient,
+  appointmentTypeId: initialTypeId,
+  onBooked = onClose,
+}: BookingDialogProps) {
   const { t } = useTranslation();
   const format = useFormatters();
   const types = useAppointmentTypes();
   const book = useBookAppointment();
   const planRecurring = usePlanRecurring();
-  const [patient, setPatient] = useState<PatientRow | null>(null);
-  const [typeId, setTypeId] = useState('');
+  const [patient, setPatient] = useState<PatientRow | null>(initialPatient ?? null);
+  const [typeId, setTypeId] = useState(initialTypeId ?? '');
   const [reason, setReason] = useState('');
   // 0 = once; else every that many weeks.
   const [everyWeeks, setEveryWeeks] = useState(0);
@@ -84,7 +99,7 @@ export function BookingDialog({ slot, slotMinutes, timeZone, onClose, onWaitlist
     try {
       await book.mutateAsync(args);
       notifications.show({ color: 'teal', message: t('schedule.booked') });
-      onClose();
+      onBooked();
     } catch (error) {
       const failure = toIpcFailure(error);
       if (failure.code === 'patient_already_booked') setOverlap({ args, message: failure.message });
@@ -142,7 +157,7 @@ export function BookingDialog({ slot, slotMinutes, timeZone, onClose, onWaitlist
             setPlanned(null);
             setBackFromPlan(true);
           }}
-          onClose={onClose}
+          onClose={onBooked}
         />
       ) : (
         <form onSubmit={submit} noValidate>

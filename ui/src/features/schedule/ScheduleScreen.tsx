@@ -1,5 +1,4 @@
 import { ActionIcon, Badge, Button, Drawer, Group, Loader, SegmentedControl, Select, Text } from '@mantine/core';
-import { DatePickerInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +24,7 @@ import {
   weekStart,
   zonedInstant,
 } from './calendarLayout';
+import { DayInput } from './DayInput';
 import { shiftDay } from './days';
 import type { WaitlistStart } from './WaitlistForm';
 import { WaitlistPanel } from './WaitlistPanel';
@@ -183,26 +183,7 @@ export function ScheduleScreen() {
             >
               <span aria-hidden>‹</span>
             </ActionIcon>
-            <DatePickerInput
-              label={t('schedule.day')}
-              value={day}
-              onChange={(value) => {
-                if (value) setPicked(value.slice(0, 10));
-              }}
-              valueFormatter={({ date }) => (typeof date === 'string' ? format.dayLabel(date) : '')}
-              ariaLabels={{
-                previousMonth: t('calendar.previousMonth'),
-                nextMonth: t('calendar.nextMonth'),
-                previousYear: t('calendar.previousYear'),
-                nextYear: t('calendar.nextYear'),
-                previousDecade: t('calendar.previousDecade'),
-                nextDecade: t('calendar.nextDecade'),
-                monthLevelControl: t('calendar.chooseMonth'),
-                yearLevelControl: t('calendar.chooseYear'),
-              }}
-              w={200}
-              data-testid="schedule-date"
-            />
+            <DayInput label={t('schedule.day')} value={day} onChange={setPicked} testId="schedule-date" />
             <ActionIcon
               variant="default"
               size="lg"

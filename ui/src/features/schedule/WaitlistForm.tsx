@@ -8,6 +8,8 @@ import { useAddToWaitlist, useAppointmentTypes, useProviders } from '../../api/s
 import type { PatientRow } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { PatientPicker } from './PatientPicker';
+import { parseWants, wantsProvider } from './wants';
+import { WantsSelect } from './WantsSelect';
 import { ISO_WEEKDAYS, useWeekdayNames } from './weekdays';
 
 /** How the waitlist form starts when the booking dialog sends someone there. */
@@ -31,8 +33,6 @@ const FIELD_OF: Readonly<Record<string, Field>> = {
 };
 
 // The one "provider or specialty" select carries which of the two in its value.
-const PROVIDER = 'provider:';
-const SPECIALTY = 'specialty:';
 
 const optional = (text: string) => (text.trim() === '' ? null : text.trim());
 
@@ -44,7 +44,7 @@ export function WaitlistForm({ start, onDone }: { start: WaitlistStart | null; o
   const types = useAppointmentTypes();
   const add = useAddToWaitlist();
   const [patient, setPatient] = useState<PatientRow | null>(start?.patient ?? null);
-  const [wants, setWants] = useState(start ? PROVIDER + start.providerId : '');
+  const [wants, setWants] = useState(start ? wantsProvider(start.providerId) : '');
   const [typeId, setTypeId] = useState('');
   const [weekdays, setWeekdays] = useState<string[]>([]);
   const [earliest, setEarliest] = useState('');
@@ -53,7 +53,6 @@ export function WaitlistForm({ start, onDone }: { start: WaitlistStart | null; o
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [formError, setFormError] = useState<DescribedError | null>(null);
 
-  const specialties = [...new Set((providers.data ?? []).map((p) => p.specialty).filter((s) => s !== ''))].sort();
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -66,8 +65,7 @@ export function WaitlistForm({ start, onDone }: { start: WaitlistStart | null; o
     add.mutate(
       {
         patientId: patient.id,
-        providerId: wants.startsWith(PROVIDER) ? wants.slice(PROVIDER.length) : null,
-        specialty: wants.startsWith(SPECIALTY) ? wants.slice(SPECIALTY.length) : null,
+        ...parseWants(wants),
         appointmentTypeId: typeId === '' ? null : typeId,
         weekdays: weekdays.map(Number).sort((a, b) => a - b),
         earliestTime: optional(earliest),
@@ -106,28 +104,12 @@ export function WaitlistForm({ start, onDone }: { start: WaitlistStart | null; o
           testId="waitlist-patient"
         />
         <Group grow align="flex-start">
-          <NativeSelect
-            label={t('schedule.waitlist.wants')}
+          <WantsSelect
             value={wants}
-            onChange={(event) => {
-              setWants(event.currentTarget.value);
-            }}
-            data={[
-              { value: '', label: t('schedule.waitlist.chooseWantsOption'), disabled: true },
-              {
-                group: t('schedule.waitlist.providers'),
-                items: (providers.data ?? []).map((p) => ({ value: PROVIDER + p.id, label: p.displayName })),
-              },
-              {
-                group: t('schedule.waitlist.specialties'),
-                items: specialties.map((s) => ({
-                  value: SPECIALTY + s,
-                  label: t('schedule.waitlist.anyOfSpecialty', { specialty: s }),
-                })),
-              },
-            ]}
+            onChange={setWants}
+            providers={providers.data ?? []}
             error={fieldErrors.wants}
-            data-testid="waitlist-wants"
+            testId="waitlist-wants"
           />
           <NativeSelect
             label={t('schedule.booking.type')}
