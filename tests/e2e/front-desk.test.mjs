@@ -48,7 +48,7 @@ test('register, book from the calendar, check in, take from the queue, show on t
     await wd.pressKey('\uE004');
     await wd.type('patient-phone', '(555) 201-0177');
     await wd.pressEnter('patient-phone');
-    await wd.waitForText('patient-record-mrn', (t) => /^A-\d{6}$/.test(t.trim()));
+    await wd.waitForText('patient-header-mrn', (t) => /^A-\d{6}$/.test(t.trim()));
     await wd.pressKey(ESCAPE);
     await wd.waitGone('patient-record');
 

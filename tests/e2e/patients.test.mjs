@@ -97,6 +97,7 @@ test('import a spreadsheet, see the header, merge a duplicate, undo the merge', 
     // Booked from his record: the next free times with any family doctor, then the booking dialog
     // with José already chosen.
     await wd.click('patient-book');
+    await wd.find('find-slot-wants');
     const chose = await wd.cmd('POST', '/execute/sync', {
       script: `const select = document.querySelector('[data-testid="find-slot-wants"]');
         const option = [...select.options].find((o) => o.textContent.includes('Family medicine'));

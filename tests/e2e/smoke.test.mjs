@@ -96,7 +96,7 @@ test('the shell shows the demo data the CLI added to that clinic', async () => {
       await wd.type('patient-phone', '(555) 201-0199');
       await wd.pressEnter('patient-phone');
       if (attempt === 'new') {
-        await wd.waitForText('patient-record-mrn', (t) => /^A-\d{6}$/.test(t.trim()));
+        await wd.waitForText('patient-header-mrn', (t) => /^A-\d{6}$/.test(t.trim()));
         await shot(wd, '06b-patient-registered');
         await wd.pressKey('\uE00C');
         await wd.waitGone('patient-record');
