@@ -125,10 +125,12 @@ fn spreadsheet_round_trip(clinic: &Clinic, admin: &SessionUser) {
         .import_patients(&root, &csv, &PatientImport::default())
         .unwrap();
     let import = start.elapsed().as_secs_f64();
-    assert_eq!(done.imported, count);
+    // Random names and birth dates repeat now and then: such rows are probable duplicates, left out.
+    let left_out = done.duplicates.len() as i64;
+    assert_eq!(done.imported + left_out, count);
     println!(
         "  CSV of {count} patients: export {export:.2} s, check against the same clinic {check:.2} s, \
-         import into an empty clinic {import:.2} s (one transaction)"
+         import into an empty clinic {import:.2} s (one transaction; {left_out} probable duplicates left out)"
     );
 }
 
