@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, HashSet};
 use clinic_core::{
     AppointmentSummary, AppointmentType, AuditFilterOptions, AuditPage, AuditQuery,
     BackupSettingsInput, BackupStatus, BackupSummary, BookedSeries, Calendar, CallListEntry,
-    ClinicOverview, CoreError, ErrorCode, ImportReport, MergePreview, NewAppointment, NewClinic,
-    NewPatient, NewProvider, NewTimeOff, NewUser, NewWaitlistEntry, PatientAccess, PatientDetails,
-    PatientHeader, PatientMerge, PatientPage, PatientQuery, PatientRow, PlannedOccurrence,
-    Provider, QueueEntry, RecoveryKeyStatus, RecurringPlan, RoomCall, SecuritySettings, Slot,
-    SlotQuery, TimeOff, TimeOffAdded, UserSummary, VisitRecord, VisitSummary, WaitlistEntry,
-    WalkIn, WeekdayHours,
+    ClinicOverview, CoreError, ErrorCode, FreeTime, ImportReport, MergePreview, Message,
+    MessageParam, NewAppointment, NewClinic, NewPatient, NewProvider, NewTimeOff, NewUser,
+    NewWaitlistEntry, PatientAccess, PatientDetails, PatientHeader, PatientMerge, PatientPage,
+    PatientQuery, PatientRow, PlannedOccurrence, Provider, QueueEntry, RecoveryKeyStatus,
+    RecurringPlan, RoomCall, SecuritySettings, Slot, SlotQuery, TimeOff, TimeOffAdded, UserSummary,
+    VisitRecord, VisitSummary, WaitlistEntry, WalkIn, WeekdayHours,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
@@ -32,7 +32,7 @@ use crate::commands::patients::{
 use crate::commands::records::{OpenVisitArgs, RecentVisitsArgs};
 use crate::commands::scheduling::{
     AppointmentIdArgs, AppointmentTypeIdArgs, AppointmentTypeInput, AvailableSlotsArgs,
-    BookFromWaitlistArgs, BookRecurringArgs, CalendarArgs, CallPatientArgs, DayArgs,
+    BookFromWaitlistArgs, BookRecurringArgs, CalendarArgs, CallPatientArgs, DayArgs, FreeTimeArgs,
     ListProvidersArgs, ProviderIdArgs, RescheduleArgs, SetAppointmentStatusArgs,
     SetOpeningHoursArgs, SetProviderArchivedArgs, SetWorkingHoursArgs, SlotMinutesArgs,
     TimeOffArgs, TimeOffIdArgs, UpdateProviderArgs, WaitlistEntryArgs,
@@ -41,12 +41,15 @@ use crate::commands::security::{FinishHandoverArgs, RecoveryKeyHandover, SaveRec
 use crate::commands::session::{AppStatus, ChangePasswordArgs, RecoverArgs, SignInArgs};
 use crate::commands::users::{ResetPasswordArgs, SetUserActiveArgs, SetUserRoleArgs};
 
-/// An error as the UI receives it: a stable code, a message for people, and the input field it concerns.
+/// An error as the UI receives it: a stable code, the English message (for logs, and shown when the UI
+/// has no translation), the input field it concerns, and the problem as a key with parameters, which the
+/// UI translates (`problems.<key>`); none where the code says it all (storage, keys, sign-in...).
 #[derive(Debug, Serialize, TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
+    pub problem: Option<Message>,
 }
 
 impl IpcError {
@@ -55,15 +58,17 @@ impl IpcError {
             code: ErrorCode::Internal,
             message: message.into(),
             field: None,
+            problem: None,
         }
     }
 
     /// Bad input the app itself checks (a file path), named by its field.
-    pub fn field(field: &str, message: &str) -> Self {
+    pub fn field(field: &str, problem: Message) -> Self {
         IpcError {
             code: ErrorCode::Validation,
-            message: message.into(),
+            message: problem.to_string(),
             field: Some(field.into()),
+            problem: Some(problem),
         }
     }
 
@@ -72,6 +77,7 @@ impl IpcError {
             code: ErrorCode::NotInitialized,
             message: "the clinic has not been set up yet".into(),
             field: None,
+            problem: None,
         }
     }
 }
@@ -82,6 +88,7 @@ impl From<CoreError> for IpcError {
             code: err.code(),
             message: err.to_string(),
             field: err.field().map(str::to_owned),
+            problem: err.message().cloned(),
         }
     }
 }
@@ -188,6 +195,7 @@ ipc_commands! {
     scheduling::slot_minutes: () => u32,
     scheduling::set_slot_minutes: SlotMinutesArgs => (),
     scheduling::available_slots: AvailableSlotsArgs => Vec<Slot>,
+    scheduling::free_time: FreeTimeArgs => Option<FreeTime>,
     scheduling::next_free_slots: SlotQuery => Vec<Slot>,
     scheduling::book_appointment: NewAppointment => String,
     scheduling::reschedule_appointment: RescheduleArgs => String,
@@ -236,6 +244,8 @@ impl TypeVisitor for Declarations {
 pub fn typescript_bindings() -> String {
     let mut types = Declarations::default();
     types.visit::<IpcError>();
+    // `Message` names its parameters' type by hand (a record), so it is not found as a dependency.
+    types.visit::<MessageParam>();
     let commands = command_types(&mut types);
     let mut out = String::from(
         "// This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.\n\
@@ -280,18 +290,24 @@ mod tests {
     }
 
     #[test]
-    fn core_errors_cross_ipc_with_code_message_and_field() {
+    fn core_errors_cross_ipc_with_code_message_field_and_problem() {
         let err = IpcError::from(CoreError::invalid(
             "adminPassword",
-            "use at least 10 characters",
+            clinic_core::message!("password_too_short", min = 10),
         ));
         let json = serde_json::to_value(&err).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"code": "validation", "message": "use at least 10 characters", "field": "adminPassword"})
+            serde_json::json!({
+                "code": "validation",
+                "message": "Use at least 10 characters.",
+                "field": "adminPassword",
+                "problem": {"key": "password_too_short", "params": {"min": {"kind": "number", "value": 10.0}}},
+            })
         );
         let json = serde_json::to_value(IpcError::from(CoreError::InvalidCredentials)).unwrap();
         assert_eq!(json["code"], "invalid_credentials");
         assert_eq!(json["field"], serde_json::Value::Null);
+        assert_eq!(json["problem"], serde_json::Value::Null);
     }
 }

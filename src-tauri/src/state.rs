@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use clinic_core::demo::{self, DEMO_ADMIN_USERNAME, DEMO_PASSWORD};
-use clinic_core::{Clinic, CoreError, ErrorCode, KeyOptions, RecoveryKey, Session, SessionUser};
+use clinic_core::{
+    Clinic, CoreError, ErrorCode, KeyOptions, RecoveryKey, Session, SessionUser, message,
+};
 
 use crate::ipc::{IpcError, IpcResult, blocking};
 
@@ -53,11 +55,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl AppState {
-    /// `data_dir` from the command line wins over `CLINIC_DATA_DIR`, which wins over the OS default.
+    /// `data_dir` as the command line gives it (`--data-dir`, else `CLINIC_DATA_DIR`); absent or empty,
+    /// the OS default.
     pub fn new(data_dir: Option<PathBuf>, demo: bool) -> AppState {
-        let data_dir = match data_dir
-            .or_else(|| std::env::var_os("CLINIC_DATA_DIR").map(PathBuf::from))
-        {
+        let data_dir = match data_dir {
             Some(dir) if !dir.as_os_str().is_empty() => Some(dir),
             // The demo never shares a folder with a real clinic.
             _ if demo => clinic_core::default_data_dir().map(|d| d.with_file_name("Clinic Demo")),
@@ -112,6 +113,7 @@ impl AppState {
                 code: ErrorCode::KeyLost,
                 message: "the database key is not in this computer's keyring: open the clinic with its recovery key".into(),
                 field: None,
+                problem: None,
             }),
         }
     }
@@ -144,9 +146,7 @@ impl AppState {
                     }
                     Err(shared) => {
                         *slot = Some(shared);
-                        return Err(IpcError::from(CoreError::Conflict(
-                            "the clinic is busy; try again in a moment".into(),
-                        )));
+                        return Err(IpcError::from(CoreError::Conflict(message!("clinic_busy"))));
                     }
                 }
             }
@@ -162,18 +162,18 @@ impl AppState {
         let mut slot = lock(&self.clinic);
         let dir = self.data_dir()?;
         if slot.is_some() || !Clinic::exists(&dir) {
-            return Err(IpcError::from(CoreError::Conflict(
-                "the clinic's data opens without its recovery key".into(),
-            )));
+            return Err(IpcError::from(CoreError::Conflict(message!(
+                "recovery_not_needed"
+            ))));
         }
         match Clinic::open(&dir, &self.key) {
             Err(err) if err.code() == ErrorCode::KeyLost => {}
             Err(err) => return Err(err.into()),
             Ok(clinic) => {
                 *slot = Some(Arc::new(clinic));
-                return Err(IpcError::from(CoreError::Conflict(
-                    "the clinic's data opens without its recovery key".into(),
-                )));
+                return Err(IpcError::from(CoreError::Conflict(message!(
+                    "recovery_not_needed"
+                ))));
             }
         }
         *slot = Some(Arc::new(Clinic::recover(&dir, recovery_key, &self.key)?));

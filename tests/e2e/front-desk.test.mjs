@@ -1,7 +1,8 @@
 // The front desk end to end, on the demo clinic: a receptionist registers a patient, books them from the
-// calendar for tomorrow, and checks them in today as a walk-in; a doctor takes them from the waiting-room
-// queue into a room, and the waiting-room display (its own window) shows only their first name and
-// initial.
+// calendar for tomorrow (which cannot be checked in today), books a longer visit into the last free cell
+// before a provider's hours end (warned, then confirmed), and checks them in today as a walk-in; a doctor
+// takes them from the waiting-room queue into a room, and the waiting-room display (its own window) shows
+// only their first name and initial.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,6 +72,59 @@ test('register, book from the calendar, check in, take from the queue, show on t
     await wd.waitGone('booking-submit');
     await wd.waitForText('schedule-grid', (t) => t.includes('Eva Queue'));
     await shot(wd, '32-booked');
+
+    // Tomorrow's appointment is confirmed or moved from its dialog, never checked in today.
+    const opened = await wd.cmd('POST', '/execute/sync', {
+      script: `const block = [...document.querySelectorAll('[data-testid="appointment-block"]')]
+          .find((b) => b.textContent.includes('Eva Queue'));
+        if (block) block.click();
+        return Boolean(block);`,
+      args: [],
+    });
+    assert.ok(opened, 'Eva\'s appointment is in tomorrow\'s calendar');
+    await wd.find('appointment-confirm');
+    assert.deepEqual(await wd.findAll('appointment-check-in'), [], 'tomorrow\'s appointment offers check-in');
+    await shot(wd, '36-tomorrow-not-checked-in');
+    await wd.pressKey(ESCAPE);
+    await wd.waitGone('appointment-confirm');
+
+    // The last free cell before a provider's day ends: a 30-minute new-patient visit runs past the end
+    // of hours, so the dialog lists it as longer than the free time, and booking it asks first.
+    const lastCell = await wd.cmd('POST', '/execute/sync', {
+      script: `for (const group of document.querySelectorAll('[data-testid="schedule-provider-group"]')) {
+          const cells = [...group.querySelectorAll('[data-time]')];
+          const last = cells.findLastIndex((c) => c.dataset.testid !== 'schedule-closed');
+          if (last >= 0 && cells[last].dataset.testid === 'schedule-slot' && last < cells.length - 1) {
+            cells[last].scrollIntoView({ block: 'center' });
+            cells[last].click();
+            return cells[last].dataset.time;
+          }
+        }
+        return null;`,
+      args: [],
+    });
+    assert.ok(lastCell, 'a free cell right before the end of a provider\'s hours tomorrow');
+    await wd.type('booking-patient', 'queue eva');
+    await wd.find('booking-patient-option');
+    await wd.pressEnter('booking-patient');
+    await wd.waitForText('booking-type', (t) => t.includes('Longer than the free time'));
+    const chose = await wd.cmd('POST', '/execute/sync', {
+      script: `const select = document.querySelector('[data-testid="booking-type"]');
+        const option = [...select.querySelectorAll('optgroup option')].find((o) => o.textContent.startsWith('New patient'));
+        if (!option) return false;
+        Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(select, option.value);
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+        return true;`,
+      args: [],
+    });
+    assert.ok(chose, 'New patient is offered as longer than the free time');
+    await wd.click('booking-submit');
+    const warning = await wd.waitForText('booking-outside-hours', (t) => t.includes('runs past the end'));
+    assert.match(warning, /hours at \d\d:\d\d/);
+    await shot(wd, '37-booking-past-hours-warning');
+    await wd.click('booking-anyway');
+    await wd.waitGone('booking-submit');
+    await shot(wd, '38-booked-past-hours');
 
     // Eva also walks in today: booked and checked in at once, she joins the queue.
     await wd.click('nav-waiting');

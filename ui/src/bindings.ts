@@ -1,6 +1,7 @@
 // This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.
 // Source of truth: src-tauri/src/ipc.rs (the command list) and the DTOs it names.
 
+export type Action = "view_demographics" | "edit_demographics" | "view_schedule" | "edit_schedule" | "check_in" | "start_visit" | "view_clinical" | "record_vitals" | "write_clinical" | "sign_notes" | "prescribe" | "view_billing" | "edit_billing" | "refund" | "manage_users" | "manage_settings" | "manage_backups" | "view_audit" | "export_data" | "undo_patient_merge";
 export type AllergyBadge = { substance: string, severity: AllergySeverity, };
 export type AllergySeverity = "mild" | "moderate" | "severe" | "unknown";
 export type AppPhase = "setup" | "sign_in" | "change_password" | "ready" | "locked" | "recovery_key" | "recover";
@@ -12,14 +13,24 @@ demoCredentials: DemoCredentials | null, user: SessionUser | null,
 /**
  * Minutes without activity after which the UI locks the screen (Rust refuses commands from then on).
  */
-idleLockMinutes: number | null, };
+idleLockMinutes: number | null, 
+/**
+ * What the signed-in user's current role allows, from the Rust permission matrix: the UI asks
+ * `can(action)` and never reads the role itself.
+ */
+allowed: Array<Action>, };
 export type AppointmentIdArgs = { appointmentId: string, };
 export type AppointmentStatus = "scheduled" | "confirmed" | "checked_in" | "in_progress" | "completed" | "cancelled" | "no_show" | "rescheduled";
 export type AppointmentSummary = { id: string, startsAt: string, endsAt: string, 
 /**
  * The clinic-local date ("YYYY-MM-DD") and wall-clock times ("HH:MM").
  */
-localDate: string, localStart: string, localEnd: string, patientId: string, patientName: string, patientMrn: string, providerId: string, providerName: string, providerColor: string, status: AppointmentStatus, appointmentTypeId: string | null, appointmentType: string | null, reason: string | null, walkIn: boolean, checkedInAt: string | null, seriesId: string | null, rescheduledFromId: string | null, };
+localDate: string, localStart: string, localEnd: string, patientId: string, patientName: string, patientMrn: string, providerId: string, providerName: string, providerColor: string, status: AppointmentStatus, appointmentTypeId: string | null, appointmentType: string | null, reason: string | null, walkIn: boolean, checkedInAt: string | null, seriesId: string | null, rescheduledFromId: string | null, 
+/**
+ * The statuses it may take now by the clinic's rules and clock (not the user's role): what the UI
+ * offers. `rescheduled` means it may be moved.
+ */
+nextStatuses: Array<AppointmentStatus>, };
 export type AppointmentType = { id: string, name: string, durationMinutes: number, };
 export type AppointmentTypeIdArgs = { typeId: string, };
 export type AppointmentTypeInput = { 
@@ -130,7 +141,7 @@ matches: Array<PatientRow>,
  * An earlier row of the file this row is likely to be.
  */
 sameAsLine: number | null, };
-export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "outside_working_hours" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
 export type ExportAuditArgs = { query: AuditQuery, 
 /**
  * The CSV file to write.
@@ -138,7 +149,7 @@ export type ExportAuditArgs = { query: AuditQuery,
 path: string, };
 export type ExportPatientsArgs = { 
 /**
- * The CSV file to write.
+ * The CSV file to write: a new file (`.csv` is added when missing).
  */
 path: string, includeArchived: boolean, };
 export type FindDuplicatesArgs = { patient: NewPatient, 
@@ -151,12 +162,18 @@ export type FinishHandoverArgs = {
  * The user confirmed the sheet is printed (or the key written down) and put away.
  */
 confirmed: boolean, };
+export type FreeTime = { minutes: number, 
+/**
+ * Where the free time ends, on the clinic's wall clock ("HH:MM").
+ */
+until: string, };
+export type FreeTimeArgs = { providerId: string, startsAt: string, };
 export type ImportColumn = { header: string, field: ImportField | null, 
 /**
  * The first non-empty value of the column, to help choose its field.
  */
 example: string | null, };
-export type ImportField = "first_name" | "last_name" | "date_of_birth" | "sex" | "phone" | "email" | "city" | "insurance_payer" | "insurance_member_id";
+export type ImportField = "first_name" | "last_name" | "date_of_birth" | "sex" | "phone" | "email" | "address_line1" | "address_line2" | "city" | "region" | "postal_code" | "country" | "insurance_payer" | "insurance_member_id";
 export type ImportReport = { columns: Array<ImportColumn>, dateOrder: DateOrder, 
 /**
  * Patient rows in the file (the header row and blank lines aside).
@@ -175,7 +192,7 @@ imported: number,
  * checked (and nothing can be imported): the user chooses the columns first.
  */
 unmapped: Array<ImportField>, };
-export type IpcError = { code: ErrorCode, message: string, field: string | null, };
+export type IpcError = { code: ErrorCode, message: string, field: string | null, problem: Message | null, };
 export type ListAppointmentsArgs = { 
 /**
  * A clinic-local date, "YYYY-MM-DD".
@@ -189,6 +206,8 @@ export type MergePreview = { kept: PatientRow, merged: PatientRow, moves: MovedC
  * The kept record's empty fields that the duplicate fills in (column names, e.g. "city").
  */
 fills: Array<string>, };
+export type Message = { key: string, params: Record<string, MessageParam>, };
+export type MessageParam = { "kind": "text", "value": string } | { "kind": "number", "value": number } | { "kind": "date", "value": string };
 export type MovedCounts = { appointments: number, visits: number, invoices: number, payments: number, allergies: number, 
 /**
  * Problems, vitals, diagnoses, prescriptions, results and attachments.
@@ -198,7 +217,11 @@ export type NewAppointment = { patientId: string, providerId: string, appointmen
 /**
  * The user saw that the patient is booked elsewhere at an overlapping time and books anyway.
  */
-allowPatientOverlap?: boolean, };
+allowPatientOverlap?: boolean, 
+/**
+ * The user saw that the time runs into a break or past the provider's hours and books anyway.
+ */
+allowOutsideHours?: boolean, };
 export type NewPatient = { firstName: string, lastName: string, 
 /**
  * "YYYY-MM-DD".
@@ -310,7 +333,11 @@ export type PatientRow = { id: string, mrn: string, firstName: string, lastName:
  */
 phone: string | null, email: string | null, archived: boolean, };
 export type PatientSort = "name" | "mrn" | "date_of_birth" | "recent";
-export type PlannedOccurrence = { startsAt: string, endsAt: string, localDate: string, localStart: string, localEnd: string, conflict: string | null, alternative: Slot | null, };
+export type PlannedOccurrence = { startsAt: string, endsAt: string, localDate: string, localStart: string, localEnd: string, 
+/**
+ * Why this time cannot be booked, if it cannot.
+ */
+conflict: Message | null, alternative: Slot | null, };
 export type Provider = { id: string, userId: string | null, displayName: string, specialty: string, licenceNumber: string | null, colour: string, archived: boolean, };
 export type ProviderIdArgs = { providerId: string, };
 export type QueueEntry = { appointment: AppointmentSummary, 
@@ -355,12 +382,12 @@ line: number, name: string,
 /**
  * The header of the column at fault, when one is.
  */
-column: string | null, reason: string, };
+column: string | null, reason: Message, };
 export type Reschedule = { 
 /**
  * Empty keeps the provider.
  */
-providerId: string | null, startsAt: string, endsAt: string, allowPatientOverlap?: boolean, };
+providerId: string | null, startsAt: string, endsAt: string, allowPatientOverlap?: boolean, allowOutsideHours?: boolean, };
 export type RescheduleArgs = { appointmentId: string, to: Reschedule, };
 export type ResetPasswordArgs = { userId: string, newPassword: string, };
 export type RestoreOutcome = { restored: BackupSummary, 
@@ -539,6 +566,7 @@ export interface Commands {
   slot_minutes: { args: null; result: number };
   set_slot_minutes: { args: SlotMinutesArgs; result: null };
   available_slots: { args: AvailableSlotsArgs; result: Array<Slot> };
+  free_time: { args: FreeTimeArgs; result: FreeTime | null };
   next_free_slots: { args: SlotQuery; result: Array<Slot> };
   book_appointment: { args: NewAppointment; result: string };
   reschedule_appointment: { args: RescheduleArgs; result: string };

@@ -32,6 +32,7 @@ export const ERROR_CODES = exhaustive<ErrorCode>()([
   'conflict',
   'possible_duplicate',
   'patient_already_booked',
+  'outside_working_hours',
   'invalid_credentials',
   'not_signed_in',
   'session_locked',

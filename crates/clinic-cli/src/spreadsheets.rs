@@ -1,7 +1,8 @@
 //! `clinic import patients FILE.csv` and `clinic export patients FILE.csv`: the same checks and report
-//! as the app's import screen, for clinics that arrive with a spreadsheet.
+//! as the app's import screen, for clinics that arrive with a spreadsheet, and the same file rules
+//! (`clinic_core::files`): an import file within the size limit, an export only to a new file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 use clinic_core::{Clinic, DateOrder, ImportField, PatientImport, SessionUser};
@@ -36,7 +37,8 @@ pub(crate) enum ImportCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum ExportCommand {
-    /// Write every active patient (and archived ones with --include-archived) to a CSV file
+    /// Write every active patient (and archived ones with --include-archived) to a new CSV file (an
+    /// existing file is never replaced)
     Patients {
         file: PathBuf,
         #[arg(long)]
@@ -67,8 +69,7 @@ pub(crate) fn import(
         date_order,
         columns,
     } = command;
-    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let text = clinic_core::spreadsheet_text(&bytes);
+    let text = clinic_core::files::read_import(&file).map_err(explain)?;
     let options = PatientImport {
         mapping: columns.as_deref().map(parse_columns).transpose()?,
         date_order: date_order.map(|d| match d {
@@ -117,23 +118,13 @@ pub(crate) fn export(
         file,
         include_archived,
     } = command;
-    let (csv, count) = clinic
+    let export = clinic
         .export_patients_csv(user, include_archived)
         .map_err(explain)?;
-    write_new(&file, &csv)?;
-    print_json(&serde_json::json!({ "file": file, "patients": count }))
-}
-
-/// An export never replaces a file that is already there.
-fn write_new(path: &Path, text: &str) -> Result<(), String> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let patients = export.rows();
+    export.save_new(&file).map_err(explain)?;
+    // A file name need not be UTF-8; JSON must be.
+    print_json(&serde_json::json!({ "file": file.to_string_lossy(), "patients": patients }))
 }
 
 fn parse_columns(text: &str) -> Result<Vec<Option<ImportField>>, String> {
@@ -147,9 +138,20 @@ fn parse_columns(text: &str) -> Result<Vec<Option<ImportField>>, String> {
                 .map(Some)
                 .map_err(|_| {
                     format!(
-                        "--columns: {name} is not a patient field (first_name, last_name, date_of_birth, sex, phone, email, city, insurance_payer, insurance_member_id)"
+                        "--columns: {name} is not a patient field ({})",
+                        field_names()
                     )
                 })
         })
         .collect()
+}
+
+/// Every field a column can fill, as `--columns` names them.
+fn field_names() -> String {
+    ImportField::ALL
+        .iter()
+        .filter_map(|f| serde_json::to_value(f).ok())
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

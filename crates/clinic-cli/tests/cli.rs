@@ -2,9 +2,7 @@
 
 use std::path::Path;
 
-mod common;
-
-use common::{assert_one_line_failure, clinic, json, stderr};
+use crate::common::{assert_one_line_failure, clinic, json, stderr};
 
 /// Sets up a clinic whose administrator is `boss` / "a long enough passphrase".
 fn init_clinic(dir: &Path, name: &str) {
@@ -118,7 +116,7 @@ fn users_are_administered_and_checked_from_the_command_line() {
     ];
     assert_one_line_failure(
         &clinic(dir.path(), &["users", "list"], &lena),
-        "change your password first",
+        "Change your password first.",
     );
     let passwd = clinic(
         dir.path(),

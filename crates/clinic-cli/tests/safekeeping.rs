@@ -2,9 +2,7 @@
 
 use std::path::Path;
 
-mod common;
-
-use common::{assert_one_line_failure, clinic, json, stderr};
+use crate::common::{assert_one_line_failure, clinic, json, stderr};
 
 const BOSS: [(&str, &str); 2] = [
     ("CLINIC_USER", "boss"),

@@ -261,6 +261,7 @@ fn main() {
                 ends_at: slot.ends_at.clone(),
                 reason: None,
                 allow_patient_overlap: Some(true),
+                allow_outside_hours: None,
             },
         );
         if outcome.is_ok() {

@@ -13,7 +13,7 @@ use crate::clinic::Access;
 use crate::spreadsheet::csv_line;
 use crate::time::day_bounds;
 use crate::validate::date;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// Which entries to show. Every filter is optional; dates are clinic-local and inclusive.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, TS)]
@@ -305,10 +305,7 @@ impl Clinic {
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
-            return Err(CoreError::invalid(
-                "to",
-                "the end date is before the start date",
-            ));
+            return Err(CoreError::invalid("to", message!("last_day_before_first")));
         }
         let text = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
         let newest = access.read(|r: Reader<'_>| {

@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::auth::permissions::Action;
 use crate::keys::{parse_recovery_key, recovery_error};
 use crate::time::parse_instant;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// How often the app backs up on its own while it runs.
 const BACKUP_EVERY: Duration = Duration::hours(24);
@@ -160,7 +160,10 @@ impl Clinic {
     ) -> CoreResult<BackupStatus> {
         let access = self.authorize(by, Action::ManageBackups)?;
         if !(1..=365).contains(&input.keep) {
-            return Err(CoreError::invalid("keep", "keep between 1 and 365 backups"));
+            return Err(CoreError::invalid(
+                "keep",
+                message!("backups_to_keep", min = 1, max = 365),
+            ));
         }
         let folder = match input.folder.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -182,9 +185,9 @@ impl Clinic {
         let settings = access.store().backup_settings()?;
         let folder = match folder.map(writable_folder).transpose()? {
             Some(folder) => folder,
-            None => settings.folder.ok_or_else(|| {
-                CoreError::invalid("folder", "choose the folder backups go to first")
-            })?,
+            None => settings
+                .folder
+                .ok_or_else(|| CoreError::invalid("folder", message!("backup_folder_needed")))?,
         };
         self.back_up_to(&folder, settings.keep, Some(&by.id))
     }
@@ -310,10 +313,9 @@ impl Clinic {
 /// A backup this clinic's own keys cannot open: the recovery key it was made under is needed.
 fn needs_recovery_key(err: StoreError) -> CoreError {
     match err {
-        StoreError::RecoveryKeyMismatch => CoreError::invalid(
-            "recoveryKey",
-            "this backup was made by another clinic, or under a recovery key that was replaced: enter the recovery key of its sheet",
-        ),
+        StoreError::RecoveryKeyMismatch => {
+            CoreError::invalid("recoveryKey", message!("backup_of_another_key"))
+        }
         other => other.into(),
     }
 }
@@ -321,17 +323,17 @@ fn needs_recovery_key(err: StoreError) -> CoreError {
 /// An absolute folder that exists (or can be made) and can be written to.
 fn writable_folder(folder: &Path) -> CoreResult<PathBuf> {
     if !folder.is_absolute() {
-        return Err(CoreError::invalid(
-            "folder",
-            "enter the full path of the folder, e.g. /media/usb/clinic-backups",
-        ));
+        return Err(CoreError::invalid("folder", message!("folder_full_path")));
     }
     let probe = folder.join(".clinic-write-test");
     std::fs::create_dir_all(folder)
         .and_then(|()| std::fs::write(&probe, b"ok"))
         .and_then(|()| std::fs::remove_file(&probe))
         .map_err(|e| {
-            CoreError::invalid("folder", format!("this folder cannot be written to ({e})"))
+            CoreError::invalid(
+                "folder",
+                message!("folder_not_writable", reason = e.to_string()),
+            )
         })?;
     Ok(folder.to_owned())
 }

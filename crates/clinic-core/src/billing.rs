@@ -8,7 +8,7 @@ use crate::auth::permissions::Action;
 use crate::patients::active_patient;
 use crate::scheduling::parse_id;
 use crate::validate::required;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -52,10 +52,7 @@ impl Clinic {
         let code = required("code", code, 20)?;
         let name = required("name", name, 120)?;
         if price_minor < 0 {
-            return Err(CoreError::invalid(
-                "priceMinor",
-                "a price cannot be negative",
-            ));
+            return Err(CoreError::invalid("priceMinor", message!("negative_price")));
         }
         access.write(|tx| {
             if tx
@@ -63,10 +60,7 @@ impl Clinic {
                 .count("SELECT count(*) FROM services WHERE code = ?1", [&code])?
                 > 0
             {
-                return Err(CoreError::invalid(
-                    "code",
-                    "a service with this code exists",
-                ));
+                return Err(CoreError::invalid("code", message!("service_code_taken")));
             }
             let id = tx.insert(
                 Table::Services,
@@ -96,7 +90,7 @@ impl Clinic {
         if lines.is_empty() {
             return Err(CoreError::invalid(
                 "lines",
-                "an invoice needs at least one line",
+                message!("invoice_needs_a_line"),
             ));
         }
         let settings = self.settings()?;
@@ -116,7 +110,7 @@ impl Clinic {
             )?;
             for line in lines {
                 if line.quantity < 1 {
-                    return Err(CoreError::invalid("quantity", "the quantity must be at least 1"));
+                    return Err(CoreError::invalid("quantity", message!("at_least", min = 1)));
                 }
                 let service = parse_id("serviceId", &line.service_id)?;
                 let (name, price, taxable): (String, i64, bool) = tx
@@ -126,7 +120,7 @@ impl Clinic {
                         [service.to_string()],
                         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )?
-                    .ok_or_else(|| CoreError::invalid("serviceId", "the service does not exist"))?;
+                    .ok_or_else(|| CoreError::invalid("serviceId", message!("service_not_found")))?;
                 let tax_rate: i64 = if taxable {
                     tx.reader().query_row("SELECT tax_rate_bp FROM clinic_settings WHERE id = ?1", [&settings.id], |r| r.get(0))?
                 } else {
@@ -161,7 +155,7 @@ impl Clinic {
         if amount_minor <= 0 {
             return Err(CoreError::invalid(
                 "amountMinor",
-                "the amount must be more than zero",
+                message!("amount_not_positive"),
             ));
         }
         access.write(|tx| {
@@ -172,10 +166,11 @@ impl Clinic {
                     [invoice.to_string()],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?
-                .ok_or_else(|| CoreError::NotFound("the invoice does not exist".into()))?;
+                .ok_or_else(|| CoreError::NotFound(message!("invoice_not_found")))?;
             if status != "issued" {
-                return Err(CoreError::Conflict(format!(
-                    "an invoice that is {status} takes no payments"
+                return Err(CoreError::Conflict(message!(
+                    "invoice_takes_no_payments",
+                    status = status,
                 )));
             }
             let now = tx.now();

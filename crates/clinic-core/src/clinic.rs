@@ -19,7 +19,7 @@ use crate::auth::permissions::{self, Action};
 use crate::auth::{self, Role};
 use crate::time::parse_time_zone;
 use crate::validate::required;
-use crate::{CoreError, CoreResult, SessionUser};
+use crate::{CoreError, CoreResult, SessionUser, message};
 
 /// One clinic's data, open. Cheap to share behind an `Arc`; all methods take `&self`.
 pub struct Clinic {
@@ -179,10 +179,7 @@ impl Clinic {
         let tz = parse_time_zone("timeZone", &new.time_zone)?;
         let currency = new.currency.trim().to_uppercase();
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(CoreError::invalid(
-                "currency",
-                "use a three-letter ISO currency code such as USD or EUR",
-            ));
+            return Err(CoreError::invalid("currency", message!("currency_code")));
         }
         let country = new
             .country
@@ -192,10 +189,7 @@ impl Clinic {
             .unwrap_or("US")
             .to_uppercase();
         if !crate::patients::known_country(&country) {
-            return Err(CoreError::invalid(
-                "country",
-                "use a two-letter country code such as US or ES",
-            ));
+            return Err(CoreError::invalid("country", message!("country_code")));
         }
         let admin = auth::NewUser {
             username: new.admin_username,
@@ -278,22 +272,35 @@ impl Clinic {
     pub(crate) fn authorize(&self, by: &SessionUser, action: Action) -> CoreResult<Access<'_>> {
         let (role, must_change_password) = self.current_user(by)?;
         if must_change_password {
-            return Err(CoreError::Forbidden("change your password first".into()));
+            return Err(CoreError::Forbidden(message!("change_password_first")));
         }
         if !permissions::allows(role, action) {
-            return Err(CoreError::Forbidden(format!(
-                "a user with the {} role may not do this ({})",
-                role.as_str(),
-                serde_json::to_value(action)
+            return Err(CoreError::Forbidden(message!(
+                "role_may_not",
+                role = role.as_str().replace('_', " "),
+                action = serde_json::to_value(action)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
             )));
         }
         Ok(Access {
             clinic: self,
             user_id: Some(by.id.clone()),
         })
+    }
+
+    /// What `by` may do now, from the one permission matrix and the user's current role: the UI shows
+    /// only these (Rust refuses the rest anyway). Empty while the password must be changed.
+    pub fn allowed_actions(&self, by: &SessionUser) -> CoreResult<Vec<Action>> {
+        let (role, must_change_password) = self.current_user(by)?;
+        if must_change_password {
+            return Ok(Vec::new());
+        }
+        Ok(Action::ALL
+            .into_iter()
+            .filter(|&action| permissions::allows(role, action))
+            .collect())
     }
 
     /// Checks only that `by` is still an active user (for what every user may do, such as changing
@@ -344,7 +351,7 @@ impl Clinic {
         })?;
         let time_zone = tz
             .parse()
-            .map_err(|_| CoreError::Conflict(format!("the clinic's time zone {tz} is unknown")))?;
+            .map_err(|_| CoreError::Conflict(message!("unknown_time_zone", zone = &tz)))?;
         Ok(ClinicSettings {
             id,
             name,
@@ -420,23 +427,23 @@ impl Clinic {
         if !(3..=20).contains(&settings.lockout_threshold) {
             return Err(CoreError::invalid(
                 "lockoutThreshold",
-                "between 3 and 20 attempts",
+                message!("attempts_between", min = 3, max = 20),
             ));
         }
         if !(1..=1440).contains(&settings.lockout_minutes) {
             return Err(CoreError::invalid(
                 "lockoutMinutes",
-                "between 1 minute and 24 hours",
+                message!("minutes_between", min = 1, max = 24 * 60),
             ));
         }
         if !(1..=120).contains(&settings.idle_lock_minutes) {
             return Err(CoreError::invalid(
                 "idleLockMinutes",
-                "between 1 and 120 minutes",
+                message!("minutes_between", min = 1, max = 120),
             ));
         }
         let id = uuid::Uuid::parse_str(self.store.clinic_id())
-            .map_err(|_| CoreError::NotFound("clinic settings".into()))?;
+            .map_err(|_| CoreError::Internal("the clinic's id is not a record id".into()))?;
         access.write(|tx| {
             tx.update(
                 Table::ClinicSettings,

@@ -23,7 +23,7 @@ use crate::scheduling::{
 use crate::time::{local_to_utc, today};
 use crate::{
     Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, PatientQuery, Role,
-    SessionUser, Sex,
+    SessionUser, Sex, message,
 };
 
 pub const DEMO_CLINIC_NAME: &str = "Riverside Family Clinic";
@@ -327,9 +327,7 @@ const CANCEL_REASONS: &[&str] = &[
 /// invoices and payments. Refuses a clinic that already has patients.
 pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<DemoSummary> {
     if clinic.list_patients(admin, &PatientQuery::all(0, 1))?.total > 0 {
-        return Err(CoreError::Conflict(
-            "the demo only fills an empty clinic, and this one has patients".into(),
-        ));
+        return Err(CoreError::Conflict(message!("demo_needs_empty_clinic")));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let tz = clinic.settings()?.time_zone;
@@ -462,9 +460,9 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
             .map(|t| (t.id.clone(), t.duration_minutes))
     };
     let (new_patient_type, new_minutes) = type_id("New patient")
-        .ok_or_else(|| CoreError::NotFound("appointment type New patient".into()))?;
+        .ok_or_else(|| CoreError::Internal("the demo has no New patient type".into()))?;
     let (follow_up_type, follow_minutes) = type_id("Follow-up")
-        .ok_or_else(|| CoreError::NotFound("appointment type Follow-up".into()))?;
+        .ok_or_else(|| CoreError::Internal("the demo has no Follow-up type".into()))?;
 
     // Patients: the first two are fixed so the accents are always there to search for.
     let reception = clinic.sign_in("frontdesk", DEMO_PASSWORD)?;
@@ -573,6 +571,7 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
                             ends_at: clinic_store::format_instant(end),
                             reason: Some(visit_reason(&mut rng, provider.physio).into()),
                             allow_patient_overlap: None,
+                            allow_outside_hours: None,
                         },
                     )?;
                     summary.appointments += 1;
@@ -655,6 +654,7 @@ fn front_desk_today(clinic: &Clinic, reception: &SessionUser, coming: &[String])
                     starts_at: slot.starts_at.clone(),
                     ends_at: slot.ends_at.clone(),
                     allow_patient_overlap: Some(true),
+                    allow_outside_hours: None,
                 },
             )?;
         }

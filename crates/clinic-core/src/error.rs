@@ -2,6 +2,8 @@ use clinic_store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::Message;
+
 /// The kinds of failure the app, the CLI and the server tell apart. Stable: the UI maps them to messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -13,6 +15,9 @@ pub enum ErrorCode {
     PossibleDuplicate,
     /// The patient is booked elsewhere at an overlapping time: the user sees it, then books anyway or not.
     PatientAlreadyBooked,
+    /// The booking runs into a break, starts before or ends after the provider's hours: the user sees
+    /// where, then books anyway or not.
+    OutsideWorkingHours,
     InvalidCredentials,
     NotSignedIn,
     /// The screen is locked after idle minutes (or on request): the password is needed again.
@@ -29,31 +34,34 @@ pub enum ErrorCode {
     Internal,
 }
 
-/// Everything the domain can refuse or fail at.
+/// Everything the domain can refuse or fail at. What the user did or asked for carries a [`Message`]
+/// (translated by the UI, English for the CLI); bugs carry plain English.
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     /// Bad input; `field` is the input's name as the UI knows it (camelCase).
     #[error("{message}")]
     Validation {
         field: &'static str,
-        message: String,
+        message: Message,
     },
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Message),
     #[error("{0}")]
-    Conflict(String),
-    #[error("this patient may be registered already")]
+    Conflict(Message),
+    #[error("This patient may be registered already.")]
     PossibleDuplicate,
     #[error("{0}")]
-    PatientAlreadyBooked(String),
-    #[error("the username or password is not correct")]
+    PatientAlreadyBooked(Message),
+    #[error("{0}")]
+    OutsideWorkingHours(Message),
+    #[error("The username or password is not correct.")]
     InvalidCredentials,
-    #[error("sign in first")]
+    #[error("Sign in first.")]
     NotSignedIn,
-    #[error("the screen is locked: enter your password to continue")]
+    #[error("The screen is locked: enter your password to continue.")]
     SessionLocked,
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     #[error("the document could not be printed: {0}")]
     Print(String),
     /// Stored data the program itself wrote cannot be read back: a bug, not the user's input.
@@ -66,10 +74,20 @@ pub enum CoreError {
 pub type CoreResult<T> = Result<T, CoreError>;
 
 impl CoreError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        CoreError::Validation {
-            field,
-            message: message.into(),
+    pub fn invalid(field: &'static str, message: Message) -> Self {
+        CoreError::Validation { field, message }
+    }
+
+    /// What the user is told, for the errors that are about what they did or asked for.
+    pub fn message(&self) -> Option<&Message> {
+        match self {
+            CoreError::Validation { message, .. }
+            | CoreError::NotFound(message)
+            | CoreError::Conflict(message)
+            | CoreError::PatientAlreadyBooked(message)
+            | CoreError::OutsideWorkingHours(message)
+            | CoreError::Forbidden(message) => Some(message),
+            _ => None,
         }
     }
 
@@ -80,6 +98,7 @@ impl CoreError {
             CoreError::Conflict(_) => ErrorCode::Conflict,
             CoreError::PossibleDuplicate => ErrorCode::PossibleDuplicate,
             CoreError::PatientAlreadyBooked(_) => ErrorCode::PatientAlreadyBooked,
+            CoreError::OutsideWorkingHours(_) => ErrorCode::OutsideWorkingHours,
             CoreError::InvalidCredentials => ErrorCode::InvalidCredentials,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
             CoreError::SessionLocked => ErrorCode::SessionLocked,
@@ -94,9 +113,11 @@ impl CoreError {
                 StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
                 StoreError::NotFound { .. } => ErrorCode::NotFound,
                 StoreError::Constraint(_) => ErrorCode::Conflict,
-                StoreError::BadRecoveryKey(_) | StoreError::RecoveryKeyMismatch => {
-                    ErrorCode::Validation
-                }
+                StoreError::RecoveryKeyCharacter(_)
+                | StoreError::RecoveryKeyLength { .. }
+                | StoreError::RecoveryKeyTypo
+                | StoreError::SealedKeyDamaged
+                | StoreError::RecoveryKeyMismatch => ErrorCode::Validation,
                 StoreError::NoRecoveryKey(_) => ErrorCode::KeyUnavailable,
                 StoreError::BadBackup { .. } => ErrorCode::Validation,
                 StoreError::UnknownColumn { .. } | StoreError::NotReadOnly(_) => {

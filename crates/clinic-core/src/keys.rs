@@ -9,7 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::auth::permissions::Action;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// The state of the clinic's recovery key, for the administrator.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -120,10 +120,24 @@ pub(crate) fn parse_recovery_key(text: &str) -> CoreResult<RecoveryKey> {
 
 /// A recovery key that is malformed or does not fit is the user's input to correct.
 pub(crate) fn recovery_error(err: StoreError) -> CoreError {
-    match err {
-        StoreError::BadRecoveryKey(_) | StoreError::RecoveryKeyMismatch => {
-            CoreError::invalid("recoveryKey", err.to_string())
+    let message = match err {
+        StoreError::RecoveryKeyCharacter(c) => {
+            message!("recovery_key_character", character = c.to_string())
         }
-        other => other.into(),
-    }
+        StoreError::RecoveryKeyLength {
+            expected,
+            groups,
+            found,
+        } => message!(
+            "recovery_key_length",
+            expected = expected,
+            groups = groups,
+            found = found,
+        ),
+        StoreError::RecoveryKeyTypo => message!("recovery_key_typo"),
+        StoreError::SealedKeyDamaged => message!("sealed_key_damaged"),
+        StoreError::RecoveryKeyMismatch => message!("recovery_key_mismatch"),
+        other => return other.into(),
+    };
+    CoreError::invalid("recoveryKey", message)
 }

@@ -11,7 +11,9 @@ mod billing;
 mod clinic;
 pub mod demo;
 mod error;
+pub mod files;
 mod keys;
+mod message;
 mod overview;
 mod patients;
 mod records;
@@ -31,6 +33,7 @@ pub use clinic::{
 };
 pub use error::{CoreError, CoreResult, ErrorCode};
 pub use keys::RecoveryKeyStatus;
+pub use message::{ENGLISH as MESSAGES_IN_ENGLISH, Message, MessageParam};
 pub use overview::{ClinicCounts, ClinicOverview};
 pub use patients::{
     AllergyBadge, DateOrder, DuplicateRow, ImportColumn, ImportField, ImportReport, MergePreview,
@@ -44,11 +47,11 @@ pub use records::{
 };
 pub use scheduling::{
     AppointmentStatus, AppointmentSummary, AppointmentType, BookedSeries, Calendar,
-    CalendarProvider, CallListEntry, NewAppointment, NewProvider, NewTimeOff, NewWaitlistEntry,
-    PlannedOccurrence, Provider, QueueEntry, RecurringPlan, Reschedule, RoomCall, Slot, SlotQuery,
-    StatusCount, TimeBlock, TimeOff, TimeOffAdded, TimeSpan, WaitlistEntry, WalkIn, WeekdayHours,
+    CalendarProvider, CallListEntry, FreeTime, NewAppointment, NewProvider, NewTimeOff,
+    NewWaitlistEntry, PlannedOccurrence, Provider, QueueEntry, RecurringPlan, Reschedule, RoomCall,
+    Slot, SlotQuery, StatusCount, TimeBlock, TimeOff, TimeOffAdded, TimeSpan, WaitlistEntry,
+    WalkIn, WeekdayHours,
 };
-pub use spreadsheet::spreadsheet_text;
 
 /// Re-exported so callers can build key options without depending on the store crate.
 pub use clinic_store::{KeyOptions, KeySource, RecoveryKey, SCHEMA_VERSION};

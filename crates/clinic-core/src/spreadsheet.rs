@@ -39,11 +39,14 @@ pub(crate) fn cell_text(raw: &str) -> &str {
 
 /// The text of a file a spreadsheet saved: UTF-8 when it is, else Windows-1252 / Latin-1, which
 /// spreadsheet programs on Windows still write for "CSV".
-pub fn spreadsheet_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
-    }
+pub(crate) fn spreadsheet_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|not_utf8| {
+        not_utf8
+            .as_bytes()
+            .iter()
+            .map(|b| windows_1252(*b))
+            .collect()
+    })
 }
 
 /// Windows-1252 differs from Latin-1 only in 0x80–0x9F.
@@ -77,13 +80,13 @@ mod tests {
 
     #[test]
     fn files_not_in_utf8_are_read_as_windows_1252() {
-        assert_eq!(spreadsheet_text("Núñez".as_bytes()), "Núñez");
+        assert_eq!(spreadsheet_text("Núñez".into()), "Núñez");
         assert_eq!(
-            spreadsheet_text(&[b'N', 0xFA, 0xF1, b'e', b'z', 0x80]),
+            spreadsheet_text(vec![b'N', 0xFA, 0xF1, b'e', b'z', 0x80]),
             "Núñez€"
         );
         assert_eq!(
-            spreadsheet_text(&[0x93, b'O', 0x92, b'B', 0x94, 0x85]),
+            spreadsheet_text(vec![0x93, b'O', 0x92, b'B', 0x94, 0x85]),
             "“O’B”…"
         );
     }

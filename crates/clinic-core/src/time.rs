@@ -3,12 +3,12 @@
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, message};
 
 pub fn parse_time_zone(field: &'static str, name: &str) -> CoreResult<Tz> {
     name.trim()
         .parse::<Tz>()
-        .map_err(|_| CoreError::invalid(field, format!("unknown time zone: {name}")))
+        .map_err(|_| CoreError::invalid(field, message!("unknown_time_zone", zone = name.trim())))
 }
 
 /// Every time zone name Clinic accepts, for pickers.

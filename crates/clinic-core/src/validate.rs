@@ -2,19 +2,16 @@
 
 use chrono::NaiveDate;
 
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, message};
 
 /// A required text: trimmed, not empty, at most `max` characters.
 pub(crate) fn required(field: &'static str, value: &str, max: usize) -> CoreResult<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(CoreError::invalid(field, "this field is required"));
+        return Err(CoreError::invalid(field, message!("required")));
     }
     if value.chars().count() > max {
-        return Err(CoreError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
+        return Err(CoreError::invalid(field, message!("too_long", max = max)));
     }
     Ok(value.to_owned())
 }
@@ -33,5 +30,5 @@ pub(crate) fn optional(
 
 pub(crate) fn date(field: &'static str, value: &str) -> CoreResult<NaiveDate> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| CoreError::invalid(field, "enter a date as YYYY-MM-DD"))
+        .map_err(|_| CoreError::invalid(field, message!("date_format")))
 }

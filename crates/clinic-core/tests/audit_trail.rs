@@ -1,10 +1,10 @@
 //! The audit screen: filters by user, patient, action and date; stable paging; CSV export; a patient's
 //! "who looked at my record"; and every reading of the trail is itself in the trail.
 
-mod common;
+use crate::common;
 
+use crate::common::{ADMIN_PASSWORD, at};
 use clinic_core::{AuditQuery, Clinic, NewPatient, NewUser, Role, SessionUser};
-use common::{ADMIN_PASSWORD, at};
 
 fn patient(c: &Clinic, by: &SessionUser, first: &str, last: &str) -> String {
     c.register_patient(

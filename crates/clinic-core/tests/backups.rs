@@ -1,12 +1,12 @@
 //! Backups through the core: settings checked field by field, the daily schedule (with a retry after a
 //! failure), a restore that keeps the current data aside and is audited, and recovery keys.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 
+use crate::common::{ADMIN_PASSWORD, at, key};
 use clinic_core::{BackupSettingsInput, Clinic, KeyOptions, NewPatient};
-use common::{ADMIN_PASSWORD, at, key};
 
 fn settings(folder: &std::path::Path) -> BackupSettingsInput {
     BackupSettingsInput {

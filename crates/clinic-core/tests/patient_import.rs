@@ -3,12 +3,11 @@
 //! registered patients and of earlier rows) are reported and left out unless wanted; a chosen column
 //! mapping and date order are obeyed; and the export reads back in.
 
-mod common;
-
+use crate::common::madrid_clinic;
 use clinic_core::{
-    Clinic, CoreError, DateOrder, ImportField, NewPatient, PatientImport, PatientQuery, SessionUser,
+    AuditQuery, Clinic, CoreError, DateOrder, ImportField, ImportReport, NewPatient, PatientImport,
+    PatientQuery, SessionUser,
 };
-use common::madrid_clinic;
 
 /// Madrid, 1 December 2026; José Núñez (born 1980-06-15, phone 612 34 56 78) is registered.
 fn clinic(dir: &std::path::Path) -> (Clinic, SessionUser) {
@@ -88,9 +87,13 @@ fn a_file_full_of_bad_rows_is_reported_row_by_row_and_imports_nothing() {
             (14, None),
         ]
     );
-    assert!(report.rejected[2].reason.contains("does not exist"));
-    assert!(report.rejected[3].reason.contains("future"));
-    assert!(report.rejected[8].reason.contains("7"), "cell counts named");
+    assert_eq!(report.rejected[2].reason.key, "no_such_date");
+    assert_eq!(report.rejected[3].reason.key, "birth_in_future");
+    assert_eq!(report.rejected[8].reason.key, "row_cells");
+    assert!(
+        report.rejected[8].reason.to_string().contains("7"),
+        "cell counts named"
+    );
     let duplicates: Vec<(i64, usize, Option<i64>)> = report
         .duplicates
         .iter()
@@ -109,7 +112,8 @@ fn a_file_full_of_bad_rows_is_reported_row_by_row_and_imports_nothing() {
 
     let refused = c.import_patients(&admin, MESSY, &PatientImport::default());
     assert!(
-        matches!(refused, Err(CoreError::Validation { field: "file", ref message }) if message.contains("9 of 13")),
+        matches!(refused, Err(CoreError::Validation { field: "file", ref message })
+            if message.key == "rows_rejected" && message.to_string().starts_with("9 of 13 rows")),
         "{refused:?}"
     );
     assert_eq!(
@@ -176,6 +180,188 @@ fn duplicates_are_imported_only_when_wanted_and_a_chosen_mapping_is_obeyed() {
     assert_eq!(err.field(), Some("file"));
 }
 
+fn exports_audited(c: &Clinic, admin: &SessionUser) -> i64 {
+    c.audit_log(
+        admin,
+        AuditQuery {
+            action: Some("export_patients".into()),
+            limit: 1,
+            ..AuditQuery::default()
+        },
+    )
+    .unwrap()
+    .total
+}
+
+#[test]
+fn an_export_is_audited_only_once_its_new_file_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = clinic(dir.path());
+    let existing = dir.path().join("patients.csv");
+    std::fs::write(&existing, "the clinic's own notes").unwrap();
+
+    let refused = c
+        .export_patients_csv(&admin, false)
+        .unwrap()
+        .save_new(&existing)
+        .unwrap_err();
+    assert_eq!(refused.field(), Some("path"));
+    assert!(refused.to_string().contains("patients.csv"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(&existing).unwrap(),
+        "the clinic's own notes"
+    );
+    let nowhere = dir.path().join("gone").join("patients.csv");
+    let refused = c
+        .export_patients_csv(&admin, false)
+        .unwrap()
+        .save_new(&nowhere)
+        .unwrap_err();
+    assert_eq!(refused.field(), Some("path"));
+    // Made, then dropped without saving: nothing left the clinic either.
+    drop(c.export_patients_csv(&admin, false).unwrap());
+    assert_eq!(exports_audited(&c, &admin), 0);
+
+    let saved = dir.path().join("export.csv");
+    c.export_patients_csv(&admin, false)
+        .unwrap()
+        .save_new(&saved)
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&saved)
+            .unwrap()
+            .contains("José,Núñez")
+    );
+    assert_eq!(exports_audited(&c, &admin), 1);
+}
+
+/// The field each column was given, as the UI receives it ("" for a column left out).
+fn fields(report: &ImportReport) -> Vec<String> {
+    report
+        .columns
+        .iter()
+        .map(|c| match c.field {
+            Some(field) => serde_json::to_value(field)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            None => String::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn address_headings_in_english_and_spanish_fill_the_patient_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = clinic(dir.path());
+    let english =
+        "First name,Last name,Date of birth,Street,Address line 2,Town,State,ZIP code,Country
+Ana,García,1984-03-07,1 Main St,Apt 2,Springfield,IL,62704,USA
+";
+    let report = c
+        .import_patients(&admin, english, &PatientImport::default())
+        .unwrap();
+    assert_eq!(
+        fields(&report),
+        [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "address_line1",
+            "address_line2",
+            "city",
+            "region",
+            "postal_code",
+            "country"
+        ]
+    );
+    assert_eq!(report.imported, 1);
+    let spanish =
+        "Nombre;Apellidos;Fecha de nacimiento;Dirección;Localidad;Provincia;Código postal;País
+Luis;Pérez;25/12/1990;Calle Mayor 3;Alcalá de Henares;Madrid;28801;España
+";
+    let report = c
+        .import_patients(&admin, spanish, &PatientImport::default())
+        .unwrap();
+    assert_eq!(
+        fields(&report),
+        [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "address_line1",
+            "city",
+            "region",
+            "postal_code",
+            "country"
+        ]
+    );
+    assert_eq!(report.imported, 1);
+    let export = dir.path().join("patients.csv");
+    c.export_patients_csv(&admin, false)
+        .unwrap()
+        .save_new(&export)
+        .unwrap();
+    let csv = std::fs::read_to_string(&export).unwrap();
+    assert!(
+        csv.contains("Address line 1,Address line 2,City,Region,Postcode,Country"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",1 Main St,Apt 2,Springfield,IL,62704,USA,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",Calle Mayor 3,,Alcalá de Henares,Madrid,28801,España,"),
+        "{csv}"
+    );
+    for (heading, field) in [
+        ("Address", "address_line1"),
+        ("Address line 1", "address_line1"),
+        ("Domicilio", "address_line1"),
+        ("City", "city"),
+        ("Ciudad", "city"),
+        ("Población", "city"),
+        ("Region", "region"),
+        ("Province", "region"),
+        ("Estado", "region"),
+        ("Postcode", "postal_code"),
+        ("Postal code", "postal_code"),
+        ("ZIP", "postal_code"),
+        ("CP", "postal_code"),
+    ] {
+        let file = format!("First name,Last name,Date of birth,{heading}\nEva,Ruiz,1970-01-01,x\n");
+        let report = c
+            .check_patient_import(&admin, &file, &PatientImport::default())
+            .unwrap();
+        assert_eq!(fields(&report)[3], field, "{heading}");
+    }
+}
+
+#[test]
+fn rows_of_one_file_that_differ_only_in_accents_or_case_are_the_same_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = madrid_clinic(dir.path(), "Clínica Sur", "2026-12-01T10:00:00Z");
+    let file = "First name,Last name,Date of birth
+José,Núñez,1980-06-15
+Jose,Nunez,1980-06-15
+ZOË,MÜLLER,1985-06-15
+Zoe,Muller,1985-06-15
+Jose\u{301},Nu\u{301}n\u{303}ez,1980-06-15
+José,Núñez,1981-06-15
+";
+    let report = c
+        .check_patient_import(&admin, file, &PatientImport::default())
+        .unwrap();
+    let same: Vec<(i64, Option<i64>)> = report
+        .duplicates
+        .iter()
+        .map(|d| (d.line, d.same_as_line))
+        .collect();
+    assert_eq!(same, [(3, Some(2)), (5, Some(4)), (6, Some(2))]);
+}
+
 #[test]
 fn the_export_reads_back_into_another_clinic() {
     let dir = tempfile::tempdir().unwrap();
@@ -191,8 +377,11 @@ fn the_export_reads_back_into_another_clinic() {
         },
     )
     .unwrap();
-    let (csv, count) = c.export_patients_csv(&admin, false).unwrap();
-    assert_eq!(count, 2);
+    let export = c.export_patients_csv(&admin, false).unwrap();
+    assert_eq!(export.rows(), 2);
+    let file = dir.path().join("patients.csv");
+    export.save_new(&file).unwrap();
+    let csv = std::fs::read_to_string(&file).unwrap();
     assert!(
         csv.contains("'=cmd"),
         "a formula-like cell is neutralised: {csv}"
@@ -218,7 +407,13 @@ fn the_export_reads_back_into_another_clinic() {
         .import_patients(&root, &csv, &PatientImport::default())
         .unwrap();
     assert_eq!((report.imported, report.rejected.len()), (2, 0));
-    let (again, _) = other.export_patients_csv(&root, false).unwrap();
+    let file = other_dir.path().join("patients.csv");
+    other
+        .export_patients_csv(&root, false)
+        .unwrap()
+        .save_new(&file)
+        .unwrap();
+    let again = std::fs::read_to_string(&file).unwrap();
     let without_mrn = |text: &str| -> Vec<String> {
         text.lines()
             .map(|l| l.split_once(',').map_or("", |(_, rest)| rest).to_owned())

@@ -3,14 +3,12 @@
 //! duplicate opens the kept record, and an administrator can undo it the same day but not later. Also
 //! the patient header those records feed.
 
-mod common;
-
+use crate::common::{at, madrid_clinic};
 use clinic_core::{
-    AllergySeverity, AuditQuery, Clinic, CoreError, InvoiceLineInput, NewAllergy, NewAppointment,
-    NewPatient, NewProvider, NewUser, NewVitals, NewWaitlistEntry, PatientQuery, PaymentMethod,
-    Role, SessionUser, merged_tables,
+    AllergySeverity, AppointmentStatus, AuditQuery, Clinic, CoreError, InvoiceLineInput,
+    NewAllergy, NewAppointment, NewPatient, NewProvider, NewUser, NewVitals, NewWaitlistEntry,
+    PatientQuery, PaymentMethod, Role, SessionUser, merged_tables,
 };
-use common::{at, madrid_clinic};
 
 struct Setup {
     c: Clinic,
@@ -87,6 +85,8 @@ fn setup(dir: &std::path::Path) -> Setup {
             ends_at: "2026-12-02T09:30:00Z".into(),
             reason: None,
             allow_patient_overlap: None,
+            // The provider has no working hours set up: what is tested here is the merge.
+            allow_outside_hours: Some(true),
         },
     )
     .unwrap();
@@ -352,10 +352,11 @@ fn only_an_administrator_undoes_a_merge_and_only_the_same_day() {
             ends_at: "2026-12-03T09:30:00Z".into(),
             reason: None,
             allow_patient_overlap: None,
+            allow_outside_hours: None,
         },
     );
     assert!(
-        matches!(booked, Err(CoreError::Validation { field: "patientId", ref message }) if message.contains("merged")),
+        matches!(booked, Err(CoreError::Validation { field: "patientId", ref message }) if message.key == "patient_merged"),
         "{booked:?}"
     );
 
@@ -390,4 +391,62 @@ fn every_table_that_points_at_a_patient_is_moved_by_a_merge() {
     let mut moved: Vec<String> = merged_tables().into_iter().map(String::from).collect();
     moved.sort();
     assert_eq!(pointing, moved);
+}
+
+#[test]
+fn the_header_keeps_showing_an_appointment_that_has_begun_until_it_ends_or_the_patient_comes_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = madrid_clinic(dir.path(), "Clínica Norte", "2026-12-01T08:00:00Z");
+    let patient = c
+        .register_patient(&admin, person("Ana", "García", "1984-03-07"))
+        .unwrap()
+        .id;
+    let provider = c
+        .add_provider(
+            &admin,
+            NewProvider {
+                user_id: None,
+                display_name: "Dr. Amara Okafor".into(),
+                specialty: "Family medicine".into(),
+                licence_number: None,
+                colour: "#1e88e5".into(),
+            },
+        )
+        .unwrap();
+    let book = |starts_at: &str, ends_at: &str| {
+        c.book_appointment(
+            &admin,
+            NewAppointment {
+                patient_id: patient.clone(),
+                provider_id: provider.clone(),
+                appointment_type_id: None,
+                starts_at: starts_at.into(),
+                ends_at: ends_at.into(),
+                reason: None,
+                allow_patient_overlap: None,
+                allow_outside_hours: Some(true),
+            },
+        )
+        .unwrap()
+    };
+    let today = book("2026-12-01T09:00:00Z", "2026-12-01T09:30:00Z");
+    let tomorrow = book("2026-12-02T09:00:00Z", "2026-12-02T09:30:00Z");
+    let next_at = |now: &str| {
+        c.set_clock(at(now));
+        c.patient_header(&admin, &patient)
+            .unwrap()
+            .next_appointment
+            .map(|a| a.id)
+    };
+
+    assert_eq!(next_at("2026-12-01T08:59:00Z"), Some(today.clone()));
+    // Ten minutes past the start and not checked in: the patient may be running late.
+    assert_eq!(next_at("2026-12-01T09:10:00Z"), Some(today.clone()));
+    // Once its time is over, the next one is tomorrow's.
+    assert_eq!(next_at("2026-12-01T09:30:00Z"), Some(tomorrow.clone()));
+    // Checked in, the patient is here: what comes next is tomorrow's.
+    c.set_clock(at("2026-12-01T09:10:00Z"));
+    c.set_appointment_status(&admin, &today, AppointmentStatus::CheckedIn, None)
+        .unwrap();
+    assert_eq!(next_at("2026-12-01T09:10:00Z"), Some(tomorrow));
 }

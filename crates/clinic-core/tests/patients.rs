@@ -2,10 +2,8 @@
 //! one canonical form; unique emails; likely duplicates; archiving; and search by names (accents,
 //! word order, prefixes), MRN, phone digits, email and date of birth.
 
-mod common;
-
+use crate::common::madrid_clinic;
 use clinic_core::{Clinic, CoreError, NewPatient, PatientQuery, PatientSort, SessionUser};
-use common::madrid_clinic;
 
 /// A clinic in Spain (phones without a country code are Spanish), on 1 December 2026.
 fn clinic(dir: &std::path::Path) -> (Clinic, SessionUser) {
@@ -231,6 +229,38 @@ fn search_finds_names_in_any_order_and_case_without_accents_and_by_prefix() {
     // Every word must match.
     assert!(names(&c, &admin, "núñez zoë").is_empty());
     assert!(names(&c, &admin, "xyz").is_empty());
+}
+
+#[test]
+fn an_email_matches_from_the_start_of_the_address_never_by_its_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = clinic(dir.path());
+    c.register_patient(&admin, person("Ana", "O", "1990-01-01"))
+        .unwrap();
+    for (first, last, email) in [
+        ("Zoë", "Müller", "zoe.muller@example.org"),
+        ("Luis", "Pérez", "lperez@salud.org"),
+        ("Marta", "Ruiz", "marta-r@example.org"),
+    ] {
+        c.register_patient(
+            &admin,
+            NewPatient {
+                email: Some(email.into()),
+                ..person(first, last, "1980-01-01")
+            },
+        )
+        .unwrap();
+    }
+    // A one-letter surname is found on its own, and ".org" is no word of anyone.
+    assert_eq!(names(&c, &admin, "o"), ["Ana O"]);
+    assert!(names(&c, &admin, "o zoe").is_empty());
+    assert!(names(&c, &admin, "org").is_empty());
+    assert!(names(&c, &admin, "example").is_empty());
+    // The start of an address still finds its patient, typed with its punctuation.
+    assert_eq!(names(&c, &admin, "lper"), ["Luis Pérez"]);
+    assert_eq!(names(&c, &admin, "lperez@salud.o"), ["Luis Pérez"]);
+    assert_eq!(names(&c, &admin, "zoe.mu"), ["Zoë Müller"]);
+    assert_eq!(names(&c, &admin, "marta-r@"), ["Marta Ruiz"]);
 }
 
 #[test]

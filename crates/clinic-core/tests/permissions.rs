@@ -70,6 +70,7 @@ fn appointment(f: &Fixture, starts_at: &str, ends_at: &str) -> NewAppointment {
         ends_at: ends_at.into(),
         reason: None,
         allow_patient_overlap: None,
+        allow_outside_hours: Some(true),
     }
 }
 
@@ -398,6 +399,13 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             c.available_slots(u, &f.provider, day(2030, 1, 7), None)
                 .map(drop)
         }),
+        ("free_time", Some(Action::ViewSchedule), |c, u, f| {
+            c.free_time(u, &f.provider, "2030-01-07T09:00:00Z")
+                .map(drop)
+        }),
+        ("allowed_actions", None, |c, u, _| {
+            c.allowed_actions(u).map(drop)
+        }),
         ("next_free_slots", Some(Action::ViewSchedule), |c, u, _| {
             let query = SlotQuery {
                 specialty: Some("Family medicine".into()),
@@ -422,6 +430,7 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
                     starts_at: "2030-01-08T09:00:00Z".into(),
                     ends_at: "2030-01-08T09:15:00Z".into(),
                     allow_patient_overlap: None,
+                    allow_outside_hours: Some(true),
                 };
                 c.reschedule_appointment(u, &f.spare_appointment, to)
                     .map(drop)
@@ -665,6 +674,7 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
                     ends_at: ends_at.into(),
                     reason: None,
                     allow_patient_overlap: None,
+                    allow_outside_hours: Some(true),
                 },
             )
             .unwrap()
@@ -808,6 +818,32 @@ fn every_command_of_the_core_is_in_the_table() {
         found, tested,
         "every core command needs a row in commands() with the action it requires"
     );
+}
+
+/// The UI shows what `allowed_actions` lists: the matrix row of the user's current role, re-read each
+/// time, so a demotion shows at once.
+#[test]
+fn what_a_user_may_do_is_the_matrix_row_of_their_current_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let (clinic, admin, users, _) = setup(dir.path());
+    for user in users.iter().chain([&admin]) {
+        let expected: Vec<Action> = Action::ALL
+            .into_iter()
+            .filter(|&a| permissions::allows(user.role, a))
+            .collect();
+        assert_eq!(
+            clinic.allowed_actions(user).unwrap(),
+            expected,
+            "{:?}",
+            user.role
+        );
+    }
+    let receptionist = users.iter().find(|u| u.role == Role::Receptionist).unwrap();
+    clinic
+        .set_user_role(&admin, &receptionist.id, Role::Nurse)
+        .unwrap();
+    let now: Vec<Action> = clinic.allowed_actions(receptionist).unwrap();
+    assert!(now.contains(&Action::RecordVitals) && !now.contains(&Action::EditSchedule));
 }
 
 #[test]

@@ -3,15 +3,21 @@
 //! patient; the status rules, rescheduling, walk-ins, the waiting room and its display; recurring series;
 //! the waitlist; and the audit of what the calendar showed.
 
-mod common;
-
+use crate::common::{at, madrid_clinic};
 use chrono::NaiveDate;
 use clinic_core::{
-    AppointmentStatus, AuditQuery, Clinic, CoreError, NewAppointment, NewPatient, NewProvider,
-    NewTimeOff, NewUser, NewWaitlistEntry, RecurringPlan, Reschedule, Role, SessionUser, SlotQuery,
-    TimeBlock, TimeSpan, WalkIn,
+    AppointmentStatus, AuditQuery, Clinic, CoreError, Message, MessageParam, NewAppointment,
+    NewPatient, NewProvider, NewTimeOff, NewUser, NewWaitlistEntry, RecurringPlan, Reschedule,
+    Role, SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn,
 };
-use common::{at, madrid_clinic};
+
+/// A parameter of a message as it travels: text, a number, or a date as "YYYY-MM-DD".
+fn param(message: &Message, name: &str) -> String {
+    match &message.params[name] {
+        MessageParam::Text(text) | MessageParam::Date(text) => text.clone(),
+        MessageParam::Number(n) => n.to_string(),
+    }
+}
 
 struct Setup {
     c: Clinic,
@@ -136,6 +142,7 @@ impl Setup {
             ends_at: ends.into(),
             reason: None,
             allow_patient_overlap: None,
+            allow_outside_hours: None,
         }
     }
 
@@ -213,6 +220,17 @@ fn slots_keep_to_hours_breaks_opening_hours_time_off_bookings_and_the_clock() {
     );
     let wednesday = s.starts(&s.okafor, "2026-12-02");
     assert_eq!(&wednesday[..3], ["09:00", "09:15", "11:00"]);
+    // A booking into it is refused naming the hours off that day and why, on Madrid's clock.
+    match s.book(1, &s.okafor, "2026-12-02T09:30:00Z", "2026-12-02T10:00:00Z") {
+        Err(CoreError::Conflict(m)) => {
+            assert_eq!(m.key, "provider_off_because", "{m}");
+            assert_eq!(
+                ["date", "start", "end", "reason"].map(|p| param(&m, p)),
+                ["2026-12-02", "09:30", "11:00", "Dentist"]
+            );
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
 
     // Today: nothing before now.
     assert_eq!(s.starts(&s.okafor, "2026-12-01")[0], "09:00");
@@ -338,12 +356,18 @@ fn a_double_booked_provider_is_refused_naming_the_booking_and_a_double_booked_pa
     let clash = s.book(1, &s.okafor, "2026-12-02T09:15:00Z", "2026-12-02T09:45:00Z");
     match clash {
         Err(CoreError::Conflict(message)) => {
-            assert!(
-                message.contains("Dr. Amara Okafor is already booked"),
-                "{message}"
+            assert_eq!(message.key, "provider_booked", "{message}");
+            assert_eq!(param(&message, "provider"), "Dr. Amara Okafor");
+            // Madrid's day and wall clock (UTC+1), for the UI to write as its dialogs do.
+            assert_eq!(
+                ["date", "start", "end"].map(|p| param(&message, p)),
+                ["2026-12-02", "10:00", "10:30"]
             );
+            assert_eq!(param(&message, "patient"), "José Núñez");
             assert!(
-                message.contains("10:00–10:30") && message.contains("José Núñez"),
+                message
+                    .to_string()
+                    .starts_with("Dr. Amara Okafor is already booked on Wed 2 Dec 2026, 10:00–10:30, with José Núñez ("),
                 "{message}"
             );
         }
@@ -358,10 +382,9 @@ fn a_double_booked_provider_is_refused_naming_the_booking_and_a_double_booked_pa
     let overlap = s.book(0, &s.physio, "2026-12-02T09:15:00Z", "2026-12-02T10:00:00Z");
     match overlap {
         Err(CoreError::PatientAlreadyBooked(message)) => {
-            assert!(
-                message.contains("José Núñez is already booked") && message.contains("Okafor"),
-                "{message}"
-            );
+            assert_eq!(message.key, "patient_booked", "{message}");
+            assert_eq!(param(&message, "patient"), "José Núñez");
+            assert_eq!(param(&message, "provider"), "Dr. Amara Okafor");
         }
         other => panic!("expected a patient warning, got {other:?}"),
     }
@@ -456,6 +479,148 @@ fn the_status_rules_hold_in_the_store() {
     assert_eq!(s.status(&late), NoShow);
 }
 
+/// Check-in belongs to the appointment's clinic day: tomorrow's appointment cannot be checked in today
+/// (the patient would show twice in the waiting room), and its summary does not offer it.
+#[test]
+fn a_patient_is_checked_in_only_on_the_day_of_the_appointment() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = setup(dir.path());
+    let tomorrow = s
+        .book(0, &s.okafor, "2026-12-02T10:00:00Z", "2026-12-02T10:30:00Z")
+        .unwrap();
+    let outbox = s.outbox();
+    let refused =
+        s.c.set_appointment_status(&s.admin, &tomorrow, AppointmentStatus::CheckedIn, None)
+            .unwrap_err();
+    assert!(
+        matches!(&refused, CoreError::Conflict(m) if m.key == "check_in_on_the_day" && param(m, "date") == "2026-12-02"),
+        "{refused}"
+    );
+    assert_eq!(s.outbox(), outbox, "nothing written");
+    assert_eq!(s.status(&tomorrow), AppointmentStatus::Scheduled);
+    assert!(s.c.waiting_room(&s.admin).unwrap().is_empty());
+    let summary = s.c.appointment(&s.admin, &tomorrow).unwrap();
+    assert!(
+        !summary
+            .next_statuses
+            .contains(&AppointmentStatus::CheckedIn)
+    );
+    assert!(
+        summary
+            .next_statuses
+            .contains(&AppointmentStatus::Confirmed)
+    );
+
+    // The next morning it can be; and late in the evening (23:30 Madrid) the clinic's day, not UTC's,
+    // decides.
+    s.c.set_clock(at("2026-12-02T07:30:00Z"));
+    let summary = s.c.appointment(&s.admin, &tomorrow).unwrap();
+    assert!(
+        summary
+            .next_statuses
+            .contains(&AppointmentStatus::CheckedIn)
+    );
+    s.c.set_appointment_status(&s.admin, &tomorrow, AppointmentStatus::CheckedIn, None)
+        .unwrap();
+    assert_eq!(s.c.waiting_room(&s.admin).unwrap().len(), 1);
+
+    let next_day = s
+        .book(1, &s.okafor, "2026-12-03T08:00:00Z", "2026-12-03T08:30:00Z")
+        .unwrap();
+    s.c.set_clock(at("2026-12-02T23:30:00Z"));
+    s.c.set_appointment_status(&s.admin, &next_day, AppointmentStatus::CheckedIn, None)
+        .expect("00:30 on 3 December in Madrid is the appointment's day");
+}
+
+/// A booking that runs into a break, past the end of hours or outside them is not refused but asked
+/// about (`outside_working_hours`), naming where; confirmed, it books. Walk-ins are not asked.
+#[test]
+fn a_booking_outside_the_providers_hours_is_asked_about_naming_the_break_or_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = setup(dir.path());
+    // Madrid is UTC+1: 12:45–13:15 runs into Dr Okafor's 13:00–14:00 break.
+    let into_break =
+        s.appointment_for(0, &s.okafor, "2026-12-01T11:45:00Z", "2026-12-01T12:15:00Z");
+    let outbox = s.outbox();
+    let warning =
+        s.c.book_appointment(&s.admin, into_break.clone())
+            .unwrap_err();
+    assert!(
+        matches!(&warning, CoreError::OutsideWorkingHours(m)
+            if m.key == "runs_into_break" && param(m, "from") == "13:00" && param(m, "to") == "14:00"),
+        "{warning}"
+    );
+    assert_eq!(warning.code(), clinic_core::ErrorCode::OutsideWorkingHours);
+    assert_eq!(s.outbox(), outbox, "nothing written");
+    let end =
+        s.c.book_appointment(
+            &s.admin,
+            s.appointment_for(1, &s.okafor, "2026-12-01T15:45:00Z", "2026-12-01T16:15:00Z"),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&end, CoreError::OutsideWorkingHours(m)
+            if m.key == "runs_past_hours" && param(m, "provider") == "Dr. Amara Okafor" && param(m, "ends") == "16:00"),
+        "{end} (hours to 17:00 cut to the clinic's opening to 16:00)"
+    );
+    let saturday =
+        s.c.book_appointment(
+            &s.admin,
+            s.appointment_for(1, &s.okafor, "2026-12-05T10:00:00Z", "2026-12-05T10:30:00Z"),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&saturday, CoreError::OutsideWorkingHours(m) if m.key == "not_working" && param(m, "date") == "2026-12-05"),
+        "{saturday}"
+    );
+
+    let booked =
+        s.c.book_appointment(
+            &s.admin,
+            NewAppointment {
+                allow_outside_hours: Some(true),
+                ..into_break
+            },
+        )
+        .unwrap();
+    assert_eq!(s.status(&booked), AppointmentStatus::Scheduled);
+
+    // Moving an appointment past the end of hours is asked about too.
+    let inside = s
+        .book(2, &s.okafor, "2026-12-01T09:00:00Z", "2026-12-01T09:30:00Z")
+        .unwrap();
+    let moved = s.c.reschedule_appointment(
+        &s.admin,
+        &inside,
+        Reschedule {
+            provider_id: None,
+            starts_at: "2026-12-01T15:30:00Z".into(),
+            ends_at: "2026-12-01T16:30:00Z".into(),
+            allow_patient_overlap: None,
+            allow_outside_hours: None,
+        },
+    );
+    assert!(matches!(moved, Err(CoreError::OutsideWorkingHours(_))));
+    assert_eq!(s.status(&inside), AppointmentStatus::Scheduled);
+
+    // The booking dialog is told how long the free time from a start is.
+    let free =
+        s.c.free_time(&s.admin, &s.okafor, "2026-12-01T11:15:00Z")
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        (free.minutes, free.until.as_str()),
+        (30, "12:45"),
+        "from 12:15 to the booking at 12:45"
+    );
+    assert!(
+        s.c.free_time(&s.admin, &s.okafor, "2026-12-01T12:30:00Z")
+            .unwrap()
+            .is_none(),
+        "13:30 is in the break"
+    );
+}
+
 #[test]
 fn rescheduling_links_the_new_appointment_and_frees_the_old_time() {
     let dir = tempfile::tempdir().unwrap();
@@ -473,6 +638,7 @@ fn rescheduling_links_the_new_appointment_and_frees_the_old_time() {
                 starts_at: "2026-12-02T09:15:00Z".into(),
                 ends_at: "2026-12-02T09:45:00Z".into(),
                 allow_patient_overlap: None,
+                allow_outside_hours: None,
             },
         )
         .unwrap();
@@ -495,6 +661,7 @@ fn rescheduling_links_the_new_appointment_and_frees_the_old_time() {
             starts_at: "2026-12-03T09:00:00Z".into(),
             ends_at: "2026-12-03T09:30:00Z".into(),
             allow_patient_overlap: None,
+            allow_outside_hours: None,
         },
     );
     assert!(matches!(again, Err(CoreError::Conflict(_))));
@@ -509,9 +676,10 @@ fn rescheduling_links_the_new_appointment_and_frees_the_old_time() {
             starts_at: "2026-12-03T09:00:00Z".into(),
             ends_at: "2026-12-03T09:30:00Z".into(),
             allow_patient_overlap: None,
+            allow_outside_hours: None,
         },
     );
-    assert!(matches!(onto, Err(CoreError::Conflict(m)) if m.contains("Zoë Müller")));
+    assert!(matches!(onto, Err(CoreError::Conflict(m)) if param(&m, "patient") == "Zoë Müller"));
     assert_eq!(
         s.status(&moved),
         AppointmentStatus::Scheduled,
@@ -637,8 +805,14 @@ fn a_recurring_series_reports_every_conflict_and_books_the_chosen_times_together
         ["2026-12-02", "2026-12-09", "2026-12-16", "2026-12-23"]
     );
     assert!(plan[0].conflict.is_none() && plan[3].conflict.is_none());
-    assert!(plan[1].conflict.as_deref().unwrap().contains("Zoë Müller"));
-    assert!(plan[2].conflict.as_deref().unwrap().contains("Training"));
+    let booked = plan[1].conflict.as_ref().unwrap();
+    assert_eq!(
+        (booked.key, param(booked, "patient").as_str()),
+        ("provider_booked", "Zoë Müller")
+    );
+    let off = plan[2].conflict.as_ref().unwrap();
+    assert_eq!(off.key, "provider_off_all_day_because", "{off}");
+    assert_eq!(param(off, "reason"), "Training");
     let alternative = plan[1].alternative.clone().expect("a free slot that day");
     assert_eq!(
         alternative.local_start, "11:30",
@@ -657,7 +831,8 @@ fn a_recurring_series_reports_every_conflict_and_books_the_chosen_times_together
     let before = s.outbox();
     match s.c.book_recurring(&s.admin, first.clone(), &spans) {
         Err(CoreError::Conflict(m)) => {
-            assert!(m.contains("Zoë Müller") && m.contains("Training"), "{m}")
+            assert_eq!(m.key, "series_not_free", "{m}");
+            assert_eq!(param(&m, "date"), "2026-12-09", "the first time taken");
         }
         other => panic!("expected a conflict, got {other:?}"),
     }

@@ -3,9 +3,9 @@
 
 use clinic_core::{Clinic, CoreError, SecuritySettings};
 
-mod common;
+use crate::common;
 
-use common::{ADMIN_PASSWORD, at, key};
+use crate::common::{ADMIN_PASSWORD, at, key};
 
 fn clinic(dir: &std::path::Path) -> Clinic {
     common::clinic(dir, "Sessions Clinic")

@@ -4,12 +4,38 @@
 //! removing any entry behind the app's back breaks the chain from that entry on.
 
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::StoreResult;
 
 /// The hash the first entry chains from.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The newest entry of the chain. It is also kept outside the database (in `store.json` when a store
+/// closes, in every backup's header), so entries cut from the end, or a whole chain rewritten by someone
+/// with the key, no longer verify.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The chain's newest entry; None while it is empty.
+pub(crate) fn head(conn: &Connection) -> StoreResult<Option<AuditHead>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(AuditHead {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
 
 /// One auditable event, as the domain describes it.
 #[derive(Clone, Debug, Default)]
@@ -99,7 +125,31 @@ pub(crate) fn entry_hash(prev_hash: &str, fields: &[Option<&str>]) -> String {
 }
 
 /// Walks the chain; returns the sequence number of the first entry whose hash does not match.
-pub(crate) fn first_broken_entry(conn: &Connection) -> StoreResult<Option<i64>> {
+/// The sequence number of the first entry that breaks the chain, or of the `recorded` head when the
+/// chain no longer holds it (entries cut from the end, or the chain rewritten).
+pub(crate) fn first_broken_entry(
+    conn: &Connection,
+    recorded: Option<&AuditHead>,
+) -> StoreResult<Option<i64>> {
+    if let Some(seq) = first_unchained_entry(conn)? {
+        return Ok(Some(seq));
+    }
+    if let Some(recorded) = recorded {
+        let held: Option<String> = conn
+            .query_row(
+                "SELECT hash FROM audit_log WHERE seq = ?1",
+                [recorded.seq],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if held.as_deref() != Some(recorded.hash.as_str()) {
+            return Ok(Some(recorded.seq));
+        }
+    }
+    Ok(None)
+}
+
+fn first_unchained_entry(conn: &Connection) -> StoreResult<Option<i64>> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, at, user_id, device_id, action, entity, entity_id, patient_id, details, prev_hash, hash
          FROM audit_log ORDER BY seq",

@@ -27,8 +27,23 @@ pub enum StoreError {
     NotReadOnly(String),
     #[error("the change was refused by the database: {0}")]
     Constraint(String),
-    #[error("{0}")]
-    BadRecoveryKey(String),
+    /// A typed recovery key holds a character no recovery key uses.
+    #[error("'{0}' is not used in recovery keys")]
+    RecoveryKeyCharacter(char),
+    #[error(
+        "a recovery key has {expected} letters and digits in {groups} groups; this has {found}"
+    )]
+    RecoveryKeyLength {
+        expected: usize,
+        groups: usize,
+        found: usize,
+    },
+    /// The check characters do not match: a group was mistyped.
+    #[error("the recovery key has a typo: check each group against the sheet")]
+    RecoveryKeyTypo,
+    /// A key sealed with the recovery key's KEK does not open: the stored copy was altered.
+    #[error("the sealed key is damaged")]
+    SealedKeyDamaged,
     #[error(
         "this recovery key does not open this clinic's data: it belongs to another clinic, or a newer recovery key replaced it"
     )]

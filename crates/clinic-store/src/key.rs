@@ -265,6 +265,12 @@ fn forget(service: &str, store_id: &str, account: Option<&str>) -> StoreResult<(
     }
 }
 
+/// The Argon2id parameters a passphrase key may ask for: from below what Clinic writes (19 MiB, 2
+/// passes, 1 lane) to what a clinic computer can spend in a few seconds.
+const ARGON2_MEMORY_KIB: std::ops::RangeInclusive<u32> = 8 * 1024..=1024 * 1024;
+const ARGON2_PASSES: std::ops::RangeInclusive<u32> = 1..=16;
+const ARGON2_LANES: std::ops::RangeInclusive<u32> = 1..=8;
+
 fn derive(passphrase: &str, record: &KeyRecord) -> StoreResult<DbKey> {
     let KeyRecord::Passphrase {
         salt,
@@ -278,7 +284,27 @@ fn derive(passphrase: &str, record: &KeyRecord) -> StoreResult<DbKey> {
     let bad = |reason: String| {
         StoreError::KeyUnavailable(format!("cannot derive the database key: {reason}"))
     };
+    // store.json is a plain file: parameters out of these bounds would exhaust memory or hang for
+    // hours instead of opening the clinic.
+    if !ARGON2_MEMORY_KIB.contains(m_cost_kib)
+        || !ARGON2_PASSES.contains(t_cost)
+        || !ARGON2_LANES.contains(p_cost)
+    {
+        return Err(bad(format!(
+            "store.json asks for Argon2id with {m_cost_kib} KiB, {t_cost} passes and {p_cost} lanes; \
+             Clinic accepts {} to {} KiB, {} to {} passes and {} to {} lanes",
+            ARGON2_MEMORY_KIB.start(),
+            ARGON2_MEMORY_KIB.end(),
+            ARGON2_PASSES.start(),
+            ARGON2_PASSES.end(),
+            ARGON2_LANES.start(),
+            ARGON2_LANES.end()
+        )));
+    }
     let salt = hex::decode(salt).map_err(|e| bad(e.to_string()))?;
+    if !(16..=64).contains(&salt.len()) {
+        return Err(bad("store.json holds a salt of the wrong length".into()));
+    }
     let params =
         Params::new(*m_cost_kib, *t_cost, *p_cost, Some(32)).map_err(|e| bad(e.to_string()))?;
     let mut bytes = Zeroizing::new([0u8; 32]);

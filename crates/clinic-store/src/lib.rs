@@ -18,7 +18,7 @@ mod store;
 mod table;
 mod write;
 
-pub use audit::AuditEvent;
+pub use audit::{AuditEvent, AuditHead};
 pub use error::{StoreError, StoreResult};
 pub use hlc::{Hlc, HlcStamp};
 pub use key::{KeyOptions, KeySource};

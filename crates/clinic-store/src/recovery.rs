@@ -44,7 +44,6 @@ impl RecoveryKey {
     /// Reads a key as a person types it: any case, with or without dashes and spaces; O is read as 0
     /// and I or L as 1.
     pub fn parse(text: &str) -> StoreResult<RecoveryKey> {
-        let bad = |reason: &str| StoreError::BadRecoveryKey(reason.to_owned());
         let mut values = Vec::with_capacity(KEY_CHARS + CHECK_CHARS);
         for c in text.chars().filter(|c| !c.is_whitespace() && *c != '-') {
             let c = match c.to_ascii_uppercase() {
@@ -55,16 +54,15 @@ impl RecoveryKey {
             let value = ALPHABET
                 .iter()
                 .position(|a| char::from(*a) == c)
-                .ok_or_else(|| bad(&format!("'{c}' is not used in recovery keys")))?;
+                .ok_or(StoreError::RecoveryKeyCharacter(c))?;
             values.push(value as u8);
         }
         if values.len() != KEY_CHARS + CHECK_CHARS {
-            return Err(bad(&format!(
-                "a recovery key has {} letters and digits in {} groups; this has {}",
-                KEY_CHARS + CHECK_CHARS,
-                (KEY_CHARS + CHECK_CHARS) / GROUP,
-                values.len()
-            )));
+            return Err(StoreError::RecoveryKeyLength {
+                expected: KEY_CHARS + CHECK_CHARS,
+                groups: (KEY_CHARS + CHECK_CHARS) / GROUP,
+                found: values.len(),
+            });
         }
         let mut bytes = Zeroizing::new([0u8; SECRET_BYTES]);
         let (mut acc, mut bits, mut out) = (0u32, 0u32, 0usize);
@@ -80,9 +78,7 @@ impl RecoveryKey {
         }
         let key = RecoveryKey(bytes);
         if key.checksum() != values[KEY_CHARS..] {
-            return Err(bad(
-                "the recovery key has a typo: check each group against the sheet",
-            ));
+            return Err(StoreError::RecoveryKeyTypo);
         }
         Ok(key)
     }
@@ -232,7 +228,7 @@ impl Kek {
 
     /// Opens a key sealed with this KEK; fails if it was sealed with another or was altered.
     pub fn open(&self, sealed: &SealedKey) -> StoreResult<Zeroizing<[u8; 32]>> {
-        let damaged = || StoreError::BadRecoveryKey("the sealed key is damaged".into());
+        let damaged = || StoreError::SealedKeyDamaged;
         if sealed.kek_id != self.id {
             return Err(StoreError::RecoveryKeyMismatch);
         }

@@ -40,10 +40,12 @@ mod embedded {
 }
 
 /// The newest schema version this build knows (the highest migration number).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 const DB_FILE: &str = "clinic.db";
 const META_FILE: &str = "store.json";
+/// A second copy of `store.json`, read when that one is missing or damaged.
+const META_COPY: &str = "store.copy.json";
 /// The first 16 bytes of every unencrypted SQLite file.
 const PLAIN_SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -136,10 +138,17 @@ impl Store {
             key: record.clone(),
             recovery: Some(recovery_key.kek().seal(key.bytes())),
             next: None,
+            audit_head: None,
         };
         let created = Store::create_files(dir, &meta, &key, &recovery_key, device, init);
         if created.is_err() {
-            for file in [DB_FILE, "clinic.db-wal", "clinic.db-shm", META_FILE] {
+            for file in [
+                DB_FILE,
+                "clinic.db-wal",
+                "clinic.db-shm",
+                META_FILE,
+                META_COPY,
+            ] {
                 let _ = fs::remove_file(dir.join(file));
             }
             let _ = key::forget_key(&store_id, &record);
@@ -370,9 +379,39 @@ impl Store {
         Ok(lines.join("\n"))
     }
 
-    /// The sequence number of the first audit entry whose hash chain is broken, if any.
+    /// The sequence number of the first audit entry whose hash chain is broken, if any; or of the
+    /// newest entry `store.json` recorded when the store last closed, when the chain no longer holds it.
     pub fn first_broken_audit_entry(&self) -> StoreResult<Option<i64>> {
-        audit::first_broken_entry(&lock(&self.reader))
+        let recorded = lock(&self.keys).meta.audit_head.clone();
+        audit::first_broken_entry(&lock(&self.reader), recorded.as_ref())
+    }
+
+    /// Records the audit chain's newest entry in `store.json` (done when the store closes). Only the
+    /// head changes, and only while the file is still this store's: a restore may have put another
+    /// store in the folder meanwhile.
+    pub fn record_audit_head(&self) -> StoreResult<()> {
+        let mut keys = lock(&self.keys);
+        let head = audit::head(&lock(&self.reader))?;
+        if head.is_none() || keys.meta.audit_head == head {
+            return Ok(());
+        }
+        let mut meta = StoreMeta::read(&self.dir)?;
+        if meta.store_id != keys.meta.store_id {
+            return Ok(());
+        }
+        meta.audit_head = head;
+        meta.write(&self.dir)?;
+        keys.meta.audit_head = meta.audit_head;
+        Ok(())
+    }
+}
+
+impl Drop for Store {
+    /// A closing store leaves its audit chain's head outside the database. A failure (a full or
+    /// read-only disk) only loses that extra check for this session's entries; the chain itself is
+    /// intact in the database.
+    fn drop(&mut self) {
+        let _ = self.record_audit_head();
     }
 }
 

@@ -2,18 +2,16 @@
 //! gives back identical content and keeps the current data aside; damaged, truncated and foreign files
 //! are refused with a clear reason; only the newest backups are kept.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::common::{create, device, dump, fill, no_init, passphrase};
 use chrono::{DateTime, Duration, Utc};
 use clinic_store::{
     BackupKey, Fields, KeyOptions, Store, StoreError, Table, preview_backup, stage_restore,
 };
-use common::{create, device, dump, fill, no_init, passphrase};
 
 fn at(n: i64) -> DateTime<Utc> {
     "2026-11-30T22:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::hours(n)

@@ -4,15 +4,13 @@
 //! which reports every id after its transaction committed. The parent kills it at a random moment,
 //! then checks that every reported id is in the database and that the file is consistent.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use crate::common::{create, passphrase};
 use clinic_store::{Fields, Store, StoreError, Table};
-use common::{create, passphrase};
 use rand::Rng;
 
 const DIR_VAR: &str = "CLINIC_CRASH_TEST_DIR";
@@ -48,7 +46,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
     for _ in 0..24 {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
-                "crash_writer_child",
+                "crash::crash_writer_child",
                 "--exact",
                 "--ignored",
                 "--nocapture",

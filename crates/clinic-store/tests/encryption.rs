@@ -1,11 +1,9 @@
 //! The database is encrypted at rest, and a wrong key is refused with a clear error.
 
-mod common;
-
 use std::fs;
 
+use crate::common::{create, device, no_init, passphrase};
 use clinic_store::{Fields, KeyOptions, KeySource, Store, StoreError, Table};
-use common::{create, device, no_init, passphrase};
 
 fn files_contain(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
     fs::read_dir(dir)
@@ -164,4 +162,36 @@ fn opening_an_empty_directory_says_no_clinic_is_set_up() {
         matches!(again, StoreError::AlreadyInitialized(_)),
         "{again:?}"
     );
+}
+
+/// store.json is a plain file: Argon2id parameters that would exhaust the memory or run for hours are
+/// refused at once with the reason, and the file is left as it was.
+#[test]
+fn argon2_parameters_out_of_bounds_in_store_json_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(create(dir.path()));
+    let path = dir.path().join("store.json");
+    let original = fs::read_to_string(&path).unwrap();
+    let mut meta: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let record = meta["key"].as_object().unwrap().clone();
+    for (field, value) in [
+        ("m_cost_kib", 4_000_000_000u64),
+        ("m_cost_kib", 20_000_000),
+        ("t_cost", 100_000),
+        ("p_cost", 0),
+    ] {
+        let mut changed = record.clone();
+        changed.insert(field.into(), value.into());
+        meta["key"] = serde_json::Value::Object(changed);
+        fs::write(&path, serde_json::to_string(&meta).unwrap()).unwrap();
+        let started = std::time::Instant::now();
+        let err = Store::open(dir.path(), &passphrase()).err().unwrap();
+        assert!(err.to_string().contains("Clinic accepts"), "{field}: {err}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{field}"
+        );
+    }
+    fs::write(&path, &original).unwrap();
+    drop(Store::open(dir.path(), &passphrase()).unwrap());
 }

@@ -3,10 +3,8 @@
 //! These tests need a running Secret Service. `scripts/test.sh` provides one (gnome-keyring inside
 //! `dbus-run-session`); run through plain `cargo test` without it, they fail and say so.
 
-mod common;
-
+use crate::common::{device, no_init, test_keyring};
 use clinic_store::{Fields, KeySource, Store, StoreError, Table, key};
-use common::{device, no_init, test_keyring};
 
 fn require_secret_service() {
     assert!(

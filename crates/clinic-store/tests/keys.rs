@@ -1,10 +1,8 @@
 //! Changing the database key, and recovering with the recovery key when the key is lost: in passphrase
 //! mode and with a real OS keyring (a Secret Service, as `scripts/test.sh` provides).
 
-mod common;
-
+use crate::common::{create, device, dump, fill, no_init, passphrase, test_keyring};
 use clinic_store::{KeyOptions, KeySource, RecoveryKey, Store, StoreError, Table, key};
-use common::{create, device, dump, fill, no_init, passphrase, test_keyring};
 
 fn require_secret_service() {
     assert!(
@@ -160,4 +158,30 @@ fn a_changed_keyring_key_replaces_the_old_entry() {
     let first = keyring::Entry::new("Clinic-tests", &format!("database-key/{store_id}")).unwrap();
     assert!(matches!(first.get_password(), Err(keyring::Error::NoEntry)));
     assert!(Store::open(dir.path(), &test_keyring()).is_ok());
+}
+
+/// store.json deleted (or damaged) is not the end of the data: its copy opens the store, and the recovery
+/// key still recovers it; store.json is written back.
+#[test]
+fn with_store_json_deleted_the_store_opens_and_the_recovery_key_still_recovers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, recovery) =
+        Store::create(dir.path(), &passphrase(), &device("A"), no_init).unwrap();
+    fill(&store);
+    let before = dump(&store);
+    drop(store);
+    let meta = dir.path().join("store.json");
+
+    std::fs::remove_file(&meta).unwrap();
+    let store = Store::open(dir.path(), &passphrase()).expect("opened from the copy");
+    assert_eq!(content(&dump(&store)), content(&before));
+    drop(store);
+    assert!(meta.exists(), "store.json is written back");
+
+    std::fs::write(&meta, "{ damaged").unwrap();
+    let store = Store::recover(dir.path(), &recovery, &new_passphrase()).unwrap();
+    assert_eq!(content(&dump(&store)), content(&before));
+    drop(store);
+    std::fs::remove_file(&meta).unwrap();
+    assert!(Store::open(dir.path(), &new_passphrase()).is_ok());
 }

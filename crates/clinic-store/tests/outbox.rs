@@ -1,9 +1,7 @@
 //! Every write to every synced table produces exactly one outbox record, through the one write path.
 
-mod common;
-
+use crate::common::{Parents, create, remember, sample};
 use clinic_store::{Fields, Store, StoreError, Table};
-use common::{Parents, create, remember, sample};
 
 fn outbox_ops(store: &Store, table: Table) -> Vec<String> {
     store

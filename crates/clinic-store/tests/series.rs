@@ -1,11 +1,9 @@
 //! Ids and human-facing numbers from two devices never collide, even if the devices never talk.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::{device, no_init, passphrase};
 use clinic_store::{Fields, Series, Store, StoreError, Table};
-use common::{device, no_init, passphrase};
 
 fn issue(store: &Store, n: usize) -> (Vec<String>, Vec<String>, Vec<String>) {
     store

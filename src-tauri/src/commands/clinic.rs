@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use clinic_core::{AppointmentSummary, ClinicOverview, CoreError};
+use clinic_core::{AppointmentSummary, ClinicOverview, CoreError, message};
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
@@ -28,7 +28,7 @@ pub async fn list_appointments(
     args: ListAppointmentsArgs,
 ) -> IpcResult<Vec<AppointmentSummary>> {
     let day = chrono::NaiveDate::parse_from_str(&args.day, "%Y-%m-%d")
-        .map_err(|_| CoreError::invalid("day", "enter a date as YYYY-MM-DD"))?;
+        .map_err(|_| CoreError::invalid("day", message!("date_format")))?;
     state
         .as_user(move |clinic, user| clinic.appointments_on(user, day))
         .await

@@ -14,6 +14,8 @@ pub mod users;
 
 use std::path::PathBuf;
 
+use clinic_core::message;
+
 use crate::ipc::IpcError;
 
 /// Writes a CSV export where the user chose (a full path; `.csv` added when missing); returns where it
@@ -21,7 +23,7 @@ use crate::ipc::IpcError;
 pub(crate) fn save_csv(path: &str, csv: &str) -> Result<String, IpcError> {
     let mut path = PathBuf::from(path.trim());
     if !path.is_absolute() {
-        return Err(IpcError::field("path", "enter the full path of the file"));
+        return Err(IpcError::field("path", message!("file_full_path")));
     }
     if path
         .extension()
@@ -29,8 +31,7 @@ pub(crate) fn save_csv(path: &str, csv: &str) -> Result<String, IpcError> {
     {
         path.set_extension("csv");
     }
-    std::fs::write(&path, csv).map_err(|e| {
-        IpcError::field("path", &format!("the file could not be saved there ({e})"))
-    })?;
+    // The same policy as every file Clinic writes: never over an existing file, never half-written.
+    clinic_core::files::save_new(&path, csv.as_bytes())?;
     Ok(path.display().to_string())
 }

@@ -1,8 +1,11 @@
 //! Patients: the list and its search, registering, editing, likely duplicates, archiving, the patient
-//! header, merging records, CSV import and export. Every call is checked and audited in clinic-core.
+//! header, merging records, CSV import and export. Every call is checked and audited in clinic-core,
+//! which also holds the rules for the files read and written (`clinic_core::files`), as for the CLI.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use clinic_core::message;
 use clinic_core::{
     ImportReport, MergePreview, NewPatient, PatientDetails, PatientHeader, PatientImport,
     PatientMerge, PatientPage, PatientQuery, PatientRow,
@@ -11,7 +14,6 @@ use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::save_csv;
 use crate::ipc::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -67,32 +69,24 @@ pub struct PatientImportArgs {
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportPatientsArgs {
-    /// The CSV file to write.
+    /// The CSV file to write: a new file (`.csv` is added when missing).
     pub path: String,
     pub include_archived: bool,
 }
 
-/// Files bigger than this are not patient lists a clinic imports at once.
-const MAX_IMPORT_BYTES: u64 = 32 * 1024 * 1024;
-
-/// The text of the file to import, or a message about the path field.
-fn import_file(path: &str) -> Result<String, IpcError> {
-    let path = std::path::Path::new(path.trim());
+/// The file the user named. The app has no working folder a relative path could mean, so it must be a
+/// full path.
+fn full_path(typed: &str) -> Result<PathBuf, IpcError> {
+    let path = PathBuf::from(typed.trim());
     if !path.is_absolute() {
-        return Err(IpcError::field("path", "enter the full path of the file"));
+        return Err(IpcError::field("path", message!("file_full_path")));
     }
-    let size = std::fs::metadata(path)
-        .map_err(|e| IpcError::field("path", &format!("the file cannot be opened ({e})")))?
-        .len();
-    if size > MAX_IMPORT_BYTES {
-        return Err(IpcError::field(
-            "path",
-            "the file is larger than 32 MB: split it into smaller files",
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| IpcError::field("path", &format!("the file cannot be read ({e})")))?;
-    Ok(clinic_core::spreadsheet_text(&bytes))
+    Ok(path)
+}
+
+/// The text of the file to import (refused, by the core's rules, when missing, a folder or too big).
+fn import_file(typed: &str) -> Result<String, IpcError> {
+    Ok(clinic_core::files::read_import(&full_path(typed)?)?)
 }
 
 #[tauri::command]
@@ -240,7 +234,7 @@ pub async fn import_patients(
         .await
 }
 
-/// Writes the patient list to a CSV file; returns where it went.
+/// Writes the patient list to a new CSV file (never over an existing one); returns where it went.
 #[tauri::command]
 pub async fn export_patients_csv(
     state: State<'_, Arc<AppState>>,
@@ -248,8 +242,17 @@ pub async fn export_patients_csv(
 ) -> IpcResult<String> {
     state
         .as_user(move |clinic, user| {
-            let (csv, _) = clinic.export_patients_csv(user, args.include_archived)?;
-            save_csv(&args.path, &csv)
+            let mut path = full_path(&args.path)?;
+            if path
+                .extension()
+                .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
+            {
+                path.set_extension("csv");
+            }
+            clinic
+                .export_patients_csv(user, args.include_archived)?
+                .save_new(&path)?;
+            Ok::<_, IpcError>(path.display().to_string())
         })
         .await
 }

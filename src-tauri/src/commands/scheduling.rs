@@ -7,9 +7,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use clinic_core::{
     AppointmentStatus, AppointmentSummary, AppointmentType, BookedSeries, Calendar, CallListEntry,
-    CoreError, NewAppointment, NewProvider, NewTimeOff, NewWaitlistEntry, PlannedOccurrence,
-    Provider, QueueEntry, RecurringPlan, Reschedule, RoomCall, Slot, SlotQuery, TimeBlock, TimeOff,
-    TimeOffAdded, TimeSpan, WaitlistEntry, WalkIn, WeekdayHours,
+    CoreError, FreeTime, NewAppointment, NewProvider, NewTimeOff, NewWaitlistEntry,
+    PlannedOccurrence, Provider, QueueEntry, RecurringPlan, Reschedule, RoomCall, Slot, SlotQuery,
+    TimeBlock, TimeOff, TimeOffAdded, TimeSpan, WaitlistEntry, WalkIn, WeekdayHours, message,
 };
 use serde::Deserialize;
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
@@ -23,7 +23,7 @@ const DISPLAY_WINDOW: &str = "waiting-room";
 
 fn day(field: &'static str, text: &str) -> Result<NaiveDate, CoreError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| CoreError::invalid(field, "enter a date as YYYY-MM-DD"))
+        .map_err(|_| CoreError::invalid(field, message!("date_format")))
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -111,6 +111,13 @@ pub struct AvailableSlotsArgs {
     /// A clinic-local date, "YYYY-MM-DD".
     pub day: String,
     pub appointment_type_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FreeTimeArgs {
+    pub provider_id: String,
+    pub starts_at: String,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -328,6 +335,16 @@ pub async fn set_slot_minutes(
 ) -> IpcResult<()> {
     state
         .as_user(move |c, u| c.set_slot_minutes(u, args.minutes))
+        .await
+}
+
+#[tauri::command]
+pub async fn free_time(
+    state: State<'_, Arc<AppState>>,
+    args: FreeTimeArgs,
+) -> IpcResult<Option<FreeTime>> {
+    state
+        .as_user(move |c, u| c.free_time(u, &args.provider_id, &args.starts_at))
         .await
 }
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clinic_core::{Clinic, CoreError, RecoveryKeyStatus, SecuritySettings, SessionUser};
+use clinic_core::{Clinic, CoreError, RecoveryKeyStatus, SecuritySettings, SessionUser, message};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 use ts_rs::TS;
@@ -36,7 +36,7 @@ pub struct FinishHandoverArgs {
 }
 
 fn no_key_waiting() -> IpcError {
-    CoreError::NotFound("there is no recovery key waiting to be handed over".into()).into()
+    CoreError::NotFound(message!("no_recovery_key_waiting")).into()
 }
 
 #[tauri::command]
@@ -74,9 +74,7 @@ pub async fn change_database_key(state: State<'_, Arc<AppState>>) -> IpcResult<R
     state
         .as_user(move |clinic, user| {
             if key.passphrase.is_some() {
-                return Err(CoreError::Conflict(
-                    "this clinic's database is protected by a passphrase: change it with `clinic keys rotate`".into(),
-                ));
+                return Err(CoreError::Conflict(message!("passphrase_rotated_by_cli")));
             }
             clinic.change_database_key(user, &key)?;
             clinic.recovery_key_status(user)
@@ -154,7 +152,7 @@ pub async fn save_recovery_sheet(
         .as_user(move |clinic, user| {
             let mut path = PathBuf::from(args.path.trim());
             if !path.is_absolute() {
-                return Err(IpcError::field("path", "enter the full path of the file"));
+                return Err(IpcError::field("path", message!("file_full_path")));
             }
             if path
                 .extension()
@@ -167,9 +165,7 @@ pub async fn save_recovery_sheet(
                     clinic.recovery_sheet(&pending.key, &data_dir, &pending.made_by)
                 })
                 .ok_or_else(no_key_waiting)??;
-            std::fs::write(&path, pdf).map_err(|e| {
-                IpcError::field("path", &format!("the sheet could not be saved there ({e})"))
-            })?;
+            clinic_core::files::save_new(&path, &pdf)?;
             adopt(&held, clinic, user)?;
             Ok(path.display().to_string())
         })

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use clinic_core::{Clinic, CoreError, NewClinic, SessionUser};
+use clinic_core::{Action, Clinic, CoreError, NewClinic, SessionUser};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -47,6 +47,9 @@ pub struct AppStatus {
     pub user: Option<SessionUser>,
     /// Minutes without activity after which the UI locks the screen (Rust refuses commands from then on).
     pub idle_lock_minutes: Option<u32>,
+    /// What the signed-in user's current role allows, from the Rust permission matrix: the UI asks
+    /// `can(action)` and never reads the role itself.
+    pub allowed: Vec<Action>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -68,6 +71,7 @@ pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
                 demo_credentials: None,
                 user: None,
                 idle_lock_minutes: None,
+                allowed: Vec::new(),
             });
         }
     };
@@ -112,6 +116,10 @@ pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
         }
         _ => None,
     };
+    let allowed = match (&clinic, &session) {
+        (Some(clinic), Some((user, false))) => clinic.allowed_actions(user)?,
+        _ => Vec::new(),
+    };
     let user = session.map(|(user, _)| user);
     let demo_credentials = state
         .demo_credentials()
@@ -126,6 +134,7 @@ pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
         demo_credentials,
         user,
         idle_lock_minutes,
+        allowed,
     })
 }
 

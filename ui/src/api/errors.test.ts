@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it, vi } from 'vitest';
 import i18n from '../i18n';
-import { describeError, errorMessage, errorMessageKey } from './errors';
+import { problem } from '../test/ipcMock';
+import { describeError, errorMessage, errorMessageKey, fieldErrorMessage } from './errors';
 import { applyIpcError } from './formErrors';
 import { IpcFailure } from './ipc';
 
@@ -36,6 +37,59 @@ describe('error messages', () => {
       message: 'Some of the information is not valid.',
       detail: 'Currency XYZ is not supported',
     });
+  });
+});
+
+describe('problems Rust names', () => {
+  const doubleBooked = {
+    code: 'conflict',
+    message: 'Dr. Grace Chen is already booked on Tue 4 Mar 2025, 10:00–10:30, with Sam Okafor (M-7).',
+    field: null,
+    problem: problem('provider_booked', {
+      provider: 'Dr. Grace Chen',
+      date: { date: '2025-03-04' },
+      start: '10:00',
+      end: '10:30',
+      patient: 'Sam Okafor',
+      mrn: 'M-7',
+    }),
+  };
+
+  it('are their own headline, with the date as the dialogs write it', () => {
+    expect(describeError(t, doubleBooked)).toEqual({
+      code: 'conflict',
+      message: 'Dr. Grace Chen is already booked on Tue, Mar 4, 2025, 10:00–10:30, with Sam Okafor (M-7).',
+      detail: null,
+    });
+    expect(errorMessage(t, doubleBooked)).not.toContain('This conflicts with existing data.');
+  });
+
+  it('show their translation next to the field, numbers in the language’s digits', () => {
+    const tooLong = {
+      code: 'validation',
+      message: 'Use at most 1000 characters.',
+      field: 'name',
+      problem: problem('too_long', { max: 1000 }),
+    };
+    expect(fieldErrorMessage(t, tooLong)).toBe('Use at most 1,000 characters.');
+    const target = form({ name: '' });
+    expect(applyIpcError(target, tooLong, t)).toBeNull();
+    expect(target.setFieldError).toHaveBeenCalledWith('name', 'Use at most 1,000 characters.');
+  });
+
+  it('fall back to the English Rust sent when there is no translation', () => {
+    const newer = {
+      code: 'conflict',
+      message: 'The ward is closed for cleaning.',
+      field: null,
+      problem: problem('ward_closed', { ward: 'B' }),
+    };
+    expect(describeError(t, newer)).toEqual({
+      code: 'conflict',
+      message: 'The ward is closed for cleaning.',
+      detail: null,
+    });
+    expect(fieldErrorMessage(untranslated, doubleBooked)).toBe(doubleBooked.message);
   });
 });
 

@@ -43,6 +43,7 @@ describe('call', () => {
       code: 'validation',
       message: 'Password must be at least 12 characters',
       field: 'adminPassword',
+      problem: null,
     });
   });
 
@@ -88,5 +89,16 @@ describe('toIpcFailure', () => {
     expect(isIpcError({ code: 'storage', message: 'disk', field: null })).toBe(true);
     expect(isIpcError({ code: 'storage', message: 'disk', field: 3 })).toBe(false);
     expect(isIpcError('storage')).toBe(false);
+    const problem = { key: 'too_long', params: { max: { kind: 'number', value: 80 } } };
+    expect(isIpcError({ code: 'validation', message: 'Use at most 80 characters.', field: 'name', problem })).toBe(true);
+    const odd = { key: 'too_long', params: { max: { kind: 'number', value: '80' } } };
+    expect(isIpcError({ code: 'validation', message: 'x', field: 'name', problem: odd })).toBe(false);
+  });
+
+  it('keeps the problem Rust named', () => {
+    const problem = { key: 'time_passed', params: {} };
+    const failure = toIpcFailure({ code: 'validation', message: 'This time has passed.', field: 'startsAt', problem });
+    expect(failure.problem).toEqual(problem);
+    expect(toIpcFailure({ code: 'storage', message: 'disk', field: null }).problem).toBeNull();
   });
 });

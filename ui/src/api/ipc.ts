@@ -1,5 +1,5 @@
 import { invoke } from '@tauri-apps/api/core';
-import type { Commands, ErrorCode, IpcError } from './types';
+import type { Commands, ErrorCode, IpcError, Message } from './types';
 import { ERROR_CODES } from '../domain';
 
 export type CommandName = keyof Commands;
@@ -8,20 +8,26 @@ export type CommandResult<K extends CommandName> = Commands[K]['result'];
 /** Commands whose args are `null` take no argument; the rest take exactly their args object. */
 export type CallArgs<K extends CommandName> = CommandArgs<K> extends null ? [] : [args: CommandArgs<K>];
 
+/** An `IpcError` as code builds one: the problem may be left out (none). */
+export type IpcErrorInput = Omit<IpcError, 'problem'> & { problem?: Message | null };
+
 /** A rejected command call. Carries the Rust `IpcError` fields. */
 export class IpcFailure extends Error implements IpcError {
   readonly code: ErrorCode;
   readonly field: string | null;
+  /** The problem as a key with parameters, for the UI to translate (see `api/errors.ts`). */
+  readonly problem: Message | null;
 
-  constructor(error: IpcError, options?: { cause?: unknown }) {
+  constructor(error: IpcErrorInput, options?: { cause?: unknown }) {
     super(error.message, options);
     this.name = 'IpcFailure';
     this.code = error.code;
     this.field = error.field;
+    this.problem = error.problem ?? null;
   }
 
   toIpcError(): IpcError {
-    return { code: this.code, message: this.message, field: this.field };
+    return { code: this.code, message: this.message, field: this.field, problem: this.problem };
   }
 }
 
@@ -31,15 +37,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-/** True when `value` has the exact shape the Rust side serialises for an `IpcError`. */
-export function isIpcError(value: unknown): value is IpcError {
+/** True for a problem as Rust sends it: a key and its parameters, each of a known kind. */
+function isMessage(value: unknown): value is Message {
+  if (!isRecord(value) || typeof value.key !== 'string' || !isRecord(value.params)) return false;
+  return Object.values(value.params).every(
+    (param) =>
+      isRecord(param) &&
+      (((param.kind === 'text' || param.kind === 'date') && typeof param.value === 'string') ||
+        (param.kind === 'number' && typeof param.value === 'number')),
+  );
+}
+
+/**
+ * True when `value` has the shape the Rust side serialises for an `IpcError` (`field` and `problem`
+ * may be left out).
+ */
+export function isIpcError(value: unknown): value is IpcErrorInput {
   if (!isRecord(value)) return false;
-  const { code, message, field } = value;
+  const { code, message, field, problem } = value;
   return (
     typeof code === 'string' &&
     KNOWN_CODES.has(code) &&
     typeof message === 'string' &&
-    (field === null || field === undefined || typeof field === 'string')
+    (field === null || field === undefined || typeof field === 'string') &&
+    (problem === null || problem === undefined || isMessage(problem))
   );
 }
 
@@ -57,7 +78,7 @@ export function toIpcFailure(reason: unknown): IpcFailure {
   if (reason instanceof IpcFailure) return reason;
   if (isIpcError(reason)) {
     return new IpcFailure(
-      { code: reason.code, message: reason.message, field: reason.field ?? null },
+      { code: reason.code, message: reason.message, field: reason.field ?? null, problem: reason.problem ?? null },
       { cause: reason },
     );
   }

@@ -7,6 +7,7 @@ import type {
   BookFromWaitlistArgs,
   BookRecurringArgs,
   CalendarArgs,
+  FreeTimeArgs,
   NewAppointment,
   NewWaitlistEntry,
   RecurringPlan,
@@ -28,6 +29,7 @@ export const scheduleKeys = {
   availableSlots: (args: AvailableSlotsArgs) => ['available_slots', args] as const,
   nextFreeSlotsAll: ['next_free_slots'] as const,
   nextFreeSlots: (query: SlotQuery) => ['next_free_slots', query] as const,
+  freeTime: (args: FreeTimeArgs) => ['free_time', args] as const,
 };
 
 /** The calendar of 1–7 days (all providers, or one); idle while `args` is null. */
@@ -68,6 +70,15 @@ export function useAvailableSlots(args: AvailableSlotsArgs | null) {
     queryKey: scheduleKeys.availableSlots(args ?? idle),
     queryFn: () => call('available_slots', args ?? idle),
     enabled: args !== null,
+    staleTime: 0,
+  });
+}
+
+/** How long a provider is free from a start on (null: not free then), for the booking dialog. */
+export function useFreeTime(args: FreeTimeArgs) {
+  return useQuery({
+    queryKey: scheduleKeys.freeTime(args),
+    queryFn: () => call('free_time', args),
     staleTime: 0,
   });
 }

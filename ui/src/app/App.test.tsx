@@ -73,6 +73,7 @@ describe('shell', () => {
       app_status: () => ({
         ...readyStatus,
         user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist', mustChangePassword: false },
+        allowed: ['view_demographics', 'edit_demographics', 'view_schedule', 'edit_schedule', 'check_in'],
       }),
       clinic_overview: () => overview(),
     });
@@ -82,6 +83,43 @@ describe('shell', () => {
     expect(screen.getByTestId('nav-patients')).toBeInTheDocument();
     expect(screen.queryByTestId('nav-admin')).not.toBeInTheDocument();
     expect(screen.queryByText('Administration')).not.toBeInTheDocument();
+  });
+
+  it('offers what Rust allows the user, whatever their role is called', async () => {
+    // An administrator by name, whom Rust (its matrix changed) allows only to read records.
+    mockCommands({
+      app_status: () => ({ ...readyStatus, allowed: ['view_demographics', 'view_schedule', 'view_clinical'] }),
+      clinic_overview: () => overview(),
+    });
+    renderWithProviders(<App />);
+
+    expect(await screen.findByTestId('nav-visits')).toBeInTheDocument();
+    expect(screen.queryByTestId('nav-admin')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('nav-providers')).not.toBeInTheDocument();
+    await screen.findAllByTestId('appointment-row');
+    expect(screen.queryByTestId('check-in')).not.toBeInTheDocument();
+  });
+
+  it('leaves a screen the user may no longer open when Rust takes the permission away', async () => {
+    let status = readyStatus;
+    mockCommands({
+      app_status: () => status,
+      clinic_overview: () => overview(),
+      list_users: () => users(),
+      set_user_role: ({ role }) => {
+        status = { ...readyStatus, allowed: ['view_demographics', 'view_schedule'] };
+        return users().map((u) => (u.id === 'u1' ? { ...u, role } : u));
+      },
+    });
+    const { user } = renderWithProviders(<App />);
+    await user.click(await screen.findByTestId('nav-admin'));
+    const own = (await screen.findAllByTestId('user-row'))[0]!;
+
+    // The administrator makes themselves a doctor: app_status is read again.
+    await user.click(within(own).getByTestId('user-role'));
+    await user.click(await screen.findByRole('option', { name: 'Doctor' }));
+    await waitFor(() => expect(screen.queryByTestId('nav-admin')).not.toBeInTheDocument());
+    expect(screen.getByTestId('nav-today')).toHaveAttribute('aria-current', 'page');
   });
 
   it('shows the change-password screen, and nothing else, when the password must be changed', async () => {

@@ -1,8 +1,11 @@
-import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Title } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, Loader, NavLink, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCan } from '../api/permissions';
+import { useClinicOverview } from '../api/queries';
 import type { AppStatus, SessionUser } from '../api/types';
+import { QueryErrorAlert } from '../components/QueryErrorAlert';
 import { UserMenu } from '../features/account/UserMenu';
 import { useSignOutAction } from '../features/account/useSignOutAction';
 import { AdministrationScreen } from '../features/admin/AdministrationScreen';
@@ -12,6 +15,7 @@ import { ScheduleScreen } from '../features/schedule/ScheduleScreen';
 import { TodayScreen } from '../features/today/TodayScreen';
 import { VisitsScreen } from '../features/visits/VisitsScreen';
 import { WaitingRoomScreen } from '../features/waiting/WaitingRoomScreen';
+import { ClinicTimeZone } from '../i18n/format';
 import { canOpen, navItemsFor, type RouteId } from './routes';
 import { useGlobalShortcuts } from './useGlobalShortcuts';
 
@@ -25,9 +29,9 @@ export function AppLayout({ status, user }: AppLayoutProps) {
   const [selectedRoute, setRoute] = useState<RouteId>('today');
   const [navOpened, nav] = useDisclosure(false);
   const { signOut, isPending: signingOut } = useSignOutAction();
-  // If the user's role changes (e.g. an administrator demotes themselves), a route they may no
-  // longer open falls back to Today.
-  const route: RouteId = canOpen(selectedRoute, user.role) ? selectedRoute : 'today';
+  const can = useCan();
+  // When the user may no longer open the route (e.g. an administrator demoted themselves), Today.
+  const route: RouteId = canOpen(selectedRoute, can) ? selectedRoute : 'today';
   // Ctrl+K / F2: the Patients screen with the cursor in its search (not while the screen is locked).
   const openPatients = useCallback(() => {
     setRoute('patients');
@@ -76,7 +80,7 @@ export function AppLayout({ status, user }: AppLayoutProps) {
 
       <AppShell.Navbar p="sm" aria-label={t('shell.mainNavigation')}>
         <Stack gap={2}>
-          {navItemsFor(user.role).map((item) =>
+          {navItemsFor(can).map((item) =>
             item.kind === 'route' ? (
               <NavLink
                 key={item.testId}
@@ -110,14 +114,34 @@ export function AppLayout({ status, user }: AppLayoutProps) {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        {route === 'today' && <TodayScreen role={user.role} />}
-        {route === 'waiting' && <WaitingRoomScreen role={user.role} />}
-        {route === 'patients' && <PatientsScreen role={user.role} />}
-        {route === 'schedule' && <ScheduleScreen />}
-        {route === 'providers' && <ProvidersScreen role={user.role} />}
-        {route === 'visits' && <VisitsScreen />}
-        {route === 'admin' && <AdministrationScreen currentUserId={user.id} />}
+        <InClinicTimeZone>
+          {route === 'today' && <TodayScreen />}
+          {route === 'waiting' && <WaitingRoomScreen />}
+          {route === 'patients' && <PatientsScreen />}
+          {route === 'schedule' && <ScheduleScreen />}
+          {route === 'providers' && <ProvidersScreen />}
+          {route === 'visits' && <VisitsScreen />}
+          {route === 'administration' && <AdministrationScreen currentUserId={user.id} />}
+        </InClinicTimeZone>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/**
+ * The screens, once the clinic's time zone is known (from the clinic overview): every time they show
+ * is on the clinic's clock, whatever zone this computer is set to.
+ */
+function InClinicTimeZone({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const overview = useClinicOverview();
+  // The zone read before stays while a refetch fails (e.g. while the screen is locked).
+  const timeZone = overview.data?.timeZone;
+  if (timeZone !== undefined) return <ClinicTimeZone value={timeZone}>{children}</ClinicTimeZone>;
+  if (overview.isError) return <QueryErrorAlert error={overview.error} />;
+  return (
+    <Group justify="center" p="xl">
+      <Loader aria-label={t('app.loading')} />
+    </Group>
   );
 }

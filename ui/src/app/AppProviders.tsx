@@ -2,10 +2,10 @@ import { MantineProvider } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import i18n from '../i18n';
-import { theme } from '../theme';
+import { createClinicTheme } from '../theme';
 
 interface AppProvidersProps {
   queryClient: QueryClient;
@@ -18,14 +18,26 @@ export function AppProviders({ queryClient, children, env = 'default' }: AppProv
   return (
     <I18nextProvider i18n={i18n}>
       <QueryClientProvider client={queryClient}>
-        <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
+        <LocalizedMantine env={env}>
           <LocalizedDates>
-            <Notifications position="top-right" />
+            {/* Bottom right: over nothing the user needs (the header holds the user menu and Sign out). */}
+            <Notifications position="bottom-right" />
             {children}
           </LocalizedDates>
-        </MantineProvider>
+        </LocalizedMantine>
       </QueryClientProvider>
     </I18nextProvider>
+  );
+}
+
+/** Mantine with the app's theme, its labels in the i18n language. */
+function LocalizedMantine({ env, children }: { env: 'default' | 'test'; children: ReactNode }) {
+  const { t } = useTranslation();
+  const theme = useMemo(() => createClinicTheme(t), [t]);
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
+      {children}
+    </MantineProvider>
   );
 }
 

@@ -1,3 +1,5 @@
+import { useMemo, useState } from 'react';
+import { Allowed } from '../api/permissions';
 import type { AppStatus, SessionUser } from '../api/types';
 import { LockScreen } from '../features/session/LockScreen';
 import { useIdleLock } from '../features/session/useIdleLock';
@@ -12,9 +14,16 @@ import { AppLayout } from './AppLayout';
 export function SignedInShell({ status, user }: { status: AppStatus; user: SessionUser }) {
   const locked = status.phase === 'locked';
   useIdleLock(locked ? null : status.idleLockMinutes);
+  // Rust allows nothing while the screen is locked: the shell under the lock keeps what it offered, so
+  // that nothing the user had open closes. Unlocking reads app_status again.
+  const [allowed, setAllowed] = useState(status.allowed);
+  if (!locked && status.allowed !== allowed) setAllowed(status.allowed);
+  const actions = useMemo(() => new Set(allowed), [allowed]);
   return (
     <>
-      <AppLayout key={user.id} status={status} user={user} />
+      <Allowed value={actions}>
+        <AppLayout key={user.id} status={status} user={user} />
+      </Allowed>
       {locked && <LockScreen status={status} user={user} />}
     </>
   );

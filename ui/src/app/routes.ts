@@ -1,7 +1,7 @@
-import type { Role } from '../api/types';
+import type { Action } from '../api/types';
 
 /** The app's screens. A tiny state router: the shell keeps the current route in React state. */
-export type RouteId = 'today' | 'waiting' | 'patients' | 'schedule' | 'providers' | 'visits' | 'admin';
+export type RouteId = 'today' | 'waiting' | 'patients' | 'schedule' | 'providers' | 'visits' | 'administration';
 
 type NavLabelKey =
   | 'nav.today'
@@ -19,8 +19,8 @@ export type NavItem =
       route: RouteId;
       labelKey: NavLabelKey;
       testId: string;
-      /** Only these roles see the item (and may open the route); everyone when absent. */
-      roles?: readonly Role[];
+      /** Users who may do any of these see the item (and may open the route); everyone when absent. */
+      opensWith?: readonly Action[];
     }
   | { kind: 'soon'; labelKey: NavLabelKey; testId: string };
 
@@ -34,37 +34,31 @@ export const NAV_ITEMS: readonly NavItem[] = [
     route: 'providers',
     labelKey: 'nav.providers',
     testId: 'nav-providers',
-    // Working hours and time off (`edit_schedule`); the providers themselves are an admin setting.
-    roles: ['receptionist', 'admin'],
+    // Working hours and time off; managing the providers themselves (`manage_settings`) is on the screen.
+    opensWith: ['edit_schedule'],
   },
-  {
-    kind: 'route',
-    route: 'visits',
-    labelKey: 'nav.visits',
-    testId: 'nav-visits',
-    // Clinical content: Rust refuses it to anyone else (receptionists, billing).
-    roles: ['doctor', 'nurse', 'admin'],
-  },
+  { kind: 'route', route: 'visits', labelKey: 'nav.visits', testId: 'nav-visits', opensWith: ['view_clinical'] },
   { kind: 'soon', labelKey: 'nav.billing', testId: 'nav-billing' },
   {
     kind: 'route',
-    route: 'admin',
+    route: 'administration',
     labelKey: 'nav.administration',
     testId: 'nav-admin',
-    roles: ['admin'],
+    // One tab for each of these.
+    opensWith: ['manage_users', 'manage_settings', 'manage_backups', 'view_audit'],
   },
 ];
 
-function visibleTo(item: NavItem, role: Role): boolean {
-  return item.kind === 'soon' || item.roles === undefined || item.roles.includes(role);
+function visibleTo(item: NavItem, can: (action: Action) => boolean): boolean {
+  return item.kind === 'soon' || item.opensWith === undefined || item.opensWith.some(can);
 }
 
-/** The navigation items a user with this role sees. */
-export function navItemsFor(role: Role): NavItem[] {
-  return NAV_ITEMS.filter((item) => visibleTo(item, role));
+/** The navigation items a user sees, by what they may do. */
+export function navItemsFor(can: (action: Action) => boolean): NavItem[] {
+  return NAV_ITEMS.filter((item) => visibleTo(item, can));
 }
 
-/** Whether a user with this role may open the route. */
-export function canOpen(route: RouteId, role: Role): boolean {
-  return NAV_ITEMS.some((item) => item.kind === 'route' && item.route === route && visibleTo(item, role));
+/** Whether a user may open the route, by what they may do. */
+export function canOpen(route: RouteId, can: (action: Action) => boolean): boolean {
+  return NAV_ITEMS.some((item) => item.kind === 'route' && item.route === route && visibleTo(item, can));
 }

@@ -1,5 +1,4 @@
-import { Group, Table, Text } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentSummary } from '../api/types';
 
@@ -16,23 +15,14 @@ export function AppointmentTimeCell({ appointment: a }: { appointment: Appointme
   );
 }
 
-/** The patient's name and MRN; `badges` go beside the name. */
-export function AppointmentPatientCell({
-  appointment: a,
-  badges,
-}: {
-  appointment: AppointmentSummary;
-  badges?: ReactNode;
-}) {
+/** The patient's name and MRN. */
+export function AppointmentPatientCell({ appointment: a }: { appointment: AppointmentSummary }) {
   const { t } = useTranslation();
   return (
     <Table.Td>
-      <Group gap="xs" wrap="nowrap">
-        <Text size="sm" fw={500}>
-          {a.patientName}
-        </Text>
-        {badges}
-      </Group>
+      <Text size="sm" fw={500}>
+        {a.patientName}
+      </Text>
       <Text size="xs" c="dimmed">
         {t('appointments.mrn', { mrn: a.patientMrn })}
       </Text>

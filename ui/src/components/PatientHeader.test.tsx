@@ -86,7 +86,7 @@ describe('PatientHeader', () => {
   });
 
   it('shows the next appointment at the clinic’s time, with the provider', async () => {
-    // 15:00 UTC is 09:00 in Chicago (the overview's zone), whatever this computer's zone.
+    // 15:00 UTC is 09:00 in Chicago (the clinic's zone), whatever this computer's zone.
     setup();
     const next = await screen.findByTestId('patient-header-next');
     expect(next).toHaveTextContent('Next: Tue, Mar 4, 2025 09:00 · Dr. Grace Chen');
@@ -144,20 +144,6 @@ describe('PatientHeader', () => {
     );
     expect(await screen.findByRole('alert')).toHaveTextContent('the patient does not exist');
     expect(screen.queryByTestId('patient-header')).not.toBeInTheDocument();
-  });
-
-  it('still shows the allergies when the clinic overview fails', async () => {
-    setup(
-      {},
-      {
-        clinic_overview: () => {
-          throw new IpcRejection('storage', 'disk error');
-        },
-      },
-    );
-    const header = await screen.findByTestId('patient-header');
-    expect(within(header).getAllByTestId('patient-header-allergy')).toHaveLength(2);
-    expect(within(header).getByTestId('patient-header-next')).toHaveTextContent('Dr. Grace Chen');
   });
 
   it('is read again after the patient is edited or an appointment changes', async () => {

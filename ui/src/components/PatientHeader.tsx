@@ -1,16 +1,17 @@
 import { Badge, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useContext } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClinicOverview, usePatientHeader } from '../api/queries';
+import { usePatientHeader } from '../api/queries';
 import type { AllergyBadge, NextAppointment, PatientHeader as Header } from '../api/types';
 import { fromMinutes, toZoned } from '../features/schedule/calendarLayout';
-import { useFormatters } from '../i18n/format';
+import { ClinicTimeZone, useFormatters } from '../i18n/format';
 import { QueryErrorAlert } from './QueryErrorAlert';
 
 interface PatientHeaderProps {
   patientId: string;
   /** Smaller, for dialogs. */
   compact?: boolean;
-  /** The clinic's time zone when the caller has it; else it is read from the clinic overview. */
+  /** The clinic's time zone when the caller has it; else the signed-in shell's. */
   timeZone?: string;
 }
 
@@ -25,12 +26,12 @@ const HEIGHT = { compact: 60, full: 100 };
 export function PatientHeader({ patientId, compact = false, timeZone }: PatientHeaderProps) {
   const { t } = useTranslation();
   const header = usePatientHeader(patientId);
-  const overview = useClinicOverview(timeZone === undefined);
+  const clinicTimeZone = useContext(ClinicTimeZone);
   const height = compact ? HEIGHT.compact : HEIGHT.full;
   if (header.isError) return <QueryErrorAlert error={header.error} />;
-  // Without the clinic's zone (the overview failed) the next appointment shows on this computer's clock.
-  const zone = timeZone ?? overview.data?.timeZone ?? (overview.isError ? null : undefined);
-  if (header.isPending || zone === undefined) {
+  // The next appointment is never shown on this computer's clock, which may be set to another zone.
+  const zone = timeZone ?? clinicTimeZone;
+  if (header.isPending || zone === null) {
     return <Skeleton h={height} radius="md" aria-label={t('app.loading')} data-testid="patient-header-loading" />;
   }
   return <HeaderBody header={header.data} compact={compact} timeZone={zone} minHeight={height} />;
@@ -44,7 +45,7 @@ function HeaderBody({
 }: {
   header: Header;
   compact: boolean;
-  timeZone: string | null;
+  timeZone: string;
   minHeight: number;
 }) {
   const { t } = useTranslation();
@@ -143,7 +144,7 @@ function Allergies({ allergies, compact }: { allergies: AllergyBadge[]; compact:
 }
 
 /** The next booked appointment: its clinic-local day and time, and the provider. */
-function Next({ next, timeZone, size }: { next: NextAppointment | null; timeZone: string | null; size: string }) {
+function Next({ next, timeZone, size }: { next: NextAppointment | null; timeZone: string; size: string }) {
   const { t } = useTranslation();
   const format = useFormatters();
   if (!next) {
@@ -153,13 +154,8 @@ function Next({ next, timeZone, size }: { next: NextAppointment | null; timeZone
       </Text>
     );
   }
-  let when: string;
-  if (timeZone === null) {
-    when = format.dateTime(next.startsAt);
-  } else {
-    const zoned = toZoned(next.startsAt, timeZone);
-    when = t('patientHeader.when', { date: format.dayLabel(zoned.date), time: fromMinutes(zoned.minutes) });
-  }
+  const zoned = toZoned(next.startsAt, timeZone);
+  const when = t('patientHeader.when', { date: format.dayLabel(zoned.date), time: fromMinutes(zoned.minutes) });
   return (
     <Text size={size} data-testid="patient-header-next" data-appointment-id={next.id}>
       {t('patientHeader.next', { when, provider: next.providerName })}

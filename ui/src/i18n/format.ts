@@ -1,5 +1,11 @@
-import { useMemo } from 'react';
+import { createContext, useContext, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+
+/**
+ * The clinic's time zone (IANA name), which every instant a person reads is shown in: the signed-in
+ * shell provides it; null where it is not known (before sign-in).
+ */
+export const ClinicTimeZone = createContext<string | null>(null);
 
 function parseIsoDate(ymd: string): Date | null {
   // Also accepts "YYYY-MM-DD HH:mm:ss" (Mantine's date-string values); the time is ignored.
@@ -18,7 +24,10 @@ export interface Formatters {
   dayLabel: (ymd: string) => string;
   /** A clinic-local calendar date with weekday, e.g. "Tuesday, March 4, 2025". */
   longDate: (ymd: string) => string;
-  /** An instant (RFC 3339) as a date and time on this computer's clock, e.g. "Mar 4, 2025, 2:30 PM". */
+  /**
+   * An instant (RFC 3339) as a date and time on the clinic's clock, e.g. "Mar 4, 2025, 2:30 PM" (never
+   * the computer's: it may be set to another zone). Throws without the clinic's time zone.
+   */
   dateTime: (iso: string) => string;
   /** Display name of an ISO 4217 currency, or the code itself if unknown. */
   currencyName: (code: string) => string;
@@ -31,8 +40,11 @@ export interface Formatters {
   countryName: (code: string) => string;
 }
 
-/** Builds Intl formatters for a language. Dates are calendar dates, so they are formatted in UTC. */
-export function createFormatters(language: string): Formatters {
+/**
+ * Builds Intl formatters for a language. Dates are calendar dates, so they are formatted in UTC;
+ * instants in `timeZone`, the clinic's.
+ */
+export function createFormatters(language: string, timeZone: string | null): Formatters {
   const numberFormat = new Intl.NumberFormat(language);
   const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' });
   const dayLabelFormat = new Intl.DateTimeFormat(language, {
@@ -43,7 +55,8 @@ export function createFormatters(language: string): Formatters {
     timeZone: 'UTC',
   });
   const longDateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeZone: 'UTC' });
-  const dateTimeFormat = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  const dateTimeFormat =
+    timeZone === null ? null : new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone });
   let currencyNames: Intl.DisplayNames | null = null;
   let countryNames: Intl.DisplayNames | null = null;
   try {
@@ -78,6 +91,7 @@ export function createFormatters(language: string): Formatters {
       return date ? longDateFormat.format(date) : ymd;
     },
     dateTime: (iso) => {
+      if (dateTimeFormat === null) throw new Error(`${iso} formatted without the clinic's time zone`);
       const date = new Date(iso);
       return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
     },
@@ -92,9 +106,10 @@ export function createFormatters(language: string): Formatters {
   };
 }
 
-/** Intl formatters for the current i18n language. */
+/** Intl formatters for the current i18n language and the clinic's time zone. */
 export function useFormatters(): Formatters {
   const { i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? i18n.language;
-  return useMemo(() => createFormatters(language), [language]);
+  const timeZone = useContext(ClinicTimeZone);
+  return useMemo(() => createFormatters(language, timeZone), [language, timeZone]);
 }

@@ -13,6 +13,7 @@ const setupStatus: AppStatus = {
   demoCredentials: null,
   user: null,
   idleLockMinutes: null,
+  allowed: [],
 };
 
 function mockSetup(setupClinic: (args: SetupClinicArgs) => AppStatus) {

@@ -13,6 +13,7 @@ const signInStatus: AppStatus = {
   demoCredentials: { username: 'demo', password: 'demo-password-123' },
   user: null,
   idleLockMinutes: null,
+  allowed: [],
 };
 
 describe('sign-in', () => {

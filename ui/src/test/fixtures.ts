@@ -1,5 +1,7 @@
 import type {
+  Action,
   AppStatus,
+  AppointmentStatus,
   AppointmentSummary,
   ClinicOverview,
   PatientHeader,
@@ -8,6 +10,33 @@ import type {
   WaitlistEntry,
 } from '../api/types';
 
+/** Every action; a Record, so that tsc fails when Rust gains an action missing here. */
+const EVERY_ACTION: Record<Action, true> = {
+  view_demographics: true,
+  edit_demographics: true,
+  view_schedule: true,
+  edit_schedule: true,
+  check_in: true,
+  start_visit: true,
+  view_clinical: true,
+  record_vitals: true,
+  write_clinical: true,
+  sign_notes: true,
+  prescribe: true,
+  view_billing: true,
+  edit_billing: true,
+  refund: true,
+  manage_users: true,
+  manage_settings: true,
+  manage_backups: true,
+  view_audit: true,
+  export_data: true,
+  undo_patient_merge: true,
+};
+
+/** What an administrator may do: everything. */
+export const ALL_ACTIONS = Object.keys(EVERY_ACTION) as Action[];
+
 export const readyStatus: AppStatus = {
   phase: 'ready',
   clinicName: 'Riverside Family Clinic',
@@ -15,16 +44,18 @@ export const readyStatus: AppStatus = {
   demoCredentials: null,
   user: { id: 'u1', username: 'admin', displayName: 'Alex Admin', role: 'admin', mustChangePassword: false },
   idleLockMinutes: 5,
+  allowed: ALL_ACTIONS,
 };
 
-/** The same session with the screen locked. */
-export const lockedStatus: AppStatus = { ...readyStatus, phase: 'locked', idleLockMinutes: null };
+/** The same session with the screen locked: Rust allows nothing until it is unlocked. */
+export const lockedStatus: AppStatus = { ...readyStatus, phase: 'locked', idleLockMinutes: null, allowed: [] };
 
 /** Signed in, but the password must be changed first (set by an administrator). */
 export const changePasswordStatus: AppStatus = {
   ...readyStatus,
   phase: 'change_password',
   user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist', mustChangePassword: true },
+  allowed: [],
 };
 
 export function userSummary(overrides: Partial<UserSummary> = {}): UserSummary {
@@ -61,8 +92,25 @@ export function users(): UserSummary[] {
   ];
 }
 
+/**
+ * What Rust would offer for an appointment of today that has not started yet (`nextStatuses`): a test
+ * of another day or time passes its own list.
+ */
+const NEXT_TODAY: Record<AppointmentStatus, AppointmentStatus[]> = {
+  scheduled: ['confirmed', 'checked_in', 'cancelled', 'rescheduled'],
+  confirmed: ['checked_in', 'cancelled', 'rescheduled'],
+  checked_in: ['in_progress'],
+  in_progress: ['completed'],
+  completed: [],
+  cancelled: [],
+  no_show: [],
+  rescheduled: [],
+};
+
 export function appointment(overrides: Partial<AppointmentSummary> = {}): AppointmentSummary {
+  const status = overrides.status ?? 'confirmed';
   return {
+    nextStatuses: NEXT_TODAY[status],
     id: 'a1',
     startsAt: '2025-03-04T14:00:00Z',
     endsAt: '2025-03-04T14:30:00Z',

@@ -1,6 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { vi } from 'vitest';
-import type { Commands, IpcError } from '../api/types';
+import type { Commands, IpcError, Message, MessageParam } from '../api/types';
 
 type Handler<K extends keyof Commands> = (
   args: Commands[K]['args'],
@@ -9,15 +9,29 @@ type Handler<K extends keyof Commands> = (
 export type CommandHandlers = { [K in keyof Commands]?: Handler<K> };
 
 /**
+ * A problem as Rust reports it: `problem('too_long', { max: 80 })`; a date is `{ date: 'YYYY-MM-DD' }`.
+ */
+export function problem(key: string, params: Record<string, string | number | { date: string }> = {}): Message {
+  const typed = (value: string | number | { date: string }): MessageParam =>
+    typeof value === 'string'
+      ? { kind: 'text', value }
+      : typeof value === 'number'
+        ? { kind: 'number', value }
+        : { kind: 'date', value: value.date };
+  return { key, params: Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typed(value)])) };
+}
+
+/**
  * Thrown inside a handler to make the mocked command reject the way Tauri does: with the
- * plain serialised `IpcError` object (not an Error instance).
+ * plain serialised `IpcError` object (not an Error instance). `message` is Rust's English; `problem`
+ * what the UI translates.
  */
 export class IpcRejection extends Error {
   readonly payload: IpcError;
 
-  constructor(code: IpcError['code'], message: string, field: string | null = null) {
+  constructor(code: IpcError['code'], message: string, field: string | null = null, problem: Message | null = null) {
     super(message);
-    this.payload = { code, message, field };
+    this.payload = { code, message, field, problem };
   }
 }
 

@@ -4,6 +4,10 @@ import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 import '../i18n';
 
+// The tests' computer keeps UTC whatever the developer's does: a clinic elsewhere then shows whether a
+// time is in the clinic's zone or the computer's.
+vi.stubEnv('TZ', 'UTC');
+
 // The Tauri bridge does not exist under jsdom: every test talks to a mocked `invoke`
 // (see `mockCommands` in ./ipcMock.ts).
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));

@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use crate::scheduling::parse_id;
 use crate::time::parse_instant;
 use crate::validate::required;
-use crate::{Clinic, CoreError, CoreResult};
+use crate::{Clinic, CoreError, CoreResult, message};
 use permissions::Action;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -112,10 +112,7 @@ impl NewUser {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
         {
-            return Err(CoreError::invalid(
-                f_user,
-                "3 to 32 characters: letters, digits, dot, dash or underscore",
-            ));
+            return Err(CoreError::invalid(f_user, message!("username_format")));
         }
         let display_name = required(f_name, &self.display_name, 80)?;
         let password = Zeroizing::new(self.password);
@@ -140,7 +137,7 @@ pub(crate) fn insert_user(
         [&user.username],
     )?;
     if taken > 0 {
-        return Err(CoreError::invalid("username", "this username is taken"));
+        return Err(CoreError::invalid("username", message!("username_taken")));
     }
     Ok(tx.insert(
         Table::Users,
@@ -338,7 +335,7 @@ impl Clinic {
                     |row| row.get(0),
                 )?)
             })?
-            .ok_or_else(|| CoreError::NotFound("the user does not exist".into()))?;
+            .ok_or_else(|| CoreError::NotFound(message!("user_not_found")))?;
         passwords::check_rules("newPassword", &username, new_password)?;
         let hash = passwords::hash(new_password)?;
         access.write(|tx| {
@@ -374,14 +371,11 @@ impl Clinic {
         if !passwords::verify(&hash, current) {
             return Err(CoreError::invalid(
                 "currentPassword",
-                "the current password is not correct",
+                message!("wrong_current_password"),
             ));
         }
         if current == new_password {
-            return Err(CoreError::invalid(
-                "newPassword",
-                "choose a password different from the current one",
-            ));
+            return Err(CoreError::invalid("newPassword", message!("same_password")));
         }
         passwords::check_rules("newPassword", &by.username, new_password)?;
         let new_hash = passwords::hash(new_password)?;
@@ -413,10 +407,7 @@ fn refuse_last_admin(tx: &WriteTx<'_>, user: Uuid) -> CoreResult<()> {
         [user.to_string()],
     )? > 0;
     if is_admin && other_admins == 0 {
-        return Err(CoreError::Conflict(
-            "this is the last active administrator: make someone else an administrator first"
-                .into(),
-        ));
+        return Err(CoreError::Conflict(message!("last_admin")));
     }
     Ok(())
 }

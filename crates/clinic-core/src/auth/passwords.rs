@@ -3,28 +3,28 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, message};
 
 /// The 10,000 most common passwords (from the zxcvbn project's frequency lists, MIT licence), one per line.
 const COMMON_PASSWORDS: &str = include_str!("../../data/common-passwords.txt");
 
+/// The shortest password.
+const MIN_LENGTH: usize = 10;
+
 /// The password rules: at least 10 characters, not a common password, not the username.
 pub(crate) fn check_rules(field: &'static str, username: &str, password: &str) -> CoreResult<()> {
-    if password.chars().count() < 10 {
-        return Err(CoreError::invalid(field, "use at least 10 characters"));
+    if password.chars().count() < MIN_LENGTH {
+        return Err(CoreError::invalid(
+            field,
+            message!("password_too_short", min = MIN_LENGTH),
+        ));
     }
     let lowered = password.trim().to_lowercase();
     if lowered == username.trim().to_lowercase() {
-        return Err(CoreError::invalid(
-            field,
-            "the password must not be the username",
-        ));
+        return Err(CoreError::invalid(field, message!("password_is_username")));
     }
     if COMMON_PASSWORDS.lines().any(|common| common == lowered) {
-        return Err(CoreError::invalid(
-            field,
-            "this password is too common; choose another",
-        ));
+        return Err(CoreError::invalid(field, message!("password_too_common")));
     }
     Ok(())
 }
@@ -33,11 +33,11 @@ pub(crate) fn hash(password: &str) -> CoreResult<String> {
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
     let salt = SaltString::encode_b64(&bytes)
-        .map_err(|e| CoreError::Conflict(format!("cannot salt the password: {e}")))?;
+        .map_err(|e| CoreError::Internal(format!("cannot salt the password: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| CoreError::Conflict(format!("cannot hash the password: {e}")))
+        .map_err(|e| CoreError::Internal(format!("cannot hash the password: {e}")))
 }
 
 pub(crate) fn verify(hash: &str, password: &str) -> bool {

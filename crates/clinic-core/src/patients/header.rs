@@ -12,7 +12,7 @@ use crate::billing::invoice_totals;
 use crate::records::AllergySeverity;
 use crate::scheduling::parse_id;
 use crate::time::today;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -65,7 +65,7 @@ impl Clinic {
         let with_balance = self.authorize(by, Action::ViewBilling).is_ok();
         let header = access.read(|r| {
             let id = resolve(r, &asked)?
-                .ok_or_else(|| CoreError::NotFound("the patient does not exist".into()))?;
+                .ok_or_else(|| CoreError::NotFound(message!("patient_not_found")))?;
             let (mrn, first_name, last_name, date_of_birth, sex, archived) = r.query_row(
                 "SELECT mrn, first_name, last_name, date_of_birth, sex, archived_at IS NOT NULL
                  FROM patients WHERE id = ?1",
@@ -94,10 +94,12 @@ impl Clinic {
                     })
                 },
             )?;
+            // Until its end, an appointment the patient has not checked in for is still to come: ten
+            // minutes past its start, the front desk expects someone running late.
             let next_appointment = r.query_opt(
                 "SELECT a.id, a.starts_at, pr.display_name
                  FROM appointments a JOIN providers pr ON pr.id = a.provider_id
-                 WHERE a.patient_id = ?1 AND a.archived_at IS NULL AND a.starts_at >= ?2
+                 WHERE a.patient_id = ?1 AND a.archived_at IS NULL AND a.ends_at > ?2
                    AND a.status IN ('scheduled', 'confirmed')
                  ORDER BY a.starts_at LIMIT 1",
                 (&id, &now),

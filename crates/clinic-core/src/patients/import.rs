@@ -8,17 +8,20 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use clinic_store::{AuditEvent, Reader, Series, Table};
+use clinic_store::{AuditEvent, Reader, RowResult, Series, Table};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    ACTIVE, NewPatient, PatientRow, Sex, ValidPatient, check_patient, duplicates, email_taken, row,
+    ACTIVE, NewPatient, PatientRow, PostalAddress, Sex, ValidPatient, check_patient, duplicates,
+    email_taken, fold, row,
 };
 use crate::auth::permissions::Action;
+use crate::files::Export;
 use crate::spreadsheet::{cell_text, csv_line};
 use crate::time::today;
-use crate::{Clinic, ClinicSettings, CoreError, CoreResult, SessionUser};
+use crate::validate::optional;
+use crate::{Clinic, ClinicSettings, CoreError, CoreResult, Message, SessionUser, message};
 
 /// A patient field a column of the file can fill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -30,12 +33,35 @@ pub enum ImportField {
     Sex,
     Phone,
     Email,
+    AddressLine1,
+    AddressLine2,
     City,
+    Region,
+    PostalCode,
+    Country,
     InsurancePayer,
     InsuranceMemberId,
 }
 
 impl ImportField {
+    /// Every field, in the order the app offers them.
+    pub const ALL: [ImportField; 14] = [
+        ImportField::FirstName,
+        ImportField::LastName,
+        ImportField::DateOfBirth,
+        ImportField::Sex,
+        ImportField::Phone,
+        ImportField::Email,
+        ImportField::AddressLine1,
+        ImportField::AddressLine2,
+        ImportField::City,
+        ImportField::Region,
+        ImportField::PostalCode,
+        ImportField::Country,
+        ImportField::InsurancePayer,
+        ImportField::InsuranceMemberId,
+    ];
+
     /// The registration form's field a validation error names, back to the import field.
     fn of_form_field(field: &str) -> Option<ImportField> {
         Some(match field {
@@ -44,20 +70,25 @@ impl ImportField {
             "dateOfBirth" => ImportField::DateOfBirth,
             "phone" => ImportField::Phone,
             "email" => ImportField::Email,
+            "addressLine1" => ImportField::AddressLine1,
+            "addressLine2" => ImportField::AddressLine2,
             "city" => ImportField::City,
+            "region" => ImportField::Region,
+            "postalCode" => ImportField::PostalCode,
+            "country" => ImportField::Country,
             "insurancePayer" => ImportField::InsurancePayer,
             "insuranceMemberId" => ImportField::InsuranceMemberId,
             _ => return None,
         })
     }
 
-    /// The field a column header most likely means (English and Spanish spreadsheet headings).
+    /// The field a column header most likely means (English and Spanish spreadsheet headings, read
+    /// without case, accents, spaces or punctuation: "Código postal" is "codigopostal").
     fn guess(header: &str) -> Option<ImportField> {
-        let key: String = header
+        let key: String = fold(header)
             .chars()
             .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
+            .collect();
         Some(match key.as_str() {
             "firstname" | "first" | "givenname" | "forename" | "nombre" => ImportField::FirstName,
             "lastname" | "last" | "surname" | "familyname" | "apellido" | "apellidos" => {
@@ -68,8 +99,18 @@ impl ImportField {
             "sex" | "gender" | "sexo" => ImportField::Sex,
             "phone" | "phonenumber" | "mobile" | "cell" | "cellphone" | "telephone" | "tel"
             | "telefono" | "movil" => ImportField::Phone,
-            "email" | "emailaddress" | "mail" | "correo" => ImportField::Email,
-            "city" | "town" | "ciudad" => ImportField::City,
+            "email" | "emailaddress" | "mail" | "correo" | "correoelectronico" => {
+                ImportField::Email
+            }
+            "address" | "addressline1" | "address1" | "street" | "streetaddress" | "direccion"
+            | "domicilio" => ImportField::AddressLine1,
+            "addressline2" | "address2" | "direccion2" => ImportField::AddressLine2,
+            "city" | "town" | "ciudad" | "localidad" | "poblacion" => ImportField::City,
+            "region" | "state" | "province" | "provincia" | "estado" => ImportField::Region,
+            "postcode" | "postalcode" | "zip" | "zipcode" | "codigopostal" | "cp" => {
+                ImportField::PostalCode
+            }
+            "country" | "pais" => ImportField::Country,
             "insurance" | "insurer" | "insurancepayer" | "payer" | "aseguradora" => {
                 ImportField::InsurancePayer
             }
@@ -134,10 +175,10 @@ pub struct ImportReport {
 
 impl ImportReport {
     /// Why nothing can be imported until the columns are chosen, if that is so.
-    pub fn mapping_problem(&self) -> Option<String> {
+    pub fn mapping_problem(&self) -> Option<Message> {
         self.unmapped
             .first()
-            .map(|field| format!("choose the column with the {}", field_name(*field)))
+            .map(|field| message!("choose_column", field = field_name(*field)))
     }
 }
 
@@ -159,7 +200,7 @@ pub struct RejectedRow {
     pub name: String,
     /// The header of the column at fault, when one is.
     pub column: Option<String>,
-    pub reason: String,
+    pub reason: Message,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -221,10 +262,10 @@ impl Clinic {
             if !report.rejected.is_empty() && !options.skip_rejected {
                 return Err(CoreError::invalid(
                     "file",
-                    format!(
-                        "{} of {} rows have errors, so nothing was imported: correct them, or import only the valid rows",
-                        report.rejected.len(),
-                        report.rows
+                    message!(
+                        "rows_rejected",
+                        rejected = report.rejected.len(),
+                        rows = report.rows,
                     ),
                 ));
             }
@@ -238,32 +279,35 @@ impl Clinic {
     }
 
     /// The patient list as CSV (every active patient, or archived ones too), for a spreadsheet; the
-    /// import reads it back. Returns the text and how many patients it holds.
+    /// import reads it back. It is written and audited when saved ([`Export::save_new`]).
     pub fn export_patients_csv(
         &self,
         by: &SessionUser,
         include_archived: bool,
-    ) -> CoreResult<(String, i64)> {
+    ) -> CoreResult<Export<'_>> {
         let access = self.authorize(by, Action::ExportData)?;
         let status = if include_archived {
             "p.merged_into_id IS NULL"
         } else {
             ACTIVE
         };
-        let patients: Vec<(PatientRow, [Option<String>; 3])> = access.read(|r| {
+        // After the row's own columns: the address, the city and the insurance, in the headers' order.
+        let patients: Vec<(PatientRow, Vec<Option<String>>)> = access.read(|r| {
             Ok(r.query_all(
                 &format!(
-                    "SELECT {}, p.city, p.insurance_payer, p.insurance_member_id FROM patients p
+                    "SELECT {}, p.address_line1, p.address_line2, p.city, p.region, p.postal_code,
+                            p.country, p.insurance_payer, p.insurance_member_id
+                     FROM patients p
                      WHERE {status} ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.mrn",
                     super::ROW_COLUMNS
                 ),
                 [],
-                |r| Ok((row(r)?, [r.get(9)?, r.get(10)?, r.get(11)?])),
+                |r| Ok((row(r)?, (9..17).map(|i| r.get(i)).collect::<RowResult<_>>()?)),
             )?)
         })?;
         let mut csv = csv_line(&EXPORT_HEADERS);
-        for (p, [city, payer, member]) in &patients {
-            csv.push_str(&csv_line(&[
+        for (p, more) in &patients {
+            let mut cells = vec![
                 p.mrn.as_str(),
                 &p.first_name,
                 &p.last_name,
@@ -271,13 +315,12 @@ impl Clinic {
                 p.sex.as_str(),
                 p.phone.as_deref().unwrap_or_default(),
                 p.email.as_deref().unwrap_or_default(),
-                city.as_deref().unwrap_or_default(),
-                payer.as_deref().unwrap_or_default(),
-                member.as_deref().unwrap_or_default(),
-                if p.archived { "yes" } else { "" },
-            ]));
+            ];
+            cells.extend(more.iter().map(|cell| cell.as_deref().unwrap_or_default()));
+            cells.push(if p.archived { "yes" } else { "" });
+            csv.push_str(&csv_line(&cells));
         }
-        access.audit(AuditEvent {
+        let audit = AuditEvent {
             action: "export_patients".into(),
             entity: "patients".into(),
             // Every patient's data left the app: "who looked at my record" lists it for everyone.
@@ -287,12 +330,17 @@ impl Clinic {
                 "allPatients": true,
             })),
             ..AuditEvent::default()
-        })?;
-        Ok((csv, patients.len() as i64))
+        };
+        Ok(Export::new(
+            access,
+            csv.into_bytes(),
+            patients.len() as i64,
+            audit,
+        ))
     }
 }
 
-const EXPORT_HEADERS: [&str; 11] = [
+const EXPORT_HEADERS: [&str; 16] = [
     "MRN",
     "First name",
     "Last name",
@@ -300,7 +348,12 @@ const EXPORT_HEADERS: [&str; 11] = [
     "Sex",
     "Phone",
     "Email",
+    "Address line 1",
+    "Address line 2",
     "City",
+    "Region",
+    "Postcode",
+    "Country",
     "Insurance payer",
     "Insurance member ID",
     "Archived",
@@ -317,12 +370,12 @@ fn plan(
 ) -> CoreResult<(ImportReport, Vec<ValidPatient>)> {
     let records = read_records(text)?;
     let Some((headers, rows)) = records.split_first() else {
-        return Err(CoreError::invalid("file", "the file is empty"));
+        return Err(CoreError::invalid("file", message!("file_empty")));
     };
     if rows.len() > MAX_ROWS {
         return Err(CoreError::invalid(
             "file",
-            format!("the file has more than {MAX_ROWS} patients: split it into smaller files"),
+            message!("too_many_rows", max = MAX_ROWS),
         ));
     }
     let headers: Vec<String> = headers.1.iter().map(|h| cell_text(h).to_owned()).collect();
@@ -387,7 +440,7 @@ fn plan(
         )
         .trim()
         .to_owned();
-        let reject = |field: Option<ImportField>, reason: String| RejectedRow {
+        let reject = |field: Option<ImportField>, reason: Message| RejectedRow {
             line,
             name: name.clone(),
             column: field.and_then(column_of).map(|c| headers[c].clone()),
@@ -396,11 +449,7 @@ fn plan(
         if cells.len() != headers.len() {
             report.rejected.push(reject(
                 None,
-                format!(
-                    "the row has {} cells and the header row {}",
-                    cells.len(),
-                    headers.len()
-                ),
+                message!("row_cells", cells = cells.len(), headers = headers.len()),
             ));
             continue;
         }
@@ -409,17 +458,16 @@ fn plan(
             Err(reason) => {
                 report
                     .rejected
-                    .push(reject(Some(ImportField::DateOfBirth), reason.into()));
+                    .push(reject(Some(ImportField::DateOfBirth), reason));
                 continue;
             }
         };
         let sex = match sex(cell(ImportField::Sex)) {
             Some(sex) => sex,
             None => {
-                report.rejected.push(reject(
-                    Some(ImportField::Sex),
-                    "write male, female, other or unknown (or M, F, O, U)".into(),
-                ));
+                report
+                    .rejected
+                    .push(reject(Some(ImportField::Sex), message!("sex_format")));
                 continue;
             }
         };
@@ -436,7 +484,11 @@ fn plan(
             insurance_member_id: optional(ImportField::InsuranceMemberId),
             allow_duplicates: false,
         };
-        let patient = match check_patient(&new, settings, today) {
+        let checked = check_patient(&new, settings, today).and_then(|mut patient| {
+            patient.address = Some(postal_address(cell)?);
+            Ok(patient)
+        });
+        let patient = match checked {
             Ok(patient) => patient,
             Err(CoreError::Validation { field, message }) => {
                 report
@@ -453,17 +505,16 @@ fn plan(
         if let Some(earlier) = email_line {
             report.rejected.push(reject(
                 Some(ImportField::Email),
-                format!("line {earlier} has the same email address"),
+                message!("same_email_as_line", line = earlier),
             ));
             continue;
         }
         if let Some(email) = &patient.email
             && email_taken(r, email, None)?
         {
-            report.rejected.push(reject(
-                Some(ImportField::Email),
-                "another patient has this email address".into(),
-            ));
+            report
+                .rejected
+                .push(reject(Some(ImportField::Email), message!("email_taken")));
             continue;
         }
         report.valid += 1;
@@ -509,7 +560,10 @@ fn read_records(text: &str) -> CoreResult<Vec<(i64, Vec<String>)>> {
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            CoreError::invalid("file", format!("line {line} cannot be read as CSV: {e}"))
+            CoreError::invalid(
+                "file",
+                message!("csv_unreadable", line = line, reason = e.to_string()),
+            )
         })?;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -549,10 +603,10 @@ fn mapping(
             if chosen.len() != headers.len() {
                 return Err(CoreError::invalid(
                     "mapping",
-                    format!(
-                        "the file has {} columns but {} were mapped",
-                        headers.len(),
-                        chosen.len()
+                    message!(
+                        "columns_mapped",
+                        columns = headers.len(),
+                        mapped = chosen.len(),
                     ),
                 ));
             }
@@ -574,7 +628,7 @@ fn mapping(
     {
         return Err(CoreError::invalid(
             "mapping",
-            format!("two columns are mapped to {}", field_name(*twice)),
+            message!("mapped_twice", field = field_name(*twice)),
         ));
     }
     Ok(mapping)
@@ -588,7 +642,12 @@ fn field_name(field: ImportField) -> &'static str {
         ImportField::Sex => "sex",
         ImportField::Phone => "phone numbers",
         ImportField::Email => "email addresses",
+        ImportField::AddressLine1 => "addresses",
+        ImportField::AddressLine2 => "second address lines",
         ImportField::City => "cities",
+        ImportField::Region => "regions",
+        ImportField::PostalCode => "postal codes",
+        ImportField::Country => "countries",
         ImportField::InsurancePayer => "insurance payers",
         ImportField::InsuranceMemberId => "insurance member ids",
     }
@@ -627,9 +686,9 @@ fn date_parts(text: &str) -> Vec<Option<u32>> {
 }
 
 /// A date of birth as `YYYY-MM-DD`, or why it cannot be one.
-fn iso_date(text: &str, order: DateOrder) -> Result<String, &'static str> {
+fn iso_date(text: &str, order: DateOrder) -> Result<String, Message> {
     if text.is_empty() {
-        return Err("the date of birth is missing");
+        return Err(message!("birth_missing"));
     }
     let parts = date_parts(text);
     // A first part of four digits can only be a year, whatever the rest of the file does.
@@ -653,19 +712,20 @@ fn iso_date(text: &str, order: DateOrder) -> Result<String, &'static str> {
             (text.split(['-', '/', '.']).nth(2), *y, *m, *d)
         }
         _ => {
-            return Err(match order {
-                DateOrder::YearMonthDay => "write the date of birth as YYYY-MM-DD",
-                DateOrder::DayMonthYear => "write the date of birth as DD/MM/YYYY",
-                DateOrder::MonthDayYear => "write the date of birth as MM/DD/YYYY",
-            });
+            let pattern = match order {
+                DateOrder::YearMonthDay => "YYYY-MM-DD",
+                DateOrder::DayMonthYear => "DD/MM/YYYY",
+                DateOrder::MonthDayYear => "MM/DD/YYYY",
+            };
+            return Err(message!("birth_format", pattern = pattern));
         }
     };
     if year_text.is_none_or(|y| y.trim().len() != 4) {
-        return Err("write the year of birth with four digits");
+        return Err(message!("birth_year_digits"));
     }
     NaiveDate::from_ymd_opt(year as i32, month, day)
         .map(|d| d.to_string())
-        .ok_or("this date does not exist")
+        .ok_or_else(|| message!("no_such_date"))
 }
 
 fn sex(text: &str) -> Option<Sex> {
@@ -678,21 +738,33 @@ fn sex(text: &str) -> Option<Sex> {
     })
 }
 
+/// The address lines of a row, each checked as a form field would be.
+fn postal_address<'a>(cell: impl Fn(ImportField) -> &'a str) -> CoreResult<PostalAddress> {
+    let line = |field, name, max| optional(name, Some(cell(field)), max);
+    Ok(PostalAddress {
+        line1: line(ImportField::AddressLine1, "addressLine1", 120)?,
+        line2: line(ImportField::AddressLine2, "addressLine2", 120)?,
+        region: line(ImportField::Region, "region", 80)?,
+        postal_code: line(ImportField::PostalCode, "postalCode", 20)?,
+        country: line(ImportField::Country, "country", 80)?,
+    })
+}
+
 /// What makes two rows of a file likely the same person: names with the date of birth, the phone, the
-/// email.
+/// email. Names are compared word by word as the search index compares them with registered patients
+/// (so "José Núñez" and "JOSE NUNEZ" are one name in both checks).
 fn identity_keys(p: &ValidPatient) -> Vec<String> {
+    let words = |name: &str| {
+        fold(name)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut keys = vec![format!(
         "name:{} {}|{}",
-        p.first_name
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        p.last_name
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        words(&p.first_name),
+        words(&p.last_name),
         p.born
     )];
     keys.extend(p.phone.as_ref().map(|ph| format!("phone:{ph}")));
@@ -745,7 +817,27 @@ mod tests {
             None,
         ];
         let err = mapping(&headers, Some(&both_sex)).unwrap_err();
-        assert!(err.to_string().contains("two columns"));
+        assert!(
+            matches!(&err, CoreError::Validation { message, .. } if message.key == "mapped_twice"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn spanish_headings_are_recognised_with_their_accents() {
+        for (header, field) in [
+            ("Teléfono", ImportField::Phone),
+            ("Móvil", ImportField::Phone),
+            ("Correo electrónico", ImportField::Email),
+            ("Dirección", ImportField::AddressLine1),
+            ("DIRECCIÓN 2", ImportField::AddressLine2),
+            ("Población", ImportField::City),
+            ("Código Postal", ImportField::PostalCode),
+            ("C.P.", ImportField::PostalCode),
+            ("País", ImportField::Country),
+        ] {
+            assert_eq!(ImportField::guess(header), Some(field), "{header}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::{PatientRow, email_taken, row_by_id};
 use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
 use crate::time::{parse_instant, today};
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// What belongs to a patient, by the tables that point at one. A table with a `patient_id` column that
 /// is missing here would stay with the duplicate: `tests/patient_merge.rs` checks this list against the
@@ -224,7 +224,7 @@ impl Clinic {
             .into_iter()
             .next()
             .map(|m| with_undoable(m, settings.time_zone, self.now()))
-            .ok_or_else(|| CoreError::NotFound("the merge was not recorded".into()))
+            .ok_or_else(|| CoreError::Internal(format!("the merge {merge_id} was not recorded")))
     }
 
     /// The records merged into this patient, newest first.
@@ -256,14 +256,12 @@ impl Clinic {
             let merge = merges_where(tx.reader(), "m.id = ?1", &id.to_string())?
                 .into_iter()
                 .next()
-                .ok_or_else(|| CoreError::NotFound("the merge does not exist".into()))?;
+                .ok_or_else(|| CoreError::NotFound(message!("merge_not_found")))?;
             if merge.undone_at.is_some() {
-                return Err(CoreError::Conflict("this merge was already undone".into()));
+                return Err(CoreError::Conflict(message!("merge_undone_already")));
             }
             if !with_undoable(merge.clone(), settings.time_zone, now).undoable {
-                return Err(CoreError::Conflict(
-                    "a merge can only be undone on the day it was made".into(),
-                ));
+                return Err(CoreError::Conflict(message!("merge_undone_same_day")));
             }
             let kept = parse_id("mergeId", &merge.kept_patient_id)?;
             let merged = parse_id("mergeId", &merge.merged_patient_id)?;
@@ -272,10 +270,7 @@ impl Clinic {
                 [kept.to_string()],
             )? > 0;
             if kept_merged_since {
-                return Err(CoreError::Conflict(
-                    "the kept record was itself merged into another one since: undo that merge first"
-                        .into(),
-                ));
+                return Err(CoreError::Conflict(message!("kept_record_merged_since")));
             }
             let (moved, filled): (String, String) = tx.reader().query_row(
                 "SELECT moved_rows, filled_fields FROM patient_merges WHERE id = ?1",
@@ -330,8 +325,9 @@ impl Clinic {
             if let Some(email) = email
                 && email_taken(tx.reader(), &email, Some(merged))?
             {
-                return Err(CoreError::Conflict(format!(
-                    "another patient now has the email {email}: change one of them first"
+                return Err(CoreError::Conflict(message!(
+                    "email_taken_by",
+                    email = email
                 )));
             }
             tx.update(
@@ -389,7 +385,7 @@ fn pair(kept_id: &str, merged_id: &str) -> CoreResult<(Uuid, Uuid)> {
     if kept == merged {
         return Err(CoreError::invalid(
             "mergedPatientId",
-            "choose two different records to merge",
+            message!("merge_same_record"),
         ));
     }
     Ok((kept, merged))
@@ -404,19 +400,13 @@ fn check_mergeable(r: Reader<'_>, kept: Uuid, merged: Uuid) -> CoreResult<()> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let Some((archived, merged_into)) = state else {
-            return Err(CoreError::invalid(field, "the patient does not exist"));
+            return Err(CoreError::invalid(field, message!("patient_not_found")));
         };
         if merged_into.is_some() {
-            return Err(CoreError::invalid(
-                field,
-                "this record was already merged into another one",
-            ));
+            return Err(CoreError::invalid(field, message!("already_merged")));
         }
         if id == kept && archived.is_some() {
-            return Err(CoreError::invalid(
-                field,
-                "the record to keep is archived: restore it first",
-            ));
+            return Err(CoreError::invalid(field, message!("kept_record_archived")));
         }
     }
     Ok(())

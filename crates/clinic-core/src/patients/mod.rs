@@ -18,7 +18,7 @@ use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
 use crate::time::today;
 use crate::validate::{date, optional, required};
-use crate::{Clinic, ClinicSettings, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, ClinicSettings, CoreError, CoreResult, SessionUser, message};
 
 pub use header::{AllergyBadge, NextAppointment, PatientHeader};
 pub use import::{
@@ -183,11 +183,23 @@ struct ValidPatient {
     city: Option<String>,
     payer: Option<String>,
     member: Option<String>,
+    /// None leaves the patient's address as it is: the registration form does not edit it (yet); an
+    /// import fills it.
+    address: Option<PostalAddress>,
+}
+
+/// The lines of a postal address besides the city, each checked.
+struct PostalAddress {
+    line1: Option<String>,
+    line2: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
 }
 
 impl ValidPatient {
     fn fields(&self) -> Fields {
-        Fields::new()
+        let fields = Fields::new()
             .set("first_name", self.first_name.as_str())
             .set("last_name", self.last_name.as_str())
             .set("date_of_birth", self.born)
@@ -196,7 +208,16 @@ impl ValidPatient {
             .set("email", self.email.as_deref())
             .set("city", self.city.as_deref())
             .set("insurance_payer", self.payer.as_deref())
-            .set("insurance_member_id", self.member.as_deref())
+            .set("insurance_member_id", self.member.as_deref());
+        match &self.address {
+            None => fields,
+            Some(address) => fields
+                .set("address_line1", address.line1.as_deref())
+                .set("address_line2", address.line2.as_deref())
+                .set("region", address.region.as_deref())
+                .set("postal_code", address.postal_code.as_deref())
+                .set("country", address.country.as_deref()),
+        }
     }
 }
 
@@ -259,9 +280,7 @@ impl Clinic {
                 [id.to_string()],
             )?;
             if merged > 0 {
-                return Err(CoreError::Conflict(
-                    "this record was merged into another one: open the patient again".into(),
-                ));
+                return Err(CoreError::Conflict(message!("record_merged")));
             }
             refuse_taken_email(tx, &patient, Some(id))?;
             tx.update(Table::Patients, id, patient.fields())?;
@@ -318,7 +337,7 @@ impl Clinic {
                     },
                 )?)
             })?
-            .ok_or_else(|| CoreError::NotFound("the patient does not exist".into()))?;
+            .ok_or_else(|| CoreError::NotFound(message!("patient_not_found")))?;
         access.audit(AuditEvent {
             action: "open_patient".into(),
             entity: "patients".into(),
@@ -353,16 +372,15 @@ impl Clinic {
                     },
                 )?;
                 let Some((email, merged)) = patient else {
-                    return Err(CoreError::NotFound("the patient does not exist".into()));
+                    return Err(CoreError::NotFound(message!("patient_not_found")));
                 };
                 if merged.is_some() {
-                    return Err(CoreError::Conflict(
-                        "this record was merged into another one".into(),
-                    ));
+                    return Err(CoreError::Conflict(message!("already_merged")));
                 }
                 if !email.is_empty() && email_taken(tx.reader(), &email, Some(id))? {
-                    return Err(CoreError::Conflict(format!(
-                        "another active patient has the email {email}: change one of them first"
+                    return Err(CoreError::Conflict(message!(
+                        "email_taken_by",
+                        email = email
                     )));
                 }
                 tx.restore(Table::Patients, id)?;
@@ -437,6 +455,9 @@ impl Clinic {
     }
 }
 
+/// The oldest a patient can be, in years: an earlier date of birth is a typing mistake.
+const MAX_AGE: i32 = 130;
+
 /// Checks a patient's details field by field, as the clinic's rules say, on the clinic's `today`.
 fn check_patient(
     new: &NewPatient,
@@ -449,15 +470,15 @@ fn check_patient(
     if born > today {
         return Err(CoreError::invalid(
             "dateOfBirth",
-            "the date of birth cannot be in the future",
+            message!("birth_in_future"),
         ));
     }
     let oldest =
-        NaiveDate::from_ymd_opt(today.year() - 130, today.month(), 1).unwrap_or(NaiveDate::MIN);
+        NaiveDate::from_ymd_opt(today.year() - MAX_AGE, today.month(), 1).unwrap_or(NaiveDate::MIN);
     if born < oldest {
         return Err(CoreError::invalid(
             "dateOfBirth",
-            "the date of birth is more than 130 years ago",
+            message!("birth_too_long_ago", years = MAX_AGE),
         ));
     }
     let phone = optional("phone", new.phone.as_deref(), 40)?
@@ -467,10 +488,7 @@ fn check_patient(
     if let Some(email) = &email
         && !well_formed_email(email)
     {
-        return Err(CoreError::invalid(
-            "email",
-            "enter an address like name@example.com",
-        ));
+        return Err(CoreError::invalid("email", message!("email_format")));
     }
     Ok(ValidPatient {
         first_name,
@@ -482,7 +500,40 @@ fn check_patient(
         city: optional("city", new.city.as_deref(), 80)?,
         payer: optional("insurancePayer", new.insurance_payer.as_deref(), 120)?,
         member: optional("insuranceMemberId", new.insurance_member_id.as_deref(), 60)?,
+        address: None,
     })
+}
+
+/// Text as the search index compares names (its tokenizer folds case and diacritics): lower case, the
+/// accents of Latin letters taken off, so "NÚÑEZ", "Núñez" and "Nunez" read alike.
+pub(crate) fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        // Combining accents, as in text written decomposed ("e" followed by U+0301).
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+            'ď' | 'đ' => 'd',
+            'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+            'ĥ' | 'ħ' => 'h',
+            'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
+            'ĵ' => 'j',
+            'ķ' => 'k',
+            'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => 'l',
+            'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+            'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
+            'ŕ' | 'ŗ' | 'ř' => 'r',
+            'ś' | 'ŝ' | 'ş' | 'š' => 's',
+            'ţ' | 'ť' | 'ŧ' => 't',
+            'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
+            'ŵ' => 'w',
+            'ý' | 'ÿ' | 'ŷ' => 'y',
+            'ź' | 'ż' | 'ž' => 'z',
+            other => other,
+        })
+        .collect()
 }
 
 /// A list that shows patients is a read of their data: who saw which patients is audited.
@@ -508,15 +559,15 @@ pub(crate) fn active_patient(r: &Reader<'_>, patient: Uuid) -> CoreResult<String
         Some((name, false, false)) => Ok(name),
         Some((name, _, true)) => Err(CoreError::invalid(
             "patientId",
-            format!("{name}'s record was merged into another one: open the patient again"),
+            message!("patient_merged", patient = name),
         )),
         Some((name, true, false)) => Err(CoreError::invalid(
             "patientId",
-            format!("{name}'s record is archived: restore it first"),
+            message!("patient_archived", patient = name),
         )),
         None => Err(CoreError::invalid(
             "patientId",
-            "this patient does not exist",
+            message!("patient_not_found"),
         )),
     }
 }
@@ -574,10 +625,7 @@ fn refuse_taken_email(
     if let Some(email) = &patient.email
         && email_taken(tx.reader(), email, except)?
     {
-        return Err(CoreError::invalid(
-            "email",
-            "another patient has this email address",
-        ));
+        return Err(CoreError::invalid("email", message!("email_taken")));
     }
     Ok(())
 }
@@ -611,4 +659,18 @@ fn duplicates(
         ),
         row,
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_case_and_accents_whichever_way_they_are_written() {
+        assert_eq!(fold("NÚÑEZ Zoë"), "nunez zoe");
+        // Decomposed: "e" and "u" followed by a combining acute accent, "n" by a combining tilde.
+        assert_eq!(fold("Jose\u{301} Nu\u{301}n\u{303}ez"), "jose nunez");
+        assert_eq!(fold("Łukasz Øster Çelik"), "lukasz oster celik");
+        assert_eq!(fold("O'Brien-Smith"), "o'brien-smith");
+    }
 }

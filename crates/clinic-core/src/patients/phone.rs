@@ -3,7 +3,7 @@
 
 use phonenumber::{Mode, country};
 
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, message};
 
 /// Whether `code` is a country Clinic can read phone numbers of (ISO 3166 alpha-2, e.g. "US", "ES").
 pub(crate) fn known_country(code: &str) -> bool {
@@ -13,15 +13,11 @@ pub(crate) fn known_country(code: &str) -> bool {
 /// The canonical form of a phone number typed in `country` (the clinic's default country).
 pub(crate) fn canonical(field: &'static str, typed: &str, country: &str) -> CoreResult<String> {
     let region = country.parse::<country::Id>().ok();
-    let number = phonenumber::parse(region, typed.trim()).map_err(|e| {
-        CoreError::invalid(
-            field,
-            format!("this is not a phone number ({e}); type it as you would dial it"),
-        )
-    })?;
+    let number = phonenumber::parse(region, typed.trim())
+        .map_err(|_| CoreError::invalid(field, message!("phone_format")))?;
     let national = number.national().value();
     if !(1_000..=999_999_999_999_999).contains(&national) {
-        return Err(CoreError::invalid(field, "this phone number is too short"));
+        return Err(CoreError::invalid(field, message!("phone_too_short")));
     }
     Ok(number.format().mode(Mode::E164).to_string())
 }

@@ -1,6 +1,8 @@
 //! Turning what the front desk types into a full-text query over `patient_search` (see the V4
-//! migration): every word must match, each as the start of a name, of the email, or of one of the
-//! patient's numbers (MRN, phone digits, date of birth), in any order, ignoring case and accents.
+//! migration): every word must match, each as the start of a name, of the email address, or of one of
+//! the patient's numbers (MRN, phone digits, date of birth), in any order, ignoring case and accents.
+//! An email address matches from its beginning only: the index splits it into words at its punctuation,
+//! and the words of its domain ("example", "org") are no one's name.
 
 use chrono::NaiveDate;
 
@@ -19,18 +21,17 @@ pub(crate) fn match_expression(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
-/// One typed word: a name or the email starting with it; for a word with digits, the patient's numbers
-/// written without separators ("555-0100" is the start of "5550100123"; "A-000123" of "A000123"),
-/// without a leading trunk 0, and as a date of birth when it reads as one.
+/// One typed word: a name, or the email address, starting with it; for a word with digits, the
+/// patient's numbers written without separators ("555-0100" is the start of "5550100123"; "A-000123"
+/// of "A000123"), without a leading trunk 0, and as a date of birth when it reads as one.
 fn term(word: &str) -> Option<String> {
     let compact: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
     if compact.is_empty() {
         return None;
     }
-    let mut alternatives = vec![format!(
-        "{{name email}} : \"{}\"*",
-        word.replace('"', "\"\"")
-    )];
+    let prefix = format!("\"{}\"*", word.replace('"', "\"\""));
+    // `^`: the phrase must start at the column's first word, the address's beginning.
+    let mut alternatives = vec![format!("name : {prefix}"), format!("email : ^{prefix}")];
     if compact.chars().any(|c| c.is_ascii_digit()) {
         alternatives.push(format!("numbers : \"{compact}\"*"));
         if let Some(rest) = compact.strip_prefix('0').filter(|r| r.len() >= 4) {
@@ -80,14 +81,16 @@ mod tests {
     fn every_word_must_match_as_a_prefix_in_any_order() {
         assert_eq!(
             match_expression("nun  jos").as_deref(),
-            Some("({name email} : \"nun\"*) AND ({name email} : \"jos\"*)")
+            Some(
+                "(name : \"nun\"* OR email : ^\"nun\"*) AND (name : \"jos\"* OR email : ^\"jos\"*)"
+            )
         );
         assert_eq!(match_expression("  ").as_deref(), None);
         assert_eq!(match_expression("- ,").as_deref(), None);
         // Quotes cannot break out of the term.
         assert_eq!(
             match_expression("o\"brien").as_deref(),
-            Some("({name email} : \"o\"\"brien\"*)")
+            Some("(name : \"o\"\"brien\"* OR email : ^\"o\"\"brien\"*)")
         );
     }
 

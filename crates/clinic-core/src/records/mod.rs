@@ -16,7 +16,7 @@ use crate::auth::permissions::Action;
 use crate::patients::active_patient;
 use crate::scheduling::parse_id;
 use crate::validate::{optional, required};
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// Vital signs taken during a visit; every measurement is optional.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
@@ -88,7 +88,7 @@ fn in_range(field: &'static str, value: Option<f64>, low: f64, high: f64) -> Cor
     match value {
         Some(v) if !(low..=high).contains(&v) => Err(CoreError::invalid(
             field,
-            format!("expected between {low} and {high}"),
+            message!("between", min = low, max = high),
         )),
         _ => Ok(()),
     }
@@ -156,10 +156,8 @@ impl Clinic {
                 |r| r.get(0),
             )?;
             match status.as_deref() {
-                None => return Err(CoreError::NotFound("the note does not exist".into())),
-                Some("signed") => {
-                    return Err(CoreError::Conflict("the note is already signed".into()));
-                }
+                None => return Err(CoreError::NotFound(message!("note_not_found"))),
+                Some("signed") => return Err(CoreError::Conflict(message!("note_signed"))),
                 _ => {}
             }
             let now = tx.now();
@@ -296,7 +294,10 @@ impl Clinic {
         let encounter = parse_id("encounterId", encounter_id)?;
         let drug = required("drug", &rx.drug, 120)?;
         if !(0..=12).contains(&rx.refills) {
-            return Err(CoreError::invalid("refills", "between 0 and 12 refills"));
+            return Err(CoreError::invalid(
+                "refills",
+                message!("between", min = 0, max = 12),
+            ));
         }
         let text = |field, value: &Option<String>| optional(field, value.as_deref(), 200);
         let fields = Fields::new()
@@ -318,7 +319,7 @@ impl Clinic {
                     [encounter.to_string()],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?
-                .ok_or_else(|| CoreError::NotFound("the visit does not exist".into()))?;
+                .ok_or_else(|| CoreError::NotFound(message!("visit_not_found")))?;
             let starts = tx.now().date_naive();
             let id = tx.insert(
                 Table::Prescriptions,
@@ -340,5 +341,5 @@ fn encounter_patient(tx: &clinic_store::WriteTx<'_>, encounter: Uuid) -> CoreRes
             [encounter.to_string()],
             |r| r.get(0),
         )?
-        .ok_or_else(|| CoreError::NotFound("the visit does not exist".into()))
+        .ok_or_else(|| CoreError::NotFound(message!("visit_not_found")))
 }

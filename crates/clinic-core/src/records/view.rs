@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// One line of the visits list.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -149,7 +149,7 @@ impl Clinic {
         let record = access.read(|r| {
             let summary = r
                 .query_opt(&format!("{SUMMARY} AND e.id = ?1"), [&id], summary)?
-                .ok_or_else(|| CoreError::NotFound("the visit does not exist".into()))?;
+                .ok_or_else(|| CoreError::NotFound(message!("visit_not_found")))?;
             Ok(VisitRecord {
                 notes: notes(r, &id)?,
                 vitals: r.query_all(

@@ -8,16 +8,19 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::slots::{DayContext, Slot, Span, day_plan, fits, free_slots, slot};
+use super::slots::{
+    DayContext, OutsideHours, Slot, Span, day_plan, fits, free_slots, outside_hours, slot,
+};
+use super::status::{AppointmentTime, ClinicNow};
 use super::{
     AppointmentStatus, FREEING_STATUSES, Provider, active_provider, default_minutes, instant,
     minutes, optional_id, parse_id,
 };
 use crate::auth::permissions::Action;
 use crate::patients::active_patient;
-use crate::time::{local_hhmm, local_to_utc, parse_instant};
+use crate::time::{day_bounds, local_hhmm, local_to_utc, parse_instant, today};
 use crate::validate::optional;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, Message, SessionUser, message};
 
 /// An appointment to book.
 #[derive(Clone, Debug, Deserialize, TS)]
@@ -33,6 +36,10 @@ pub struct NewAppointment {
     #[serde(default)]
     #[ts(optional)]
     pub allow_patient_overlap: Option<bool>,
+    /// The user saw that the time runs into a break or past the provider's hours and books anyway.
+    #[serde(default)]
+    #[ts(optional)]
+    pub allow_outside_hours: Option<bool>,
 }
 
 /// A new time (and maybe another provider) for an appointment.
@@ -46,6 +53,9 @@ pub struct Reschedule {
     #[serde(default)]
     #[ts(optional)]
     pub allow_patient_overlap: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub allow_outside_hours: Option<bool>,
 }
 
 /// A patient who came without an appointment: booked from now and checked in at once.
@@ -68,6 +78,9 @@ pub struct RecurringPlan {
     pub count: u32,
 }
 
+/// The most appointments one series books.
+const MAX_SERIES: u32 = 52;
+
 /// One occurrence of a planned series: free, or why not and the nearest free slot that day.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -77,7 +90,8 @@ pub struct PlannedOccurrence {
     pub local_date: String,
     pub local_start: String,
     pub local_end: String,
-    pub conflict: Option<String>,
+    /// Why this time cannot be booked, if it cannot.
+    pub conflict: Option<Message>,
     pub alternative: Option<Slot>,
 }
 
@@ -113,6 +127,9 @@ pub struct AppointmentSummary {
     pub checked_in_at: Option<String>,
     pub series_id: Option<String>,
     pub rescheduled_from_id: Option<String>,
+    /// The statuses it may take now by the clinic's rules and clock (not the user's role): what the UI
+    /// offers. `rescheduled` means it may be moved.
+    pub next_statuses: Vec<AppointmentStatus>,
 }
 
 /// The columns `summary_row` reads, from `SUMMARY_FROM`.
@@ -125,12 +142,27 @@ pub(crate) const SUMMARY_FROM: &str = "FROM appointments a
     JOIN providers v ON v.id = a.provider_id
     LEFT JOIN appointment_types t ON t.id = a.appointment_type_id";
 
-pub(crate) fn summary_row(tz: Tz) -> impl Fn(&Row<'_>) -> RowResult<AppointmentSummary> {
+pub(crate) fn summary_row(
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> impl Fn(&Row<'_>) -> RowResult<AppointmentSummary> {
+    let clock = ClinicNow {
+        now,
+        today: today(tz, now),
+    };
     move |row| {
         let starts: String = row.get(1)?;
         let ends: String = row.get(2)?;
         let start = parse_instant(&starts);
+        let status = AppointmentStatus::parse(&row.get::<_, String>(9)?)
+            .unwrap_or(AppointmentStatus::Scheduled);
         Ok(AppointmentSummary {
+            next_statuses: start
+                .map(|starts_at| {
+                    let day = starts_at.with_timezone(&tz).date_naive();
+                    status.next_now(AppointmentTime { day, starts_at }, clock)
+                })
+                .unwrap_or_default(),
             id: row.get(0)?,
             local_date: start
                 .map(|t| t.with_timezone(&tz).date_naive().to_string())
@@ -147,8 +179,7 @@ pub(crate) fn summary_row(tz: Tz) -> impl Fn(&Row<'_>) -> RowResult<AppointmentS
             provider_id: row.get(6)?,
             provider_name: row.get(7)?,
             provider_color: row.get(8)?,
-            status: AppointmentStatus::parse(&row.get::<_, String>(9)?)
-                .unwrap_or(AppointmentStatus::Scheduled),
+            status,
             appointment_type_id: row.get(10)?,
             appointment_type: row.get(11)?,
             reason: row.get(12)?,
@@ -164,7 +195,7 @@ pub(crate) fn summary_row(tz: Tz) -> impl Fn(&Row<'_>) -> RowResult<AppointmentS
 /// start.
 pub(crate) fn appointments_between(
     r: &Reader<'_>,
-    tz: Tz,
+    (tz, now): (Tz, DateTime<Utc>),
     provider: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -183,19 +214,31 @@ pub(crate) fn appointments_between(
              ORDER BY a.starts_at, v.display_name"
         ),
         (format_instant(from), format_instant(to), provider),
-        summary_row(tz),
+        summary_row(tz, now),
     )?)
 }
 
-/// "Tue 12 Jan 09:00–09:30", for messages about a time.
-fn when(tz: Tz, (start, end): Span) -> String {
-    let local = start.with_timezone(&tz);
-    format!(
-        "{} {}–{}",
-        local.format("%a %-d %b"),
-        local_hhmm(tz, start),
-        local_hhmm(tz, end)
-    )
+/// A time as messages name it: the clinic-local day (which the UI writes as its dialogs do) and the
+/// wall-clock start and end.
+struct When {
+    date: NaiveDate,
+    start: String,
+    end: String,
+}
+
+fn when(tz: Tz, (start, end): Span) -> When {
+    When {
+        date: start.with_timezone(&tz).date_naive(),
+        start: local_hhmm(tz, start),
+        end: local_hhmm(tz, end),
+    }
+}
+
+/// A span read back from the store.
+fn stored_span(starts_at: &str, ends_at: &str) -> CoreResult<Span> {
+    parse_instant(starts_at)
+        .zip(parse_instant(ends_at))
+        .ok_or_else(|| CoreError::Internal(format!("a stored time is unreadable: {starts_at}")))
 }
 
 /// A booking's checked inputs.
@@ -206,6 +249,7 @@ struct Booking {
     span: Span,
     reason: Option<String>,
     allow_patient_overlap: bool,
+    allow_outside_hours: bool,
 }
 
 fn booking(new: &NewAppointment) -> CoreResult<Booking> {
@@ -220,20 +264,24 @@ fn booking(new: &NewAppointment) -> CoreResult<Booking> {
         span,
         reason: optional("reason", new.reason.as_deref(), 200)?,
         allow_patient_overlap: new.allow_patient_overlap.unwrap_or(false),
+        allow_outside_hours: new.allow_outside_hours.unwrap_or(false),
     })
 }
+
+/// The longest appointment.
+const MAX_HOURS: i64 = 8;
 
 fn span(starts_at: &str, ends_at: &str) -> CoreResult<Span> {
     let starts = instant("startsAt", starts_at)?;
     let ends = instant("endsAt", ends_at)?;
     if ends <= starts {
+        return Err(CoreError::invalid("endsAt", message!("end_before_start")));
+    }
+    if ends - starts > Duration::hours(MAX_HOURS) {
         return Err(CoreError::invalid(
             "endsAt",
-            "the end must be after the start",
+            message!("appointment_too_long", hours = MAX_HOURS),
         ));
-    }
-    if ends - starts > Duration::hours(8) {
-        return Err(CoreError::invalid("endsAt", "at most 8 hours"));
     }
     Ok((starts, ends))
 }
@@ -250,37 +298,83 @@ fn check_free(
     ignore: Option<&str>,
     allow_patient_overlap: bool,
 ) -> CoreResult<()> {
-    if let Some(clash) = first_overlap(r, tz, Holder::Provider(&provider.id), span, ignore)? {
-        return Err(CoreError::Conflict(format!(
-            "{} is already booked {} with {} ({})",
-            provider.display_name, clash.when, clash.patient, clash.mrn
+    if let Some(clash) = first_overlap(r, Holder::Provider(&provider.id), span, ignore)? {
+        let at = when(tz, clash.span);
+        return Err(CoreError::Conflict(message!(
+            "provider_booked",
+            provider = &provider.display_name,
+            date = at.date,
+            start = at.start,
+            end = at.end,
+            patient = clash.patient,
+            mrn = clash.mrn,
         )));
     }
     let off = super::time_off_between(r, &provider.id, span.0, span.1)?;
     if let Some(off) = off.first() {
-        let at = parse_instant(&off.starts_at)
-            .zip(parse_instant(&off.ends_at))
-            .map(|span| when(tz, span))
-            .unwrap_or_default();
-        let why = off
-            .reason
-            .as_deref()
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
-        return Err(CoreError::Conflict(format!(
-            "{} is off {at}{why}",
-            provider.display_name
+        let off_span = stored_span(&off.starts_at, &off.ends_at)?;
+        return Err(CoreError::Conflict(time_off_message(
+            tz,
+            provider,
+            off_span,
+            span,
+            off.reason.as_deref(),
         )));
     }
     if !allow_patient_overlap
-        && let Some(other) = first_overlap(r, tz, Holder::Patient(patient), span, ignore)?
+        && let Some(other) = first_overlap(r, Holder::Patient(patient), span, ignore)?
     {
-        return Err(CoreError::PatientAlreadyBooked(format!(
-            "{} is already booked {} with {}",
-            other.patient, other.when, other.provider
+        let at = when(tz, other.span);
+        return Err(CoreError::PatientAlreadyBooked(message!(
+            "patient_booked",
+            patient = other.patient,
+            date = at.date,
+            start = at.start,
+            end = at.end,
+            provider = other.provider,
         )));
     }
     Ok(())
+}
+
+/// The provider's time off that a booking runs into, on the booking's day: "all day" when it covers the
+/// day, else the hours of that day it covers (time off may span several days).
+fn time_off_message(
+    tz: Tz,
+    provider: &Provider,
+    off: Span,
+    booking: Span,
+    reason: Option<&str>,
+) -> Message {
+    let day = booking.0.with_timezone(&tz).date_naive();
+    let (day_starts, day_ends) = day_bounds(tz, day);
+    let (from, to) = (off.0.max(day_starts), off.1.min(day_ends));
+    let name = &provider.display_name;
+    let all_day = (from, to) == (day_starts, day_ends);
+    match (all_day, reason) {
+        (true, Some(reason)) => message!(
+            "provider_off_all_day_because",
+            provider = name,
+            date = day,
+            reason = reason,
+        ),
+        (true, None) => message!("provider_off_all_day", provider = name, date = day),
+        (false, Some(reason)) => message!(
+            "provider_off_because",
+            provider = name,
+            date = day,
+            start = local_hhmm(tz, from),
+            end = local_hhmm(tz, to),
+            reason = reason,
+        ),
+        (false, None) => message!(
+            "provider_off",
+            provider = name,
+            date = day,
+            start = local_hhmm(tz, from),
+            end = local_hhmm(tz, to),
+        ),
+    }
 }
 
 /// Whose bookings an overlap check looks at.
@@ -293,8 +387,7 @@ enum Holder<'a> {
 
 /// An existing booking a new time overlaps.
 struct Overlap {
-    /// "Wed 2 Dec 10:00–10:30".
-    when: String,
+    span: Span,
     patient: String,
     mrn: String,
     provider: String,
@@ -303,7 +396,6 @@ struct Overlap {
 /// The earliest booking of `holder` that overlaps `span` and still holds its time, but `ignore`.
 fn first_overlap(
     r: &Reader<'_>,
-    tz: Tz,
     holder: Holder<'_>,
     span: Span,
     ignore: Option<&str>,
@@ -324,24 +416,31 @@ fn first_overlap(
         ),
         (id, format_instant(span.0), format_instant(span.1), ignore),
         |row| {
-            let (starts, ends): (String, String) = (row.get(0)?, row.get(1)?);
-            Ok(Overlap {
-                when: parse_instant(&starts)
-                    .zip(parse_instant(&ends))
-                    .map_or(starts, |span| when(tz, span)),
-                patient: row.get(2)?,
-                mrn: row.get(3)?,
-                provider: row.get(4)?,
-            })
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         },
     )?;
-    Ok(found)
+    found
+        .map(|(starts, ends, patient, mrn, provider)| {
+            Ok(Overlap {
+                span: stored_span(&starts, &ends)?,
+                patient,
+                mrn,
+                provider,
+            })
+        })
+        .transpose()
 }
 
 fn not_past(span: Span, now: DateTime<Utc>) -> CoreResult<()> {
     // A minute of grace: the slot the user clicked may have begun while the dialog was open.
     if span.0 < now - Duration::minutes(1) {
-        return Err(CoreError::invalid("startsAt", "this time has passed"));
+        return Err(CoreError::invalid("startsAt", message!("time_passed")));
     }
     Ok(())
 }
@@ -381,7 +480,55 @@ pub(crate) fn book(tx: &mut WriteTx<'_>, tz: Tz, new: &NewAppointment) -> CoreRe
         None,
         booking.allow_patient_overlap,
     )?;
+    if !booking.allow_outside_hours {
+        check_hours(&r, tz, tx.now(), &provider, booking.span)?;
+    }
     insert_booking(tx, &booking, |f| f)
+}
+
+/// Warns (`outside_working_hours`) when a booking runs into a break or lies outside the provider's
+/// hours that day, naming where.
+fn check_hours(
+    r: &Reader<'_>,
+    tz: Tz,
+    now: DateTime<Utc>,
+    provider: &Provider,
+    span: Span,
+) -> CoreResult<()> {
+    let day = span.0.with_timezone(&tz).date_naive();
+    let context = DayContext::new(tz, 1, now);
+    let plan = day_plan(r, &context, &provider.id, day, 1, None)?;
+    let hhmm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+    let name = &provider.display_name;
+    let at = when(tz, span);
+    let warning = match outside_hours(&plan, span) {
+        None => return Ok(()),
+        Some(OutsideHours::NotWorking) => message!("not_working", provider = name, date = day),
+        Some(OutsideHours::BeforeHours { starts }) => message!(
+            "before_hours",
+            provider = name,
+            starts = hhmm(starts),
+            date = day,
+        ),
+        Some(OutsideHours::Break { from, to }) => message!(
+            "runs_into_break",
+            date = at.date,
+            start = at.start,
+            end = at.end,
+            provider = name,
+            from = hhmm(from),
+            to = hhmm(to),
+        ),
+        Some(OutsideHours::AfterHours { ends }) => message!(
+            "runs_past_hours",
+            date = at.date,
+            start = at.start,
+            end = at.end,
+            provider = name,
+            ends = hhmm(ends),
+        ),
+    };
+    Err(CoreError::OutsideWorkingHours(warning))
 }
 
 impl Clinic {
@@ -413,9 +560,9 @@ impl Clinic {
             let r = tx.reader();
             let old = stored(&r, id)?;
             if !old.status.can_become(AppointmentStatus::Rescheduled) {
-                return Err(CoreError::Conflict(format!(
-                    "an appointment that is {} cannot be moved",
-                    old.status.as_str().replace('_', " ")
+                return Err(CoreError::Conflict(message!(
+                    "cannot_move",
+                    status = old.status.said(),
                 )));
             }
             let provider = active_provider(&r, new_provider.unwrap_or(old.provider))?;
@@ -427,6 +574,7 @@ impl Clinic {
                 span,
                 reason: old.reason.clone(),
                 allow_patient_overlap: to.allow_patient_overlap.unwrap_or(false),
+                allow_outside_hours: to.allow_outside_hours.unwrap_or(false),
             };
             let id_text = id.to_string();
             check_free(
@@ -438,6 +586,9 @@ impl Clinic {
                 Some(&id_text),
                 booking.allow_patient_overlap,
             )?;
+            if !booking.allow_outside_hours {
+                check_hours(&r, tz, tx.now(), &provider, span)?;
+            }
             tx.update(
                 Table::Appointments,
                 id,
@@ -471,31 +622,31 @@ impl Clinic {
         if next == AppointmentStatus::Rescheduled {
             return Err(CoreError::invalid(
                 "status",
-                "choose a new time to reschedule",
+                message!("reschedule_needs_time"),
             ));
         }
         let reason = optional("cancellationReason", cancellation_reason, 200)?;
         if next == AppointmentStatus::Cancelled && reason.is_none() {
             return Err(CoreError::invalid(
                 "cancellationReason",
-                "say why the appointment is cancelled",
+                message!("cancellation_reason_required"),
             ));
         }
+        let tz = self.settings()?.time_zone;
         access.write(|tx| {
             let current = stored(&tx.reader(), id)?;
-            if !current.status.can_become(next) {
-                return Err(CoreError::Conflict(format!(
-                    "an appointment that is {} cannot become {}",
-                    current.status.as_str().replace('_', " "),
-                    next.as_str().replace('_', " ")
-                )));
-            }
-            if next == AppointmentStatus::NoShow && current.span.0 > tx.now() {
-                return Err(CoreError::Conflict(
-                    "a patient can only be a no-show after the start time".into(),
-                ));
-            }
             let now = tx.now();
+            let at = AppointmentTime {
+                day: current.span.0.with_timezone(&tz).date_naive(),
+                starts_at: current.span.0,
+            };
+            let clock = ClinicNow {
+                now,
+                today: today(tz, now),
+            };
+            if let Some(refusal) = current.status.change_refused(next, at, clock) {
+                return Err(CoreError::Conflict(refusal.message()));
+            }
             let fields = Fields::new().set("status", next.as_str());
             let fields = match next {
                 AppointmentStatus::CheckedIn => fields.set("checked_in_at", now),
@@ -534,6 +685,7 @@ impl Clinic {
                 span: (now, now + minutes(length)),
                 reason,
                 allow_patient_overlap: true,
+                allow_outside_hours: true,
             };
             let id = insert_booking(tx, &booking, |f| {
                 f.set("walk_in", true)
@@ -555,10 +707,16 @@ impl Clinic {
         let access = self.authorize(by, Action::EditSchedule)?;
         let first = booking(&plan.first)?;
         if !(1..=12).contains(&plan.every_weeks) {
-            return Err(CoreError::invalid("everyWeeks", "every 1 to 12 weeks"));
+            return Err(CoreError::invalid(
+                "everyWeeks",
+                message!("every_weeks_between", min = 1, max = 12),
+            ));
         }
-        if !(2..=52).contains(&plan.count) {
-            return Err(CoreError::invalid("count", "2 to 52 appointments"));
+        if !(2..=MAX_SERIES).contains(&plan.count) {
+            return Err(CoreError::invalid(
+                "count",
+                message!("appointments_between", min = 2, max = MAX_SERIES),
+            ));
         }
         let settings = self.settings()?;
         let (tz, now) = (settings.time_zone, self.now());
@@ -589,15 +747,18 @@ impl Clinic {
                         None,
                         first.allow_patient_overlap,
                     ) {
-                        Err(e @ (CoreError::Conflict(_) | CoreError::PatientAlreadyBooked(_))) => {
-                            Some(e.to_string())
-                        }
+                        Err(CoreError::Conflict(m) | CoreError::PatientAlreadyBooked(m)) => Some(m),
                         Err(e) => return Err(e),
-                        Ok(()) if !fits(&day_plan, span) => Some(format!(
-                            "{} does not work {}",
-                            provider.display_name,
-                            when(tz, span)
-                        )),
+                        Ok(()) if !fits(&day_plan, span) => {
+                            let at = when(tz, span);
+                            Some(message!(
+                                "not_working_then",
+                                provider = &provider.display_name,
+                                date = at.date,
+                                start = at.start,
+                                end = at.end,
+                            ))
+                        }
                         Ok(()) => None,
                     };
                     if conflict.is_some() {
@@ -614,7 +775,7 @@ impl Clinic {
     }
 
     /// Books the chosen occurrences of a recurring appointment as one series, in one transaction: if
-    /// any of them is no longer free, nothing is booked and the error lists every one that is not.
+    /// any of them is no longer free, nothing is booked and the error names the first that is not.
     pub fn book_recurring(
         &self,
         by: &SessionUser,
@@ -623,10 +784,10 @@ impl Clinic {
     ) -> CoreResult<BookedSeries> {
         let access = self.authorize(by, Action::EditSchedule)?;
         let template = booking(&first)?;
-        if occurrences.is_empty() || occurrences.len() > 52 {
+        if occurrences.is_empty() || occurrences.len() > MAX_SERIES as usize {
             return Err(CoreError::invalid(
                 "occurrences",
-                "book 1 to 52 appointments",
+                message!("appointments_between", min = 1, max = MAX_SERIES),
             ));
         }
         let spans = occurrences
@@ -640,13 +801,16 @@ impl Clinic {
         let mut sorted = spans.clone();
         sorted.sort();
         if sorted.windows(2).any(|w| w[1].0 < w[0].1) {
-            return Err(CoreError::invalid("occurrences", "two occurrences overlap"));
+            return Err(CoreError::invalid(
+                "occurrences",
+                message!("occurrences_overlap"),
+            ));
         }
         access.write(|tx| {
             let r = tx.reader();
             active_patient(&r, template.patient)?;
             let provider = active_provider(&r, template.provider)?;
-            let mut problems = Vec::new();
+            // The first time taken since the plan was made is named; the plan, asked again, shows all.
             for span in &spans {
                 match check_free(
                     &r,
@@ -658,17 +822,17 @@ impl Clinic {
                     template.allow_patient_overlap,
                 ) {
                     Ok(()) => {}
-                    Err(e @ (CoreError::Conflict(_) | CoreError::PatientAlreadyBooked(_))) => {
-                        problems.push(format!("{}: {e}", when(tz, *span)));
+                    Err(CoreError::Conflict(_) | CoreError::PatientAlreadyBooked(_)) => {
+                        let at = when(tz, *span);
+                        return Err(CoreError::Conflict(message!(
+                            "series_not_free",
+                            date = at.date,
+                            start = at.start,
+                            end = at.end,
+                        )));
                     }
                     Err(e) => return Err(e),
                 }
-            }
-            if !problems.is_empty() {
-                return Err(CoreError::Conflict(format!(
-                    "nothing was booked; not free: {}",
-                    problems.join("; ")
-                )));
             }
             let series = Uuid::now_v7();
             let mut ids = Vec::with_capacity(spans.len());
@@ -700,11 +864,10 @@ impl Clinic {
             Ok(r.query_opt(
                 &format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE a.id = ?1"),
                 [&id],
-                summary_row(tz),
+                summary_row(tz, self.now()),
             )?)
         })?;
-        let found =
-            found.ok_or_else(|| CoreError::NotFound("the appointment does not exist".into()))?;
+        let found = found.ok_or_else(|| CoreError::NotFound(message!("appointment_not_found")))?;
         access.audit_shown(
             "view_appointment",
             "appointments",
@@ -756,16 +919,14 @@ fn stored(r: &Reader<'_>, id: Uuid) -> CoreResult<Stored> {
         },
     )?;
     let (status, patient, provider, kind, starts, ends, reason, series) =
-        row.ok_or_else(|| CoreError::NotFound("the appointment does not exist".into()))?;
-    let broken = || CoreError::NotFound("the appointment's record is damaged".into());
+        row.ok_or_else(|| CoreError::NotFound(message!("appointment_not_found")))?;
+    let broken = || CoreError::Internal(format!("the appointment {id} is unreadable"));
     Ok(Stored {
         status: AppointmentStatus::parse(&status).ok_or_else(broken)?,
         patient: Uuid::parse_str(&patient).map_err(|_| broken())?,
         provider: Uuid::parse_str(&provider).map_err(|_| broken())?,
         kind: kind.and_then(|k| Uuid::parse_str(&k).ok()),
-        span: parse_instant(&starts)
-            .zip(parse_instant(&ends))
-            .ok_or_else(broken)?,
+        span: stored_span(&starts, &ends)?,
         reason,
         series,
     })

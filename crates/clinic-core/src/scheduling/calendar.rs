@@ -13,7 +13,7 @@ use super::{
 use crate::auth::permissions::Action;
 use crate::patients::display_phone;
 use crate::time::day_bounds;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// A provider's column in the calendar: working blocks per day shown, and time off.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -68,7 +68,10 @@ impl Clinic {
     ) -> CoreResult<Calendar> {
         let access = self.authorize(by, Action::ViewSchedule)?;
         if !(1..=7).contains(&days) {
-            return Err(CoreError::invalid("days", "show 1 to 7 days"));
+            return Err(CoreError::invalid(
+                "days",
+                message!("days_between", min = 1, max = 7),
+            ));
         }
         let provider = optional_id("providerId", provider_id)?.map(|p| p.to_string());
         let settings = self.settings()?;
@@ -87,7 +90,7 @@ impl Clinic {
                 provider_row,
             )?;
             if provider.is_some() && providers.is_empty() {
-                return Err(CoreError::NotFound("this provider does not exist".into()));
+                return Err(CoreError::NotFound(message!("provider_not_found")));
             }
             let mut columns = Vec::with_capacity(providers.len());
             for p in providers {
@@ -111,7 +114,7 @@ impl Clinic {
                 });
             }
             let appointments =
-                appointments_between(&r, tz, provider.as_deref(), start, end, false)?;
+                appointments_between(&r, (tz, self.now()), provider.as_deref(), start, end, false)?;
             let counts = AppointmentStatus::ALL
                 .into_iter()
                 .map(|status| StatusCount {
@@ -145,7 +148,8 @@ impl Clinic {
         let access = self.authorize(by, Action::ViewSchedule)?;
         let tz = self.settings()?.time_zone;
         let (from, to) = day_bounds(tz, day);
-        let rows = access.read(|r| appointments_between(&r, tz, None, from, to, false))?;
+        let rows =
+            access.read(|r| appointments_between(&r, (tz, self.now()), None, from, to, false))?;
         access.audit_shown(
             "view_appointments",
             "appointments",
@@ -161,7 +165,7 @@ impl Clinic {
         let tz = self.settings()?.time_zone;
         let (from, to) = day_bounds(tz, day);
         let rows = access.read(|r| {
-            let summary = summary_row(tz);
+            let summary = summary_row(tz, self.now());
             Ok(r.query_all(
                 &format!(
                     "SELECT {SUMMARY_COLUMNS}, p.phone {SUMMARY_FROM}

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::auth::permissions::Action;
 use crate::time::{day_bounds, local_to_utc, parse_instant};
 use crate::validate::{date, optional, required};
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 pub use appointments::{
     AppointmentSummary, BookedSeries, NewAppointment, PlannedOccurrence, RecurringPlan, Reschedule,
@@ -26,7 +26,7 @@ pub use appointments::{
 };
 pub use calendar::{Calendar, CalendarProvider, CallListEntry, StatusCount};
 pub use queue::{QueueEntry, RoomCall};
-pub use slots::{Slot, SlotQuery};
+pub use slots::{FreeTime, Slot, SlotQuery};
 pub use status::AppointmentStatus;
 pub use waitlist::{NewWaitlistEntry, WaitlistEntry};
 
@@ -123,7 +123,7 @@ pub struct AppointmentType {
 }
 
 pub(crate) fn parse_id(field: &'static str, text: &str) -> CoreResult<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| CoreError::invalid(field, "not a valid record id"))
+    Uuid::parse_str(text.trim()).map_err(|_| CoreError::invalid(field, message!("record_id")))
 }
 
 /// An optional record id: empty or missing means none.
@@ -135,22 +135,19 @@ pub(crate) fn optional_id(field: &'static str, text: Option<&str>) -> CoreResult
 }
 
 pub(crate) fn instant(field: &'static str, text: &str) -> CoreResult<DateTime<Utc>> {
-    parse_instant(text).ok_or_else(|| CoreError::invalid(field, "not a valid date and time"))
+    parse_instant(text).ok_or_else(|| CoreError::invalid(field, message!("date_time_format")))
 }
 
 fn clock_time(field: &'static str, text: &str) -> CoreResult<NaiveTime> {
     NaiveTime::parse_from_str(text.trim(), "%H:%M")
-        .map_err(|_| CoreError::invalid(field, "use HH:MM"))
+        .map_err(|_| CoreError::invalid(field, message!("time_format")))
 }
 
 fn check_weekday(weekday: u32) -> CoreResult<()> {
     if (1..=7).contains(&weekday) {
         Ok(())
     } else {
-        Err(CoreError::invalid(
-            "weekday",
-            "weekday must be 1 (Monday) to 7 (Sunday)",
-        ))
+        Err(CoreError::invalid("weekday", message!("weekday")))
     }
 }
 
@@ -161,16 +158,13 @@ fn day_blocks(blocks: &[TimeBlock]) -> CoreResult<Vec<(NaiveTime, NaiveTime)>> {
         let start = clock_time("startsAt", &block.starts_at)?;
         let end = clock_time("endsAt", &block.ends_at)?;
         if end <= start {
-            return Err(CoreError::invalid(
-                "endsAt",
-                "the end must be after the start",
-            ));
+            return Err(CoreError::invalid("endsAt", message!("end_before_start")));
         }
         spans.push((start, end));
     }
     spans.sort();
     if spans.windows(2).any(|w| w[1].0 < w[0].1) {
-        return Err(CoreError::invalid("startsAt", "two blocks overlap"));
+        return Err(CoreError::invalid("startsAt", message!("blocks_overlap")));
     }
     Ok(spans)
 }
@@ -305,11 +299,11 @@ pub(crate) fn active_provider(r: &Reader<'_>, provider: Uuid) -> CoreResult<Prov
         Some(p) if !p.archived => Ok(p),
         Some(_) => Err(CoreError::invalid(
             "providerId",
-            "this provider no longer sees patients",
+            message!("provider_archived"),
         )),
         None => Err(CoreError::invalid(
             "providerId",
-            "this provider does not exist",
+            message!("provider_not_found"),
         )),
     }
 }
@@ -338,7 +332,7 @@ fn provider_fields(new: &NewProvider) -> CoreResult<Fields> {
         && colour.starts_with('#')
         && colour[1..].chars().all(|c| c.is_ascii_hexdigit()))
     {
-        return Err(CoreError::invalid("colour", "use a colour like #1e88e5"));
+        return Err(CoreError::invalid("colour", message!("colour_format")));
     }
     let user_id = optional_id("userId", new.user_id.as_deref())?;
     Ok(Fields::new()
@@ -408,7 +402,7 @@ impl Clinic {
                     [id.to_string()],
                 )? == 0
             {
-                return Err(CoreError::NotFound("the provider does not exist".into()));
+                return Err(CoreError::NotFound(message!("provider_not_found")));
             }
             Ok(())
         })
@@ -518,11 +512,11 @@ impl Clinic {
         if to_date < from_date {
             return Err(CoreError::invalid(
                 "toDate",
-                "the last day must not be before the first",
+                message!("last_day_before_first"),
             ));
         }
         if (to_date - from_date).num_days() > 366 {
-            return Err(CoreError::invalid("toDate", "at most a year at a time"));
+            return Err(CoreError::invalid("toDate", message!("at_most_a_year")));
         }
         let from_time = optional("fromTime", new.from_time.as_deref(), 5)?;
         let to_time = optional("toTime", new.to_time.as_deref(), 5)?;
@@ -530,17 +524,11 @@ impl Clinic {
             (None, None) => (day_bounds(tz, from_date).0, day_bounds(tz, to_date).1),
             (Some(from), Some(to)) => {
                 if to_date != from_date {
-                    return Err(CoreError::invalid(
-                        "toDate",
-                        "time off by the hour is for one day",
-                    ));
+                    return Err(CoreError::invalid("toDate", message!("hours_off_one_day")));
                 }
                 let (from, to) = (clock_time("fromTime", &from)?, clock_time("toTime", &to)?);
                 if to <= from {
-                    return Err(CoreError::invalid(
-                        "toTime",
-                        "the end must be after the start",
-                    ));
+                    return Err(CoreError::invalid("toTime", message!("end_before_start")));
                 }
                 (
                     local_to_utc(tz, from_date.and_time(from)),
@@ -548,10 +536,16 @@ impl Clinic {
                 )
             }
             (None, Some(_)) => {
-                return Err(CoreError::invalid("fromTime", "give both times or neither"));
+                return Err(CoreError::invalid(
+                    "fromTime",
+                    message!("both_times_or_neither"),
+                ));
             }
             (Some(_), None) => {
-                return Err(CoreError::invalid("toTime", "give both times or neither"));
+                return Err(CoreError::invalid(
+                    "toTime",
+                    message!("both_times_or_neither"),
+                ));
             }
         };
         let reason = optional("reason", new.reason.as_deref(), 200)?;
@@ -571,7 +565,7 @@ impl Clinic {
         let affected = access.read(|r| {
             appointments::appointments_between(
                 &r,
-                tz,
+                (tz, self.now()),
                 Some(&provider.to_string()),
                 starts,
                 ends,
@@ -601,7 +595,7 @@ impl Clinic {
         let id = parse_id("timeOffId", time_off_id)?;
         access.write(|tx| {
             if !tx.archive(Table::ProviderTimeOff, id)? {
-                return Err(CoreError::NotFound("this time off is not on record".into()));
+                return Err(CoreError::NotFound(message!("time_off_not_found")));
             }
             Ok(())
         })
@@ -635,9 +629,7 @@ impl Clinic {
                 [id.to_string()],
             )? == 0
             {
-                return Err(CoreError::NotFound(
-                    "this appointment type does not exist".into(),
-                ));
+                return Err(CoreError::NotFound(message!("appointment_type_not_found")));
             }
             tx.update(Table::AppointmentTypes, id, fields)?;
             Ok(())
@@ -650,9 +642,7 @@ impl Clinic {
         let id = parse_id("appointmentTypeId", type_id)?;
         access.write(|tx| {
             if !tx.archive(Table::AppointmentTypes, id)? {
-                return Err(CoreError::NotFound(
-                    "this appointment type does not exist".into(),
-                ));
+                return Err(CoreError::NotFound(message!("appointment_type_not_found")));
             }
             Ok(())
         })
@@ -690,10 +680,7 @@ impl Clinic {
     pub fn set_slot_minutes(&self, by: &SessionUser, minutes: i64) -> CoreResult<()> {
         let access = self.authorize(by, Action::ManageSettings)?;
         if !(5..=120).contains(&minutes) || 60 % minutes != 0 && minutes % 60 != 0 {
-            return Err(CoreError::invalid(
-                "slotMinutes",
-                "choose 5, 10, 15, 20, 30, 60 or 120 minutes",
-            ));
+            return Err(CoreError::invalid("slotMinutes", message!("slot_minutes")));
         }
         let id = parse_id("id", &self.settings()?.id)?;
         access.write(|tx| {
@@ -712,7 +699,7 @@ fn appointment_type_fields(name: &str, minutes: i64) -> CoreResult<Fields> {
     if !(5..=480).contains(&minutes) {
         return Err(CoreError::invalid(
             "durationMinutes",
-            "between 5 and 480 minutes",
+            message!("minutes_between", min = 5, max = 480),
         ));
     }
     Ok(Fields::new()
@@ -734,7 +721,7 @@ pub(crate) fn default_minutes(
         [kind.to_string()],
         |row| row.get(0),
     )?
-    .ok_or_else(|| CoreError::invalid("appointmentTypeId", "this appointment type does not exist"))
+    .ok_or_else(|| CoreError::invalid("appointmentTypeId", message!("appointment_type_not_found")))
 }
 
 /// Minutes as a duration, for arithmetic on instants.

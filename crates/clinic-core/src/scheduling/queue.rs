@@ -10,7 +10,7 @@ use super::{AppointmentStatus, AppointmentSummary, parse_id};
 use crate::auth::permissions::Action;
 use crate::time::{day_bounds, local_hhmm, parse_instant, today};
 use crate::validate::required;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// A patient in the waiting room (checked in) or with the doctor (in progress).
 #[derive(Clone, Debug, Serialize, TS)]
@@ -55,7 +55,7 @@ impl Clinic {
         let now = self.now();
         let (from, to) = day_bounds(tz, today(tz, now));
         let entries = access.read(|r| {
-            let summary = summary_row(tz);
+            let summary = summary_row(tz, now);
             Ok(r.query_all(
                 &format!(
                     "SELECT {SUMMARY_COLUMNS}, a.room, a.called_at {SUMMARY_FROM}
@@ -116,7 +116,7 @@ impl Clinic {
             )?;
             let status = status
                 .and_then(|s| AppointmentStatus::parse(&s))
-                .ok_or_else(|| CoreError::NotFound("the appointment does not exist".into()))?;
+                .ok_or_else(|| CoreError::NotFound(message!("appointment_not_found")))?;
             let now = tx.now();
             let fields = Fields::new()
                 .set("room", room.as_str())
@@ -127,9 +127,9 @@ impl Clinic {
                     .set("started_at", now),
                 AppointmentStatus::InProgress => fields,
                 other => {
-                    return Err(CoreError::Conflict(format!(
-                        "only a patient in the waiting room can be called in (this one is {})",
-                        other.as_str().replace('_', " ")
+                    return Err(CoreError::Conflict(message!(
+                        "call_in_not_waiting",
+                        status = other.said(),
                     )));
                 }
             };

@@ -19,7 +19,7 @@ use super::{
 use crate::auth::permissions::Action;
 use crate::time::{day_bounds, local_hhmm, local_to_utc, parse_instant, today};
 use crate::validate::{date, optional};
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// A span of wall-clock time on one day, [start, end).
 pub(crate) type LocalSpan = (NaiveTime, NaiveTime);
@@ -94,6 +94,67 @@ pub(crate) fn fits(plan: &DayPlan, span: Span) -> bool {
         && !plan.busy.iter().any(|busy| overlaps(*busy, span))
 }
 
+/// How a span falls outside a provider's hours that day (working hours cut to opening hours): a
+/// warning the user may confirm, never a refusal (a front desk squeezes patients in).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum OutsideHours {
+    /// No hours at all that day.
+    NotWorking,
+    /// It starts before the first block.
+    BeforeHours { starts: NaiveTime },
+    /// It starts in, or runs into, a break between two blocks.
+    Break { from: NaiveTime, to: NaiveTime },
+    /// It starts after, or runs past, the end of the last block.
+    AfterHours { ends: NaiveTime },
+}
+
+/// Where `span` leaves the day's hours, or None when it lies inside one block. Busy time is not looked
+/// at here: bookings and time off are the conflict checks' business.
+pub(crate) fn outside_hours(plan: &DayPlan, span: Span) -> Option<OutsideHours> {
+    let windows = windows(plan);
+    if windows.iter().any(|w| w.0 <= span.0 && span.1 <= w.1) {
+        return None;
+    }
+    let local = |t: DateTime<Utc>| t.with_timezone(&plan.tz).time();
+    let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+        return Some(OutsideHours::NotWorking);
+    };
+    if span.0 < first.0 {
+        return Some(OutsideHours::BeforeHours {
+            starts: local(first.0),
+        });
+    }
+    // The first gap the span touches: it starts in it, or its block ends before the span does.
+    for pair in windows.windows(2) {
+        let (block, next) = (pair[0], pair[1]);
+        if span.0 < next.0 && span.1 > block.1 {
+            return Some(OutsideHours::Break {
+                from: local(block.1),
+                to: local(next.0),
+            });
+        }
+    }
+    Some(OutsideHours::AfterHours {
+        ends: local(last.1),
+    })
+}
+
+/// The minutes free from `at` on: up to the end of its block or the next busy span, whichever comes
+/// first; None when `at` is outside the hours or busy.
+pub(crate) fn free_from(plan: &DayPlan, at: DateTime<Utc>) -> Option<(i64, DateTime<Utc>)> {
+    let window = windows(plan).into_iter().find(|w| w.0 <= at && at < w.1)?;
+    if plan.busy.iter().any(|b| b.0 <= at && at < b.1) {
+        return None;
+    }
+    let until = plan
+        .busy
+        .iter()
+        .filter(|b| b.0 > at)
+        .map(|b| b.0)
+        .fold(window.1, DateTime::min);
+    Some(((until - at).num_minutes(), until))
+}
+
 /// A free slot to offer.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -123,6 +184,17 @@ pub struct SlotQuery {
     pub from_date: Option<String>,
     /// How many slots (1 to 50).
     pub count: u32,
+}
+
+/// The time free from a start on, up to a break, a booking, time off or the end of the provider's
+/// hours: the booking dialog offers the appointment types that fit in it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FreeTime {
+    #[ts(type = "number")]
+    pub minutes: i64,
+    /// Where the free time ends, on the clinic's wall clock ("HH:MM").
+    pub until: String,
 }
 
 /// How far ahead the next free slots are looked for.
@@ -156,19 +228,47 @@ impl Clinic {
         })
     }
 
+    /// The free time of a provider from `starts_at` on; None when that moment is outside the hours or
+    /// already taken.
+    pub fn free_time(
+        &self,
+        by: &SessionUser,
+        provider_id: &str,
+        starts_at: &str,
+    ) -> CoreResult<Option<FreeTime>> {
+        let access = self.authorize(by, Action::ViewSchedule)?;
+        let provider = parse_id("providerId", provider_id)?;
+        let at = super::instant("startsAt", starts_at)?;
+        let settings = self.settings()?;
+        let tz = settings.time_zone;
+        let context = DayContext::new(tz, settings.slot_minutes, self.now());
+        access.read(|r| {
+            let provider = active_provider(&r, provider)?;
+            let day = at.with_timezone(&tz).date_naive();
+            let plan = day_plan(&r, &context, &provider.id, day, 1, None)?;
+            Ok(free_from(&plan, at).map(|(minutes, until)| FreeTime {
+                minutes,
+                until: local_hhmm(tz, until),
+            }))
+        })
+    }
+
     /// The next free slots from a day on, with one provider or any provider of a specialty, soonest
     /// first (at most 90 days ahead).
     pub fn next_free_slots(&self, by: &SessionUser, query: SlotQuery) -> CoreResult<Vec<Slot>> {
         let access = self.authorize(by, Action::ViewSchedule)?;
         if !(1..=50).contains(&query.count) {
-            return Err(CoreError::invalid("count", "ask for 1 to 50 slots"));
+            return Err(CoreError::invalid(
+                "count",
+                message!("between", min = 1, max = 50),
+            ));
         }
         let provider = optional_id("providerId", query.provider_id.as_deref())?;
         let specialty = optional("specialty", query.specialty.as_deref(), 80)?;
         if provider.is_none() && specialty.is_none() {
             return Err(CoreError::invalid(
                 "specialty",
-                "choose a provider or a specialty",
+                message!("provider_or_specialty"),
             ));
         }
         let kind = optional_id("appointmentTypeId", query.appointment_type_id.as_deref())?;
@@ -177,7 +277,7 @@ impl Clinic {
         {
             return Err(CoreError::invalid(
                 "durationMinutes",
-                "between 5 and 480 minutes",
+                message!("minutes_between", min = 5, max = 480),
             ));
         }
         let settings = self.settings()?;
@@ -392,6 +492,79 @@ mod tests {
             ["09:30", "11:00", "11:15", "11:30"],
             "08:30 and 08:45 are past, 09:00 and 09:15 are booked, 10:00 to 11:00 is a break"
         );
+    }
+
+    #[test]
+    fn a_booking_past_a_break_or_the_end_of_hours_is_named() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let tz: Tz = "Europe/Madrid".parse().unwrap();
+        let at = |h, m| local_to_utc(tz, day.and_time(hm(h, m)));
+        let p = DayPlan {
+            opening: Some(vec![(hm(8, 0), hm(19, 0))]),
+            ..plan(
+                "Europe/Madrid",
+                day,
+                vec![(hm(9, 0), hm(12, 30)), (hm(13, 30), hm(18, 0))],
+            )
+        };
+        let cases = [
+            ((at(10, 0), at(10, 30)), None),
+            ((at(12, 0), at(12, 30)), None),
+            (
+                (at(12, 15), at(12, 45)),
+                Some(OutsideHours::Break {
+                    from: hm(12, 30),
+                    to: hm(13, 30),
+                }),
+            ),
+            (
+                (at(12, 45), at(13, 15)),
+                Some(OutsideHours::Break {
+                    from: hm(12, 30),
+                    to: hm(13, 30),
+                }),
+            ),
+            (
+                (at(17, 45), at(18, 15)),
+                Some(OutsideHours::AfterHours { ends: hm(18, 0) }),
+            ),
+            (
+                (at(18, 30), at(19, 0)),
+                Some(OutsideHours::AfterHours { ends: hm(18, 0) }),
+            ),
+            (
+                (at(8, 30), at(9, 0)),
+                Some(OutsideHours::BeforeHours { starts: hm(9, 0) }),
+            ),
+        ];
+        for (span, expected) in cases {
+            assert_eq!(outside_hours(&p, span), expected, "{span:?}");
+        }
+        let closed = plan("Europe/Madrid", day, vec![]);
+        assert_eq!(
+            outside_hours(&closed, (at(10, 0), at(10, 30))),
+            Some(OutsideHours::NotWorking)
+        );
+    }
+
+    #[test]
+    fn the_free_time_from_a_start_ends_at_a_break_a_booking_or_the_end_of_hours() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let tz: Tz = "Europe/Madrid".parse().unwrap();
+        let at = |h, m| local_to_utc(tz, day.and_time(hm(h, m)));
+        let p = DayPlan {
+            busy: vec![(at(10, 0), at(10, 30))],
+            ..plan(
+                "Europe/Madrid",
+                day,
+                vec![(hm(9, 0), hm(12, 30)), (hm(13, 30), hm(18, 0))],
+            )
+        };
+        assert_eq!(free_from(&p, at(12, 15)), Some((15, at(12, 30))));
+        assert_eq!(free_from(&p, at(9, 30)), Some((30, at(10, 0))));
+        assert_eq!(free_from(&p, at(17, 0)), Some((60, at(18, 0))));
+        assert_eq!(free_from(&p, at(10, 15)), None, "booked");
+        assert_eq!(free_from(&p, at(12, 45)), None, "in the break");
     }
 
     const ZONES: [&str; 6] = [

@@ -12,7 +12,7 @@ use crate::auth::permissions::Action;
 use crate::patients::{active_patient, display_phone};
 use crate::time::{local_hhmm, parse_instant};
 use crate::validate::optional;
-use crate::{Clinic, CoreError, CoreResult, SessionUser};
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -98,7 +98,7 @@ fn optional_time(field: &'static str, text: Option<&str>) -> CoreResult<Option<S
         .map(|t| {
             NaiveTime::parse_from_str(&t, "%H:%M")
                 .map(|t| t.format("%H:%M").to_string())
-                .map_err(|_| CoreError::invalid(field, "use HH:MM"))
+                .map_err(|_| CoreError::invalid(field, message!("time_format")))
         })
         .transpose()
 }
@@ -134,11 +134,9 @@ fn freed(r: &Reader<'_>, appointment: &str) -> CoreResult<Freed> {
         },
     )?;
     let (freed, status) =
-        found.ok_or_else(|| CoreError::NotFound("the appointment does not exist".into()))?;
+        found.ok_or_else(|| CoreError::NotFound(message!("appointment_not_found")))?;
     if AppointmentStatus::parse(&status).is_none_or(|s| s.occupies_slot()) {
-        return Err(CoreError::Conflict(
-            "this appointment still holds its time".into(),
-        ));
+        return Err(CoreError::Conflict(message!("still_holds_its_time")));
     }
     Ok(freed)
 }
@@ -153,7 +151,7 @@ impl Clinic {
         if provider.is_none() && specialty.is_none() {
             return Err(CoreError::invalid(
                 "specialty",
-                "choose a provider or a specialty",
+                message!("provider_or_specialty"),
             ));
         }
         let kind = optional_id("appointmentTypeId", new.appointment_type_id.as_deref())?;
@@ -161,10 +159,7 @@ impl Clinic {
         weekdays.sort_unstable();
         weekdays.dedup();
         if weekdays.iter().any(|d| !(1..=7).contains(d)) {
-            return Err(CoreError::invalid(
-                "weekdays",
-                "weekdays are 1 (Monday) to 7 (Sunday)",
-            ));
+            return Err(CoreError::invalid("weekdays", message!("weekday")));
         }
         let earliest = optional_time("earliestTime", new.earliest_time.as_deref())?;
         let latest = optional_time("latestTime", new.latest_time.as_deref())?;
@@ -173,7 +168,7 @@ impl Clinic {
         {
             return Err(CoreError::invalid(
                 "latestTime",
-                "the latest time must be after the earliest",
+                message!("latest_before_earliest"),
             ));
         }
         let note = optional("note", new.note.as_deref(), 200)?;
@@ -223,9 +218,7 @@ impl Clinic {
         let id = parse_id("entryId", entry_id)?;
         access.write(|tx| {
             if !tx.archive(Table::WaitlistEntries, id)? {
-                return Err(CoreError::NotFound(
-                    "this waitlist entry is not open".into(),
-                ));
+                return Err(CoreError::NotFound(message!("waitlist_entry_not_open")));
             }
             Ok(())
         })
@@ -299,7 +292,7 @@ impl Clinic {
             let waiting = open_entries(&r)?
                 .into_iter()
                 .find(|e| e.id == entry.to_string())
-                .ok_or_else(|| CoreError::NotFound("this waitlist entry is not open".into()))?;
+                .ok_or_else(|| CoreError::NotFound(message!("waitlist_entry_not_open")))?;
             let booked = book(
                 tx,
                 tz,
@@ -311,6 +304,8 @@ impl Clinic {
                     ends_at: slot.ends_at,
                     reason: waiting.note,
                     allow_patient_overlap: None,
+                    // The freed time was a booking already: its hours were accepted then.
+                    allow_outside_hours: Some(true),
                 },
             )?;
             tx.update(

@@ -22,8 +22,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::meta::{StoreMeta, sync_folder, write_durably};
-use super::{DB_FILE, META_FILE, SCHEMA_VERSION, Store, count_rows, lock, open_keyed};
-use crate::audit::AuditEvent;
+use super::{DB_FILE, META_COPY, META_FILE, SCHEMA_VERSION, Store, count_rows, lock, open_keyed};
+use crate::audit::{self, AuditEvent, AuditHead};
 use crate::key::{self, DbKey, KeyOptions, KeyUse};
 use crate::read::Reader;
 use crate::recovery::{self, Kek, RecoveryKey, SealedKey};
@@ -38,7 +38,13 @@ const RESTORE_MARKER: &str = "restore.json";
 /// A header longer than this is not ours.
 const MAX_HEADER: u64 = 64 * 1024;
 /// The files of a store in its data directory, the metadata last.
-const STORE_FILES: [&str; 4] = [DB_FILE, "clinic.db-wal", "clinic.db-shm", META_FILE];
+const STORE_FILES: [&str; 5] = [
+    DB_FILE,
+    "clinic.db-wal",
+    "clinic.db-shm",
+    META_FILE,
+    META_COPY,
+];
 
 /// What a backup file says about itself, readable without any key.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -54,6 +60,9 @@ pub struct BackupManifest {
     pub schema_version: i64,
     /// Rows per synced table.
     pub counts: BTreeMap<String, i64>,
+    /// The audit chain's newest entry in the backup: a restore refuses a copy whose chain lost it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<AuditHead>,
     /// The backup's own database key, sealed with a recovery key.
     key: SealedKey,
     database_bytes: u64,
@@ -242,9 +251,9 @@ impl Store {
             backup.step(-1)?;
         }
         drop(keys);
-        let counts = {
+        let (counts, audit_head) = {
             let conn = open_keyed(&copy_db, &backup_key, true)?;
-            count_rows(Reader { conn: &conn })?
+            (count_rows(Reader { conn: &conn })?, audit::head(&conn)?)
         };
         let kek = recovery::current_kek(&lock(&self.reader))?;
         let (database_bytes, database_sha256) = digest_file(&copy_db)?;
@@ -260,6 +269,7 @@ impl Store {
                 .iter()
                 .map(|c| (c.table.to_owned(), c.rows))
                 .collect(),
+            audit_head,
             key: kek.seal(backup_key.bytes()),
             database_bytes,
             database_sha256,
@@ -302,7 +312,7 @@ pub fn preview_backup(file: &Path, unlock: &BackupKey<'_>) -> StoreResult<Backup
         .map_err(|e| StoreError::io(std::env::temp_dir(), e))?;
     let db = scratch.path().join(DB_FILE);
     extract(file, offset, &manifest, &db)?;
-    let conn = open_checked(file, &db, &key)?;
+    let conn = open_checked(file, &db, &key, &manifest)?;
     let counts = count_rows(Reader { conn: &conn })?;
     Ok(BackupPreview {
         file: file.to_owned(),
@@ -377,7 +387,7 @@ pub fn stage_restore(
     let db = staging.join(DB_FILE);
     let staged = (|| {
         extract(file, offset, &manifest, &db)?;
-        let conn = open_checked(file, &db, &backup_key)?;
+        let conn = open_checked(file, &db, &backup_key, &manifest)?;
         let counts = count_rows(Reader { conn: &conn })?;
         let store_id = Uuid::now_v7().to_string();
         let (record, new_key) = key::create_key(&store_id, options, KeyUse::First)?;
@@ -387,6 +397,7 @@ pub fn stage_restore(
             key: record,
             recovery: Some(recovery::current_kek(&conn)?.seal(new_key.bytes())),
             next: None,
+            audit_head: audit::head(&conn)?,
         };
         let rekeyed = super::keys::rekey(&conn, &db, &new_key).and_then(|()| meta.write(&staging));
         if let Err(err) = rekeyed {
@@ -591,7 +602,14 @@ fn extract(file: &Path, offset: u64, manifest: &BackupManifest, to: &Path) -> St
 }
 
 /// Opens an unpacked backup and runs SQLite's integrity check on it.
-fn open_checked(file: &Path, db: &Path, key: &DbKey) -> StoreResult<Connection> {
+/// Opens a backup's unpacked database and checks it: SQLite's integrity, and the audit chain against the
+/// head its header recorded.
+fn open_checked(
+    file: &Path,
+    db: &Path,
+    key: &DbKey,
+    manifest: &BackupManifest,
+) -> StoreResult<Connection> {
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -601,7 +619,15 @@ fn open_checked(file: &Path, db: &Path, key: &DbKey) -> StoreResult<Connection> 
     let check: rusqlite::Result<String> =
         conn.query_row("PRAGMA integrity_check", [], |r| r.get(0));
     match check {
-        Ok(ok) if ok == "ok" => Ok(conn),
+        Ok(ok) if ok == "ok" => {
+            match audit::first_broken_entry(&conn, manifest.audit_head.as_ref())? {
+                None => Ok(conn),
+                Some(seq) => Err(StoreError::BadBackup {
+                    path: file.to_owned(),
+                    reason: format!("its audit trail was altered (entry {seq})"),
+                }),
+            }
+        }
         Ok(problem) => Err(StoreError::BadBackup {
             path: file.to_owned(),
             reason: format!("its database is damaged ({problem})"),

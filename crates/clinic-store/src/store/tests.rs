@@ -371,3 +371,192 @@ fn rebuilding_the_appointments_table_keeps_its_rows_and_the_references_to_them()
     )
     .unwrap();
 }
+
+/// Nothing is hard-deleted in Clinic: with the key but outside the app, a DELETE of a synced row and an
+/// INSERT OR REPLACE that would replace one (by id, or by a unique column) are refused by the database
+/// itself, and every synced table carries both guards.
+#[test]
+fn the_database_refuses_to_delete_or_replace_a_synced_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
+    let conn = raw(dir.path());
+    for table in Table::ALL {
+        for guard in ["are_never_deleted", "are_never_replaced"] {
+            let name = format!("{}_{guard}", table.name());
+            let found: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                    [&name],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(found, 1, "{name}");
+        }
+    }
+    conn.execute_batch(
+        "INSERT INTO users (id, created_at, updated_at, hlc, username, display_name, role, password_hash)
+         VALUES ('u1', 't', 't', 'h', 'dr.okafor', 'Dr Okafor', 'doctor', 'x');
+         INSERT INTO providers (id, created_at, updated_at, hlc, display_name, specialty, colour)
+         VALUES ('v1', 't', 't', 'h', 'Dr A', 'Family medicine', '#1e88e5');
+         INSERT INTO patients (id, created_at, updated_at, hlc, mrn, first_name, last_name, date_of_birth, sex)
+         VALUES ('p1', 't', 't', 'h', 'A-000001', 'José', 'Núñez', '1970-01-31', 'male');
+         INSERT INTO encounters (id, created_at, updated_at, hlc, patient_id, provider_id, started_at)
+         VALUES ('e1', 't', 't', 'h', 'p1', 'v1', '2026-12-01T09:01:00.000Z');
+         INSERT INTO encounter_notes (id, created_at, updated_at, hlc, encounter_id, body, status, signed_at, signed_by)
+         VALUES ('n1', 't', 't', 'h', 'e1', 'Sore throat, no fever.', 'signed', '2026-12-01T09:30:00.000Z', 'u1');
+         INSERT INTO invoices (id, created_at, updated_at, hlc, patient_id, currency)
+         VALUES ('i1', 't', 't', 'h', 'p1', 'EUR');
+         INSERT INTO payments (id, created_at, updated_at, hlc, invoice_id, patient_id, method, amount_minor, received_at)
+         VALUES ('m1', 't', 't', 'h', 'i1', 'p1', 'cash', 5000, '2026-12-01T09:40:00.000Z');",
+    )
+    .unwrap();
+    let refused = [
+        "DELETE FROM encounter_notes WHERE id = 'n1'",
+        "DELETE FROM payments WHERE id = 'm1'",
+        "DELETE FROM patients WHERE id = 'p1'",
+        "INSERT OR REPLACE INTO encounter_notes (id, created_at, updated_at, hlc, encounter_id, body)
+         VALUES ('n1', 't', 't', 'h', 'e1', 'Rewritten.')",
+        "INSERT OR REPLACE INTO payments (id, created_at, updated_at, hlc, invoice_id, patient_id, method,
+                                          amount_minor, received_at)
+         VALUES ('m1', 't', 't', 'h', 'i1', 'p1', 'cash', 1, '2026-12-01T09:40:00.000Z')",
+        // A new id with a username taken: REPLACE would delete the other user.
+        "INSERT OR REPLACE INTO users (id, created_at, updated_at, hlc, username, display_name, role, password_hash)
+         VALUES ('u2', 't', 't', 'h', 'DR.OKAFOR', 'Intruder', 'admin', 'y')",
+        "REPLACE INTO patients (id, created_at, updated_at, hlc, mrn, first_name, last_name, date_of_birth, sex)
+         VALUES ('p2', 't', 't', 'h', 'A-000001', 'Eve', 'Intruder', '1970-01-31', 'female')",
+    ];
+    for sql in refused {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("never"), "{sql}: {err}");
+    }
+    let kept: (String, i64, String, i64) = conn
+        .query_row(
+            "SELECT (SELECT body FROM encounter_notes WHERE id = 'n1'),
+                    (SELECT amount_minor FROM payments WHERE id = 'm1'),
+                    (SELECT display_name FROM users WHERE username = 'dr.okafor'),
+                    (SELECT count(*) FROM patients)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        kept,
+        ("Sore throat, no fever.".into(), 5000, "Dr Okafor".into(), 1)
+    );
+    drop(store);
+}
+
+fn add_types(store: &Store, names: &[&str]) {
+    for name in names {
+        store
+            .write(None, |tx| {
+                tx.insert(
+                    Table::AppointmentTypes,
+                    Fields::new().set("name", *name).set("duration_minutes", 15),
+                )
+            })
+            .unwrap();
+    }
+}
+
+/// With the triggers dropped, someone with the key can cut the newest audit entries, or rewrite the whole
+/// chain with fresh hashes; the chain alone still verifies, but the head `store.json` kept when the store
+/// last closed does not match any more.
+#[test]
+fn the_audit_chain_is_checked_against_the_head_kept_outside_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
+    add_types(&store, &["One", "Two", "Three", "Four"]);
+    drop(store);
+    let recorded = StoreMeta::read(dir.path()).unwrap().audit_head.unwrap();
+    let store = Store::open(dir.path(), &passphrase()).unwrap();
+    assert_eq!(store.first_broken_audit_entry().unwrap(), None);
+
+    // The newest two entries cut: what is left chains perfectly.
+    let conn = raw(dir.path());
+    conn.execute_batch(&format!(
+        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > {};",
+        recorded.seq - 2
+    ))
+    .unwrap();
+    assert_eq!(audit::first_broken_entry(&conn, None).unwrap(), None);
+    assert_eq!(
+        store.first_broken_audit_entry().unwrap(),
+        Some(recorded.seq),
+        "the recorded head is gone"
+    );
+
+    // The whole chain rewritten with fresh hashes (an entry's action changed) and as long as before.
+    add_types(&store, &["Five", "Six"]);
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET action = 'nothing' WHERE seq = 1;",
+    )
+    .unwrap();
+    let mut prev = "0".repeat(64);
+    let rows: Vec<(i64, Vec<Option<String>>)> = conn
+        .prepare(
+            "SELECT seq, id, at, user_id, device_id, action, entity, entity_id, patient_id, details
+             FROM audit_log ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                (1..10).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?,
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (seq, fields) in rows {
+        let fields: Vec<Option<&str>> = fields.iter().map(|f| f.as_deref()).collect();
+        let hash = audit::entry_hash(&prev, &fields);
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+            rusqlite::params![prev, hash, seq],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    assert_eq!(audit::first_broken_entry(&conn, None).unwrap(), None);
+    assert_eq!(
+        store.first_broken_audit_entry().unwrap(),
+        Some(recorded.seq)
+    );
+}
+
+/// Every backup's header carries the head of the chain it holds; restoring keeps it as the store's.
+#[test]
+fn a_backup_carries_its_audit_head_and_a_restore_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
+    add_types(&store, &["One", "Two"]);
+    let folder = dir.path().join("backups");
+    let head = audit::head(&lock(&store.reader)).unwrap();
+    assert!(head.is_some());
+    let report = store
+        .back_up(&folder, 5, "Test Clinic", None, chrono::Utc::now())
+        .unwrap();
+    assert_eq!(
+        report.manifest.audit_head, head,
+        "the copy's head, before the backup's own entry"
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    let staged = backup::stage_restore(
+        other.path(),
+        &report.file,
+        &BackupKey::ThisStore(&store),
+        &passphrase(),
+    )
+    .unwrap();
+    let (restored, _) = staged.finish(&passphrase()).unwrap();
+    assert_eq!(restored.first_broken_audit_entry().unwrap(), None);
+    assert_eq!(StoreMeta::read(other.path()).unwrap().audit_head, head);
+}

@@ -1,6 +1,8 @@
 import { Tabs } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCan } from '../../api/permissions';
+import type { Action } from '../../api/types';
 import { AuditPanel } from './AuditPanel';
 import { BackupsPanel } from './BackupsPanel';
 import { SchedulingPanel } from './SchedulingPanel';
@@ -9,41 +11,37 @@ import { UsersScreen } from './UsersScreen';
 
 type AdminTab = 'users' | 'security' | 'scheduling' | 'backups' | 'audit';
 
-/** Administration (administrators only; Rust refuses every command here to anyone else). */
+/** The tabs, each shown to those who may do what it is for. */
+const TABS = [
+  { tab: 'users', labelKey: 'admin.tabs.users', opensWith: 'manage_users' },
+  { tab: 'security', labelKey: 'admin.tabs.security', opensWith: 'manage_settings' },
+  { tab: 'scheduling', labelKey: 'admin.tabs.scheduling', opensWith: 'manage_settings' },
+  { tab: 'backups', labelKey: 'admin.tabs.backups', opensWith: 'manage_backups' },
+  { tab: 'audit', labelKey: 'admin.tabs.audit', opensWith: 'view_audit' },
+] as const satisfies readonly { tab: AdminTab; labelKey: string; opensWith: Action }[];
+
+/** Administration: users, security, scheduling settings, backups and the audit log. */
 export function AdministrationScreen({ currentUserId }: { currentUserId: string }) {
   const { t } = useTranslation();
-  const [tab, setTab] = useState<AdminTab>('users');
+  const can = useCan();
+  const tabs = TABS.filter(({ opensWith }) => can(opensWith));
+  const [chosen, setChosen] = useState<AdminTab | null>(null);
+  const shown = tabs.find(({ tab }) => tab === chosen) ?? tabs[0];
   return (
     <Tabs
-      value={tab}
+      value={shown?.tab ?? null}
       onChange={(value) => {
-        if (
-          value === 'users' ||
-          value === 'security' ||
-          value === 'scheduling' ||
-          value === 'backups' ||
-          value === 'audit'
-        )
-          setTab(value);
+        const next = tabs.find(({ tab }) => tab === value);
+        if (next) setChosen(next.tab);
       }}
       keepMounted={false}
     >
       <Tabs.List mb="lg">
-        <Tabs.Tab value="users" data-testid="admin-tab-users">
-          {t('admin.tabs.users')}
-        </Tabs.Tab>
-        <Tabs.Tab value="security" data-testid="admin-tab-security">
-          {t('admin.tabs.security')}
-        </Tabs.Tab>
-        <Tabs.Tab value="scheduling" data-testid="admin-tab-scheduling">
-          {t('admin.tabs.scheduling')}
-        </Tabs.Tab>
-        <Tabs.Tab value="backups" data-testid="admin-tab-backups">
-          {t('admin.tabs.backups')}
-        </Tabs.Tab>
-        <Tabs.Tab value="audit" data-testid="admin-tab-audit">
-          {t('admin.tabs.audit')}
-        </Tabs.Tab>
+        {tabs.map(({ tab, labelKey }) => (
+          <Tabs.Tab key={tab} value={tab} data-testid={`admin-tab-${tab}`}>
+            {t(labelKey)}
+          </Tabs.Tab>
+        ))}
       </Tabs.List>
       <Tabs.Panel value="users">
         <UsersScreen currentUserId={currentUserId} />

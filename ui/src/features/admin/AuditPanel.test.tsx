@@ -47,6 +47,16 @@ describe('Audit log', () => {
     await waitFor(() => expect(callsOf('audit_log').at(-1)).toMatchObject({ upTo: 900, offset: 25 }));
   });
 
+  it('shows when each thing happened on the clinic’s clock, not this computer’s', async () => {
+    mockCommands({
+      audit_filter_options: () => ({ users: [], actions: [] }),
+      audit_log: () => ({ total: 1, upTo: 1, entries: [entry(1, { at: '2026-12-02T11:15:00Z' })] }),
+    });
+    // The tests' computer is in UTC: 11:15 UTC is 12:15 in Madrid.
+    renderWithProviders(<AuditPanel />, { timeZone: 'Europe/Madrid' });
+    expect(await screen.findByTestId('audit-row')).toHaveTextContent('Dec 2, 2026, 12:15 PM');
+  });
+
   it('filters by action and exports what the filters match', async () => {
     mockAudit();
     const { user } = renderWithProviders(<AuditPanel />);

@@ -255,6 +255,7 @@ function ExportModal({ opened, onClose, query }: { opened: boolean; onClose: () 
           extension="csv"
           testId="audit-export-path"
           error={fieldError}
+          data-autofocus
         />
         <FormErrorAlert error={otherError} testId="audit-export-error" />
         <Group justify="flex-end">

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { save } from '@tauri-apps/plugin-dialog';
 import { describe, expect, it, vi } from 'vitest';
-import type { Role } from '../../api/types';
+import type { Action } from '../../api/types';
 import { patientRows } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
@@ -17,17 +17,18 @@ function mockExport() {
   });
 }
 
-async function renderAs(role: Role) {
+/** The patient list for a user who may do `allowed`. */
+async function renderAs(allowed: Action[]) {
   mockExport();
-  const rendered = renderWithProviders(<PatientsScreen role={role} />);
+  const rendered = renderWithProviders(<PatientsScreen />, { allowed });
   await screen.findByTestId('patients-table');
   return rendered;
 }
 
 describe('exporting the patient list', () => {
   it('writes the file where asked, archived patients included when ticked, and says where', async () => {
-    const { user } = await renderAs('billing');
-    // Billing staff export but do not import patients.
+    const { user } = await renderAs(['view_demographics', 'export_data']);
+    // Export without editing patients: no import.
     expect(screen.queryByTestId('patients-import-open')).not.toBeInTheDocument();
     await user.click(screen.getByTestId('patients-export-open'));
     await user.type(await screen.findByTestId('export-path'), '/home/bo/patients');
@@ -41,7 +42,7 @@ describe('exporting the patient list', () => {
 
   it('offers a dated file name in the save dialog, and shows a bad path next to the field', async () => {
     vi.mocked(save).mockResolvedValueOnce('patients-chosen.csv');
-    const { user } = await renderAs('receptionist');
+    const { user } = await renderAs(['view_demographics', 'edit_demographics', 'export_data']);
     await user.click(screen.getByTestId('patients-export-open'));
     await user.click(await screen.findByTestId('export-path-browse'));
     await waitFor(() => expect(vi.mocked(save)).toHaveBeenCalledTimes(1));
@@ -54,9 +55,11 @@ describe('exporting the patient list', () => {
     expect(callsOf('export_patients_csv')[0]).toEqual({ path: 'patients-chosen.csv', includeArchived: false });
   });
 
-  it('is not offered to clinical staff', async () => {
-    await renderAs('doctor');
+  it('is not offered to those who may not export', async () => {
+    await renderAs(['view_demographics', 'view_clinical']);
     expect(screen.queryByTestId('patients-export-open')).not.toBeInTheDocument();
+    // Nor registering and importing, to those who may not edit patients.
     expect(screen.queryByTestId('patients-import-open')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('patient-register-open')).not.toBeInTheDocument();
   });
 });

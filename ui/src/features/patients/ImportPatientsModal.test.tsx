@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ImportField, ImportReport, PatientImportArgs } from '../../api/types';
 import { patientRows } from '../../test/fixtures';
-import { callsOf, IpcRejection, mockCommands, type CommandHandlers } from '../../test/ipcMock';
+import { callsOf, IpcRejection, mockCommands, problem, type CommandHandlers } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 import { ImportPatientsModal } from './ImportPatientsModal';
 import { PatientsScreen } from './PatientsScreen';
@@ -27,7 +27,7 @@ function report(
     dateOrder: args.options.dateOrder ?? 'day_month_year',
     rows: 5,
     valid: 3,
-    rejected: [{ line: 3, name: 'Ana Ruiz', column: 'Nacido', reason: 'not a date: 31/02/1980' }],
+    rejected: [{ line: 3, name: 'Ana Ruiz', column: 'Nacido', reason: problem('no_such_date') }],
     duplicates: [
       {
         line: 5,
@@ -120,7 +120,7 @@ describe('importing patients', () => {
 
   it('lists rejected rows and duplicates, and imports only once the rejected rows are left out', async () => {
     mockImport();
-    const { user } = renderWithProviders(<PatientsScreen role="receptionist" />);
+    const { user } = renderWithProviders(<PatientsScreen />);
     await screen.findByTestId('patients-table');
     const listCalls = callsOf('list_patients').length;
     await user.click(screen.getByTestId('patients-import-open'));
@@ -137,7 +137,7 @@ describe('importing patients', () => {
       '3',
       'Ana Ruiz',
       'Nacido',
-      'not a date: 31/02/1980',
+      'This date does not exist.',
     ]);
     const duplicates = within(step).getAllByTestId('import-duplicate-row');
     expect(duplicates[0]).toHaveTextContent('matches MRN A-000012 José Núñez');

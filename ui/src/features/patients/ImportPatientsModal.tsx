@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { useId, useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { describeError, fieldErrorMessage } from '../../api/errors';
+import { describeError, fieldErrorMessage, problemMessage } from '../../api/errors';
 import { toIpcFailure } from '../../api/ipc';
 import { useCheckPatientImport, useImportPatients } from '../../api/patientQueries';
 import type { DateOrder, DuplicateRow, ImportField, ImportReport, PatientImport } from '../../api/types';
@@ -407,7 +407,7 @@ function ImportReportStep(props: ImportReportStepProps) {
                     <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{row.line}</Table.Td>
                     <Table.Td>{row.name}</Table.Td>
                     <Table.Td>{row.column ?? ''}</Table.Td>
-                    <Table.Td>{row.reason}</Table.Td>
+                    <Table.Td>{problemMessage(t, row.reason)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

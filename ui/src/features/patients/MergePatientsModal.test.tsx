@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { MergePatientsArgs, PatientDetails, PatientMerge, PatientRow, Role } from '../../api/types';
+import type { Action, MergePatientsArgs, PatientDetails, PatientMerge, PatientRow } from '../../api/types';
 import { overview, patientHeader } from '../../test/fixtures';
 import { callsOf, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
@@ -98,8 +98,13 @@ function mockMerging(merges: PatientMerge[] = []) {
   });
 }
 
-function renderDrawer(role: Role) {
-  return renderWithProviders(<PatientDrawer patientId="p1" role={role} onClose={() => undefined} />);
+/** Who edits patients and may undo merges, who edits patients, who only reads them. */
+const UNDOES: Action[] = ['view_demographics', 'edit_demographics', 'undo_patient_merge'];
+const EDITS: Action[] = ['view_demographics', 'edit_demographics'];
+const READS: Action[] = ['view_demographics'];
+
+function renderDrawer(allowed: Action[]) {
+  return renderWithProviders(<PatientDrawer patientId="p1" onClose={() => undefined} />, { allowed });
 }
 
 async function findOtherRecord(user: ReturnType<typeof renderWithProviders>['user']) {
@@ -112,7 +117,7 @@ async function findOtherRecord(user: ReturnType<typeof renderWithProviders>['use
 describe('merging two records of a patient', () => {
   it('shows both records and what moves, zeros left out, then merges the other record into this one', async () => {
     mockMerging();
-    const { user } = renderDrawer('receptionist');
+    const { user } = renderDrawer(EDITS);
     const preview = await findOtherRecord(user);
     expect(callsOf('patient_merge_preview')).toEqual([{ keptPatientId: 'p1', mergedPatientId: 'p2' }]);
 
@@ -142,7 +147,7 @@ describe('merging two records of a patient', () => {
 
   it('keeps the other record when swapped, and the drawer then shows the kept record', async () => {
     mockMerging();
-    const { user } = renderDrawer('admin');
+    const { user } = renderDrawer(UNDOES);
     await findOtherRecord(user);
     await user.click(screen.getByTestId('merge-swap'));
     await waitFor(() =>
@@ -164,7 +169,7 @@ describe('merging two records of a patient', () => {
 
   it('is not offered to those who may not edit patients', async () => {
     mockMerging();
-    renderDrawer('nurse');
+    renderDrawer(READS);
     await screen.findByTestId('edit-patient-form');
     await waitFor(() => expect(callsOf('patient_merges')).toHaveLength(1));
     expect(screen.queryByTestId('patient-merge-open')).not.toBeInTheDocument();
@@ -185,9 +190,9 @@ describe('records merged into a patient', () => {
     }),
   ];
 
-  it('lists them with what moved; only administrators may undo, and only what is still undoable', async () => {
+  it('lists them with what moved; only those who may undo merges may, and only what is still undoable', async () => {
     mockMerging(history);
-    renderDrawer('receptionist');
+    renderDrawer(EDITS);
     const rows = await screen.findAllByTestId('patient-merge-row');
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent('A-000012 · José Nunez');
@@ -200,7 +205,7 @@ describe('records merged into a patient', () => {
 
   it('undoes a merge after a confirmation', async () => {
     mockMerging(history);
-    const { user } = renderDrawer('admin');
+    const { user } = renderDrawer(UNDOES);
     await screen.findAllByTestId('patient-merge-row');
     // The undone merge offers no undo.
     expect(screen.getAllByTestId('patient-merge-undo')).toHaveLength(1);
@@ -214,7 +219,7 @@ describe('records merged into a patient', () => {
 
   it('offers no undo once the day is over', async () => {
     mockMerging([merge({ undoable: false })]);
-    renderDrawer('admin');
+    renderDrawer(UNDOES);
     await screen.findAllByTestId('patient-merge-row');
     expect(screen.queryByTestId('patient-merge-undo')).not.toBeInTheDocument();
   });

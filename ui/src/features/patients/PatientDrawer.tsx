@@ -3,42 +3,33 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../api/errors';
+import { useCan } from '../../api/permissions';
 import { usePatient, useSetPatientArchived, useUpdatePatient } from '../../api/queries';
-import type { PatientDetails, Role } from '../../api/types';
+import type { PatientDetails } from '../../api/types';
 import { PatientHeader } from '../../components/PatientHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { FindSlotDialog } from '../schedule/FindSlotDialog';
 import { PatientForm } from './PatientForm';
 import { PatientMergeSection } from './PatientMergeSection';
-import { canBookAppointments } from './patientTools';
 import { toNewPatient, type PatientValues } from './patientValues';
 
 /** One patient's record: their details to edit, and archiving (or bringing back) the record. */
-export function PatientDrawer({
-  patientId,
-  onClose,
-  role,
-}: {
-  patientId: string | null;
-  onClose: () => void;
-  /** The signed-in user's role: booking and merging are offered to those who may. */
-  role?: Role;
-}) {
+export function PatientDrawer({ patientId, onClose }: { patientId: string | null; onClose: () => void }) {
   const { t } = useTranslation();
   return (
     <Drawer opened={patientId !== null} onClose={onClose} position="right" size="xl" title={t('patients.record')}>
-      {patientId && <PatientRecord patientId={patientId} role={role} />}
+      {patientId && <PatientRecord patientId={patientId} />}
     </Drawer>
   );
 }
 
-function PatientRecord({ patientId, role }: { patientId: string; role: Role | undefined }) {
+function PatientRecord({ patientId }: { patientId: string }) {
   const { t } = useTranslation();
   const patient = usePatient(patientId);
   if (patient.isError) return <QueryErrorAlert error={patient.error} />;
   if (patient.isPending) return <Loader aria-label={t('app.loading')} />;
   // Keyed by the record's content, so a saved change starts the form from the saved values.
-  return <EditPatient key={JSON.stringify(patient.data)} patient={patient.data} role={role} />;
+  return <EditPatient key={JSON.stringify(patient.data)} patient={patient.data} />;
 }
 
 function valuesOf(p: PatientDetails): PatientValues {
@@ -55,12 +46,13 @@ function valuesOf(p: PatientDetails): PatientValues {
   };
 }
 
-function EditPatient({ patient, role }: { patient: PatientDetails; role: Role | undefined }) {
+function EditPatient({ patient }: { patient: PatientDetails }) {
   const { t } = useTranslation();
+  const can = useCan();
   const update = useUpdatePatient();
   const archive = useSetPatientArchived();
   const [booking, setBooking] = useState(false);
-  const mayBook = role !== undefined && canBookAppointments(role);
+  const mayBook = can('edit_schedule');
   return (
     <Stack gap="lg" data-testid="patient-record">
       <PatientHeader patientId={patient.id} />
@@ -118,7 +110,7 @@ function EditPatient({ patient, role }: { patient: PatientDetails; role: Role | 
           {patient.archived ? t('patients.restore') : t('patients.archive')}
         </Button>
       </Group>
-      <PatientMergeSection patient={patient} role={role} />
+      <PatientMergeSection patient={patient} />
     </Stack>
   );
 }

@@ -50,6 +50,8 @@ export function PatientForm({ initial, submitLabel, onSave, saving, testId }: Pa
           <TextInput
             label={t('patients.firstName')}
             required
+            // The dialog's initial focus (its focus trap's), and the drawer's once the record loaded.
+            data-autofocus
             autoFocus
             data-testid="patient-first-name"
             key={form.key('firstName')}

@@ -5,26 +5,25 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../api/errors';
 import { usePatientMerges, useUndoPatientMerge } from '../../api/patientQueries';
-import type { PatientDetails, PatientMerge, Role } from '../../api/types';
+import { useCan } from '../../api/permissions';
+import type { PatientDetails, PatientMerge } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { useFormatters } from '../../i18n/format';
 import { MergePatientsModal } from './MergePatientsModal';
-import { canEditPatients, canUndoMerge, describeMoves } from './patientTools';
+import { describeMoves } from './patientTools';
 
-interface PatientMergeSectionProps {
-  patient: PatientDetails;
-  /** The signed-in user's role: merging and undoing are offered to those who may. */
-  role?: Role;
-}
-
-/** In a patient's record: merge another record of the same person into it, and the records merged so far. */
-export function PatientMergeSection({ patient, role }: PatientMergeSectionProps) {
+/**
+ * In a patient's record: merge another record of the same person into it, and the records merged so
+ * far (merging and undoing offered to those who may).
+ */
+export function PatientMergeSection({ patient }: { patient: PatientDetails }) {
   const { t } = useTranslation();
+  const can = useCan();
   const [opened, modal] = useDisclosure(false);
   const merges = usePatientMerges(patient.id);
-  const mayMerge = role !== undefined && canEditPatients(role);
-  const mayUndo = role !== undefined && canUndoMerge(role);
+  const mayMerge = can('edit_demographics');
+  const mayUndo = can('undo_patient_merge');
 
   return (
     <Stack gap="sm">

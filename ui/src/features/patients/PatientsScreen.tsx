@@ -2,15 +2,15 @@ import { Badge, Button, Group, Loader, Pagination, Paper, Select, Switch, Table,
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCan } from '../../api/permissions';
 import { usePatients } from '../../api/queries';
-import type { PatientSort, Role } from '../../api/types';
+import type { PatientSort } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { useFormatters } from '../../i18n/format';
 import { ExportPatientsModal } from './ExportPatientsModal';
 import { ImportPatientsModal } from './ImportPatientsModal';
 import { PatientDrawer } from './PatientDrawer';
-import { canEditPatients, canExportPatients } from './patientTools';
 import { RegisterPatientModal } from './RegisterPatientModal';
 
 export const PATIENT_PAGE_SIZE = 25;
@@ -25,11 +25,12 @@ function isSort(value: string | null): value is PatientSort {
 /**
  * Patients: search as you type (any part of the names in any order, MRN, phone, email, date of
  * birth), sort, page; register a patient; open one to edit, archive or merge it; import patients
- * from a CSV file and export the list (for the roles that may: `role` is the signed-in user's).
+ * from a CSV file and export the list (each offered to those who may).
  */
-export function PatientsScreen({ role }: { role?: Role }) {
+export function PatientsScreen() {
   const { t } = useTranslation();
   const format = useFormatters();
+  const can = useCan();
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<PatientSort>('name');
   const [includeArchived, setIncludeArchived] = useState(false);
@@ -69,19 +70,21 @@ export function PatientsScreen({ role }: { role?: Role }) {
         }
         actions={
           <Group gap="sm">
-            {role !== undefined && canExportPatients(role) && (
+            {can('export_data') && (
               <Button variant="default" onClick={exportModal.open} data-testid="patients-export-open">
                 {t('patients.export.open')}
               </Button>
             )}
-            {role !== undefined && canEditPatients(role) && (
-              <Button variant="default" onClick={importModal.open} data-testid="patients-import-open">
-                {t('patients.import.open')}
-              </Button>
+            {can('edit_demographics') && (
+              <>
+                <Button variant="default" onClick={importModal.open} data-testid="patients-import-open">
+                  {t('patients.import.open')}
+                </Button>
+                <Button onClick={registerModal.open} data-testid="patient-register-open">
+                  {t('patients.register')}
+                </Button>
+              </>
             )}
-            <Button onClick={registerModal.open} data-testid="patient-register-open">
-              {t('patients.register')}
-            </Button>
           </Group>
         }
       />
@@ -218,7 +221,6 @@ export function PatientsScreen({ role }: { role?: Role }) {
       <ExportPatientsModal opened={exportOpened} onClose={exportModal.close} />
       <PatientDrawer
         patientId={openId}
-        role={role}
         onClose={() => {
           setOpenId(null);
         }}

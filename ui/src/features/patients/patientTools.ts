@@ -1,29 +1,6 @@
 import type { TFunction } from 'i18next';
-import type { DateOrder, ImportField, MovedCounts, Role } from '../../api/types';
+import type { DateOrder, ImportField, MovedCounts } from '../../api/types';
 import type { Formatters } from '../../i18n/format';
-
-// Who may use the patient tools, as Rust's permission matrix has it (Rust enforces it anyway; the
-// UI only hides what would be refused).
-
-/** Register, edit, import and merge patients (`edit_demographics`): receptionists and administrators. */
-export function canEditPatients(role: Role): boolean {
-  return role === 'receptionist' || role === 'admin';
-}
-
-/** Export lists (`export_data`): receptionists, billing staff and administrators. */
-export function canExportPatients(role: Role): boolean {
-  return role === 'receptionist' || role === 'billing' || role === 'admin';
-}
-
-/** Book appointments from the record (`edit_schedule`): receptionists and administrators. */
-export function canBookAppointments(role: Role): boolean {
-  return role === 'receptionist' || role === 'admin';
-}
-
-/** Undo a merge on the day it was made (`undo_patient_merge`): administrators. */
-export function canUndoMerge(role: Role): boolean {
-  return role === 'admin';
-}
 
 // Every value of the binding unions, in the order the UI offers them (a Record keeps them complete:
 // tsc fails when the bindings gain a value missing here).
@@ -35,9 +12,14 @@ const IMPORT_FIELD_ORDER: Record<ImportField, number> = {
   sex: 3,
   phone: 4,
   email: 5,
-  city: 6,
-  insurance_payer: 7,
-  insurance_member_id: 8,
+  address_line1: 6,
+  address_line2: 7,
+  city: 8,
+  region: 9,
+  postal_code: 10,
+  country: 11,
+  insurance_payer: 12,
+  insurance_member_id: 13,
 };
 
 /** The patient fields a column of an imported file can fill (`patients.import.fields.*`). */

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Provider, Role, WeekdayHours } from '../../api/types';
+import type { Action, Provider, WeekdayHours } from '../../api/types';
 import { navItemsFor } from '../../app/routes';
 import { appointment, overview } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands, type CommandHandlers } from '../../test/ipcMock';
@@ -29,7 +29,11 @@ function week(): WeekdayHours[] {
   }));
 }
 
-function setup(role: Role = 'admin', handlers: CommandHandlers = {}) {
+/** The front desk keeps hours and time off; managing the providers takes the clinic's settings too. */
+const FRONT_DESK: Action[] = ['view_schedule', 'edit_schedule'];
+const MANAGES: Action[] = [...FRONT_DESK, 'manage_settings'];
+
+function setup(allowed: Action[] = MANAGES, handlers: CommandHandlers = {}) {
   let stored = week();
   mockCommands({
     clinic_overview: () => overview(),
@@ -51,7 +55,7 @@ function setup(role: Role = 'admin', handlers: CommandHandlers = {}) {
     set_provider_archived: () => null,
     ...handlers,
   });
-  return renderWithProviders(<ProvidersScreen role={role} />);
+  return renderWithProviders(<ProvidersScreen />, { allowed });
 }
 
 function day(weekday: number) {
@@ -61,10 +65,11 @@ function day(weekday: number) {
 }
 
 describe('Providers', () => {
-  it('is in the navigation for the front desk and administrators only', () => {
-    const hasProviders = (role: Role) => navItemsFor(role).some((item) => item.testId === 'nav-providers');
-    expect((['receptionist', 'admin'] as const).map(hasProviders)).toEqual([true, true]);
-    expect((['doctor', 'nurse', 'billing'] as const).map(hasProviders)).toEqual([false, false, false]);
+  it('is in the navigation of those who may edit the schedule', () => {
+    const hasProviders = (allowed: Action[]) =>
+      navItemsFor((action) => allowed.includes(action)).some((item) => item.testId === 'nav-providers');
+    expect(hasProviders(FRONT_DESK)).toBe(true);
+    expect(hasProviders(['view_schedule', 'view_clinical', 'manage_users'])).toBe(false);
   });
 
   it('lists the providers, archived ones on request, and lets an administrator restore one', async () => {
@@ -90,7 +95,7 @@ describe('Providers', () => {
   });
 
   it('hides adding, editing and archiving providers from the front desk, which still edits hours', async () => {
-    setup('receptionist');
+    setup(FRONT_DESK);
     await screen.findAllByTestId('provider-row');
     expect(screen.queryByTestId('provider-add')).not.toBeInTheDocument();
     expect(screen.queryByTestId('provider-edit')).not.toBeInTheDocument();
@@ -100,7 +105,7 @@ describe('Providers', () => {
   });
 
   it('edits a provider, with Rust’s reason next to the field', async () => {
-    const { user } = setup('admin', {
+    const { user } = setup(MANAGES, {
       update_provider: ({ provider: details }) => {
         if (!details.colour.startsWith('#')) throw new IpcRejection('validation', 'use a colour like #1e88e5', 'colour');
         return null;
@@ -132,7 +137,7 @@ describe('Providers', () => {
 
   it('adds a provider and opens their week', async () => {
     const listed = [grace, omar];
-    const { user } = setup('admin', {
+    const { user } = setup(MANAGES, {
       list_providers: () => listed,
       add_provider: (details) => {
         listed.push({ ...details, id: 'v9', archived: false });
@@ -222,7 +227,7 @@ describe('Providers', () => {
   });
 
   it('adds whole days off and lists the bookings they fall on, which keep their time', async () => {
-    const { user } = setup('receptionist', {
+    const { user } = setup(FRONT_DESK, {
       add_time_off: () => ({
         id: 'o2',
         affected: [
@@ -250,7 +255,7 @@ describe('Providers', () => {
   });
 
   it('adds hours off on one day, with Rust’s reason next to a time', async () => {
-    const { user } = setup('receptionist', {
+    const { user } = setup(FRONT_DESK, {
       add_time_off: ({ fromTime, toTime }) => {
         if ((toTime ?? '') <= (fromTime ?? '')) throw new IpcRejection('validation', 'the end must be after the start', 'toTime');
         return { id: 'o2', affected: [] };

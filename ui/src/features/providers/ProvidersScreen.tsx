@@ -9,7 +9,8 @@ import {
   useSetWorkingHours,
   useWorkingHours,
 } from '../../api/settingsQueries';
-import type { Provider, Role } from '../../api/types';
+import { useCan } from '../../api/permissions';
+import type { Provider } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { ProviderFormModal } from './ProviderFormModal';
@@ -17,18 +18,15 @@ import { SettingsSection } from './SettingsSection';
 import { TimeOffPanel } from './TimeOffPanel';
 import { WeekHoursEditor } from './WeekHoursEditor';
 
-/** Adding, editing and archiving providers is a clinic setting (`manage_settings`): administrators only. */
-function canManageProviders(role: Role): boolean {
-  return role === 'admin';
-}
-
 /**
  * Providers: who sees patients and, for the one selected, their working week and time off. The front
- * desk (`edit_schedule`) keeps hours and time off up to date; administrators also manage the providers.
+ * desk (`edit_schedule`) keeps hours and time off up to date; those who may change the clinic's settings
+ * (`manage_settings`) also add, edit and archive the providers.
  */
-export function ProvidersScreen({ role }: { role: Role }) {
+export function ProvidersScreen() {
   const { t } = useTranslation();
-  const manages = canManageProviders(role);
+  const can = useCan();
+  const manages = can('manage_settings');
   const [showArchived, setShowArchived] = useState(false);
   const active = useProviders();
   const withArchived = useProvidersWithArchived(showArchived);

@@ -9,12 +9,14 @@ import {
   useSetAppointmentStatus,
   useWaitlistCandidates,
 } from '../../api/scheduleQueries';
-import type { AppointmentStatus, AppointmentSummary } from '../../api/types';
+import type { AppointmentStatus, AppointmentSummary, Reschedule } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { PatientHeader } from '../../components/PatientHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useFormatters } from '../../i18n/format';
-import { addMinutes, durationMinutes, isOpen, zonedInstant } from './calendarLayout';
+import { BookAnywayAlert } from './BookAnyway';
+import { allowing, bookingWarning, type BookingWarning } from './bookingWarnings';
+import { addMinutes, durationMinutes, zonedInstant } from './calendarLayout';
 
 interface AppointmentDialogProps {
   appointment: AppointmentSummary;
@@ -31,10 +33,10 @@ export function AppointmentDialog({ appointment, timeZone, onClose }: Appointmen
   const setStatus = useSetAppointmentStatus();
   const [mode, setMode] = useState<Mode>('actions');
   const [error, setError] = useState<DescribedError | null>(null);
-  const open = isOpen(appointment.status);
-  // When the dialog opened: a no-show can be recorded only once the appointment has started.
-  const [openedAt] = useState(() => Date.now());
-  const started = openedAt >= Date.parse(appointment.startsAt);
+  // What the appointment may become now, by Rust's rules and the clinic's clock (check-in only on its
+  // day, no-show only after its start).
+  const next = (status: AppointmentStatus) => appointment.nextStatuses.includes(status);
+  const open = appointment.nextStatuses.length > 0;
 
   const changeStatus = async (status: AppointmentStatus, cancellationReason: string | null = null) => {
     setError(null);
@@ -79,38 +81,44 @@ export function AppointmentDialog({ appointment, timeZone, onClose }: Appointmen
 
         {mode === 'actions' && open && (
           <Group gap="xs">
-            {appointment.status === 'scheduled' && (
+            {next('confirmed') && (
               <Button variant="light" onClick={() => void simple('confirmed')()} loading={setStatus.isPending} data-testid="appointment-confirm">
                 {t('schedule.appointment.confirm')}
               </Button>
             )}
-            <Button variant="light" onClick={() => void simple('checked_in')()} loading={setStatus.isPending} data-testid="appointment-check-in">
-              {t('schedule.appointment.checkIn')}
-            </Button>
-            <Button
-              variant="light"
-              onClick={() => {
-                setMode('reschedule');
-              }}
-              data-testid="appointment-reschedule"
-            >
-              {t('schedule.appointment.reschedule')}
-            </Button>
-            {started && (
+            {next('checked_in') && (
+              <Button variant="light" onClick={() => void simple('checked_in')()} loading={setStatus.isPending} data-testid="appointment-check-in">
+                {t('schedule.appointment.checkIn')}
+              </Button>
+            )}
+            {next('rescheduled') && (
+              <Button
+                variant="light"
+                onClick={() => {
+                  setMode('reschedule');
+                }}
+                data-testid="appointment-reschedule"
+              >
+                {t('schedule.appointment.reschedule')}
+              </Button>
+            )}
+            {next('no_show') && (
               <Button variant="light" color="grape" onClick={() => void simple('no_show')()} loading={setStatus.isPending} data-testid="appointment-no-show">
                 {t('schedule.appointment.noShow')}
               </Button>
             )}
-            <Button
-              variant="light"
-              color="red"
-              onClick={() => {
-                setMode('cancel');
-              }}
-              data-testid="appointment-cancel"
-            >
-              {t('schedule.appointment.cancel')}
-            </Button>
+            {next('cancelled') && (
+              <Button
+                variant="light"
+                color="red"
+                onClick={() => {
+                  setMode('cancel');
+                }}
+                data-testid="appointment-cancel"
+              >
+                {t('schedule.appointment.cancel')}
+              </Button>
+            )}
           </Group>
         )}
         {mode === 'actions' && !open && (
@@ -213,27 +221,31 @@ function RescheduleForm({
   const [date, setDate] = useState(appointment.localDate);
   const [time, setTime] = useState(appointment.localStart);
   const [error, setError] = useState<DescribedError | null>(null);
+  const [warning, setWarning] = useState<{ to: Reschedule; warning: BookingWarning } | null>(null);
+  const move = (to: Reschedule) => {
+    setError(null);
+    setWarning(null);
+    reschedule.mutate(
+      { appointmentId: appointment.id, to },
+      {
+        onSuccess: () => {
+          notifications.show({ color: 'teal', message: t('schedule.moved') });
+          onDone();
+        },
+        onError: (e) => {
+          const found = bookingWarning(e);
+          if (found) setWarning({ to, warning: found });
+          else setError(describeError(t, e));
+        },
+      },
+    );
+  };
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        setError(null);
         const startsAt = zonedInstant(date, time, timeZone);
-        reschedule.mutate(
-          {
-            appointmentId: appointment.id,
-            to: { providerId: null, startsAt, endsAt: addMinutes(startsAt, durationMinutes(appointment)) },
-          },
-          {
-            onSuccess: () => {
-              notifications.show({ color: 'teal', message: t('schedule.moved') });
-              onDone();
-            },
-            onError: (e) => {
-              setError(describeError(t, e));
-            },
-          },
-        );
+        move({ providerId: null, startsAt, endsAt: addMinutes(startsAt, durationMinutes(appointment)) });
       }}
     >
       <Stack gap="xs">
@@ -261,6 +273,17 @@ function RescheduleForm({
           {t('schedule.appointment.dragHint')}
         </Text>
         <FormErrorAlert error={error} testId="reschedule-error" />
+        {warning && (
+          <BookAnywayAlert
+            warning={warning.warning}
+            confirmLabel={t('schedule.appointment.moveAnyway')}
+            pending={reschedule.isPending}
+            onConfirm={() => {
+              move({ ...warning.to, ...allowing(warning.warning.code) });
+            }}
+            testIdPrefix="reschedule"
+          />
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onBack}>
             {t('schedule.appointment.back')}

@@ -2,9 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { PlannedOccurrence } from '../../api/types';
 import { patientHeader, patientRows } from '../../test/fixtures';
-import { callsOf, IpcRejection, mockCommands, type CommandHandlers } from '../../test/ipcMock';
+import { callsOf, IpcRejection, mockCommands, problem, type CommandHandlers } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
-import { BookingDialog } from './BookingDialog';
+import { BookingDialog, type BookingSlot } from './BookingDialog';
 
 // Every two weeks from Tuesday 4 March 2025, 10:00–10:30 in Chicago (CST, then CDT from 9 March).
 const plan: PlannedOccurrence[] = [
@@ -23,7 +23,14 @@ const plan: PlannedOccurrence[] = [
     localDate: '2025-03-18',
     localStart: '10:00',
     localEnd: '10:30',
-    conflict: 'Dr. Grace Chen already sees Sam Okafor Tue 18 Mar 10:00–10:30',
+    conflict: problem('provider_booked', {
+      provider: 'Dr. Grace Chen',
+      date: { date: '2025-03-18' },
+      start: '10:00',
+      end: '10:30',
+      patient: 'Sam Okafor',
+      mrn: 'M-7',
+    }),
     alternative: {
       providerId: 'v1',
       providerName: 'Dr. Grace Chen',
@@ -41,7 +48,12 @@ const plan: PlannedOccurrence[] = [
     localDate: '2025-04-01',
     localStart: '10:00',
     localEnd: '10:30',
-    conflict: 'Dr. Grace Chen does not work Tue 1 Apr 10:00–10:30',
+    conflict: problem('not_working_then', {
+      provider: 'Dr. Grace Chen',
+      date: { date: '2025-04-01' },
+      start: '10:00',
+      end: '10:30',
+    }),
     alternative: null,
   },
   {
@@ -50,7 +62,13 @@ const plan: PlannedOccurrence[] = [
     localDate: '2025-04-15',
     localStart: '10:00',
     localEnd: '10:30',
-    conflict: 'Maria Lopez is booked with Dr. Omar Haddad Tue 15 Apr 10:00–10:30',
+    conflict: problem('patient_booked', {
+      patient: 'Maria Lopez',
+      date: { date: '2025-04-15' },
+      start: '10:00',
+      end: '10:30',
+      provider: 'Dr. Omar Haddad',
+    }),
     alternative: {
       providerId: 'v1',
       providerName: 'Dr. Grace Chen',
@@ -73,9 +91,10 @@ const first = {
   reason: null,
 };
 
-function setup(handlers: CommandHandlers = {}) {
+function setup(handlers: CommandHandlers = {}, slot: BookingSlot = { providerId: 'v1', providerName: 'Dr. Grace Chen', date: '2025-03-04', minute: 600 }) {
   mockCommands({
     appointment_types: () => [],
+    free_time: () => ({ minutes: 120, until: '12:00' }),
     patient_header: ({ patientId }) => patientHeader({ id: patientId }),
     list_patients: ({ text }) => ({ total: text ? 1 : 0, tooMany: false, rows: text ? patientRows(1) : [] }),
     plan_recurring: () => plan,
@@ -84,7 +103,7 @@ function setup(handlers: CommandHandlers = {}) {
   const onClose = vi.fn();
   const rendered = renderWithProviders(
     <BookingDialog
-      slot={{ providerId: 'v1', providerName: 'Dr. Grace Chen', date: '2025-03-04', minute: 600 }}
+      slot={slot}
       slotMinutes={30}
       timeZone="America/Chicago"
       onClose={onClose}
@@ -129,6 +148,99 @@ describe('Booking an appointment', () => {
   });
 });
 
+/** Picks the first patient the search offers. */
+async function pickPatient(user: ReturnType<typeof setup>['user']) {
+  await waitFor(() => {
+    expect(screen.getByTestId('booking-patient')).toHaveFocus();
+  });
+  await user.keyboard('La');
+  await screen.findByTestId('booking-patient-option');
+  await user.keyboard('{Enter}');
+}
+
+describe('Booking past a break or the end of hours', () => {
+  it('says where the time runs out and books only when the user confirms, after any other warning', async () => {
+    const { user, onClose } = setup({
+      book_appointment: (args) => {
+        if (!args.allowPatientOverlap) throw new IpcRejection('patient_already_booked', 'Maria Lopez is booked with Dr. Omar Haddad Tue 4 Mar 10:00–10:30');
+        if (!args.allowOutsideHours) {
+          throw new IpcRejection(
+            'outside_working_hours',
+            "Tue 4 Mar 2025, 10:00–10:30 runs into Dr. Grace Chen's break from 10:15 to 11:00.",
+            null,
+            problem('runs_into_break', {
+              date: { date: '2025-03-04' },
+              start: '10:00',
+              end: '10:30',
+              provider: 'Dr. Grace Chen',
+              from: '10:15',
+              to: '11:00',
+            }),
+          );
+        }
+        return 'a9';
+      },
+    });
+    await pickPatient(user);
+    await user.click(screen.getByTestId('booking-submit'));
+    expect(await screen.findByTestId('booking-overlap')).toHaveTextContent('booked with Dr. Omar Haddad');
+    await user.click(screen.getByTestId('booking-anyway'));
+    const warning = await screen.findByTestId('booking-outside-hours');
+    // Rust's problem, translated, the date as the dialogs write it.
+    expect(warning).toHaveTextContent("Tue, Mar 4, 2025, 10:00–10:30 runs into Dr. Grace Chen's break from 10:15 to 11:00.");
+    expect(screen.queryByTestId('booking-overlap')).not.toBeInTheDocument();
+    expect(onClose).not.toHaveBeenCalled();
+    await user.click(within(warning).getByTestId('booking-anyway'));
+    await waitFor(() => {
+      expect(onClose).toHaveBeenCalled();
+    });
+    expect(callsOf('book_appointment').map((a) => [a.allowPatientOverlap, a.allowOutsideHours])).toEqual([
+      [undefined, undefined],
+      [true, undefined],
+      [true, true],
+    ]);
+  });
+
+  it('offers first the appointment types that fit the free time', async () => {
+    setup({
+      appointment_types: () => [
+        { id: 't1', name: 'Follow-up', durationMinutes: 15 },
+        { id: 't2', name: 'New patient', durationMinutes: 45 },
+      ],
+      free_time: () => ({ minutes: 30, until: '10:30' }),
+    });
+    const select = screen.getByTestId('booking-type');
+    await waitFor(() => {
+      expect(within(select).getByRole('group', { name: 'Longer than the free time (30 min, until 10:30)' })).toHaveTextContent(
+        'New patient (45 min)',
+      );
+    });
+    const offered = within(select)
+      .getAllByRole('option')
+      .filter((o) => o.parentElement === select)
+      .map((o) => o.textContent);
+    expect(offered).toEqual(['No type (30 min)', 'Follow-up (15 min)']);
+    expect(callsOf('free_time')).toEqual([{ providerId: 'v1', startsAt: '2025-03-04T16:00:00Z' }]);
+  });
+
+  it('books the instant of the slot it was given, also in the hour that happens twice when clocks go back', async () => {
+    // 2 November 2025, 01:30 in Chicago happens twice: 06:30Z (CDT) and 07:30Z (CST). The slot is the second.
+    const { user } = setup({ book_appointment: () => 'a9' }, {
+      providerId: 'v1',
+      providerName: 'Dr. Grace Chen',
+      date: '2025-11-02',
+      minute: 90,
+      startsAt: '2025-11-02T07:30:00Z',
+    });
+    await pickPatient(user);
+    await user.click(screen.getByTestId('booking-submit'));
+    await waitFor(() => {
+      expect(callsOf('book_appointment')).toHaveLength(1);
+    });
+    expect(callsOf('book_appointment')[0]).toMatchObject({ startsAt: '2025-11-02T07:30:00Z', endsAt: '2025-11-02T08:00:00Z' });
+  });
+});
+
 describe('Booking a recurring appointment', () => {
   it('lists each date with its conflict and books the series as the user chose', async () => {
     const { user, onClose } = setup({
@@ -140,7 +252,10 @@ describe('Booking a recurring appointment', () => {
 
     expect(rows.map((r) => r.dataset.free)).toEqual(['true', 'false', 'false', 'false']);
     expect(rows[0]).toHaveTextContent('Free');
-    expect(rows[1]).toHaveTextContent('Dr. Grace Chen already sees Sam Okafor Tue 18 Mar 10:00–10:30');
+    // Rust's problem, translated, its date written as the dialogs write dates.
+    expect(rows[1]).toHaveTextContent(
+      'Dr. Grace Chen is already booked on Tue, Mar 18, 2025, 10:00–10:30, with Sam Okafor (M-7).',
+    );
     expect(within(rows[1]!).getByRole('radio', { name: 'Move to 10:30–11:00' })).toBeInTheDocument();
     expect(rows[2]).toHaveTextContent('No free time that day');
     expect(within(rows[2]!).queryByTestId('series-move')).not.toBeInTheDocument();

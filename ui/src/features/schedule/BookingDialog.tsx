@@ -1,14 +1,16 @@
-import { Alert, Button, Group, Modal, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type KeyboardEvent, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, fieldErrorMessage, type DescribedError } from '../../api/errors';
 import { toIpcFailure } from '../../api/ipc';
-import { useAppointmentTypes, useBookAppointment, usePlanRecurring } from '../../api/scheduleQueries';
+import { useAppointmentTypes, useBookAppointment, useFreeTime, usePlanRecurring } from '../../api/scheduleQueries';
 import type { NewAppointment, PatientRow, PlannedOccurrence } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { PatientHeader } from '../../components/PatientHeader';
 import { useFormatters } from '../../i18n/format';
+import { BookAnywayAlert } from './BookAnyway';
+import { allowing, bookingWarning, type BookingWarning } from './bookingWarnings';
 import { addMinutes, fromMinutes, zonedInstant } from './calendarLayout';
 import { PatientPicker } from './PatientPicker';
 import { REPEAT_WEEKS, SERIES_MAX, SERIES_MIN } from './recurring';
@@ -20,6 +22,11 @@ export interface BookingSlot {
   providerName: string;
   date: string;
   minute: number;
+  /**
+   * The start instant when Rust offered it (a free slot): on the night clocks go back, one wall-clock
+   * minute is two instants, and only this says which.
+   */
+  startsAt?: string;
 }
 
 interface BookingDialogProps {
@@ -76,7 +83,20 @@ export function BookingDialog({
   const [backFromPlan, setBackFromPlan] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [formError, setFormError] = useState<DescribedError | null>(null);
-  const [overlap, setOverlap] = useState<{ args: NewAppointment; message: string } | null>(null);
+  const [warning, setWarning] = useState<{ args: NewAppointment; warning: BookingWarning } | null>(null);
+
+  const startsAt = slot.startsAt ?? zonedInstant(slot.date, slot.minute, timeZone);
+  // The types that fit before the next break, booking or the end of hours are offered first.
+  const freeTime = useFreeTime({ providerId: slot.providerId, startsAt });
+  const free = freeTime.data;
+  const fits = (minutes: number) => free === undefined || (free !== null && minutes <= free.minutes);
+  const typeOption = (x: { id: string; name: string; durationMinutes: number }) => ({
+    value: x.id,
+    label: t('schedule.booking.typeOption', { name: x.name, minutes: x.durationMinutes }),
+  });
+  const allTypes = types.data ?? [];
+  const fitting = allTypes.filter((x) => fits(x.durationMinutes));
+  const longer = allTypes.filter((x) => !fits(x.durationMinutes));
 
   const type = types.data?.find((x) => x.id === typeId);
   const duration = type?.durationMinutes ?? slotMinutes;
@@ -94,22 +114,22 @@ export function BookingDialog({
 
   const send = async (args: NewAppointment) => {
     setFormError(null);
-    setOverlap(null);
+    setWarning(null);
     setFieldErrors({});
     try {
       await book.mutateAsync(args);
       notifications.show({ color: 'teal', message: t('schedule.booked') });
       onBooked();
     } catch (error) {
-      const failure = toIpcFailure(error);
-      if (failure.code === 'patient_already_booked') setOverlap({ args, message: failure.message });
-      else showError(failure);
+      const found = bookingWarning(error);
+      if (found) setWarning({ args, warning: found });
+      else showError(error);
     }
   };
 
   const plan = async (first: NewAppointment) => {
     setFormError(null);
-    setOverlap(null);
+    setWarning(null);
     setFieldErrors({});
     try {
       const occurrences = await planRecurring.mutateAsync({ first, everyWeeks, count: Number(count) });
@@ -126,7 +146,6 @@ export function BookingDialog({
       setFieldErrors({ patientId: t('schedule.booking.choosePatient') });
       return;
     }
-    const startsAt = zonedInstant(slot.date, slot.minute, timeZone);
     const args: NewAppointment = {
       patientId: patient.id,
       providerId: slot.providerId,
@@ -190,10 +209,17 @@ export function BookingDialog({
               onKeyDown={submitOnEnter}
               data={[
                 { value: '', label: t('schedule.booking.noType', { minutes: slotMinutes }) },
-                ...(types.data ?? []).map((x) => ({
-                  value: x.id,
-                  label: t('schedule.booking.typeOption', { name: x.name, minutes: x.durationMinutes }),
-                })),
+                ...fitting.map(typeOption),
+                ...(longer.length > 0
+                  ? [
+                      {
+                        group: free
+                          ? t('schedule.booking.longerThanFree', { minutes: free.minutes, until: free.until })
+                          : t('schedule.booking.notFreeThen'),
+                        items: longer.map(typeOption),
+                      },
+                    ]
+                  : []),
               ]}
               error={fieldErrors.appointmentTypeId}
               data-testid="booking-type"
@@ -241,23 +267,14 @@ export function BookingDialog({
               )}
             </Group>
             <FormErrorAlert error={formError} testId="booking-error" />
-            {overlap && (
-              <Alert color="yellow" variant="light" role="alert" data-testid="booking-overlap">
-                <Stack gap="xs">
-                  <Text size="sm">{overlap.message}</Text>
-                  <Group>
-                    <Button
-                      color="yellow"
-                      size="xs"
-                      loading={book.isPending}
-                      onClick={() => void send({ ...overlap.args, allowPatientOverlap: true })}
-                      data-testid="booking-anyway"
-                    >
-                      {t('schedule.booking.bookAnyway')}
-                    </Button>
-                  </Group>
-                </Stack>
-              </Alert>
+            {warning && (
+              <BookAnywayAlert
+                warning={warning.warning}
+                confirmLabel={t('schedule.booking.bookAnyway')}
+                pending={book.isPending}
+                onConfirm={() => void send({ ...warning.args, ...allowing(warning.warning.code) })}
+                testIdPrefix="booking"
+              />
             )}
             <Group justify="space-between">
               <Button

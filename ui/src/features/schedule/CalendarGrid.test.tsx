@@ -14,7 +14,7 @@ const short = appointment({
 });
 const long = appointment({ id: 'long', localStart: '10:30', localEnd: '11:00' });
 
-function renderGrid() {
+function renderGrid(overrides: Partial<GridColumn> = {}) {
   const blocks = [{ startsAt: '09:00', endsAt: '12:00' }];
   const column: GridColumn = {
     key: 'v1/2025-03-04',
@@ -27,6 +27,7 @@ function renderGrid() {
     off: [],
     taken: [],
     appointments: [short, long],
+    ...overrides,
   };
   return renderWithProviders(
     <CalendarGrid
@@ -58,5 +59,21 @@ describe('Calendar grid', () => {
     expect(within(full!).queryByTestId('appointment-line')).not.toBeInTheDocument();
     expect(full!.querySelector('[data-status="confirmed"]')).toHaveTextContent('Confirmed');
     expect(within(full!).getByText('Follow-up')).toBeInTheDocument();
+  });
+
+  it('shades time that cannot be booked, like closed time, and offers nothing to click there', () => {
+    // Until 10:00 is past (or held); the rest of the working hours are free.
+    renderGrid({ taken: [{ start: 0, end: 10 * 60 }], appointments: [] });
+    const taken = screen.getAllByTestId('schedule-taken');
+    expect(taken.map((cell) => cell.dataset.time)).toEqual(['09:00', '09:15', '09:30', '09:45']);
+    for (const cell of taken) {
+      expect(cell).not.toHaveAttribute('role');
+      expect(cell.tagName).not.toBe('BUTTON');
+      // The shading of the hours outside working time.
+      expect(cell.style.background).toBe('var(--mantine-color-gray-light)');
+    }
+    const free = screen.getAllByRole('button', { name: /^Book with/ });
+    expect(free[0]).toHaveAttribute('data-time', '10:00');
+    expect(free[0]!.style.background).toBe('');
   });
 });

@@ -8,7 +8,6 @@ import {
   fromMinutes,
   INACTIVE_STATUSES,
   isCompactBlock,
-  isOpen,
   isWorking,
   overlapsAny,
   positionAppointments,
@@ -141,8 +140,10 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
           height: ROW_PX,
           borderTop: '1px solid var(--mantine-color-default-border)',
         };
+        // Time that cannot be booked (past, or held) looks like the closed hours: nothing to click there.
+        const unavailable = { ...cellStyle, background: 'var(--mantine-color-gray-light)' };
         if (working && !free) {
-          return <Box key={minute} style={cellStyle} data-testid="schedule-taken" data-time={time} />;
+          return <Box key={minute} style={unavailable} data-testid="schedule-taken" data-time={time} />;
         }
         return free ? (
           <UnstyledButton
@@ -162,12 +163,7 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
             }}
           />
         ) : (
-          <Box
-            key={minute}
-            style={{ ...cellStyle, background: 'var(--mantine-color-gray-light)' }}
-            data-testid="schedule-closed"
-            data-time={time}
-          />
+          <Box key={minute} style={unavailable} data-testid="schedule-closed" data-time={time} />
         );
       })}
       {[...inactive, ...active].map((appointment) => {
@@ -206,7 +202,8 @@ interface AppointmentBlockProps {
 
 function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart }: AppointmentBlockProps) {
   const { t } = useTranslation();
-  const movable = isOpen(appointment.status);
+  // Rust says whether it may be moved now (`rescheduled` among its next statuses).
+  const movable = appointment.nextStatuses.includes('rescheduled');
   const status = t(`appointmentStatus.${appointment.status}`);
   // Everything about the appointment, also what a short block leaves out, on hover.
   const details = [

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { PatientDetails, Provider, Role, Slot } from '../../api/types';
+import type { Action, PatientDetails, Provider, Slot } from '../../api/types';
 import { overview, patientHeader } from '../../test/fixtures';
 import { callsOf, mockCommands, type CommandHandlers } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
@@ -50,7 +50,10 @@ function details(overrides: Partial<PatientDetails> = {}): PatientDetails {
   };
 }
 
-function setup(role: Role = 'receptionist', handlers: CommandHandlers = {}) {
+/** What a receptionist may do here: see the patient and the schedule, and book. */
+const BOOKS: Action[] = ['view_demographics', 'view_schedule', 'edit_schedule'];
+
+function setup(allowed: Action[] = BOOKS, handlers: CommandHandlers = {}) {
   mockCommands({
     clinic_overview: () => overview(),
     patient: ({ patientId }) => details({ id: patientId }),
@@ -77,7 +80,7 @@ function setup(role: Role = 'receptionist', handlers: CommandHandlers = {}) {
     book_appointment: () => 'a9',
     ...handlers,
   });
-  return renderWithProviders(<PatientDrawer patientId="p1" role={role} onClose={() => undefined} />);
+  return renderWithProviders(<PatientDrawer patientId="p1" onClose={() => undefined} />, { allowed });
 }
 
 /** Opens the dialog from the patient's record; the provider-or-specialty choice has the focus. */
@@ -153,7 +156,7 @@ describe('Booking from the patient’s record', () => {
   });
 
   it('finds the next free times with any provider of a specialty, grouped by day', async () => {
-    const { user } = setup('admin');
+    const { user } = setup();
     const { wants } = await openFinder(user);
     await user.selectOptions(wants, 'Any Family medicine provider');
     await waitFor(() => {
@@ -261,12 +264,12 @@ describe('Booking from the patient’s record', () => {
   });
 
   it('is offered to those who may book, and not for an archived patient', async () => {
-    const doctor = setup('doctor');
+    const doctor = setup(['view_demographics', 'view_schedule']);
     expect(await screen.findByTestId('patient-record')).toBeInTheDocument();
     expect(screen.queryByTestId('patient-book')).not.toBeInTheDocument();
     doctor.unmount();
 
-    const archived = setup('receptionist', { patient: ({ patientId }) => details({ id: patientId, archived: true }) });
+    const archived = setup(BOOKS, { patient: ({ patientId }) => details({ id: patientId, archived: true }) });
     const button = await screen.findByTestId('patient-book');
     expect(button).toBeDisabled();
     expect(screen.getByTestId('patient-book-archived')).toHaveTextContent(
@@ -274,7 +277,7 @@ describe('Booking from the patient’s record', () => {
     );
     archived.unmount();
 
-    setup('admin');
+    setup();
     expect(await screen.findByTestId('patient-book')).toBeEnabled();
     expect(screen.queryByTestId('patient-book-archived')).not.toBeInTheDocument();
   });

@@ -37,6 +37,7 @@ function bookingSlot(slot: Slot): BookingSlot {
     providerName: slot.providerName,
     date: slot.localDate,
     minute: toMinutes(slot.localStart),
+    startsAt: slot.startsAt,
   };
 }
 

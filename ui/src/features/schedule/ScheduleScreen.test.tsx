@@ -142,6 +142,21 @@ describe('Schedule', () => {
     });
   });
 
+  it('names the day or week its counts are of, unless it is today’s or this week’s', async () => {
+    const { user } = setup();
+    const glance = () => screen.getByTestId('schedule-glance');
+    await screen.findAllByTestId('schedule-provider-group');
+    expect(glance()).toHaveTextContent('Today at a glance:');
+
+    await user.click(screen.getByTestId('schedule-next'));
+    await waitFor(() => expect(glance()).toHaveTextContent('Wed, Mar 5, 2025 at a glance:'));
+
+    await user.click(screen.getByText('Week'));
+    await waitFor(() => expect(glance()).toHaveTextContent('This week at a glance:'));
+    await user.click(screen.getByTestId('schedule-next'));
+    await waitFor(() => expect(glance()).toHaveTextContent('Week of Mon, Mar 10, 2025 at a glance:'));
+  });
+
   it('books with the keyboard alone', async () => {
     const { user } = setup({ book_appointment: () => 'new-id' });
     await openBooking(user);

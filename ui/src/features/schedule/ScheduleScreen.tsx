@@ -5,13 +5,15 @@ import { useTranslation } from 'react-i18next';
 import { describeError, type DescribedError } from '../../api/errors';
 import { useClinicOverview } from '../../api/queries';
 import { useCalendar, useProviders, useRescheduleAppointment } from '../../api/scheduleQueries';
-import type { AppointmentSummary, Calendar } from '../../api/types';
+import type { AppointmentSummary, Calendar, Reschedule } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { STATUS_COLORS } from '../../domain';
 import { useFormatters, type Formatters } from '../../i18n/format';
 import { AppointmentDialog } from './AppointmentDialog';
+import { BookAnywayAlert } from './BookAnyway';
+import { allowing, bookingWarning, type BookingWarning } from './bookingWarnings';
 import { BookingDialog, type BookingSlot } from './BookingDialog';
 import { CalendarGrid, type GridColumn } from './CalendarGrid';
 import {
@@ -72,6 +74,9 @@ export function ScheduleScreen() {
   const [booking, setBooking] = useState<BookingSlot | null>(null);
   const [opened, setOpened] = useState<AppointmentSummary | null>(null);
   const [moveError, setMoveError] = useState<DescribedError | null>(null);
+  const [moveWarning, setMoveWarning] = useState<{ appointmentId: string; to: Reschedule; warning: BookingWarning } | null>(
+    null,
+  );
   // The waitlist drawer, open with `start` when the booking dialog sent someone there.
   const [waitlist, setWaitlist] = useState<{ start: WaitlistStart | null } | null>(null);
   const day = picked ?? clinicToday;
@@ -112,23 +117,40 @@ export function ScheduleScreen() {
   const counts = data?.counts.filter((c) => c.count > 0) ?? [];
   const label =
     view === 'day' ? format.longDate(day) : `${format.dayLabel(from)} – ${format.dayLabel(shiftDay(from, 6))}`;
+  // "Today" and "this week" only when they are: the counts are of the day or week shown.
+  const glance =
+    view === 'day'
+      ? day === clinicToday
+        ? t('schedule.glanceDay')
+        : t('schedule.glanceOtherDay', { date: format.dayLabel(day) })
+      : clinicToday !== null && from <= clinicToday && clinicToday <= shiftDay(from, 6)
+        ? t('schedule.glanceWeek')
+        : t('schedule.glanceOtherWeek', { date: format.dayLabel(from) });
 
-  const move = (appointment: AppointmentSummary, column: GridColumn, minute: number) => {
+  const send = (appointmentId: string, to: Reschedule) => {
     setMoveError(null);
-    const startsAt = zonedInstant(column.date, minute, timeZone);
-    if (startsAt === appointment.startsAt && column.providerId === appointment.providerId) return;
+    setMoveWarning(null);
     reschedule.mutate(
-      {
-        appointmentId: appointment.id,
-        to: { providerId: column.providerId, startsAt, endsAt: addMinutes(startsAt, durationMinutes(appointment)) },
-      },
+      { appointmentId, to },
       {
         onSuccess: () => notifications.show({ color: 'teal', message: t('schedule.moved') }),
         onError: (error) => {
-          setMoveError(describeError(t, error));
+          const warning = bookingWarning(error);
+          if (warning) setMoveWarning({ appointmentId, to, warning });
+          else setMoveError(describeError(t, error));
         },
       },
     );
+  };
+
+  const move = (appointment: AppointmentSummary, column: GridColumn, minute: number) => {
+    const startsAt = zonedInstant(column.date, minute, timeZone);
+    if (startsAt === appointment.startsAt && column.providerId === appointment.providerId) return;
+    send(appointment.id, {
+      providerId: column.providerId,
+      startsAt,
+      endsAt: addMinutes(startsAt, durationMinutes(appointment)),
+    });
   };
 
   return (
@@ -222,7 +244,7 @@ export function ScheduleScreen() {
       {counts.length > 0 && (
         <Group gap="xs" mb="sm" data-testid="schedule-glance">
           <Text size="sm" fw={500}>
-            {view === 'day' ? t('schedule.glanceDay') : t('schedule.glanceWeek')}
+            {glance}
           </Text>
           {counts.map((c) => (
             <Badge key={c.status} color={STATUS_COLORS[c.status]} variant="light" data-status={c.status}>
@@ -232,6 +254,17 @@ export function ScheduleScreen() {
         </Group>
       )}
       <FormErrorAlert error={moveError} testId="schedule-move-error" />
+      {moveWarning && (
+        <BookAnywayAlert
+          warning={moveWarning.warning}
+          confirmLabel={t('schedule.appointment.moveAnyway')}
+          pending={reschedule.isPending}
+          onConfirm={() => {
+            send(moveWarning.appointmentId, { ...moveWarning.to, ...allowing(moveWarning.warning.code) });
+          }}
+          testIdPrefix="schedule-move"
+        />
+      )}
       {calendar.isError && <QueryErrorAlert error={calendar.error} />}
       {calendar.isPending && (
         <Group justify="center" p="xl">

@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Paper, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { problemMessage } from '../../api/errors';
 import { splitFieldError } from '../../api/formErrors';
 import { useBookRecurring } from '../../api/scheduleQueries';
 import type { NewAppointment, PlannedOccurrence } from '../../api/types';
@@ -138,7 +139,7 @@ function OccurrenceRow({ occurrence, choice, timeMissing, onChoose }: Occurrence
     <Paper withBorder p="xs" data-testid="series-occurrence" data-free="false">
       <Radio.Group
         label={when}
-        description={occurrence.conflict}
+        description={problemMessage(t, occurrence.conflict)}
         value={choice.kind}
         onChange={(kind) => {
           if (kind === 'move') onChoose({ kind: 'move' });

@@ -242,11 +242,6 @@ export function timeOffOn(timeOff: readonly TimeOff[], date: string, timeZone: s
 /** Appointments no longer holding their time: drawn faded. */
 export const INACTIVE_STATUSES: ReadonlySet<AppointmentStatus> = new Set(['cancelled', 'no_show', 'rescheduled']);
 
-/** Appointments that can still be moved or cancelled. */
-export function isOpen(status: AppointmentStatus): boolean {
-  return status === 'scheduled' || status === 'confirmed';
-}
-
 /** The Monday of the week holding a "YYYY-MM-DD" date. */
 export function weekStart(date: string): string {
   const [y, m, d] = date.split('-').map(Number);

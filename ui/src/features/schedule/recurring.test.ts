@@ -11,7 +11,7 @@ function occurrence(localDate: string, startsAt: string, endsAt: string, taken?:
     localDate,
     localStart: '10:00',
     localEnd: '10:30',
-    conflict: taken === undefined ? null : 'Dr. Grace Chen already sees Sam Okafor',
+    conflict: taken === undefined ? null : { key: 'provider_booked', params: {} },
     alternative: taken ?? null,
   };
 }

@@ -2,13 +2,14 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppStatus, PatientQuery, SignInArgs } from '../../api/types';
 import { App } from '../../app/App';
-import { lockedStatus, overview, patientRows, readyStatus } from '../../test/fixtures';
+import { lockedStatus, overview, patientRows, readyStatus, users } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 
 const receptionist: AppStatus = {
   ...readyStatus,
   user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist', mustChangePassword: false },
+  allowed: ['view_demographics', 'edit_demographics', 'view_schedule', 'edit_schedule', 'check_in'],
 };
 
 /** A clinic whose session the test locks and unlocks; sign_in answers for `admin` and `sam`. */
@@ -17,6 +18,7 @@ function mockSession(initial: AppStatus = readyStatus) {
   mockCommands({
     app_status: () => status,
     clinic_overview: () => overview(),
+    list_users: () => users(),
     list_patients: ({ offset, limit }: PatientQuery) => ({ total: 60, tooMany: false, rows: patientRows(60).slice(offset, offset + limit) }),
     touch_session: () => null,
     lock_session: () => {
@@ -73,6 +75,20 @@ describe('lock screen', () => {
     await waitFor(() => expect(screen.queryByTestId('lock-screen')).not.toBeInTheDocument());
     expect(screen.getByTestId('patients-search')).toHaveValue('Lop');
     expect(screen.getByTestId('patients-search').closest('[aria-hidden="true"]')).toBeNull();
+  });
+
+  it('keeps the screen the user was on while locked, when Rust allows nothing', async () => {
+    mockSession();
+    const { user } = renderWithProviders(<App />);
+    await user.click(await screen.findByTestId('nav-admin'));
+    expect(await screen.findAllByTestId('user-row')).toHaveLength(3);
+
+    await lockFromTheMenu(user);
+    expect(screen.getAllByTestId('user-row')).toHaveLength(3);
+    await user.type(screen.getByTestId('lock-password'), 'right password');
+    await user.click(screen.getByTestId('lock-submit'));
+    await waitFor(() => expect(screen.queryByTestId('lock-screen')).not.toBeInTheDocument());
+    expect(screen.getByTestId('nav-admin')).toHaveAttribute('aria-current', 'page');
   });
 
   it('another user signing in starts a fresh shell with none of the first user’s data', async () => {

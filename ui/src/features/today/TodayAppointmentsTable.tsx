@@ -6,7 +6,6 @@ import { useCheckIn } from '../../api/frontDeskQueries';
 import type { AppointmentSummary } from '../../api/types';
 import { ProviderName } from '../../components/ProviderName';
 import { StatusBadge } from '../../components/StatusBadge';
-import { awaitsCheckIn } from '../waiting/frontDesk';
 import { AppointmentPatientCell, AppointmentTimeCell, AppointmentTypeCell } from '../../components/AppointmentCells';
 
 interface TodayAppointmentsTableProps {
@@ -16,7 +15,8 @@ interface TodayAppointmentsTableProps {
 }
 
 /**
- * Today's appointments with a "Check in" action for those not yet arrived.
+ * A day's appointments with a "Check in" action for those Rust says may be checked in now (not yet
+ * arrived, and on today's clinic day).
  */
 export function TodayAppointmentsTable({ appointments, checkIn }: TodayAppointmentsTableProps) {
   const { t } = useTranslation();
@@ -47,7 +47,7 @@ export function TodayAppointmentsTable({ appointments, checkIn }: TodayAppointme
               </Table.Td>
               {checkIn && (
                 <Table.Td style={{ textAlign: 'right' }}>
-                  {awaitsCheckIn(a.status) && <CheckInButton appointment={a} />}
+                  {a.nextStatuses.includes('checked_in') && <CheckInButton appointment={a} />}
                 </Table.Td>
               )}
             </Table.Tr>

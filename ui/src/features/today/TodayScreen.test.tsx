@@ -77,7 +77,7 @@ describe('Today dashboard', () => {
         return null;
       },
     });
-    const { user } = renderWithProviders(<TodayScreen role="receptionist" />);
+    const { user } = renderWithProviders(<TodayScreen />, { allowed: ['view_schedule', 'check_in'] });
 
     const rows = await screen.findAllByTestId('appointment-row');
     expect(within(rows[1]!).getByTestId('check-in')).toBeInTheDocument();
@@ -96,9 +96,9 @@ describe('Today dashboard', () => {
     expect(within(screen.getAllByTestId('appointment-row')[0]!).queryByTestId('check-in')).not.toBeInTheDocument();
   });
 
-  it('shows no check-in to roles that may not check in', async () => {
+  it('shows no check-in to those who may not check in', async () => {
     mockCommands({ clinic_overview: () => overview() });
-    renderWithProviders(<TodayScreen role="doctor" />);
+    renderWithProviders(<TodayScreen />, { allowed: ['view_schedule', 'start_visit'] });
     await screen.findAllByTestId('appointment-row');
     expect(screen.queryByTestId('check-in')).not.toBeInTheDocument();
   });

@@ -1,11 +1,11 @@
 import { Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useCan } from '../../api/permissions';
 import { useClinicOverview } from '../../api/queries';
-import type { ClinicCounts, Role } from '../../api/types';
+import type { ClinicCounts } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { useFormatters } from '../../i18n/format';
-import { canCheckIn } from '../waiting/frontDesk';
 import { TodayAppointmentsTable } from './TodayAppointmentsTable';
 
 const STATS = [
@@ -16,10 +16,11 @@ const STATS = [
   { key: 'openInvoices', testId: 'stat-open-invoices' },
 ] as const satisfies readonly { key: keyof ClinicCounts; testId: string }[];
 
-/** `role`: the signed-in user's role; the Check in action is shown to those who may check in. */
-export function TodayScreen({ role }: { role?: Role }) {
+/** The clinic's day: counts and today's appointments, with Check in for those who may check in. */
+export function TodayScreen() {
   const { t } = useTranslation();
   const format = useFormatters();
+  const can = useCan();
   const overview = useClinicOverview();
 
   if (overview.isPending) {
@@ -81,7 +82,7 @@ export function TodayScreen({ role }: { role?: Role }) {
           <Paper withBorder>
             <TodayAppointmentsTable
               appointments={todaysAppointments}
-              checkIn={role !== undefined && canCheckIn(role)}
+              checkIn={can('check_in')}
             />
           </Paper>
         )}

@@ -84,11 +84,24 @@ describe('Visits', () => {
     expect(callsOf('open_visit')).toEqual([{ encounterId: 'e1' }]);
   });
 
-  it('is not in a receptionist’s navigation', async () => {
+  it('shows when a visit was taken on the clinic’s clock, not this computer’s', async () => {
+    mockCommands({
+      app_status: () => readyStatus,
+      // The tests' computer is in UTC: 11:15 UTC is 12:15 in Madrid.
+      clinic_overview: () => overview({ timeZone: 'Europe/Madrid' }),
+      recent_visits: () => [{ ...visit, startedAt: '2026-12-02T11:15:00Z' }],
+    });
+    const { user } = renderWithProviders(<App />);
+    await user.click(await screen.findByTestId('nav-visits'));
+    expect(await screen.findByTestId('visit-row')).toHaveTextContent('Dec 2, 2026, 12:15 PM');
+  });
+
+  it('is not in the navigation of those who may not read clinical records', async () => {
     mockCommands({
       app_status: () => ({
         ...readyStatus,
         user: { id: 'u3', username: 'sam', displayName: 'Sam Reception', role: 'receptionist', mustChangePassword: false },
+        allowed: ['view_demographics', 'edit_demographics', 'view_schedule', 'edit_schedule', 'check_in'],
       }),
       clinic_overview: () => overview(),
     });

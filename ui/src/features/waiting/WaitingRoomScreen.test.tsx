@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { QueueEntry } from '../../api/types';
+import type { Action, QueueEntry } from '../../api/types';
 import { appointment } from '../../test/fixtures';
 import { callsOf, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
@@ -39,6 +39,10 @@ function queue(): QueueEntry[] {
   ];
 }
 
+/** The front desk books walk-ins; doctors call patients in. */
+const FRONT_DESK: Action[] = ['view_schedule', 'edit_schedule', 'check_in'];
+const CALLS_IN: Action[] = ['view_schedule', 'start_visit'];
+
 beforeEach(() => {
   window.localStorage.clear();
 });
@@ -46,7 +50,7 @@ beforeEach(() => {
 describe('Waiting room', () => {
   it('lists the queue in order, with arrival, waiting minutes, walk-ins and rooms', async () => {
     mockCommands({ waiting_room: () => queue() });
-    renderWithProviders(<WaitingRoomScreen role="receptionist" />);
+    renderWithProviders(<WaitingRoomScreen />, { allowed: FRONT_DESK });
 
     const rows = await screen.findAllByTestId('queue-row');
     expect(rows.map((r) => r.getAttribute('data-appointment-id'))).toEqual(['a1', 'a2', 'a3']);
@@ -63,9 +67,25 @@ describe('Waiting room', () => {
     expect(within(third).getByTestId('queue-room')).toHaveTextContent('2');
   });
 
-  it('shows Call in only to doctors and administrators', async () => {
+  it('shows each patient’s appointment time beside their arrival, and walk-ins as such', async () => {
+    mockCommands({
+      waiting_room: () => [
+        // Came at 08:52 for 14:00: five hours early, not on time.
+        { ...queue()[0]!, appointment: appointment({ status: 'checked_in', localStart: '14:00', localEnd: '14:30' }) },
+        queue()[1]!,
+      ],
+    });
+    renderWithProviders(<WaitingRoomScreen />, { allowed: FRONT_DESK });
+    const [booked, walkIn] = (await screen.findAllByTestId('queue-row')) as [HTMLElement, HTMLElement];
+    expect(within(booked).getByTestId('queue-arrived')).toHaveTextContent('08:52');
+    expect(within(booked).getByTestId('queue-appointment')).toHaveTextContent(/^14:00$/);
+    expect(within(walkIn).getByTestId('queue-appointment')).toHaveTextContent(/^Walk-in$/);
+    expect(screen.getByRole('columnheader', { name: 'Appointment' })).toBeInTheDocument();
+  });
+
+  it('shows Call in only to those who may start visits', async () => {
     mockCommands({ waiting_room: () => queue() });
-    renderWithProviders(<WaitingRoomScreen role="receptionist" />);
+    renderWithProviders(<WaitingRoomScreen />, { allowed: FRONT_DESK });
     await screen.findAllByTestId('queue-row');
     expect(screen.queryByTestId('call-in')).not.toBeInTheDocument();
     expect(screen.queryByTestId('call-again')).not.toBeInTheDocument();
@@ -81,7 +101,7 @@ describe('Waiting room', () => {
         return null;
       },
     });
-    const { user } = renderWithProviders(<WaitingRoomScreen role="doctor" />);
+    const { user } = renderWithProviders(<WaitingRoomScreen />, { allowed: CALLS_IN });
     const rows = await screen.findAllByTestId('queue-row');
     expect(screen.queryByTestId('walk-in-open')).not.toBeInTheDocument();
     expect(within(rows[0]!).getByTestId('call-in')).toBeInTheDocument();
@@ -104,7 +124,7 @@ describe('Waiting room', () => {
 
   it('calls a patient in progress again to their room', async () => {
     mockCommands({ waiting_room: () => queue(), call_patient: () => null });
-    const { user } = renderWithProviders(<WaitingRoomScreen role="admin" />);
+    const { user } = renderWithProviders(<WaitingRoomScreen />);
     const rows = await screen.findAllByTestId('queue-row');
     await user.click(within(rows[2]!).getByTestId('call-again'));
     expect(await screen.findByTestId('call-room')).toHaveValue('2');
@@ -116,7 +136,7 @@ describe('Waiting room', () => {
 
   it('opens the waiting-room display', async () => {
     mockCommands({ waiting_room: () => [], open_waiting_room_display: () => null });
-    const { user } = renderWithProviders(<WaitingRoomScreen role="nurse" />);
+    const { user } = renderWithProviders(<WaitingRoomScreen />, { allowed: ['view_schedule', 'check_in'] });
     expect(await screen.findByTestId('queue-empty')).toBeInTheDocument();
     await user.click(screen.getByTestId('open-display'));
     await waitFor(() => {
@@ -139,7 +159,7 @@ describe('Waiting room', () => {
         { appointment: appointment({ id: 'a2', patientName: 'Sam Okafor' }), phone: null },
       ],
     });
-    const { user } = renderWithProviders(<WaitingRoomScreen role="receptionist" />);
+    const { user } = renderWithProviders(<WaitingRoomScreen />, { allowed: FRONT_DESK });
     await user.click(screen.getByTestId('tab-call-list'));
     const rows = await screen.findAllByTestId('call-list-row');
     expect(callsOf('call_list')).toEqual([{ day: '2025-04-01' }]);
@@ -183,7 +203,7 @@ describe('Waiting room', () => {
       ],
       book_walk_in: () => 'a9',
     });
-    const { user } = renderWithProviders(<WaitingRoomScreen role="receptionist" />);
+    const { user } = renderWithProviders(<WaitingRoomScreen />, { allowed: FRONT_DESK });
     await user.click(await screen.findByTestId('walk-in-open'));
     await user.type(await screen.findByTestId('walk-in-patient'), 'Ort');
     await user.click(await screen.findByRole('option', { name: 'Ortiz, Lena · MRN-000009' }));

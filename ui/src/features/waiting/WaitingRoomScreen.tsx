@@ -4,19 +4,21 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/errors';
 import { useOpenWaitingRoomDisplay, useWaitingRoom } from '../../api/frontDeskQueries';
-import type { QueueEntry, Role } from '../../api/types';
+import { useCan } from '../../api/permissions';
+import type { QueueEntry } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { ProviderName } from '../../components/ProviderName';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { CallInButton } from './CallInButton';
 import { CallListScreen } from './CallListScreen';
-import { canBookWalkIn, canCallIn, roomName } from './frontDesk';
+import { roomName } from './frontDesk';
 import { WalkInModal } from './WalkInModal';
 import { AppointmentPatientCell, AppointmentTypeCell } from '../../components/AppointmentCells';
 
 /** The waiting room: who is waiting (by arrival) and who is with a doctor; tomorrow's call list. */
-export function WaitingRoomScreen({ role }: { role: Role }) {
+export function WaitingRoomScreen() {
   const { t } = useTranslation();
+  const can = useCan();
   const [walkInOpened, walkIn] = useDisclosure(false);
   const openDisplay = useOpenWaitingRoomDisplay();
 
@@ -43,7 +45,8 @@ export function WaitingRoomScreen({ role }: { role: Role }) {
             >
               {t('waiting.openDisplay')}
             </Button>
-            {canBookWalkIn(role) && (
+            {/* A walk-in is a booking. */}
+            {can('edit_schedule') && (
               <Button onClick={walkIn.open} data-testid="walk-in-open">
                 {t('waiting.walkIn.open')}
               </Button>
@@ -61,7 +64,7 @@ export function WaitingRoomScreen({ role }: { role: Role }) {
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="queue">
-          <Queue role={role} />
+          <Queue />
         </Tabs.Panel>
         <Tabs.Panel value="calls">
           <CallListScreen />
@@ -72,8 +75,9 @@ export function WaitingRoomScreen({ role }: { role: Role }) {
   );
 }
 
-function Queue({ role }: { role: Role }) {
+function Queue() {
   const { t } = useTranslation();
+  const can = useCan();
   const queue = useWaitingRoom();
 
   if (queue.isPending) {
@@ -94,7 +98,7 @@ function Queue({ role }: { role: Role }) {
     );
   }
 
-  const callsIn = canCallIn(role);
+  const callsIn = can('start_visit');
   return (
     <Paper withBorder data-testid="queue">
       <Table.ScrollContainer minWidth={720}>
@@ -102,6 +106,7 @@ function Queue({ role }: { role: Role }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('waiting.arrived')}</Table.Th>
+              <Table.Th>{t('waiting.appointment')}</Table.Th>
               <Table.Th>{t('waiting.waiting')}</Table.Th>
               <Table.Th>{t('appointments.patient')}</Table.Th>
               <Table.Th>{t('appointments.provider')}</Table.Th>
@@ -130,6 +135,16 @@ function QueueRow({ entry, callsIn }: { entry: QueueEntry; callsIn: boolean }) {
       <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }} data-testid="queue-arrived">
         {entry.arrivedAt}
       </Table.Td>
+      {/* Beside the arrival: a patient hours early or late shows as such. */}
+      <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }} data-testid="queue-appointment">
+        {a.walkIn ? (
+          <Badge size="sm" color="orange" variant="light" data-testid="walk-in-badge">
+            {t('waiting.walkInBadge')}
+          </Badge>
+        ) : (
+          a.localStart
+        )}
+      </Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="queue-minutes">
         {inProgress ? (
           <Badge color="violet" variant="light">
@@ -141,16 +156,7 @@ function QueueRow({ entry, callsIn }: { entry: QueueEntry; callsIn: boolean }) {
           </Text>
         )}
       </Table.Td>
-      <AppointmentPatientCell
-        appointment={a}
-        badges={
-          a.walkIn && (
-            <Badge size="sm" color="orange" variant="light" data-testid="walk-in-badge">
-              {t('waiting.walkInBadge')}
-            </Badge>
-          )
-        }
-      />
+      <AppointmentPatientCell appointment={a} />
       <Table.Td>
         <ProviderName name={a.providerName} color={a.providerColor} />
       </Table.Td>

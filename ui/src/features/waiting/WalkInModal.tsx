@@ -108,6 +108,7 @@ function WalkInForm({ onDone }: { onDone: () => void }) {
           }}
           nothingFoundMessage={searching ? t('waiting.walkIn.noPatient') : t('waiting.walkIn.typeToSearch')}
           filter={({ options }) => options}
+          data-autofocus
           data-testid="walk-in-patient"
         />
         {patientId && <PatientHeader patientId={patientId} compact />}

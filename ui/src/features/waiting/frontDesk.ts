@@ -1,28 +1,4 @@
 import type { TFunction } from 'i18next';
-import type { AppointmentStatus, Role } from '../../api/types';
-
-// What each role may do at the front desk, as Rust's permission matrix has it (Rust enforces it
-// anyway; the UI only hides what would be refused).
-
-/** Receptionists, nurses and administrators check patients in (`check_in`). */
-export function canCheckIn(role: Role): boolean {
-  return role === 'receptionist' || role === 'nurse' || role === 'admin';
-}
-
-/** Doctors and administrators call patients in (`start_visit`). */
-export function canCallIn(role: Role): boolean {
-  return role === 'doctor' || role === 'admin';
-}
-
-/** Walk-ins are bookings (`edit_schedule`): receptionists and administrators. */
-export function canBookWalkIn(role: Role): boolean {
-  return role === 'receptionist' || role === 'admin';
-}
-
-/** Appointments that can still be checked in. */
-export function awaitsCheckIn(status: AppointmentStatus): boolean {
-  return status === 'scheduled' || status === 'confirmed';
-}
 
 /** The day after a clinic-local date ("YYYY-MM-DD"). */
 export function nextDay(ymd: string): string {

@@ -1,0 +1,6 @@
+//! The crate's one integration-test binary: each module is one area (one binary links the crate once).
+
+mod cli;
+mod common;
+mod safekeeping;
+mod spreadsheets;

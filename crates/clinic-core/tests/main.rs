@@ -1,0 +1,14 @@
+//! The crate's one integration-test binary: each module is one area (one binary links the crate once).
+
+mod accounts;
+mod audit_trail;
+mod backups;
+mod common;
+mod demo;
+mod patient_import;
+mod patient_merge;
+mod patients;
+mod permissions;
+mod scheduling;
+mod sessions;
+mod setup;
