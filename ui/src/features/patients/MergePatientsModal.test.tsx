@@ -174,6 +174,14 @@ describe('merging two records of a patient', () => {
     await waitFor(() => expect(callsOf('patient_merges')).toHaveLength(1));
     expect(screen.queryByTestId('patient-merge-open')).not.toBeInTheDocument();
   });
+
+  it('shows the record read-only to those who may not edit patients: no saving, no archiving', async () => {
+    mockMerging();
+    renderDrawer(READS);
+    const form = await screen.findByTestId('edit-patient-form');
+    expect(within(form).getByTestId('patient-last-name')).toBeDisabled();
+    expect(screen.queryByTestId('patient-archive-toggle')).not.toBeInTheDocument();
+  });
 });
 
 describe('records merged into a patient', () => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Drawer, Fieldset, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -53,6 +53,7 @@ function EditPatient({ patient }: { patient: PatientDetails }) {
   const archive = useSetPatientArchived();
   const [booking, setBooking] = useState(false);
   const mayBook = can('edit_schedule');
+  const mayEdit = can('edit_demographics');
   return (
     <Stack gap="lg" data-testid="patient-record">
       <PatientHeader patientId={patient.id} />
@@ -82,34 +83,39 @@ function EditPatient({ patient }: { patient: PatientDetails }) {
           }}
         />
       )}
-      <PatientForm
-        initial={valuesOf(patient)}
-        submitLabel={t('patients.save')}
-        saving={update.isPending}
-        testId="edit-patient-form"
-        onSave={async (values) => {
-          await update.mutateAsync({ patientId: patient.id, patient: toNewPatient(values) });
-          notifications.show({ color: 'teal', message: t('patients.saved') });
-        }}
-      />
+      {/* Who may not edit demographics reads the same fields, disabled. */}
+      <Fieldset variant="unstyled" disabled={!mayEdit} data-testid="patient-details">
+        <PatientForm
+          initial={valuesOf(patient)}
+          submitLabel={t('patients.save')}
+          saving={update.isPending}
+          testId="edit-patient-form"
+          onSave={async (values) => {
+            await update.mutateAsync({ patientId: patient.id, patient: toNewPatient(values) });
+            notifications.show({ color: 'teal', message: t('patients.saved') });
+          }}
+        />
+      </Fieldset>
       {archive.isError && (
         <Alert color="red" variant="light" role="alert">
           {describeError(t, archive.error).detail ?? describeError(t, archive.error).message}
         </Alert>
       )}
-      <Group>
-        <Button
-          variant="default"
-          color={patient.archived ? undefined : 'red'}
-          loading={archive.isPending}
-          onClick={() => {
-            archive.mutate({ patientId: patient.id, archived: !patient.archived });
-          }}
-          data-testid="patient-archive-toggle"
-        >
-          {patient.archived ? t('patients.restore') : t('patients.archive')}
-        </Button>
-      </Group>
+      {mayEdit && (
+        <Group>
+          <Button
+            variant="default"
+            color={patient.archived ? undefined : 'red'}
+            loading={archive.isPending}
+            onClick={() => {
+              archive.mutate({ patientId: patient.id, archived: !patient.archived });
+            }}
+            data-testid="patient-archive-toggle"
+          >
+            {patient.archived ? t('patients.restore') : t('patients.archive')}
+          </Button>
+        </Group>
+      )}
       <PatientMergeSection patient={patient} />
     </Stack>
   );

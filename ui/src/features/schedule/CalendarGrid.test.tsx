@@ -14,7 +14,7 @@ const short = appointment({
 });
 const long = appointment({ id: 'long', localStart: '10:30', localEnd: '11:00' });
 
-function renderGrid(overrides: Partial<GridColumn> = {}) {
+function renderGrid(overrides: Partial<GridColumn> = {}, mayBook = true) {
   const blocks = [{ startsAt: '09:00', endsAt: '12:00' }];
   const column: GridColumn = {
     key: 'v1/2025-03-04',
@@ -37,6 +37,7 @@ function renderGrid(overrides: Partial<GridColumn> = {}) {
       onFreeSlot={vi.fn()}
       onOpenAppointment={vi.fn()}
       onMove={vi.fn()}
+      mayBook={mayBook}
     />,
   );
 }
@@ -75,5 +76,12 @@ describe('Calendar grid', () => {
     const free = screen.getAllByRole('button', { name: /^Book with/ });
     expect(free[0]).toHaveAttribute('data-time', '10:00');
     expect(free[0]!.style.background).toBe('');
+  });
+
+  it('offers no booking or moving to a user who may not book', () => {
+    renderGrid({ appointments: [long] }, false);
+    expect(screen.queryAllByRole('button', { name: /^Book with/ })).toEqual([]);
+    expect(screen.getAllByTestId('schedule-free').length).toBeGreaterThan(0);
+    expect(screen.getByTestId('appointment-block')).toHaveAttribute('draggable', 'false');
   });
 });

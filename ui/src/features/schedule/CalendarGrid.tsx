@@ -40,10 +40,12 @@ interface CalendarGridProps {
   onFreeSlot: (column: GridColumn, minute: number) => void;
   onOpenAppointment: (appointment: AppointmentSummary) => void;
   onMove: (appointment: AppointmentSummary, column: GridColumn, minute: number) => void;
+  /** The user may book and move (`edit_schedule`): free cells are buttons, appointments can be dragged. */
+  mayBook: boolean;
 }
 
 /** The time axis and one column per provider (or day), with appointments placed on it. */
-export function CalendarGrid({ columns, rows, slotMinutes, onFreeSlot, onOpenAppointment, onMove }: CalendarGridProps) {
+export function CalendarGrid({ columns, rows, slotMinutes, onFreeSlot, onOpenAppointment, onMove, mayBook }: CalendarGridProps) {
   const dragged = useRef<AppointmentSummary | null>(null);
   const axisStart = rows[0] ?? 0;
   const template = `${String(AXIS_PX)}px repeat(${String(columns.length)}, minmax(150px, 1fr))`;
@@ -94,6 +96,7 @@ export function CalendarGrid({ columns, rows, slotMinutes, onFreeSlot, onOpenApp
               dragged.current = appointment;
             }}
             onDrop={drop}
+            mayBook={mayBook}
           />
         ))}
       </Box>
@@ -110,9 +113,20 @@ interface ColumnProps {
   onOpenAppointment: (appointment: AppointmentSummary) => void;
   onDragStart: (appointment: AppointmentSummary) => void;
   onDrop: (event: DragEvent, column: GridColumn, minute: number) => void;
+  mayBook: boolean;
 }
 
-function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppointment, onDragStart, onDrop }: ColumnProps) {
+function Column({
+  column,
+  rows,
+  slotMinutes,
+  axisStart,
+  onFreeSlot,
+  onOpenAppointment,
+  onDragStart,
+  onDrop,
+  mayBook,
+}: ColumnProps) {
   const { t } = useTranslation();
   const inactive = column.appointments.filter((a) => INACTIVE_STATUSES.has(a.status));
   const active = column.appointments.filter((a) => !INACTIVE_STATUSES.has(a.status));
@@ -144,6 +158,9 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
         const unavailable = { ...cellStyle, background: 'var(--mantine-color-gray-light)' };
         if (working && !free) {
           return <Box key={minute} style={unavailable} data-testid="schedule-taken" data-time={time} />;
+        }
+        if (free && !mayBook) {
+          return <Box key={minute} style={cellStyle} data-testid="schedule-free" data-time={time} />;
         }
         return free ? (
           <UnstyledButton
@@ -185,6 +202,7 @@ function Column({ column, rows, slotMinutes, axisStart, onFreeSlot, onOpenAppoin
             }}
             onOpen={onOpenAppointment}
             onDragStart={onDragStart}
+            mayMove={mayBook}
           />
         );
       })}
@@ -198,12 +216,13 @@ interface AppointmentBlockProps {
   style: { top: number; height: number; left: string; width: string };
   onOpen: (appointment: AppointmentSummary) => void;
   onDragStart: (appointment: AppointmentSummary) => void;
+  mayMove: boolean;
 }
 
-function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart }: AppointmentBlockProps) {
+function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart, mayMove }: AppointmentBlockProps) {
   const { t } = useTranslation();
-  // Rust says whether it may be moved now (`rescheduled` among its next statuses).
-  const movable = appointment.nextStatuses.includes('rescheduled');
+  // Rust says whether it may be moved now (`rescheduled` among its next statuses) and by this user.
+  const movable = mayMove && appointment.nextStatuses.includes('rescheduled');
   const status = t(`appointmentStatus.${appointment.status}`);
   // Everything about the appointment, also what a short block leaves out, on hover.
   const details = [

@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, type DescribedError } from '../../api/errors';
+import { useCan } from '../../api/permissions';
 import { useClinicOverview } from '../../api/queries';
 import { useCalendar, useProviders, useRescheduleAppointment } from '../../api/scheduleQueries';
 import type { AppointmentSummary, Calendar, Reschedule } from '../../api/types';
@@ -61,6 +62,7 @@ function columnsOf(calendar: Calendar, view: View, timeZone: string, format: For
 
 export function ScheduleScreen() {
   const { t } = useTranslation();
+  const can = useCan();
   const format = useFormatters();
   const overview = useClinicOverview();
   const providers = useProviders();
@@ -286,6 +288,7 @@ export function ScheduleScreen() {
           }}
           onOpenAppointment={setOpened}
           onMove={move}
+          mayBook={can('edit_schedule')}
         />
       )}
       {booking && data && (
