@@ -146,7 +146,14 @@ impl Clinic {
     /// A page of the audit trail, newest first.
     pub fn audit_log(&self, by: &SessionUser, query: AuditQuery) -> CoreResult<AuditPage> {
         let access = self.authorize(by, Action::ViewAudit)?;
-        let limit = query.limit.clamp(1, 500);
+        // Asked for 0 (or 10,000) entries, the user gets a reason, not some other number of them.
+        if !(1..=500).contains(&query.limit) {
+            return Err(CoreError::invalid(
+                "limit",
+                message!("between", min = 1, max = 500),
+            ));
+        }
+        let limit = query.limit;
         let offset = query.offset.max(0);
         let filter = self.filter(&access, &query)?;
         let page = access.read(|r| {

@@ -97,6 +97,7 @@ macro_rules! message {
 pub const ENGLISH: &[(&str, &str)] = &[
     // Input, whatever the form.
     ("required", "This field is required."),
+    ("control_characters", "Use letters, digits and punctuation only: no control characters."),
     ("too_long", "Use at most {max} characters."),
     ("date_format", "Enter a date as YYYY-MM-DD."),
     ("date_time_format", "Enter a date and time."),

@@ -299,3 +299,31 @@ fn reading_a_visit_is_audited_with_its_patient() {
     assert!(mine.actions.contains(&"open_visit".to_owned()), "{mine:?}");
     assert!(mine.actions.contains(&"list_visits".to_owned()), "{mine:?}");
 }
+
+/// A page of 0 entries (or of thousands) is refused with the reason, not answered with another number of
+/// entries.
+#[test]
+fn a_page_size_out_of_range_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = common::clinic(dir.path(), "Audit Clinic");
+    let admin = c.sign_in("root", ADMIN_PASSWORD).unwrap();
+    for limit in [0, -1, 501] {
+        let err = c
+            .audit_log(&admin, AuditQuery { limit, ..query() })
+            .unwrap_err();
+        assert_eq!(err.field(), Some("limit"), "{limit}");
+    }
+    assert_eq!(
+        c.audit_log(
+            &admin,
+            AuditQuery {
+                limit: 1,
+                ..query()
+            }
+        )
+        .unwrap()
+        .entries
+        .len(),
+        1
+    );
+}

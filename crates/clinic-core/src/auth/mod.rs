@@ -227,7 +227,10 @@ impl Clinic {
             audit_sign_in(&access, Some(&account.user.id), "sign_in_locked", &username)?;
             return Err(CoreError::InvalidCredentials);
         }
-        if !account.active || !passwords::verify(&account.hash, password) {
+        // Verified for a deactivated account too: every path does the same work, so the time taken
+        // does not tell a deactivated account from an active one.
+        let password_matches = passwords::verify(&account.hash, password);
+        if !account.active || !password_matches {
             let failures = account.failed_attempts + 1;
             let lock = failures >= threshold;
             access.write(|tx| {
@@ -447,4 +450,52 @@ pub(crate) fn demo_user(
         role: user.role,
         must_change_password: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::passwords::VERIFIED;
+    use crate::{Clinic, KeyOptions, NewClinic, NewUser, Role};
+
+    /// Unknown, deactivated, locked or active with a wrong password: each sign-in verifies exactly one
+    /// password, so none answers faster than another.
+    #[test]
+    fn every_sign_in_path_verifies_one_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let (clinic, _) = Clinic::create(
+            dir.path(),
+            &KeyOptions::passphrase("correct horse battery staple"),
+            NewClinic {
+                clinic_name: "Timing Clinic".into(),
+                time_zone: "Europe/Madrid".into(),
+                country: None,
+                currency: "EUR".into(),
+                admin_username: "admin".into(),
+                admin_display_name: "Admin".into(),
+                admin_password: "admin passphrase 2026".into(),
+            },
+        )
+        .unwrap();
+        let admin = clinic.sign_in("admin", "admin passphrase 2026").unwrap();
+        let gone = clinic
+            .add_user(
+                &admin,
+                NewUser {
+                    username: "gone".into(),
+                    display_name: "Gone".into(),
+                    password: "staff passphrase 2026".into(),
+                    role: Role::Nurse,
+                },
+            )
+            .unwrap();
+        clinic.set_user_active(&admin, &gone.id, false).unwrap();
+        let work = |username: &str, password: &str| {
+            let before = VERIFIED.with(std::cell::Cell::get);
+            assert!(clinic.sign_in(username, password).is_err());
+            VERIFIED.with(std::cell::Cell::get) - before
+        };
+        assert_eq!(work("nobody", "staff passphrase 2026"), 1, "unknown");
+        assert_eq!(work("gone", "staff passphrase 2026"), 1, "deactivated");
+        assert_eq!(work("admin", "a wrong passphrase"), 1, "wrong password");
+    }
 }

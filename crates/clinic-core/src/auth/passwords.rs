@@ -13,6 +13,10 @@ const MIN_LENGTH: usize = 10;
 
 /// The password rules: at least 10 characters, not a common password, not the username.
 pub(crate) fn check_rules(field: &'static str, username: &str, password: &str) -> CoreResult<()> {
+    // Ten spaces are ten characters, and no password.
+    if password.trim().is_empty() {
+        return Err(CoreError::invalid(field, message!("required")));
+    }
     if password.chars().count() < MIN_LENGTH {
         return Err(CoreError::invalid(
             field,
@@ -41,11 +45,19 @@ pub(crate) fn hash(password: &str) -> CoreResult<String> {
 }
 
 pub(crate) fn verify(hash: &str, password: &str) -> bool {
+    #[cfg(test)]
+    VERIFIED.with(|n| n.set(n.get() + 1));
     PasswordHash::new(hash).is_ok_and(|parsed| {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok()
     })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many passwords this thread verified: sign-in tests compare the work of its paths.
+    pub(crate) static VERIFIED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// A valid hash of nothing anyone knows, verified when the username does not exist so that the time
@@ -84,5 +96,12 @@ mod tests {
         assert!(verify(&a, "a long enough passphrase"));
         assert!(!verify(&a, "another passphrase"));
         assert!(PasswordHash::new(DECOY_HASH).is_ok());
+    }
+
+    #[test]
+    fn a_password_of_spaces_is_no_password() {
+        let err = check_rules("password", "ana", "            ").unwrap_err();
+        assert_eq!(err.field(), Some("password"));
+        assert!(check_rules("password", "ana", "a long and unusual phrase").is_ok());
     }
 }

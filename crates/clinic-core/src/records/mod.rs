@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::auth::permissions::Action;
 use crate::patients::active_patient;
 use crate::scheduling::parse_id;
-use crate::validate::{optional, required};
+use crate::validate::{optional, required, required_lines};
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
 /// Vital signs taken during a visit; every measurement is optional.
@@ -133,7 +133,7 @@ impl Clinic {
     ) -> CoreResult<String> {
         let access = self.authorize(by, Action::WriteClinical)?;
         let encounter = parse_id("encounterId", encounter_id)?;
-        let body = required("body", body, 20_000)?;
+        let body = required_lines("body", body, 20_000)?;
         access.write(|tx| {
             let id = tx.insert(
                 Table::EncounterNotes,
