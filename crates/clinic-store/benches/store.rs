@@ -3,7 +3,8 @@
 //! `cargo bench -p clinic-store` prints medians over several runs, measured in one process so the
 //! ratios compare like with like on a noisy machine. Workloads:
 //! - commit-per-row: one patient row per transaction, each one durable (the app's real pattern);
-//! - bulk: 20,000 rows in one transaction (isolates the CPU cost of encryption);
+//! - bulk: 20,000 rows in one transaction (isolates the CPU cost of encryption, and of the guards that
+//!   refuse deletes and replaces);
 //! - write path: `Store::write` inserting a patient with its outbox record and audit entry;
 //! - backup: a verified backup of a store of 20,000 patients, and what one durable write costs while a
 //!   backup runs (users must not notice a backup);
@@ -28,7 +29,18 @@ const KEY: &str =
 struct Setup {
     encrypted: bool,
     synchronous: &'static str,
+    /// With the guards every synced table carries (V8): no DELETE, no INSERT OR REPLACE over a row.
+    guarded: bool,
 }
+
+/// V8's two triggers, as they stand on `patients`.
+const GUARDS: &str = "
+    CREATE TRIGGER patients_are_never_deleted BEFORE DELETE ON patients
+    BEGIN SELECT RAISE(ABORT, 'rows are never deleted in Clinic; archive them'); END;
+    CREATE TRIGGER patients_are_never_replaced BEFORE INSERT ON patients
+    WHEN EXISTS (SELECT 1 FROM patients WHERE id = NEW.id)
+       OR EXISTS (SELECT 1 FROM patients WHERE mrn = NEW.mrn)
+    BEGIN SELECT RAISE(ABORT, 'rows are never replaced in Clinic; change them'); END;";
 
 fn open(dir: &std::path::Path, setup: Setup) -> Connection {
     let conn = Connection::open(dir.join("bench.db")).unwrap();
@@ -44,6 +56,9 @@ fn open(dir: &std::path::Path, setup: Setup) -> Connection {
          first_name TEXT, last_name TEXT, date_of_birth TEXT, phone TEXT, notes TEXT)",
     )
     .unwrap();
+    if setup.guarded {
+        conn.execute_batch(GUARDS).unwrap();
+    }
     conn
 }
 
@@ -176,18 +191,26 @@ fn main() {
     let plain_full = Setup {
         encrypted: false,
         synchronous: "FULL",
+        guarded: false,
     };
     let cipher_full = Setup {
         encrypted: true,
         synchronous: "FULL",
+        guarded: false,
     };
     let cipher_normal = Setup {
         encrypted: true,
         synchronous: "NORMAL",
+        guarded: false,
     };
     let plain_normal = Setup {
         encrypted: false,
         synchronous: "NORMAL",
+        guarded: false,
+    };
+    let guarded_full = Setup {
+        guarded: true,
+        ..cipher_full
     };
 
     println!("\ncommit-per-row ({COMMITS} transactions):");
@@ -220,6 +243,26 @@ fn main() {
     println!(
         "  encryption: SQLCipher / plain               = {:.2}x",
         cipher / plain
+    );
+    let guarded = measure(|| bulk(guarded_full));
+    println!(
+        "  {:<42} {}",
+        "SQLCipher, with V8's guards",
+        per_op(guarded, BULK_ROWS)
+    );
+    println!(
+        "  guards: with / without                      = {:.2}x",
+        guarded / cipher
+    );
+    let guarded_commits = measure(|| commit_per_row(guarded_full));
+    println!(
+        "  {:<42} {}",
+        "one row per commit, FULL, with the guards",
+        per_op(guarded_commits, COMMITS)
+    );
+    println!(
+        "  guards per durable commit: with / without   = {:.2}x",
+        guarded_commits / results[3]
     );
 
     println!(
