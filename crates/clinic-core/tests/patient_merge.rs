@@ -32,6 +32,35 @@ fn person(first: &str, last: &str, born: &str) -> NewPatient {
 /// Madrid, Tuesday 1 December 2026, 10:00. José Núñez was registered twice: the second record
 /// ("Jose Nunez", with a phone and a city) has an appointment tomorrow, a visit with vitals, a
 /// diagnosis and a prescription, an allergy, an invoice partly paid, and a waitlist entry.
+/// Dr Okafor, with no working hours set up: what these tests look at is the record, not the hours.
+fn add_okafor(c: &Clinic, admin: &SessionUser) -> String {
+    c.add_provider(
+        admin,
+        NewProvider {
+            user_id: None,
+            display_name: "Dr. Amara Okafor".into(),
+            specialty: "Family medicine".into(),
+            licence_number: None,
+            colour: "#1e88e5".into(),
+        },
+    )
+    .unwrap()
+}
+
+/// A booking of `patient` with `provider`, outside hours allowed (no hours are set up here).
+fn appointment(patient: &str, provider: &str, starts_at: &str, ends_at: &str) -> NewAppointment {
+    NewAppointment {
+        patient_id: patient.into(),
+        provider_id: provider.into(),
+        appointment_type_id: None,
+        starts_at: starts_at.into(),
+        ends_at: ends_at.into(),
+        reason: None,
+        allow_patient_overlap: None,
+        allow_outside_hours: Some(true),
+    }
+}
+
 fn setup(dir: &std::path::Path) -> Setup {
     let (c, admin) = madrid_clinic(dir, "Clínica Norte", "2026-12-01T09:00:00Z");
     c.add_user(
@@ -63,31 +92,15 @@ fn setup(dir: &std::path::Path) -> Setup {
         )
         .unwrap()
         .id;
-    let provider = c
-        .add_provider(
-            &admin,
-            NewProvider {
-                user_id: None,
-                display_name: "Dr. Amara Okafor".into(),
-                specialty: "Family medicine".into(),
-                licence_number: None,
-                colour: "#1e88e5".into(),
-            },
-        )
-        .unwrap();
+    let provider = add_okafor(&c, &admin);
     c.book_appointment(
         &desk,
-        NewAppointment {
-            patient_id: duplicate.clone(),
-            provider_id: provider.clone(),
-            appointment_type_id: None,
-            starts_at: "2026-12-02T09:00:00Z".into(),
-            ends_at: "2026-12-02T09:30:00Z".into(),
-            reason: None,
-            allow_patient_overlap: None,
-            // The provider has no working hours set up: what is tested here is the merge.
-            allow_outside_hours: Some(true),
-        },
+        appointment(
+            &duplicate,
+            &provider,
+            "2026-12-02T09:00:00Z",
+            "2026-12-02T09:30:00Z",
+        ),
     )
     .unwrap();
     let visit = c
@@ -344,16 +357,12 @@ fn only_an_administrator_undoes_a_merge_and_only_the_same_day() {
     // A stale screen on the duplicate cannot book it.
     let booked = s.c.book_appointment(
         &s.desk,
-        clinic_core::NewAppointment {
-            patient_id: s.duplicate.clone(),
-            provider_id: s.c.providers(&s.desk, false).unwrap()[0].id.clone(),
-            appointment_type_id: None,
-            starts_at: "2026-12-03T09:00:00Z".into(),
-            ends_at: "2026-12-03T09:30:00Z".into(),
-            reason: None,
-            allow_patient_overlap: None,
-            allow_outside_hours: None,
-        },
+        appointment(
+            &s.duplicate,
+            &s.c.providers(&s.desk, false).unwrap()[0].id,
+            "2026-12-03T09:00:00Z",
+            "2026-12-03T09:30:00Z",
+        ),
     );
     assert!(
         matches!(booked, Err(CoreError::Validation { field: "patientId", ref message }) if message.key == "patient_merged"),
@@ -401,33 +410,10 @@ fn the_header_keeps_showing_an_appointment_that_has_begun_until_it_ends_or_the_p
         .register_patient(&admin, person("Ana", "García", "1984-03-07"))
         .unwrap()
         .id;
-    let provider = c
-        .add_provider(
-            &admin,
-            NewProvider {
-                user_id: None,
-                display_name: "Dr. Amara Okafor".into(),
-                specialty: "Family medicine".into(),
-                licence_number: None,
-                colour: "#1e88e5".into(),
-            },
-        )
-        .unwrap();
+    let provider = add_okafor(&c, &admin);
     let book = |starts_at: &str, ends_at: &str| {
-        c.book_appointment(
-            &admin,
-            NewAppointment {
-                patient_id: patient.clone(),
-                provider_id: provider.clone(),
-                appointment_type_id: None,
-                starts_at: starts_at.into(),
-                ends_at: ends_at.into(),
-                reason: None,
-                allow_patient_overlap: None,
-                allow_outside_hours: Some(true),
-            },
-        )
-        .unwrap()
+        c.book_appointment(&admin, appointment(&patient, &provider, starts_at, ends_at))
+            .unwrap()
     };
     let today = book("2026-12-01T09:00:00Z", "2026-12-01T09:30:00Z");
     let tomorrow = book("2026-12-02T09:00:00Z", "2026-12-02T09:30:00Z");
