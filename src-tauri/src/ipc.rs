@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashSet};
 use clinic_core::{
     AppointmentSummary, AppointmentType, AuditFilterOptions, AuditPage, AuditQuery,
     BackupSettingsInput, BackupStatus, BackupSummary, BookedSeries, Calendar, CallListEntry,
-    ClinicOverview, CoreError, ErrorCode, FreeTime, ImportReport, MergePreview, Message,
-    MessageParam, NewAppointment, NewClinic, NewPatient, NewProvider, NewTimeOff, NewUser,
+    ClinicOverview, CoreError, ErrorCode, FreeTime, ImportProgress, ImportReport, MergePreview,
+    Message, MessageParam, NewAppointment, NewClinic, NewPatient, NewProvider, NewTimeOff, NewUser,
     NewWaitlistEntry, PatientAccess, PatientDetails, PatientHeader, PatientMerge, PatientPage,
     PatientQuery, PatientRow, PlannedOccurrence, Provider, QueueEntry, RecoveryKeyStatus,
     RecurringPlan, RoomCall, SecuritySettings, Slot, SlotQuery, TimeOff, TimeOffAdded, UserSummary,
@@ -152,6 +152,7 @@ ipc_commands! {
     patients::undo_patient_merge: MergeIdArgs => (),
     patients::check_patient_import: PatientImportArgs => ImportReport,
     patients::import_patients: PatientImportArgs => ImportReport,
+    patients::import_progress: () => Option<ImportProgress>,
     patients::export_patients_csv: ExportPatientsArgs => String,
     clinic::list_appointments: ListAppointmentsArgs => Vec<AppointmentSummary>,
     users::list_users: () => Vec<UserSummary>,

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use clinic_core::demo::{self, DEMO_ADMIN_USERNAME, DEMO_PASSWORD};
 use clinic_core::{
-    Clinic, CoreError, ErrorCode, KeyOptions, RecoveryKey, Session, SessionUser, message,
+    Clinic, CoreError, ErrorCode, ImportProgress, KeyOptions, RecoveryKey, Session, SessionUser,
+    message,
 };
 
 use crate::ipc::{IpcError, IpcResult, blocking};
@@ -23,6 +24,8 @@ pub struct AppState {
     /// Who opened the waiting-room display. The display keeps showing calls while the front desk's
     /// screen is idle-locked (it shows first names and initials only); signing out stops it.
     display_opened_by: Mutex<Option<SessionUser>>,
+    /// How far the running patient-file check or import is, for the import dialog's progress bar.
+    import_progress: Mutex<Option<ImportProgress>>,
 }
 
 /// A recovery key just made (at setup, or by an administrator), shown to the user who made it until
@@ -72,7 +75,22 @@ impl AppState {
             session: Mutex::new(None),
             display_opened_by: Mutex::new(None),
             pending_recovery_key: Mutex::new(None),
+            import_progress: Mutex::new(None),
         }
+    }
+
+    pub fn import_progress(&self) -> Option<ImportProgress> {
+        *lock(&self.import_progress)
+    }
+
+    /// Runs a patient-file check or import, keeping its progress where the dialog reads it.
+    pub fn with_import_progress<T>(
+        &self,
+        run: impl FnOnce(&mut dyn FnMut(ImportProgress)) -> T,
+    ) -> T {
+        let out = run(&mut |now| *lock(&self.import_progress) = Some(now));
+        *lock(&self.import_progress) = None;
+        out
     }
 
     pub fn data_dir(&self) -> Result<PathBuf, IpcError> {

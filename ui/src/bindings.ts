@@ -140,7 +140,12 @@ matches: Array<PatientRow>,
 /**
  * An earlier row of the file this row is likely to be.
  */
-sameAsLine: number | null, };
+sameAsLine: number | null, 
+/**
+ * A registered patient has exactly this row's details (an earlier import of the file): the row
+ * is never registered again.
+ */
+registered: boolean, };
 export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "outside_working_hours" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
 export type ExportAuditArgs = { query: AuditQuery, 
 /**
@@ -174,6 +179,7 @@ export type ImportColumn = { header: string, field: ImportField | null,
  */
 example: string | null, };
 export type ImportField = "first_name" | "last_name" | "date_of_birth" | "sex" | "phone" | "email" | "address_line1" | "address_line2" | "city" | "region" | "postal_code" | "country" | "insurance_payer" | "insurance_member_id";
+export type ImportProgress = { stage: ImportStage, done: number, total: number, };
 export type ImportReport = { columns: Array<ImportColumn>, dateOrder: DateOrder, 
 /**
  * Patient rows in the file (the header row and blank lines aside).
@@ -192,6 +198,7 @@ imported: number,
  * checked (and nothing can be imported): the user chooses the columns first.
  */
 unmapped: Array<ImportField>, };
+export type ImportStage = "checking" | "registering";
 export type IpcError = { code: ErrorCode, message: string, field: string | null, problem: Message | null, };
 export type ListAppointmentsArgs = { 
 /**
@@ -523,6 +530,7 @@ export interface Commands {
   undo_patient_merge: { args: MergeIdArgs; result: null };
   check_patient_import: { args: PatientImportArgs; result: ImportReport };
   import_patients: { args: PatientImportArgs; result: ImportReport };
+  import_progress: { args: null; result: ImportProgress | null };
   export_patients_csv: { args: ExportPatientsArgs; result: string };
   list_appointments: { args: ListAppointmentsArgs; result: Array<AppointmentSummary> };
   list_users: { args: null; result: Array<UserSummary> };

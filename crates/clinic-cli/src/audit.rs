@@ -49,12 +49,27 @@ pub struct Filter {
 
 pub fn run(clinic: &Clinic, user: &SessionUser, command: AuditCommand) -> Result<(), String> {
     match command {
-        AuditCommand::Verify => match clinic.verify_audit(user).map_err(explain)? {
-            None => print_json(&serde_json::json!({ "audit_chain": "intact" })),
-            Some(seq) => Err(format!(
-                "the audit trail was altered: entry {seq} does not match its hash chain"
-            )),
-        },
+        AuditCommand::Verify => {
+            let check = clinic.verify_audit(user).map_err(explain)?;
+            if check.intact() {
+                return print_json(
+                    &serde_json::json!({ "audit_chain": "intact", "altered_rows": [] }),
+                );
+            }
+            // The details for whoever investigates; the one line says what is wrong.
+            print_json(&check)?;
+            Err(match check.first_broken_entry {
+                Some(seq) => {
+                    format!(
+                        "the audit trail was altered: entry {seq} does not match its hash chain"
+                    )
+                }
+                None => format!(
+                    "rows were changed outside Clinic: {}",
+                    altered_list(&check.altered_rows)
+                ),
+            })
+        }
         AuditCommand::List { filter, limit } => {
             let query = AuditQuery {
                 limit,
@@ -103,4 +118,17 @@ fn query(clinic: &Clinic, user: &SessionUser, filter: Filter) -> Result<AuditQue
         to: filter.to,
         ..AuditQuery::default()
     })
+}
+
+/// "users 0190… (role), payments 0191… (amount_minor)", the first five.
+fn altered_list(rows: &[clinic_core::AlteredRow]) -> String {
+    let mut named: Vec<String> = rows
+        .iter()
+        .take(5)
+        .map(|r| format!("{} {} ({})", r.table, r.row_id, r.columns.join(", ")))
+        .collect();
+    if rows.len() > 5 {
+        named.push(format!("and {} more", rows.len() - 5));
+    }
+    named.join("; ")
 }

@@ -147,7 +147,10 @@ fn parse_role(text: &str) -> Result<Role, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -155,6 +158,31 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Help and the version print as clap prints them. A command line that cannot be read is a failure
+/// like any other: one line (clap's first, without its "error: " prefix) and exit 1.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let reason = match e.kind() {
+        ErrorKind::InvalidUtf8 => "an argument is not valid text (UTF-8)".to_owned(),
+        _ => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let reason = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+            format!("{reason} (see clinic --help)")
+        }
+    };
+    eprintln!("clinic: {reason}");
+    ExitCode::FAILURE
 }
 
 fn run(cli: Cli) -> Result<(), String> {

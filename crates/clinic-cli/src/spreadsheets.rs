@@ -11,7 +11,8 @@ use crate::{explain, print_json};
 
 #[derive(Subcommand)]
 pub(crate) enum ImportCommand {
-    /// Check every row of a CSV file of patients and import the valid ones in one transaction. Prints the
+    /// Check every row of a CSV file of patients and import the valid ones (in short transactions, so that
+    /// everyone else keeps working; a stopped import run again leaves out who it registered). Prints the
     /// report (rejected rows with their reasons, probable duplicates) as JSON. A file with rejected rows
     /// imports nothing unless --valid-only; probable duplicates are left out unless --include-duplicates
     Patients {

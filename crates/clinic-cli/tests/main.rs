@@ -2,5 +2,6 @@
 
 mod cli;
 mod common;
+mod full_disk;
 mod safekeeping;
 mod spreadsheets;

@@ -141,3 +141,68 @@ fn an_import_file_over_the_size_limit_is_refused_before_it_is_read() {
     );
     assert_one_line_failure(&folder, "folder");
 }
+
+#[test]
+fn a_unicode_text_file_from_a_spreadsheet_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    clinic_with_a_patient(dir.path());
+    // What Excel's "Unicode text" writes: UTF-16 with a byte-order mark, tab-separated.
+    let text = "Nombre\tApellidos\tFecha de nacimiento\r\nJosé\tNúñez\t07/03/1984\r\n";
+    let bytes: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let file = dir.path().join("unicode.txt");
+    std::fs::write(&file, bytes).unwrap();
+    let out = clinic(
+        dir.path(),
+        &["import", "patients", file.to_str().unwrap()],
+        &BOSS,
+    );
+    let report = json(&out);
+    assert_eq!(report["imported"], 1, "{report}");
+    let found = clinic(dir.path(), &["patients", "search", "nunez"], &BOSS);
+    assert!(stderr(&found).is_empty() && found.status.success());
+    assert!(String::from_utf8_lossy(&found.stdout).contains("Núñez"));
+}
+
+#[test]
+fn a_huge_cell_is_cut_where_the_report_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    clinic_with_a_patient(dir.path());
+    let huge = "x".repeat(1_000_000);
+    let file = dir.path().join("huge.csv");
+    std::fs::write(
+        &file,
+        format!("First name,Last name,Date of birth\n{huge},García,1984-03-07\n"),
+    )
+    .unwrap();
+    let out = clinic(
+        dir.path(),
+        &["import", "patients", "--check", file.to_str().unwrap()],
+        &BOSS,
+    );
+    assert_one_line_failure(&out, "1 of 1 rows were rejected");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let name = report["rejected"][0]["name"].as_str().unwrap();
+    assert!(name.chars().count() <= 81 && name.ends_with('…'), "{name}");
+    assert!(out.stdout.len() < 10_000, "{} bytes", out.stdout.len());
+}
+
+#[test]
+fn an_argument_that_is_not_text_is_one_line_and_exit_1() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clinic"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["patients", "search"])
+        .arg(std::ffi::OsStr::from_bytes(b"caf\xe9"))
+        .output()
+        .unwrap();
+    assert_one_line_failure(&out, "not valid text");
+    let unknown = clinic(dir.path(), &["--no-such-flag"], &[]);
+    assert_one_line_failure(&unknown, "--no-such-flag");
+    let help = clinic(dir.path(), &["--help"], &[]);
+    assert!(help.status.success());
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use clinic_store::{AuditEvent, Reader, Row, RowResult, format_instant};
+use clinic_store::{AlteredRow, AuditEvent, Reader, Row, RowResult, Table, format_instant};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -14,6 +14,80 @@ use crate::spreadsheet::csv_line;
 use crate::time::day_bounds;
 use crate::validate::date;
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
+
+/// What `clinic audit verify` found: whether the hash chain holds (and still reaches the head recorded
+/// outside the database), and which of the rows that matter most differ from their recorded changes.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditCheck {
+    pub first_broken_entry: Option<i64>,
+    pub altered_rows: Vec<AlteredRow>,
+}
+
+impl AuditCheck {
+    pub fn intact(&self) -> bool {
+        self.first_broken_entry.is_none() && self.altered_rows.is_empty()
+    }
+}
+
+/// Rows whose every value must be what the write path recorded: who may do what, what was signed, what
+/// was paid (table, columns, which rows).
+const RECORDED_EXACTLY: [(Table, &[&str], &str); 3] = [
+    (
+        Table::Users,
+        &[
+            "username",
+            "role",
+            "active",
+            "password_hash",
+            "must_change_password",
+        ],
+        "1",
+    ),
+    (
+        Table::EncounterNotes,
+        &[
+            "encounter_id",
+            "kind",
+            "amends_note_id",
+            "body",
+            "status",
+            "signed_at",
+            "signed_by",
+        ],
+        "status = 'signed'",
+    ),
+    (
+        Table::Payments,
+        &[
+            "invoice_id",
+            "patient_id",
+            "kind",
+            "refund_of_id",
+            "method",
+            "amount_minor",
+            "status",
+            "received_at",
+        ],
+        "1",
+    ),
+];
+
+impl Clinic {
+    /// Checks the audit trail's hash chain, and the users, signed notes and payments against their
+    /// recorded changes.
+    pub fn verify_audit(&self, by: &SessionUser) -> CoreResult<AuditCheck> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        let store = access.store();
+        let mut altered_rows = Vec::new();
+        for (table, columns, rows_where) in RECORDED_EXACTLY {
+            altered_rows.extend(store.rows_unlike_their_changes(table, columns, rows_where)?);
+        }
+        Ok(AuditCheck {
+            first_broken_entry: store.first_broken_audit_entry()?,
+            altered_rows,
+        })
+    }
+}
 
 /// Which entries to show. Every filter is optional; dates are clinic-local and inclusive.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, TS)]

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clinic_store::{
-    AuditEvent, DeviceSetup, Fields, KeyOptions, KeySource, Reader, RecoveryKey, Store, Table,
-    WriteTx,
+    AuditEvent, DeviceSetup, Fields, KeyOptions, KeySource, Reader, RecoveryKey, Store, StoreError,
+    Table, WriteTx,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -75,9 +75,15 @@ impl Access<'_> {
         &self,
         f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>,
     ) -> CoreResult<T> {
-        self.clinic
-            .store
+        let store = &self.clinic.store;
+        store
             .write_at(self.clinic.now(), self.user_id.as_deref(), f)
+            .map_err(|e| match e {
+                CoreError::Store(e) if e.is_io_failure() && store.disk_is_full() => {
+                    CoreError::Store(StoreError::DiskFull)
+                }
+                other => other,
+            })
     }
 
     /// The store itself, for what it carries out whole: changing keys, backups.
@@ -457,15 +463,30 @@ impl Clinic {
         })
     }
 
-    /// Checks the audit trail's hash chain; returns the sequence number of the first broken entry.
-    pub fn verify_audit(&self, by: &SessionUser) -> CoreResult<Option<i64>> {
-        self.authorize(by, Action::ViewAudit)?;
-        Ok(self.store.first_broken_audit_entry()?)
-    }
-
     /// SQLite's consistency check of the store: "ok" when healthy.
     pub fn integrity_check(&self, by: &SessionUser) -> CoreResult<String> {
         self.authorize(by, Action::ManageBackups)?;
         Ok(self.store.integrity_check()?)
     }
+}
+
+/// A clinic in a temporary folder for the crate's unit tests, administered by `admin` (signed in).
+#[cfg(test)]
+pub(crate) fn test_clinic(dir: &Path) -> (Clinic, SessionUser) {
+    let (clinic, _) = Clinic::create(
+        dir,
+        &KeyOptions::passphrase("correct horse battery staple"),
+        NewClinic {
+            clinic_name: "Unit Test Clinic".into(),
+            time_zone: "Europe/Madrid".into(),
+            country: None,
+            currency: "EUR".into(),
+            admin_username: "admin".into(),
+            admin_display_name: "Admin".into(),
+            admin_password: "admin passphrase 2026".into(),
+        },
+    )
+    .unwrap();
+    let admin = clinic.sign_in("admin", "admin passphrase 2026").unwrap();
+    (clinic, admin)
 }

@@ -64,6 +64,14 @@ pub enum CoreError {
     Forbidden(Message),
     #[error("the document could not be printed: {0}")]
     Print(String),
+    /// A patient import that registered some of its rows, then failed: `problem` says how many, so
+    /// the user knows that importing the file again finishes it.
+    #[error("{problem}")]
+    ImportStopped {
+        problem: Message,
+        #[source]
+        cause: Box<CoreError>,
+    },
     /// Stored data the program itself wrote cannot be read back: a bug, not the user's input.
     #[error("{0}")]
     Internal(String),
@@ -86,7 +94,10 @@ impl CoreError {
             | CoreError::Conflict(message)
             | CoreError::PatientAlreadyBooked(message)
             | CoreError::OutsideWorkingHours(message)
-            | CoreError::Forbidden(message) => Some(message),
+            | CoreError::Forbidden(message)
+            | CoreError::ImportStopped {
+                problem: message, ..
+            } => Some(message),
             _ => None,
         }
     }
@@ -104,6 +115,7 @@ impl CoreError {
             CoreError::SessionLocked => ErrorCode::SessionLocked,
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
             CoreError::Print(_) | CoreError::Internal(_) => ErrorCode::Internal,
+            CoreError::ImportStopped { cause, .. } => cause.code(),
             CoreError::Store(err) => match err {
                 StoreError::NotInitialized(_) => ErrorCode::NotInitialized,
                 StoreError::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,
@@ -124,6 +136,8 @@ impl CoreError {
                     ErrorCode::Internal
                 }
                 StoreError::BadMetadata { .. }
+                | StoreError::DiskFull
+                | StoreError::ReadOnly
                 | StoreError::Sqlite(_)
                 | StoreError::Migration(_)
                 | StoreError::Io { .. } => ErrorCode::Storage,

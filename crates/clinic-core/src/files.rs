@@ -164,7 +164,7 @@ fn already_there(path: &Path, folder: bool) -> CoreError {
     })
 }
 
-fn too_big() -> CoreError {
+pub(crate) fn too_big() -> CoreError {
     invalid_path(message!(
         "file_too_big",
         megabytes = MAX_IMPORT_BYTES / (1024 * 1024),

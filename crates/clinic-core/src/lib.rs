@@ -22,7 +22,9 @@ mod spreadsheet;
 pub mod time;
 mod validate;
 
-pub use audit::{AuditEntry, AuditFilterOptions, AuditPage, AuditQuery, AuditUser, PatientAccess};
+pub use audit::{
+    AuditCheck, AuditEntry, AuditFilterOptions, AuditPage, AuditQuery, AuditUser, PatientAccess,
+};
 pub use auth::permissions::{self, Action};
 pub use auth::{NewUser, Role, Session, SessionUser, UserSummary};
 pub use backups::{BackupCount, BackupSettingsInput, BackupStatus, BackupSummary, PreparedRestore};
@@ -36,10 +38,10 @@ pub use keys::RecoveryKeyStatus;
 pub use message::{ENGLISH as MESSAGES_IN_ENGLISH, Message, MessageParam};
 pub use overview::{ClinicCounts, ClinicOverview};
 pub use patients::{
-    AllergyBadge, DateOrder, DuplicateRow, ImportColumn, ImportField, ImportReport, MergePreview,
-    MovedCounts, NewPatient, NextAppointment, PatientDetails, PatientHeader, PatientImport,
-    PatientMerge, PatientPage, PatientQuery, PatientRow, PatientSort, RejectedRow, Sex,
-    merged_tables,
+    AllergyBadge, DateOrder, DuplicateRow, ImportColumn, ImportField, ImportProgress, ImportReport,
+    ImportStage, MergePreview, MovedCounts, NewPatient, NextAppointment, PatientDetails,
+    PatientHeader, PatientImport, PatientMerge, PatientPage, PatientQuery, PatientRow, PatientSort,
+    RejectedRow, Sex, merged_tables,
 };
 pub use records::{
     AllergySeverity, NewAllergy, NewPrescription, NewVitals, VisitDiagnosis, VisitNote,
@@ -54,4 +56,4 @@ pub use scheduling::{
 };
 
 /// Re-exported so callers can build key options without depending on the store crate.
-pub use clinic_store::{KeyOptions, KeySource, RecoveryKey, SCHEMA_VERSION};
+pub use clinic_store::{AlteredRow, KeyOptions, KeySource, RecoveryKey, SCHEMA_VERSION};

@@ -37,9 +37,27 @@ pub(crate) fn cell_text(raw: &str) -> &str {
     }
 }
 
-/// The text of a file a spreadsheet saved: UTF-8 when it is, else Windows-1252 / Latin-1, which
-/// spreadsheet programs on Windows still write for "CSV".
+/// The text of a file a spreadsheet saved: UTF-16 when it starts with that byte-order mark (Excel's
+/// "Unicode text"), UTF-8 when it is, else Windows-1252 / Latin-1, which spreadsheet programs on
+/// Windows still write for "CSV".
 pub(crate) fn spreadsheet_text(bytes: Vec<u8>) -> String {
+    let utf16 = |unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => unit([*a, *b]),
+                _ => 0xFFFD,
+            })
+            .collect();
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => return utf16(u16::from_le_bytes),
+        Some([0xFE, 0xFF]) => return utf16(u16::from_be_bytes),
+        _ => {}
+    }
     String::from_utf8(bytes).unwrap_or_else(|not_utf8| {
         not_utf8
             .as_bytes()
@@ -88,6 +106,26 @@ mod tests {
         assert_eq!(
             spreadsheet_text(vec![0x93, b'O', 0x92, b'B', 0x94, 0x85]),
             "“O’B”…"
+        );
+    }
+
+    #[test]
+    fn utf16_files_are_decoded_by_their_byte_order_mark() {
+        let text = "Nombre\tFecha\r\nJosé Núñez\t07/03/1984\r\n";
+        let little: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let big: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(spreadsheet_text(little), text);
+        assert_eq!(spreadsheet_text(big), text);
+        // A cut last unit is a replacement character, not a failure.
+        assert_eq!(
+            spreadsheet_text(vec![0xFF, 0xFE, b'A', 0, b'B']),
+            "A\u{fffd}"
         );
     }
 

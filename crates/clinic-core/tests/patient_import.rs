@@ -5,8 +5,8 @@
 
 use crate::common::madrid_clinic;
 use clinic_core::{
-    AuditQuery, Clinic, CoreError, DateOrder, ImportField, ImportReport, NewPatient, PatientImport,
-    PatientQuery, SessionUser,
+    AuditQuery, Clinic, CoreError, DateOrder, ImportField, ImportReport, ImportStage, NewPatient,
+    PatientImport, PatientQuery, SessionUser,
 };
 
 /// Madrid, 1 December 2026; José Núñez (born 1980-06-15, phone 612 34 56 78) is registered.
@@ -420,4 +420,162 @@ fn the_export_reads_back_into_another_clinic() {
             .collect()
     };
     assert_eq!(without_mrn(&again), without_mrn(&csv));
+}
+
+/// A file of `n` new patients (letters-only names, distinct dates of birth, no phone or email).
+fn many_patients(n: usize) -> String {
+    let mut csv = String::from("First name,Last name,Date of birth\n");
+    for i in 0..n {
+        let letters: String = [i / 676, (i / 26) % 26, i % 26]
+            .iter()
+            .map(|d| char::from(b'a' + *d as u8))
+            .collect();
+        let born =
+            chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap() + chrono::Days::new(i as u64);
+        csv.push_str(&format!("Paz{letters},Lago,{born}\n"));
+    }
+    csv
+}
+
+fn vidal(first: &str) -> NewPatient {
+    NewPatient {
+        first_name: first.into(),
+        last_name: "Vidal".into(),
+        date_of_birth: "1975-05-05".into(),
+        ..NewPatient::default()
+    }
+}
+
+/// A large import writes in turns: a registration on the same app and one from a second connection (as
+/// the CLI beside the app) both land while the import still has rows to write.
+#[test]
+fn others_write_between_the_turns_of_a_large_import() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = clinic(dir.path());
+    let other = Clinic::open(dir.path(), &crate::common::key()).unwrap();
+    let other_admin = other
+        .sign_in("root", crate::common::ADMIN_PASSWORD)
+        .unwrap();
+    let csv = many_patients(8_000);
+    let finished = AtomicUsize::new(0);
+    let (start, started) = std::sync::mpsc::channel::<()>();
+    let mut seen_between = false;
+    let report = std::thread::scope(|s| {
+        let (c, admin, finished) = (&c, &admin, &finished);
+        let (other, other_admin) = (&other, &other_admin);
+        s.spawn(move || {
+            started.recv().unwrap();
+            c.register_patient(admin, vidal("Marta")).unwrap();
+            finished.fetch_add(1, Ordering::SeqCst);
+        });
+        let (second, second_started) = std::sync::mpsc::channel::<()>();
+        s.spawn(move || {
+            second_started.recv().unwrap();
+            other.register_patient(other_admin, vidal("Luis")).unwrap();
+            finished.fetch_add(1, Ordering::SeqCst);
+        });
+        let mut signalled = false;
+        c.import_patients_reporting(admin, &csv, &PatientImport::default(), &mut |p| {
+            if p.stage != ImportStage::Registering {
+                return;
+            }
+            if !signalled {
+                signalled = true;
+                start.send(()).unwrap();
+                second.send(()).unwrap();
+            } else if p.done < p.total && finished.load(Ordering::SeqCst) == 2 {
+                seen_between = true;
+            }
+        })
+        .unwrap()
+    });
+    assert_eq!(report.imported, 8_000);
+    assert!(
+        seen_between,
+        "both writers finished while the import still had rows to write"
+    );
+    assert_eq!(total(&c, &admin), 1 + 8_000 + 2);
+}
+
+/// An import cut off part-way (here the write lock is held by another connection past the wait limit,
+/// as a full disk would stop it) says how many patients it registered; the same file imported again
+/// registers only the rest, even with duplicates included.
+#[test]
+fn an_import_that_stops_part_way_says_so_and_the_same_file_finishes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = clinic(dir.path());
+    let blocker = clinic_store::Store::open(dir.path(), &crate::common::key()).unwrap();
+    let csv = many_patients(5_000);
+    let (held, holding) = std::sync::mpsc::channel::<()>();
+    let stopped = std::thread::scope(|s| {
+        let mut blocked = false;
+        c.import_patients_reporting(&admin, &csv, &PatientImport::default(), &mut |p| {
+            if p.stage == ImportStage::Registering && !blocked {
+                blocked = true;
+                let held = held.clone();
+                let blocker = &blocker;
+                s.spawn(move || {
+                    blocker
+                        .write(None, |_| {
+                            held.send(()).unwrap();
+                            std::thread::sleep(std::time::Duration::from_secs(7));
+                            Ok::<_, clinic_store::StoreError>(())
+                        })
+                        .unwrap();
+                });
+                holding.recv().unwrap();
+            }
+        })
+    });
+    let registered = total(&c, &admin) - 1;
+    assert!((1..5_000).contains(&registered), "{registered}");
+    match stopped {
+        Err(CoreError::ImportStopped { ref problem, .. }) => {
+            assert_eq!(problem.key, "import_stopped");
+            assert!(
+                problem.to_string().starts_with(&format!(
+                    "The import stopped after registering {registered} patients"
+                )),
+                "{problem}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let again = PatientImport {
+        include_duplicates: true,
+        ..PatientImport::default()
+    };
+    let done = c.import_patients(&admin, &csv, &again).unwrap();
+    assert_eq!(done.imported, 5_000 - registered);
+    assert_eq!(
+        done.duplicates.iter().filter(|d| d.registered).count() as i64,
+        registered
+    );
+    assert_eq!(total(&c, &admin), 1 + 5_000);
+}
+
+/// The row limit is met while reading: a file longer than that is refused before the reader reaches
+/// its end (here a broken last line, which a full read would report instead).
+#[test]
+fn a_file_over_the_row_limit_is_refused_before_it_is_read_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, admin) = clinic(dir.path());
+    let mut csv = String::from("First name,Last name,Date of birth\n");
+    for _ in 0..50_001 {
+        csv.push_str("Ana,Lago,1984-03-07\n");
+    }
+    csv.push_str("\"never closed,Lago,1984-03-07\n");
+    let refused = c.check_patient_import(&admin, &csv, &PatientImport::default());
+    assert!(
+        matches!(refused, Err(CoreError::Validation { ref message, .. }) if message.key == "too_many_rows"),
+        "{refused:?}"
+    );
+    let huge = "x".repeat(33 * 1024 * 1024);
+    let refused = c.check_patient_import(&admin, &huge, &PatientImport::default());
+    assert!(
+        matches!(refused, Err(CoreError::Validation { ref message, .. }) if message.key == "file_too_big"),
+        "{refused:?}"
+    );
 }

@@ -300,6 +300,32 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             },
         ),
         (
+            "check_patient_import_reporting",
+            Some(Action::EditDemographics),
+            |c, u, _| {
+                c.check_patient_import_reporting(
+                    u,
+                    HEADER_ONLY_CSV,
+                    &PatientImport::default(),
+                    &mut |_| {},
+                )
+                .map(drop)
+            },
+        ),
+        (
+            "import_patients_reporting",
+            Some(Action::EditDemographics),
+            |c, u, _| {
+                c.import_patients_reporting(
+                    u,
+                    HEADER_ONLY_CSV,
+                    &PatientImport::default(),
+                    &mut |_| {},
+                )
+                .map(drop)
+            },
+        ),
+        (
             "export_patients_csv",
             Some(Action::ExportData),
             |c, u, _| c.export_patients_csv(u, true).map(drop),

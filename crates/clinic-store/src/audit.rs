@@ -62,12 +62,10 @@ pub(crate) fn append(
     ctx: &AuditContext<'_>,
     event: &AuditEvent,
 ) -> StoreResult<()> {
+    // Cached statements: a large import appends tens of thousands of entries.
     let prev_hash: String = conn
-        .query_row(
-            "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned());
     let id = uuid::Uuid::now_v7().to_string();
@@ -86,10 +84,11 @@ pub(crate) fn append(
             details.as_deref(),
         ],
     );
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (id, at, user_id, device_id, action, entity, entity_id, patient_id, details, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+    )?
+    .execute(params![
             id,
             ctx.at,
             ctx.user_id,

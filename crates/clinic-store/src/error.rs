@@ -56,6 +56,16 @@ pub enum StoreError {
     BadBackup { path: PathBuf, reason: String },
     #[error("the store metadata file {path} is damaged: {reason}")]
     BadMetadata { path: PathBuf, reason: String },
+    /// SQLite or a file write found no space left. Nothing of the change was kept.
+    #[error(
+        "the disk is full: free some space on it, then try again (nothing of this change was saved)"
+    )]
+    DiskFull,
+    /// The data folder or database file may not be written.
+    #[error(
+        "the clinic's data cannot be written: its folder or database file is read-only (check the folder's permissions)"
+    )]
+    ReadOnly,
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("migration failed: {0}")]
@@ -78,16 +88,63 @@ impl From<rusqlite::Error> for StoreError {
             {
                 StoreError::Constraint(message.clone().unwrap_or_else(|| err.to_string()))
             }
+            rusqlite::Error::SqliteFailure(code, _)
+                if code.code == rusqlite::ErrorCode::DiskFull =>
+            {
+                StoreError::DiskFull
+            }
+            rusqlite::Error::SqliteFailure(code, _)
+                if code.code == rusqlite::ErrorCode::ReadOnly =>
+            {
+                StoreError::ReadOnly
+            }
             _ => StoreError::Sqlite(err),
         }
     }
 }
 
 impl StoreError {
+    /// SQLite's "disk I/O error": a full disk, a failing one, or a file taken away.
+    pub fn is_io_failure(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, _))
+            if code.code == rusqlite::ErrorCode::SystemIoFailure)
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        if source.kind() == std::io::ErrorKind::StorageFull {
+            return StoreError::DiskFull;
+        }
         StoreError::Io {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_as_such() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        assert!(matches!(StoreError::from(full), StoreError::DiskFull));
+        let file = StoreError::io(
+            "/backups/x",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert!(file.to_string().starts_with("the disk is full"), "{file}");
+        let read_only = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            None,
+        );
+        assert!(
+            StoreError::from(read_only)
+                .to_string()
+                .contains("read-only")
+        );
     }
 }

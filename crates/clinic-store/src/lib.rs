@@ -13,6 +13,7 @@ mod error;
 mod hlc;
 pub mod key;
 mod read;
+mod recorded;
 mod recovery;
 mod store;
 mod table;
@@ -23,6 +24,7 @@ pub use error::{StoreError, StoreResult};
 pub use hlc::{Hlc, HlcStamp};
 pub use key::{KeyOptions, KeySource};
 pub use read::Reader;
+pub use recorded::AlteredRow;
 pub use recovery::RecoveryKey;
 /// What row-mapping closures receive and return.
 pub use rusqlite::{Result as RowResult, Row};

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -175,7 +175,7 @@ impl Store {
         .map_err(StoreError::from)?;
         conn.execute_batch(&key.pragma())
             .map_err(StoreError::from)?;
-        configure(&conn)?;
+        configure(&mut conn)?;
         migrate(&mut conn)?;
 
         // The device row is a synced row like any other, so it goes through the write path; the local
@@ -233,7 +233,13 @@ impl Store {
             None => key::load_key(&meta.store_id, &meta.key, options, dir)?,
             Some(next) => keys::settle_key_change(dir, &mut meta, next, options)?,
         };
-        Store::open_with_key(dir, meta, key)
+        Store::open_with_key(dir, meta, key).map_err(|e| {
+            if e.is_io_failure() && disk_is_full(dir) {
+                StoreError::DiskFull
+            } else {
+                e
+            }
+        })
     }
 
     /// Opens the store once its key is in hand (from `open`, or from `create`, which just made it).
@@ -247,7 +253,7 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        configure(&conn)?;
+        configure(&mut conn)?;
         migrate(&mut conn)?;
 
         let (device_id, clinic_id, prefix, last_hlc): (String, String, String, String) = conn
@@ -386,6 +392,24 @@ impl Store {
         audit::first_broken_entry(&lock(&self.reader), recorded.as_ref())
     }
 
+    /// The rows of `table` (those matching `rows_where`) whose `columns` differ from what their recorded
+    /// changes say: written around the write path.
+    pub fn rows_unlike_their_changes(
+        &self,
+        table: Table,
+        columns: &[&'static str],
+        rows_where: &str,
+    ) -> StoreResult<Vec<crate::AlteredRow>> {
+        self.read(|r| crate::recorded::rows_unlike_their_changes(&r, table, columns, rows_where))
+    }
+
+    /// Whether the disk holding the store is full: SQLite reports a write that found no space as a
+    /// plain "disk I/O error" when its log cannot grow, so after such an error a small write beside the
+    /// database tells.
+    pub fn disk_is_full(&self) -> bool {
+        disk_is_full(&self.dir)
+    }
+
     /// Records the audit chain's newest entry in `store.json` (done when the store closes). Only the
     /// head changes, and only while the file is still this store's: a restore may have put another
     /// store in the folder meanwhile.
@@ -442,7 +466,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Opens an existing database file and proves the key is right.
 fn open_keyed(path: &Path, key: &DbKey, read_only: bool) -> StoreResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
+    let mut conn = Connection::open_with_flags(path, flags)?;
     // A wrong key is reported as an error to the caller; SQLCipher need not also print it to stderr.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&key.pragma())?;
@@ -457,19 +481,49 @@ fn open_keyed(path: &Path, key: &DbKey, read_only: bool) -> StoreResult<Connecti
         }
         Err(e) => return Err(e.into()),
     }
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_handler(Some(wait_for_the_writer))?;
     if read_only {
         conn.execute_batch("PRAGMA query_only = ON; PRAGMA foreign_keys = ON;")?;
     }
     Ok(conn)
 }
 
+/// While another connection (another command, the CLI beside the app) writes, tries again every 2 ms
+/// for up to 5 seconds. SQLite's own timeout backs off to one try in 100 ms, which a long write taken in
+/// short turns (a large patient import) would keep missing: its pauses are 10 ms.
+fn wait_for_the_writer(attempt: i32) -> bool {
+    thread_local! {
+        static WAITING_SINCE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+    }
+    let now = Instant::now();
+    let since = WAITING_SINCE.with(|since| {
+        if attempt == 0 {
+            since.set(Some(now));
+        }
+        since.get().unwrap_or(now)
+    });
+    if now.duration_since(since) >= Duration::from_secs(5) {
+        return false;
+    }
+    std::thread::sleep(Duration::from_millis(2));
+    true
+}
+
+/// Whether a small file can be written in `dir` (see [`Store::disk_is_full`]).
+fn disk_is_full(dir: &Path) -> bool {
+    let probe = tempfile::NamedTempFile::new_in(dir).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, &[0; 64 * 1024])?;
+        file.as_file().sync_all()
+    });
+    matches!(probe, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+}
+
 /// Per-connection settings of the writer.
 ///
 /// `synchronous = FULL` in WAL mode fsyncs the log at every commit, so an acknowledged write survives not
 /// only a killed process but also a power cut; the measured cost is in the README.
-fn configure(conn: &Connection) -> StoreResult<()> {
-    conn.busy_timeout(Duration::from_secs(5))?;
+fn configure(conn: &mut Connection) -> StoreResult<()> {
+    conn.busy_handler(Some(wait_for_the_writer))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Constraint(format!(

@@ -240,7 +240,9 @@ impl<'s> WriteTx<'s> {
             table.name(),
             columns.join(", ")
         );
-        self.tx.execute(&sql, params_from_iter(values.iter()))?;
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values.iter()))?;
         let patient_id = patient_of(table, &id_text, &fields);
         self.record_change(
             table,
@@ -310,13 +312,14 @@ impl<'s> WriteTx<'s> {
 
     /// Takes the next number of one of this device's series, e.g. `A-000124`.
     pub fn next_number(&mut self, series: Series) -> StoreResult<String> {
-        let value: i64 = self.tx.query_row(
-            "INSERT INTO number_series (series, next_value) VALUES (?1, 2)
-             ON CONFLICT (series) DO UPDATE SET next_value = next_value + 1
-             RETURNING next_value - 1",
-            [series.key()],
-            |r| r.get(0),
-        )?;
+        let value: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO number_series (series, next_value) VALUES (?1, 2)
+                 ON CONFLICT (series) DO UPDATE SET next_value = next_value + 1
+                 RETURNING next_value - 1",
+            )?
+            .query_row([series.key()], |r| r.get(0))?;
         Ok(series.format(&self.shared.device_prefix, value))
     }
 
@@ -380,23 +383,26 @@ impl<'s> WriteTx<'s> {
         hlc: &HlcStamp,
         patient_id: Option<String>,
     ) -> StoreResult<()> {
-        let device_seq: i64 = self.tx.query_row(
-            "UPDATE this_device SET next_device_seq = next_device_seq + 1, last_hlc = ?1
-             RETURNING next_device_seq - 1",
-            [hlc.to_string()],
-            |r| r.get(0),
-        )?;
+        let device_seq: i64 = self
+            .tx
+            .prepare_cached(
+                "UPDATE this_device SET next_device_seq = next_device_seq + 1, last_hlc = ?1
+                 RETURNING next_device_seq - 1",
+            )?
+            .query_row([hlc.to_string()], |r| r.get(0))?;
         let field_json: BTreeMap<&str, serde_json::Value> = fields
             .0
             .iter()
             .map(|(column, value)| (*column, value_to_json(value)))
             .collect();
         let recorded_at = format_instant(self.now);
-        self.tx.execute(
-            "INSERT INTO outbox (device_seq, change_id, device_id, hlc, table_name, row_id, operation, fields,
-                                 schema_version, user_id, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outbox (device_seq, change_id, device_id, hlc, table_name, row_id, operation,
+                                     fields, schema_version, user_id, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
                 device_seq,
                 Uuid::now_v7().to_string(),
                 self.shared.device_id,

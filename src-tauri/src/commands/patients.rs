@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use clinic_core::message;
 use clinic_core::{
-    ImportReport, MergePreview, NewPatient, PatientDetails, PatientHeader, PatientImport,
-    PatientMerge, PatientPage, PatientQuery, PatientRow,
+    ImportProgress, ImportReport, MergePreview, NewPatient, PatientDetails, PatientHeader,
+    PatientImport, PatientMerge, PatientPage, PatientQuery, PatientRow,
 };
 use serde::Deserialize;
 use tauri::State;
@@ -213,10 +213,13 @@ pub async fn check_patient_import(
     state: State<'_, Arc<AppState>>,
     args: PatientImportArgs,
 ) -> IpcResult<ImportReport> {
+    let progress = Arc::clone(&state);
     state
         .as_user(move |clinic, user| {
             let text = import_file(&args.path)?;
-            Ok::<_, IpcError>(clinic.check_patient_import(user, &text, &args.options)?)
+            Ok::<_, IpcError>(progress.with_import_progress(|report| {
+                clinic.check_patient_import_reporting(user, &text, &args.options, report)
+            })?)
         })
         .await
 }
@@ -226,12 +229,21 @@ pub async fn import_patients(
     state: State<'_, Arc<AppState>>,
     args: PatientImportArgs,
 ) -> IpcResult<ImportReport> {
+    let progress = Arc::clone(&state);
     state
         .as_user(move |clinic, user| {
             let text = import_file(&args.path)?;
-            Ok::<_, IpcError>(clinic.import_patients(user, &text, &args.options)?)
+            Ok::<_, IpcError>(progress.with_import_progress(|report| {
+                clinic.import_patients_reporting(user, &text, &args.options, report)
+            })?)
         })
         .await
+}
+
+/// How far the running patient-file check or import is; none when none runs.
+#[tauri::command]
+pub async fn import_progress(state: State<'_, Arc<AppState>>) -> IpcResult<Option<ImportProgress>> {
+    Ok(state.import_progress())
 }
 
 /// Writes the patient list to a new CSV file (never over an existing one); returns where it went.

@@ -59,7 +59,19 @@ export function useImportPatients() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (args: PatientImportArgs) => call('import_patients', args),
-    onSuccess: async () => patientsChanged(queryClient),
+    // An import that stopped part-way registered some patients too.
+    onSettled: async () => patientsChanged(queryClient),
+  });
+}
+
+/** How far the running check or import is, read while `running` (Rust keeps it; null when none runs). */
+export function useImportProgress(running: boolean) {
+  return useQuery({
+    queryKey: queryKeys.importProgress,
+    queryFn: () => call('import_progress'),
+    enabled: running,
+    refetchInterval: running ? 300 : false,
+    gcTime: 0,
   });
 }
 

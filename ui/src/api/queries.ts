@@ -41,6 +41,7 @@ export const queryKeys = {
   users: ['list_users'] as const,
   recentVisits: (limit: number) => ['recent_visits', { limit }] as const,
   visit: (encounterId: string) => ['open_visit', { encounterId }] as const,
+  importProgress: ['import_progress'] as const,
 };
 
 declare module '@tanstack/react-query' {

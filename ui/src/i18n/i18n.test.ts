@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APPOINTMENT_STATUSES, AUDIT_ACTIONS, ERROR_CODES, ROLES, SEXES } from '../domain';
-import { DATE_ORDERS, IMPORT_FIELDS, MERGE_FILLABLE } from '../features/patients/patientTools';
+import { DATE_ORDERS, IMPORT_FIELDS, IMPORT_STAGES, MERGE_FILLABLE } from '../features/patients/patientTools';
 import en from './en.json';
 import { detectLanguage, resources } from './index';
 
@@ -38,6 +38,7 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'patients.sort.': ['name', 'mrn', 'date_of_birth', 'recent'],
   'patients.import.fields.': IMPORT_FIELDS,
   'patients.import.dateOrders.': DATE_ORDERS,
+  'patients.import.progress.': IMPORT_STAGES,
   'patients.merge.fields.': MERGE_FILLABLE,
   'admin.backups.tables.': ['patients', 'appointments', 'encounters', 'prescriptions', 'invoices', 'payments', 'users'],
   // The problems Rust reports: a Rust test keeps them the same set as its own English table.

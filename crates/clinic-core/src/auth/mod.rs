@@ -455,28 +455,15 @@ pub(crate) fn demo_user(
 #[cfg(test)]
 mod tests {
     use super::passwords::VERIFIED;
-    use crate::{Clinic, KeyOptions, NewClinic, NewUser, Role};
+    use crate::clinic::test_clinic;
+    use crate::{NewUser, Role};
 
     /// Unknown, deactivated, locked or active with a wrong password: each sign-in verifies exactly one
     /// password, so none answers faster than another.
     #[test]
     fn every_sign_in_path_verifies_one_password() {
         let dir = tempfile::tempdir().unwrap();
-        let (clinic, _) = Clinic::create(
-            dir.path(),
-            &KeyOptions::passphrase("correct horse battery staple"),
-            NewClinic {
-                clinic_name: "Timing Clinic".into(),
-                time_zone: "Europe/Madrid".into(),
-                country: None,
-                currency: "EUR".into(),
-                admin_username: "admin".into(),
-                admin_display_name: "Admin".into(),
-                admin_password: "admin passphrase 2026".into(),
-            },
-        )
-        .unwrap();
-        let admin = clinic.sign_in("admin", "admin passphrase 2026").unwrap();
+        let (clinic, admin) = test_clinic(dir.path());
         let gone = clinic
             .add_user(
                 &admin,

@@ -6,18 +6,20 @@
 //! the valid rows only.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use clinic_store::{AuditEvent, Reader, RowResult, Series, Table};
+use clinic_store::{AuditEvent, RowResult, Series, Table};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    ACTIVE, NewPatient, PatientRow, PostalAddress, Sex, ValidPatient, check_patient, duplicates,
-    email_taken, fold, row,
+    ACTIVE, NewPatient, PatientRow, PostalAddress, Sex, ValidPatient, check_patient, display_phone,
+    duplicates, email_taken, fold, row,
 };
 use crate::auth::permissions::Action;
-use crate::files::Export;
+use crate::clinic::Access;
+use crate::files::{Export, MAX_IMPORT_BYTES, too_big};
 use crate::spreadsheet::{cell_text, csv_line};
 use crate::time::today;
 use crate::validate::optional;
@@ -215,10 +217,51 @@ pub struct DuplicateRow {
     /// An earlier row of the file this row is likely to be.
     #[ts(type = "number | null")]
     pub same_as_line: Option<i64>,
+    /// A registered patient has exactly this row's details (an earlier import of the file): the row
+    /// is never registered again.
+    pub registered: bool,
 }
 
-/// Bigger files are refused: split them (the whole import is one transaction, kept in memory).
+/// Bigger files are refused before they are read through: split them.
 const MAX_ROWS: usize = 50_000;
+
+/// Rows checked against the clinic per read: the read connection is shared by every screen of the app,
+/// so a large check takes it in short turns.
+const CHECK_BATCH: usize = 500;
+
+/// How long (and how many rows) one write transaction of an import may hold the clinic's write lock,
+/// and the pause after it that lets anyone waiting (a sign-in, a booking, the CLI beside the app)
+/// write first.
+const WRITE_TURN: Duration = Duration::from_millis(200);
+const WRITE_TURN_ROWS: usize = 2_000;
+const PAUSE_BETWEEN_TURNS: Duration = Duration::from_millis(10);
+
+/// How far a running check or import is, for a progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub stage: ImportStage,
+    #[ts(type = "number")]
+    pub done: i64,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStage {
+    /// Rows checked against the clinic's patients.
+    Checking,
+    /// Patients registered.
+    Registering,
+}
+
+/// A row that passed the form's rules, not yet checked against the clinic's patients.
+struct Candidate {
+    line: i64,
+    name: String,
+    patient: ValidPatient,
+}
 
 impl Clinic {
     /// Reads a patient file and reports what an import would do; writes nothing.
@@ -228,10 +271,22 @@ impl Clinic {
         csv: &str,
         options: &PatientImport,
     ) -> CoreResult<ImportReport> {
+        self.check_patient_import_reporting(by, csv, options, &mut |_| {})
+    }
+
+    /// [`Clinic::check_patient_import`], telling `progress` how many rows are checked.
+    pub fn check_patient_import_reporting(
+        &self,
+        by: &SessionUser,
+        csv: &str,
+        options: &PatientImport,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> CoreResult<ImportReport> {
         let access = self.authorize(by, Action::EditDemographics)?;
         let settings = self.settings()?;
         let today = today(settings.time_zone, self.now());
-        let (report, _) = access.read(|r| plan(r, csv, options, &settings, today))?;
+        let (mut report, candidates) = read_file(csv, options, &settings, today)?;
+        check_against_clinic(&access, &mut report, candidates, options, progress)?;
         access.audit_shown(
             "check_patient_import",
             "patients",
@@ -243,41 +298,113 @@ impl Clinic {
         Ok(report)
     }
 
-    /// Registers the patients of a file, each with the next MRN, all in one transaction. Refused, with
-    /// nothing written, when rows were rejected and `skip_rejected` is off.
+    /// Registers the patients of a file, each with the next MRN. Refused, with nothing written, when
+    /// rows were rejected and `skip_rejected` is off.
     pub fn import_patients(
         &self,
         by: &SessionUser,
         csv: &str,
         options: &PatientImport,
     ) -> CoreResult<ImportReport> {
+        self.import_patients_reporting(by, csv, options, &mut |_| {})
+    }
+
+    /// [`Clinic::import_patients`], telling `progress` how many rows are checked, then registered.
+    ///
+    /// The rows are checked on the read connection in short turns, then written in transactions of at
+    /// most [`WRITE_TURN`] each (every patient with its change record and audit entry), so the rest of
+    /// the clinic goes on working during a large import. An import that stops part-way (a full disk)
+    /// says how many patients it registered; importing the file again leaves those out, because a row
+    /// identical to a registered patient is never registered twice.
+    pub fn import_patients_reporting(
+        &self,
+        by: &SessionUser,
+        csv: &str,
+        options: &PatientImport,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> CoreResult<ImportReport> {
         let access = self.authorize(by, Action::EditDemographics)?;
         let settings = self.settings()?;
         let today = today(settings.time_zone, self.now());
-        access.write(|tx| {
-            let (mut report, accepted) = plan(tx.reader(), csv, options, &settings, today)?;
-            if let Some(problem) = report.mapping_problem() {
-                return Err(CoreError::invalid("mapping", problem));
+        let (mut report, candidates) = read_file(csv, options, &settings, today)?;
+        if let Some(problem) = report.mapping_problem() {
+            return Err(CoreError::invalid("mapping", problem));
+        }
+        let accepted = check_against_clinic(&access, &mut report, candidates, options, progress)?;
+        if !report.rejected.is_empty() && !options.skip_rejected {
+            return Err(CoreError::invalid(
+                "file",
+                message!(
+                    "rows_rejected",
+                    rejected = report.rejected.len(),
+                    rows = report.rows,
+                ),
+            ));
+        }
+        let total = accepted.len() as i64;
+        let mut done = 0;
+        let mut rows = accepted.into_iter().peekable();
+        while rows.peek().is_some() {
+            let turn = Instant::now();
+            let written = access.write(|tx| {
+                let mut written = Vec::new();
+                while written.len() < WRITE_TURN_ROWS
+                    && turn.elapsed() < WRITE_TURN
+                    && let Some(row) = rows.next()
+                {
+                    // Checked before the write began; someone may have registered the address since.
+                    if let Some(email) = &row.patient.email
+                        && email_taken(tx.reader(), email, None)?
+                    {
+                        written.push(Err(row));
+                        continue;
+                    }
+                    let mrn = tx.next_number(Series::Mrn)?;
+                    tx.insert(
+                        Table::Patients,
+                        row.patient.fields().set("mrn", mrn.as_str()),
+                    )?;
+                    written.push(Ok(row.line));
+                }
+                Ok(written)
+            });
+            let written = match written {
+                Ok(written) => written,
+                Err(cause) => {
+                    return Err(CoreError::ImportStopped {
+                        problem: message!(
+                            "import_stopped",
+                            registered = report.imported,
+                            reason = cause.to_string(),
+                        ),
+                        cause: Box::new(cause),
+                    });
+                }
+            };
+            done += written.len() as i64;
+            for outcome in written {
+                match outcome {
+                    Ok(_) => report.imported += 1,
+                    Err(row) => report.rejected.push(RejectedRow {
+                        line: row.line,
+                        name: row.name,
+                        column: column_header(&report, ImportField::Email),
+                        reason: message!("email_taken"),
+                    }),
+                }
             }
-            if !report.rejected.is_empty() && !options.skip_rejected {
-                return Err(CoreError::invalid(
-                    "file",
-                    message!(
-                        "rows_rejected",
-                        rejected = report.rejected.len(),
-                        rows = report.rows,
-                    ),
-                ));
+            progress(ImportProgress {
+                stage: ImportStage::Registering,
+                done,
+                total,
+            });
+            if rows.peek().is_some() {
+                std::thread::sleep(PAUSE_BETWEEN_TURNS);
             }
-            for patient in &accepted {
-                let mrn = tx.next_number(Series::Mrn)?;
-                tx.insert(Table::Patients, patient.fields().set("mrn", mrn.as_str()))?;
-            }
-            report.imported = accepted.len() as i64;
-            Ok(report)
-        })
+        }
+        report.rejected.sort_by_key(|r| r.line);
+        Ok(report)
     }
-
     /// The patient list as CSV (every active patient, or archived ones too), for a spreadsheet; the
     /// import reads it back. It is written and audited when saved ([`Export::save_new`]).
     pub fn export_patients_csv(
@@ -359,25 +486,21 @@ const EXPORT_HEADERS: [&str; 16] = [
     "Archived",
 ];
 
-/// Reads the file and checks every row against the clinic's rules and its patients; returns the report
-/// and the patients to register.
-fn plan(
-    r: Reader<'_>,
+/// Reads the file and checks every row with the registration form's rules; returns the report so far
+/// and the rows that passed, to be checked against the clinic's patients. Reads nothing from the store.
+fn read_file(
     text: &str,
     options: &PatientImport,
     settings: &ClinicSettings,
     today: NaiveDate,
-) -> CoreResult<(ImportReport, Vec<ValidPatient>)> {
+) -> CoreResult<(ImportReport, Vec<Candidate>)> {
+    if text.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(too_big());
+    }
     let records = read_records(text)?;
     let Some((headers, rows)) = records.split_first() else {
         return Err(CoreError::invalid("file", message!("file_empty")));
     };
-    if rows.len() > MAX_ROWS {
-        return Err(CoreError::invalid(
-            "file",
-            message!("too_many_rows", max = MAX_ROWS),
-        ));
-    }
     let headers: Vec<String> = headers.1.iter().map(|h| cell_text(h).to_owned()).collect();
     let mapping = mapping(&headers, options.mapping.as_deref())?;
     let column_of = |field: ImportField| mapping.iter().position(|f| *f == Some(field));
@@ -394,13 +517,13 @@ fn plan(
         .zip(&mapping)
         .enumerate()
         .map(|(i, (header, field))| ImportColumn {
-            header: header.clone(),
+            header: echoed(header),
             field: *field,
             example: rows
                 .iter()
                 .filter_map(|(_, cells)| cells.get(i).map(|c| cell_text(c)))
                 .find(|c| !c.is_empty())
-                .map(str::to_owned),
+                .map(echoed),
         })
         .collect();
     let mut report = ImportReport {
@@ -420,11 +543,10 @@ fn plan(
         .filter(|f| column_of(*f).is_none())
         .collect(),
     };
-    let mut accepted = Vec::new();
+    let mut candidates = Vec::new();
     if !report.unmapped.is_empty() {
-        return Ok((report, accepted));
+        return Ok((report, candidates));
     }
-    let mut seen: HashMap<String, i64> = HashMap::new();
     for (line, cells) in rows {
         let line = *line;
         let cell = |field: ImportField| {
@@ -433,17 +555,18 @@ fn plan(
                 .map(|c| cell_text(c))
                 .unwrap_or_default()
         };
-        let name = format!(
-            "{} {}",
-            cell(ImportField::FirstName),
-            cell(ImportField::LastName)
-        )
-        .trim()
-        .to_owned();
+        let name = echoed(
+            format!(
+                "{} {}",
+                cell(ImportField::FirstName),
+                cell(ImportField::LastName)
+            )
+            .trim(),
+        );
         let reject = |field: Option<ImportField>, reason: Message| RejectedRow {
             line,
             name: name.clone(),
-            column: field.and_then(column_of).map(|c| headers[c].clone()),
+            column: field.and_then(column_of).map(|c| echoed(&headers[c])),
             reason,
         };
         if cells.len() != headers.len() {
@@ -488,75 +611,153 @@ fn plan(
             patient.address = Some(postal_address(cell)?);
             Ok(patient)
         });
-        let patient = match checked {
-            Ok(patient) => patient,
+        match checked {
+            Ok(patient) => candidates.push(Candidate {
+                line,
+                name,
+                patient,
+            }),
             Err(CoreError::Validation { field, message }) => {
                 report
                     .rejected
                     .push(reject(ImportField::of_form_field(field), message));
-                continue;
             }
             Err(other) => return Err(other),
-        };
-        let email_line = patient
-            .email
-            .as_ref()
-            .and_then(|e| seen.get(&format!("email:{e}")).copied());
-        if let Some(earlier) = email_line {
-            report.rejected.push(reject(
-                Some(ImportField::Email),
-                message!("same_email_as_line", line = earlier),
-            ));
-            continue;
         }
-        if let Some(email) = &patient.email
-            && email_taken(r, email, None)?
-        {
-            report
-                .rejected
-                .push(reject(Some(ImportField::Email), message!("email_taken")));
-            continue;
-        }
-        report.valid += 1;
-        let keys = identity_keys(&patient);
-        let same_as_line = keys.iter().find_map(|k| seen.get(k).copied());
-        for key in keys {
-            seen.entry(key).or_insert(line);
-        }
-        let matches = duplicates(r, &patient, None)?;
-        if same_as_line.is_some() || !matches.is_empty() {
-            report.duplicates.push(DuplicateRow {
-                line,
-                name: name.clone(),
-                date_of_birth: patient.born.to_string(),
-                matches,
-                same_as_line,
-            });
-            if !options.include_duplicates {
-                continue;
-            }
-        }
-        accepted.push(patient);
     }
-    Ok((report, accepted))
+    Ok((report, candidates))
 }
 
-/// The file's records with their line numbers; a comma- or semicolon-separated file (spreadsheets in
-/// many countries save with semicolons), with or without a byte-order mark.
+/// Checks the rows against each other and against the clinic's patients (emails are unique; names with
+/// the date of birth, phones and emails point to probable duplicates), [`CHECK_BATCH`] rows per read.
+/// Returns the rows to register.
+fn check_against_clinic(
+    access: &Access<'_>,
+    report: &mut ImportReport,
+    candidates: Vec<Candidate>,
+    options: &PatientImport,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> CoreResult<Vec<Candidate>> {
+    let total = candidates.len() as i64;
+    let email_column = column_header(report, ImportField::Email);
+    let mut seen: HashMap<String, i64> = HashMap::new();
+    let mut accepted = Vec::new();
+    let mut done = 0;
+    let mut rows = candidates.into_iter().peekable();
+    while rows.peek().is_some() {
+        access.read(|r| {
+            for row in rows.by_ref().take(CHECK_BATCH) {
+                done += 1;
+                let Candidate { line, patient, .. } = &row;
+                let matches = duplicates(r, patient, None)?;
+                // A row exactly like a registered patient is that patient: an import that stopped
+                // part-way, run again, must not register anyone twice.
+                let registered = matches.iter().any(|m| same_details(m, patient));
+                let reject = |reason: Message| RejectedRow {
+                    line: *line,
+                    name: row.name.clone(),
+                    column: email_column.clone(),
+                    reason,
+                };
+                if !registered {
+                    let email_line = patient
+                        .email
+                        .as_ref()
+                        .and_then(|e| seen.get(&format!("email:{e}")).copied());
+                    if let Some(earlier) = email_line {
+                        report
+                            .rejected
+                            .push(reject(message!("same_email_as_line", line = earlier)));
+                        continue;
+                    }
+                    if let Some(email) = &patient.email
+                        && email_taken(r, email, None)?
+                    {
+                        report.rejected.push(reject(message!("email_taken")));
+                        continue;
+                    }
+                }
+                report.valid += 1;
+                let keys = identity_keys(patient);
+                let same_as_line = keys.iter().find_map(|k| seen.get(k).copied());
+                for key in keys {
+                    seen.entry(key).or_insert(*line);
+                }
+                if registered || same_as_line.is_some() || !matches.is_empty() {
+                    report.duplicates.push(DuplicateRow {
+                        line: *line,
+                        name: row.name.clone(),
+                        date_of_birth: patient.born.to_string(),
+                        matches,
+                        same_as_line,
+                        registered,
+                    });
+                    if registered || !options.include_duplicates {
+                        continue;
+                    }
+                }
+                accepted.push(row);
+            }
+            Ok(())
+        })?;
+        progress(ImportProgress {
+            stage: ImportStage::Checking,
+            done,
+            total,
+        });
+    }
+    report.rejected.sort_by_key(|r| r.line);
+    Ok(accepted)
+}
+
+/// The header of the column a field is read from.
+fn column_header(report: &ImportReport, field: ImportField) -> Option<String> {
+    report
+        .columns
+        .iter()
+        .find(|c| c.field == Some(field))
+        .map(|c| c.header.clone())
+}
+
+/// Whether a registered patient has exactly the row's names, date of birth, phone and email.
+fn same_details(registered: &PatientRow, row: &ValidPatient) -> bool {
+    registered.first_name == row.first_name
+        && registered.last_name == row.last_name
+        && registered.date_of_birth == row.born.to_string()
+        && registered.phone == row.phone.as_deref().map(display_phone)
+        && registered.email.as_deref().map(str::to_lowercase)
+            == row.email.as_deref().map(str::to_lowercase)
+}
+
+/// Cells are shown back to the user in the report; a huge one is cut.
+fn echoed(text: &str) -> String {
+    const LONGEST: usize = 80;
+    match text.char_indices().nth(LONGEST) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// The file's records with their line numbers; a comma-, semicolon- or tab-separated file
+/// (spreadsheets in many countries save with semicolons, "Unicode text" has tabs), with or without a
+/// byte-order mark. A file of more than [`MAX_ROWS`] patients is refused as soon as the reader gets
+/// there.
 fn read_records(text: &str) -> CoreResult<Vec<(i64, Vec<String>)>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
+    // The separator the header row uses most; a comma when it uses none.
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .rev()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
+    let mut lines = LineCounter::default();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -568,28 +769,48 @@ fn read_records(text: &str) -> CoreResult<Vec<(i64, Vec<String>)>> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // The header row and MAX_ROWS patients.
+        if records.len() > MAX_ROWS {
+            return Err(CoreError::invalid(
+                "file",
+                message!("too_many_rows", max = MAX_ROWS),
+            ));
+        }
         let start = record.position().map_or(0, |p| p.byte() as usize);
         records.push((
-            line_at(text, start),
+            lines.line_at(text, start),
             record.iter().map(str::to_owned).collect(),
         ));
     }
     Ok(records)
 }
 
-/// The line (from 1) a record starting at byte `start` is on. The reader places a record's start before
-/// the line break that ends the previous one (both bytes of a CRLF) and before blank lines, so those
-/// are skipped first.
-fn line_at(text: &str, start: usize) -> i64 {
-    let before = text.get(..start).unwrap_or(text);
-    let skipped = text
-        .get(start..)
-        .unwrap_or_default()
-        .bytes()
-        .take_while(|b| matches!(b, b'\r' | b'\n'))
-        .filter(|b| *b == b'\n')
-        .count();
-    (before.matches('\n').count() + skipped + 1) as i64
+/// Line numbers of records read in order, counting each part of the file once.
+#[derive(Default)]
+struct LineCounter {
+    counted_to: usize,
+    breaks: usize,
+}
+
+impl LineCounter {
+    /// The line (from 1) a record starting at byte `start` is on. The reader places a record's start
+    /// before the line break that ends the previous one (both bytes of a CRLF) and before blank lines,
+    /// so those are skipped first.
+    fn line_at(&mut self, text: &str, start: usize) -> i64 {
+        let start = start.clamp(self.counted_to, text.len());
+        let bytes = text.as_bytes();
+        self.breaks += bytes[self.counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.counted_to = start;
+        let skipped = bytes[start..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .filter(|b| **b == b'\n')
+            .count();
+        (self.breaks + skipped + 1) as i64
+    }
 }
 
 /// The field of each column: the user's choice (one per column, no field twice), or guessed from the

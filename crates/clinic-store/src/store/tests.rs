@@ -306,7 +306,7 @@ fn rebuilding_the_appointments_table_keeps_its_rows_and_the_references_to_them()
     let key = DbKey::random();
     let mut conn = Connection::open(&path).unwrap();
     conn.execute_batch(&key.pragma()).unwrap();
-    configure(&conn).unwrap();
+    configure(&mut conn).unwrap();
     let all = embedded::migrations::runner().get_migrations().clone();
     let before: Vec<Migration> = all.iter().filter(|m| m.version() < 6).cloned().collect();
     refinery::Runner::new(&before).run(&mut conn).unwrap();
@@ -559,4 +559,107 @@ fn a_backup_carries_its_audit_head_and_a_restore_keeps_it() {
     let (restored, _) = staged.finish(&passphrase()).unwrap();
     assert_eq!(restored.first_broken_audit_entry().unwrap(), None);
     assert_eq!(StoreMeta::read(other.path()).unwrap().audit_head, head);
+}
+
+#[test]
+fn rows_written_around_the_write_path_are_named_with_their_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), &passphrase(), &device(), no_init)
+        .unwrap()
+        .0;
+    let (user, note) = store
+        .write(None, |tx| {
+            let user = tx.insert(
+                Table::Users,
+                Fields::new()
+                    .set("username", "dr.okafor")
+                    .set("display_name", "Dr Okafor")
+                    .set("role", "doctor")
+                    .set("password_hash", "argon2id-hash"),
+            )?;
+            let provider = tx.insert(
+                Table::Providers,
+                Fields::new()
+                    .set("display_name", "Dr A")
+                    .set("specialty", "Family medicine")
+                    .set("colour", "#1e88e5"),
+            )?;
+            let patient = tx.insert(
+                Table::Patients,
+                Fields::new()
+                    .set("mrn", "A-000001")
+                    .set("first_name", "José")
+                    .set("last_name", "Núñez")
+                    .set("date_of_birth", "1970-01-31")
+                    .set("sex", "male"),
+            )?;
+            let encounter = tx.insert(
+                Table::Encounters,
+                Fields::new()
+                    .set("patient_id", patient.to_string())
+                    .set("provider_id", provider.to_string())
+                    .set("started_at", "2026-12-01T09:01:00.000Z"),
+            )?;
+            let note = tx.insert(
+                Table::EncounterNotes,
+                Fields::new()
+                    .set("encounter_id", encounter.to_string())
+                    .set("body", "Sore throat, no fever.")
+                    .set("status", "signed")
+                    .set("signed_at", "2026-12-01T09:30:00.000Z")
+                    .set("signed_by", user.to_string()),
+            )?;
+            tx.insert_with_id(
+                Table::Invoices,
+                Uuid::nil(),
+                Fields::new()
+                    .set("patient_id", patient.to_string())
+                    .set("currency", "EUR"),
+            )?;
+            tx.update(Table::Users, user, Fields::new().set("active", false))?;
+            Ok::<_, StoreError>((user, note))
+        })
+        .unwrap();
+    let users = ["username", "role", "active", "password_hash"];
+    let notes = ["body", "status", "signed_at", "signed_by"];
+    let payments = ["invoice_id", "method", "amount_minor", "status"];
+    let altered = |table, columns: &[&'static str]| {
+        store
+            .rows_unlike_their_changes(table, columns, "1")
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.row_id, r.columns))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        altered(Table::Users, &users).is_empty(),
+        "defaults and updates recorded"
+    );
+    assert!(altered(Table::EncounterNotes, &notes).is_empty());
+
+    let conn = raw(dir.path());
+    conn.execute_batch(&format!(
+        "UPDATE users SET role = 'admin', active = 1 WHERE id = '{user}';
+         DROP TRIGGER signed_notes_are_immutable;
+         UPDATE encounter_notes SET body = 'Rewritten.' WHERE id = '{note}';
+         INSERT INTO payments (id, created_at, updated_at, hlc, invoice_id, patient_id, method, amount_minor, received_at)
+         SELECT 'm1', 't', 't', 'h', id, patient_id, 'cash', 5000, '2026-12-01T09:40:00.000Z' FROM invoices;"
+    ))
+    .unwrap();
+    assert_eq!(
+        altered(Table::Users, &users),
+        [(user.to_string(), vec!["role", "active"])]
+    );
+    assert_eq!(
+        altered(Table::EncounterNotes, &notes),
+        [(note.to_string(), vec!["body"])]
+    );
+    // Never recorded at all: every column but the default status differs.
+    assert_eq!(
+        altered(Table::Payments, &payments),
+        [(
+            "m1".to_owned(),
+            vec!["invoice_id", "method", "amount_minor"]
+        )]
+    );
 }

@@ -35,8 +35,9 @@ function report(
         dateOfBirth: '1970-01-31',
         matches: [{ ...patientRows(1)[0]!, id: 'p12', mrn: 'A-000012', firstName: 'José', lastName: 'Núñez' }],
         sameAsLine: null,
+        registered: false,
       },
-      { line: 6, name: 'Lía Gómez', dateOfBirth: '1991-05-02', matches: [], sameAsLine: 4 },
+      { line: 6, name: 'Lía Gómez', dateOfBirth: '1991-05-02', matches: [], sameAsLine: 4, registered: false },
     ],
     imported: 0,
     unmapped: NEEDED.filter((f) => !mapping.includes(f)),
@@ -47,6 +48,7 @@ function report(
 function mockImport(handlers: CommandHandlers = {}, guessed = GUESSED_ALL) {
   mockCommands({
     list_patients: () => ({ total: 3, tooMany: false, rows: patientRows(3) }),
+    import_progress: () => null,
     check_patient_import: (args) => report(args, guessed),
     import_patients: (args) => {
       const r = report(args, guessed);
@@ -200,5 +202,50 @@ describe('importing patients', () => {
     );
     expect(screen.queryByTestId('import-done')).not.toBeInTheDocument();
     expect(screen.queryByTestId('import-error')).not.toBeInTheDocument();
+  });
+
+  it('shows how far a long import is, and never counts a row already registered', async () => {
+    let finish: (done: ImportReport) => void = () => undefined;
+    const already = {
+      line: 7,
+      name: 'Eva Lago',
+      dateOfBirth: '1950-02-03',
+      matches: [{ ...patientRows(1)[0]!, id: 'p40', mrn: 'A-000040', firstName: 'Eva', lastName: 'Lago' }],
+      sameAsLine: null,
+      registered: true,
+    };
+    const checked = (args: PatientImportArgs) => {
+      const r = report(args, GUESSED_ALL, { rejected: [], valid: 4 });
+      return { ...r, duplicates: [...r.duplicates, already] };
+    };
+    mockImport({
+      check_patient_import: checked,
+      import_progress: () => ({ stage: 'registering', done: 2000, total: 8000 }),
+      import_patients: () =>
+        new Promise<ImportReport>((resolve) => {
+          finish = resolve;
+        }),
+    });
+    const { user } = renderWithProviders(<ImportPatientsModal opened onClose={() => undefined} />);
+    await chooseFile(user);
+    await user.click(screen.getByTestId('import-next'));
+    const step = await screen.findByTestId('import-check-step');
+    expect(within(step).getByText('already registered as MRN A-000040 (an earlier import): not imported again')).toBeVisible();
+    const run = within(step).getByTestId('import-run');
+    // Four valid rows, three of them duplicates: one is imported; with duplicates, three (never the registered one).
+    expect(run).toHaveTextContent('Import 1 patient');
+    await user.click(within(step).getByLabelText('Also import probable duplicates'));
+    expect(run).toHaveTextContent('Import 3 patients');
+
+    await user.click(run);
+    await waitFor(() =>
+      expect(screen.getByTestId('import-progress')).toHaveTextContent('Registered 2,000 of 8,000 patients…'),
+    );
+    expect(within(screen.getByTestId('import-progress')).getByRole('progressbar')).toHaveAttribute(
+      'aria-valuenow',
+      '25',
+    );
+    finish({ ...checked(callsOf('import_patients')[0]!), imported: 3 });
+    expect(await screen.findByTestId('import-done-count')).toHaveTextContent('3 patients imported');
   });
 });

@@ -4,6 +4,7 @@ import {
   Checkbox,
   Group,
   Modal,
+  Progress,
   ScrollArea,
   Select,
   Stack,
@@ -16,7 +17,7 @@ import { useId, useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, fieldErrorMessage, problemMessage } from '../../api/errors';
 import { toIpcFailure } from '../../api/ipc';
-import { useCheckPatientImport, useImportPatients } from '../../api/patientQueries';
+import { useCheckPatientImport, useImportPatients, useImportProgress } from '../../api/patientQueries';
 import type { DateOrder, DuplicateRow, ImportField, ImportReport, PatientImport } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { PathField } from '../../components/PathField';
@@ -264,9 +265,7 @@ function ImportSteps({ onClose }: { onClose: () => void }) {
           {/* What the file holds with the columns as chosen: a wrong date order shows as rejected rows. */}
           <div aria-live="polite">
             {check.isPending ? (
-              <Text size="sm" c="dimmed">
-                {t('patients.import.checking')}
-              </Text>
+              <ImportProgressBar />
             ) : (
               checked &&
               report.unmapped.length === 0 && <ReportSummary report={report} testId="import-columns-summary" />
@@ -375,8 +374,10 @@ function ImportReportStep(props: ImportReportStepProps) {
   const blockedId = useId();
   const rejected = report.rejected.length;
   const duplicates = report.duplicates.length;
-  // Valid rows include the probable duplicates, which are left out unless asked for.
-  const toImport = Math.max(0, report.valid - (includeDuplicates ? 0 : duplicates));
+  const registered = report.duplicates.filter((d) => d.registered).length;
+  // Valid rows include the probable duplicates, which are left out unless asked for, and the rows
+  // already registered (an earlier import of the file), which are never imported again.
+  const toImport = Math.max(0, report.valid - (includeDuplicates ? registered : duplicates));
   const blocked = rejected > 0 && !skipRejected;
   const count = (n: number) => ({ count: n, formattedCount: format.number(n) });
 
@@ -484,6 +485,7 @@ function ImportReportStep(props: ImportReportStepProps) {
           {t('patients.import.nothingToImport')}
         </Text>
       )}
+      {(props.importing || props.checking) && <ImportProgressBar />}
       {props.importError && (
         <Text c="red" size="sm" role="alert" data-testid="import-refused">
           {props.importError}
@@ -536,9 +538,39 @@ function ReportSummary({ report, testId }: { report: ImportReport; testId: strin
   );
 }
 
+/** How far the running check or import is: rows checked, then patients registered. */
+function ImportProgressBar() {
+  const { t } = useTranslation();
+  const format = useFormatters();
+  const progress = useImportProgress(true).data ?? null;
+  if (progress === null || progress.total === 0) {
+    return (
+      <Text size="sm" c="dimmed" data-testid="import-progress">
+        {t('patients.import.checking')}
+      </Text>
+    );
+  }
+  const label = t(`patients.import.progress.${progress.stage}`, {
+    done: format.number(progress.done),
+    total: format.number(progress.total),
+  });
+  return (
+    <Stack gap={4} data-testid="import-progress">
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Progress value={(100 * progress.done) / progress.total} aria-label={label} animated />
+    </Stack>
+  );
+}
+
 /** Which patient, or which earlier row, a probable duplicate looks like. */
 function DuplicateOf({ row }: { row: DuplicateRow }) {
   const { t } = useTranslation();
+  if (row.registered) {
+    const mrns = row.matches.map((m) => m.mrn).join(', ');
+    return <Text size="sm">{t('patients.import.alreadyRegistered', { mrn: mrns })}</Text>;
+  }
   const parts = row.matches.map((m) => t('patients.import.matches', { mrn: m.mrn, name: `${m.firstName} ${m.lastName}` }));
   if (row.sameAsLine !== null) parts.push(t('patients.import.sameAsLine', { line: row.sameAsLine }));
   return <Text size="sm">{parts.join('; ')}</Text>;

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { DateOrder, ImportField, MovedCounts } from '../../api/types';
+import type { DateOrder, ImportField, ImportStage, MovedCounts } from '../../api/types';
 import type { Formatters } from '../../i18n/format';
 
 // Every value of the binding unions, in the order the UI offers them (a Record keeps them complete:
@@ -35,6 +35,11 @@ const DATE_ORDER_SET: Record<DateOrder, true> = { year_month_day: true, day_mont
 
 /** How a file may write dates (`patients.import.dateOrders.*`). */
 export const DATE_ORDERS = Object.keys(DATE_ORDER_SET) as DateOrder[];
+
+const IMPORT_STAGE_SET: Record<ImportStage, true> = { checking: true, registering: true };
+
+/** What a running import is doing (`patients.import.progress.*`). */
+export const IMPORT_STAGES = Object.keys(IMPORT_STAGE_SET) as ImportStage[];
 
 export function isDateOrder(value: string | null): value is DateOrder {
   return value !== null && Object.prototype.hasOwnProperty.call(DATE_ORDER_SET, value);
