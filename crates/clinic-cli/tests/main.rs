@@ -2,6 +2,6 @@
 
 mod cli;
 mod common;
-mod full_disk;
+mod disks;
 mod safekeeping;
 mod spreadsheets;

@@ -73,6 +73,12 @@ const RECORDED_EXACTLY: [(Table, &[&str], &str); 3] = [
 ];
 
 impl Clinic {
+    /// Records the audit chain's newest entry in `store.json` now (the app does at each sign-out), not
+    /// only when the clinic closes: a session's entries are then covered even if the app is killed.
+    pub fn record_audit_head(&self) -> CoreResult<()> {
+        Ok(self.system(None).store().record_audit_head()?)
+    }
+
     /// Checks the audit trail's hash chain, and the users, signed notes and payments against their
     /// recorded changes.
     pub fn verify_audit(&self, by: &SessionUser) -> CoreResult<AuditCheck> {

@@ -102,3 +102,23 @@ fn a_user_can_lock_the_screen_at_once() {
     drop(c);
     assert_eq!(lock_reasons(dir.path()), ["requested"]);
 }
+
+/// The app records the audit chain's head at each sign-out: `store.json` then holds this session's
+/// newest entry while the clinic is still open.
+#[test]
+fn the_audit_head_is_recorded_outside_the_database_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clinic(dir.path());
+    let admin = c.sign_in("root", ADMIN_PASSWORD).unwrap();
+    let head = || {
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("store.json")).unwrap()).unwrap();
+        meta["audit_head"]["seq"].as_i64()
+    };
+    let before = head();
+    c.list_patients(&admin, &clinic_core::PatientQuery::all(0, 5))
+        .unwrap();
+    c.record_audit_head().unwrap();
+    let after = head().unwrap();
+    assert!(before.is_none_or(|b| after > b), "{before:?} then {after}");
+}

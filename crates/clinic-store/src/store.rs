@@ -233,12 +233,9 @@ impl Store {
             None => key::load_key(&meta.store_id, &meta.key, options, dir)?,
             Some(next) => keys::settle_key_change(dir, &mut meta, next, options)?,
         };
-        Store::open_with_key(dir, meta, key).map_err(|e| {
-            if e.is_io_failure() && disk_is_full(dir) {
-                StoreError::DiskFull
-            } else {
-                e
-            }
+        Store::open_with_key(dir, meta, key).map_err(|e| match e {
+            StoreError::Sqlite(_) => folder_refuses_writes(dir).unwrap_or(e),
+            e => e,
         })
     }
 
@@ -407,7 +404,7 @@ impl Store {
     /// plain "disk I/O error" when its log cannot grow, so after such an error a small write beside the
     /// database tells.
     pub fn disk_is_full(&self) -> bool {
-        disk_is_full(&self.dir)
+        matches!(folder_refuses_writes(&self.dir), Some(StoreError::DiskFull))
     }
 
     /// Records the audit chain's newest entry in `store.json` (done when the store closes). Only the
@@ -509,13 +506,20 @@ fn wait_for_the_writer(attempt: i32) -> bool {
     true
 }
 
-/// Whether a small file can be written in `dir` (see [`Store::disk_is_full`]).
-fn disk_is_full(dir: &Path) -> bool {
+/// Why a small file cannot be written in `dir`, if it cannot: SQLite says only "disk I/O error" or
+/// "unable to open database file" when its log cannot be created or grow.
+fn folder_refuses_writes(dir: &Path) -> Option<StoreError> {
     let probe = tempfile::NamedTempFile::new_in(dir).and_then(|mut file| {
         std::io::Write::write_all(&mut file, &[0; 64 * 1024])?;
         file.as_file().sync_all()
     });
-    matches!(probe, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+    match probe.err()?.kind() {
+        std::io::ErrorKind::StorageFull => Some(StoreError::DiskFull),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            Some(StoreError::ReadOnly)
+        }
+        _ => None,
+    }
 }
 
 /// Per-connection settings of the writer.

@@ -308,3 +308,91 @@ fn on_a_new_computer_the_recovery_key_restores_a_backup_into_an_empty_folder() {
     // The same sheet still opens the restored data.
     assert!(Store::recover(&target, &recovery, &chosen).is_ok());
 }
+
+/// The backup's first two lines, and a copy of it with them rewritten by `edit`.
+fn with_header(file: &Path, name: &str, edit: impl Fn(&str, &str) -> (String, String)) -> PathBuf {
+    let bytes = fs::read(file).unwrap();
+    let first_end = bytes.iter().position(|b| *b == b'\n').unwrap();
+    let second_end = bytes[first_end + 1..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap()
+        + first_end
+        + 1;
+    let first = String::from_utf8(bytes[..first_end].to_vec()).unwrap();
+    let second = String::from_utf8(bytes[first_end + 1..second_end].to_vec()).unwrap();
+    let (first, second) = edit(&first, &second);
+    let mut out = format!("{first}\n{second}").into_bytes();
+    out.extend(&bytes[second_end..]);
+    let path = file.with_file_name(name);
+    fs::write(&path, out).unwrap();
+    path
+}
+
+/// The header's MAC field taken out, as a header from before MACs would be.
+fn without_mac(header: &str) -> String {
+    let mut manifest: serde_json::Value = serde_json::from_str(header).unwrap();
+    manifest.as_object_mut().unwrap().remove("header_mac");
+    manifest.to_string()
+}
+
+#[test]
+fn an_edited_backup_header_is_refused_once_the_key_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let store = create(dir.path());
+    // The clinic's own settings row, as every real clinic has it.
+    let clinic_id = store.clinic_id().parse().unwrap();
+    store
+        .write(None, |tx| {
+            tx.insert_with_id(
+                Table::ClinicSettings,
+                clinic_id,
+                Fields::new()
+                    .set("name", "Harbour Clinic")
+                    .set("currency", "EUR")
+                    .set("time_zone", "Europe/Madrid"),
+            )
+        })
+        .unwrap();
+    let file = back_up(&store, folder.path(), 0);
+    let unlock = BackupKey::ThisStore(&store);
+    assert_eq!(
+        preview_backup(&file, &unlock).unwrap().manifest.clinic_name,
+        "Harbour Clinic"
+    );
+    let renamed = |header: &str| header.replace("Harbour Clinic", "Trusted Clinic");
+
+    let edited = with_header(&file, "edited.clinicbackup", |first, second| {
+        (first.to_owned(), renamed(second))
+    });
+    let err = preview_backup(&edited, &unlock).err().unwrap();
+    assert!(err.to_string().contains("header was altered"), "{err}");
+
+    let stripped = with_header(&file, "stripped.clinicbackup", |first, second| {
+        (first.to_owned(), renamed(&without_mac(second)))
+    });
+    let err = preview_backup(&stripped, &unlock).err().unwrap();
+    assert!(err.to_string().contains("header was altered"), "{err}");
+
+    // Passed off as a backup from before MACs: the data itself names another clinic.
+    let downgraded = with_header(&file, "downgraded.clinicbackup", |_, second| {
+        ("CLINIC-BACKUP 1".to_owned(), renamed(&without_mac(second)))
+    });
+    let err = preview_backup(&downgraded, &unlock).err().unwrap();
+    assert!(err.to_string().contains("header was altered"), "{err}");
+    let staged = stage_restore(dir.path(), &downgraded, &unlock, &passphrase());
+    assert!(staged.is_err());
+
+    // A genuine backup from before MACs still opens.
+    let older = with_header(&file, "older.clinicbackup", |_, second| {
+        ("CLINIC-BACKUP 1".to_owned(), without_mac(second))
+    });
+    assert_eq!(
+        preview_backup(&older, &unlock)
+            .unwrap()
+            .manifest
+            .clinic_name,
+        "Harbour Clinic"
+    );
+}

@@ -207,7 +207,16 @@ pub async fn change_password(
 pub async fn sign_out(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
     let state = Arc::clone(&state);
     state.set_session(None);
-    blocking(move || status(&state)).await
+    blocking(move || {
+        if let Some(clinic) = state.clinic_if_open() {
+            // Not worth failing a sign-out for: the head is recorded again when the app closes.
+            if let Err(e) = clinic.record_audit_head() {
+                tracing::warn!("the audit head was not recorded at sign-out: {e}");
+            }
+        }
+        status(&state)
+    })
+    .await
 }
 
 // No Debug: it carries a recovery key.

@@ -30,7 +30,9 @@ use crate::recovery::{self, Kek, RecoveryKey, SealedKey};
 use crate::{StoreError, StoreResult, TableCount, format_instant};
 
 const MAGIC: &str = "CLINIC-BACKUP";
-const FORMAT: u32 = 1;
+/// 2: the header is authenticated ([`BackupManifest::header_mac`]). 1 (before): it is not, and only
+/// what the data itself can confirm is trusted.
+const FORMAT: u32 = 2;
 /// The extension of backup files; pruning only ever touches files with it.
 const BACKUP_EXTENSION: &str = "clinicbackup";
 const STAGING: &str = "restore-staging";
@@ -67,6 +69,10 @@ pub struct BackupManifest {
     key: SealedKey,
     database_bytes: u64,
     database_sha256: String,
+    /// HMAC-SHA256 of the rest of the header under a key derived from the backup's database key: an
+    /// edited header (a clinic name, a date) is refused once the key is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    header_mac: Option<String>,
 }
 
 /// A backup that was written and verified.
@@ -273,6 +279,11 @@ impl Store {
             key: kek.seal(backup_key.bytes()),
             database_bytes,
             database_sha256,
+            header_mac: None,
+        };
+        let manifest = BackupManifest {
+            header_mac: Some(header_mac(&manifest, &backup_key)),
+            ..manifest
         };
         let partial = copy.path().join(&name);
         write_backup_file(&partial, &manifest, &copy_db)?;
@@ -539,7 +550,8 @@ fn read_header(file: &Path) -> StoreResult<(BackupManifest, u64)> {
     if !first.starts_with(MAGIC) {
         return Err(bad("it is not a Clinic backup file".into()));
     }
-    if first.trim_end() != format!("{MAGIC} {FORMAT}") {
+    let format = first.trim_end().strip_prefix(MAGIC).map(str::trim);
+    if !matches!(format, Some("1" | "2")) {
         return Err(bad(
             "it was made by a newer version of Clinic; update Clinic to read it".into(),
         ));
@@ -549,6 +561,9 @@ fn read_header(file: &Path) -> StoreResult<(BackupManifest, u64)> {
     }
     let manifest: BackupManifest =
         serde_json::from_str(&second).map_err(|e| bad(format!("its header is damaged ({e})")))?;
+    if format == Some("2") && manifest.header_mac.is_none() {
+        return Err(bad("its header was altered".into()));
+    }
     if manifest.schema_version > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
             found: manifest.schema_version,
@@ -618,14 +633,18 @@ fn open_checked(
     conn.execute_batch(&key.pragma())?;
     let check: rusqlite::Result<String> =
         conn.query_row("PRAGMA integrity_check", [], |r| r.get(0));
+    let bad = |reason: String| StoreError::BadBackup {
+        path: file.to_owned(),
+        reason,
+    };
     match check {
         Ok(ok) if ok == "ok" => {
+            if let Some(altered) = header_altered(&conn, manifest, key)? {
+                return Err(bad(format!("its header was altered ({altered})")));
+            }
             match audit::first_broken_entry(&conn, manifest.audit_head.as_ref())? {
                 None => Ok(conn),
-                Some(seq) => Err(StoreError::BadBackup {
-                    path: file.to_owned(),
-                    reason: format!("its audit trail was altered (entry {seq})"),
-                }),
+                Some(seq) => Err(bad(format!("its audit trail was altered (entry {seq})"))),
             }
         }
         Ok(problem) => Err(StoreError::BadBackup {
@@ -637,6 +656,54 @@ fn open_checked(
             reason: "its key does not open it".into(),
         }),
     }
+}
+
+/// The header's MAC under the backup's key (over the header without its MAC).
+fn header_mac(manifest: &BackupManifest, key: &DbKey) -> String {
+    use hmac::Mac;
+    let unsigned = BackupManifest {
+        header_mac: None,
+        ..manifest.clone()
+    };
+    let mut mac_key = [0u8; 32];
+    hkdf::Hkdf::<Sha256>::new(None, key.bytes())
+        .expand(b"clinic backup header", &mut mac_key)
+        .unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF-SHA256 length"));
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&mac_key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(
+        serde_json::to_string(&unsigned)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// What of the header is not true of the backup: its MAC; or, in a header from before MACs (format 1,
+/// or one stripped down to look so), the clinic it names against the clinic in the data.
+fn header_altered(
+    conn: &Connection,
+    manifest: &BackupManifest,
+    key: &DbKey,
+) -> StoreResult<Option<&'static str>> {
+    if let Some(mac) = &manifest.header_mac {
+        let expected = header_mac(manifest, key);
+        let same = mac.len() == expected.len()
+            && mac
+                .bytes()
+                .zip(expected.bytes())
+                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+                == 0;
+        return Ok((!same).then_some("its authentication code does not match"));
+    }
+    let clinics: Vec<(String, String)> = conn
+        .prepare("SELECT id, name FROM clinic_settings")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let named =
+        |(id, name): &(String, String)| *id == manifest.clinic_id && *name == manifest.clinic_name;
+    Ok((!clinics.is_empty() && !clinics.iter().any(named))
+        .then_some("the clinic it names is not the clinic in it"))
 }
 
 fn digest_file(path: &Path) -> StoreResult<(u64, String)> {

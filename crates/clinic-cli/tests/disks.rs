@@ -1,0 +1,105 @@
+//! A clinic whose disk fills up, or whose folder is read-only: the command says so (not "disk I/O error"
+//! or "unable to open database file"), exits 1 and leaves nothing half-written; once space is freed the
+//! same command completes. The mounts are made in a private mount namespace (`unshare -rm`, so no root is
+//! needed where user namespaces are allowed): a 40 MB tmpfs filled to the last byte with a filler file,
+//! and a read-only bind mount of the data folder.
+
+use std::ffi::OsStr;
+use std::process::Command;
+
+use crate::common::PASSPHRASE;
+
+/// Runs `script` with `sh` in a mount namespace of its own, as `boss` of the clinic it sets up (`$BIN`
+/// is the `clinic` binary); returns what it printed, after checking it ran to its end.
+fn in_own_mounts(script: &str, env: &[(&str, &OsStr)]) -> String {
+    let out = Command::new("unshare")
+        .args(["-rm", "sh", "-c", script])
+        .envs(env.iter().copied())
+        .env("BIN", env!("CARGO_BIN_EXE_clinic"))
+        .env("CLINIC_DB_PASSPHRASE", PASSPHRASE)
+        .env("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")
+        .env("CLINIC_USER", "boss")
+        .env("CLINIC_PASSWORD", "a long enough passphrase")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+#[test]
+fn a_full_disk_is_named_and_the_import_leaves_nothing_until_there_is_space() {
+    let mnt = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let csv = files.path().join("patients.csv");
+    let mut text = String::from("First name,Last name,Date of birth\n");
+    for i in 0..3_000u32 {
+        let name: String = [i % 26, (i / 26) % 26, (i / 676) % 26]
+            .iter()
+            .map(|d| char::from(b'a' + *d as u8))
+            .collect();
+        text.push_str(&format!(
+            "Ana{name},Lago,19{}-0{}-1{}\n",
+            50 + i % 40,
+            1 + i % 9,
+            i % 9
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let script = r#"
+        set -u
+        mount -t tmpfs -o size=40m tmpfs "$MNT" || exit 99
+        C="$BIN --data-dir $MNT/clinic"
+        $C init --clinic-name Harbour --admin-user boss --time-zone UTC >/dev/null 2>&1 || exit 98
+        dd if=/dev/zero of="$MNT/filler" bs=1M 2>/dev/null
+        echo "full import:"; $C import patients "$CSV" 2>&1 >/dev/null; echo "exit $?"
+        rm "$MNT/filler"
+        echo "found: $($C status | python3 -c 'import json, sys; print(json.load(sys.stdin)["counts"]["patients"])')"
+        echo "import again:"; $C import patients "$CSV" | grep '"imported"'; echo "exit $?"
+        echo "found: $($C status | python3 -c 'import json, sys; print(json.load(sys.stdin)["counts"]["patients"])')"
+    "#;
+    let text = in_own_mounts(
+        script,
+        &[("MNT", mnt.path().as_os_str()), ("CSV", csv.as_os_str())],
+    );
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert_eq!(
+        lines,
+        [
+            "full import:",
+            "clinic: the disk is full: free some space on it, then try again (nothing of this change was saved)",
+            "exit 1",
+            "found: 0",
+            "import again:",
+            "\"imported\": 3000,",
+            "exit 0",
+            "found: 3000",
+        ],
+        "{text}"
+    );
+}
+
+#[test]
+fn a_read_only_data_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"
+        set -u
+        C="$BIN --data-dir $DIR/clinic"
+        $C init --clinic-name Harbour --admin-user boss --time-zone UTC >/dev/null 2>&1 || exit 98
+        mount --bind "$DIR/clinic" "$DIR/clinic" && mount -o remount,bind,ro "$DIR/clinic" || exit 99
+        $C status 2>&1 >/dev/null; echo "exit $?"
+    "#;
+    let text = in_own_mounts(script, &[("DIR", dir.path().as_os_str())]);
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        [
+            "clinic: the clinic's data cannot be written: its folder or database file is read-only (check the folder's permissions)",
+            "exit 1",
+        ]
+    );
+}
