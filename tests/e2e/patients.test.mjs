@@ -2,7 +2,8 @@
 // date is reported, and the file imports nothing until that row is left out; a probable duplicate of José
 // Núñez is reported and imported only when asked); José's record shows his header (penicillin allergy)
 // and he is booked from it; the duplicate is merged into his record; and an administrator undoes the
-// merge the same day, then looks at the screens that set up the schedule.
+// merge the same day, then looks at the screens that set up the schedule, and imports 20,000 patients
+// with the dialog showing how far it is.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -163,6 +164,31 @@ test('import a spreadsheet, see the header, merge a duplicate, undo the merge', 
     await wd.click('schedule-waitlist');
     await wd.find('waitlist-add');
     await shot(wd, '49-waitlist');
+
+    // A clinic moving in from another system: 20,000 patients. The dialog shows the rows checked, then
+    // the patients registered, as they go.
+    const many = join(demoDir, 'moving-in.csv');
+    const rows = ['First name,Last name,Date of birth'];
+    for (let i = 0; i < 20000; i += 1) {
+      const letters = [i / 676, (i / 26) % 26, i % 26].map((d) => String.fromCharCode(97 + Math.floor(d) % 26));
+      const born = new Date(Date.UTC(1940, 0, 1) + i * 86400000).toISOString().slice(0, 10);
+      rows.push(`Nueva${letters.join('')},Llegada,${born}`);
+    }
+    writeFileSync(many, rows.join('\n'));
+    await wd.click('nav-patients');
+    await wd.click('patients-import-open');
+    await wd.type('import-path', many);
+    await wd.click('import-check');
+    await wd.waitForText('import-progress', (t) => t.includes('Checked'), { timeout: 60000 });
+    await shot(wd, '4a-import-checking');
+    await wd.waitForText('import-columns-summary', (t) => t.includes('20,000'), { timeout: 120000 });
+    await wd.click('import-next');
+    await wd.waitForText('import-run', (t) => t.includes('20,000'));
+    await wd.click('import-run');
+    await wd.waitForText('import-progress', (t) => t.includes('Registered'), { timeout: 120000 });
+    await shot(wd, '4b-import-registering');
+    await wd.waitForText('import-done-count', (t) => t.includes('20,000'), { timeout: 300000 });
+    await wd.click('import-close');
   } catch (error) {
     await shot(wd, '4x-patients-failed').catch(() => {});
     throw error;

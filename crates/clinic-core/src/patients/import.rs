@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use super::{
     ACTIVE, NewPatient, PatientRow, PostalAddress, Sex, ValidPatient, check_patient, display_phone,
-    duplicates, email_taken, fold, row,
+    duplicates, email_taken, fold, name_words, row,
 };
 use crate::auth::permissions::Action;
 use crate::clinic::Access;
@@ -225,9 +225,10 @@ pub struct DuplicateRow {
 /// Bigger files are refused before they are read through: split them.
 const MAX_ROWS: usize = 50_000;
 
-/// Rows checked against the clinic per read: the read connection is shared by every screen of the app,
-/// so a large check takes it in short turns.
+/// Rows checked against the clinic per read, and the pause after each: the read connection is shared by
+/// every screen of the app, so a large check takes it in short turns.
 const CHECK_BATCH: usize = 500;
+const PAUSE_BETWEEN_READS: Duration = Duration::from_millis(2);
 
 /// How long (and how many rows) one write transaction of an import may hold the clinic's write lock,
 /// and the pause after it that lets anyone waiting (a sign-in, a booking, the CLI beside the app)
@@ -705,6 +706,11 @@ fn check_against_clinic(
             done,
             total,
         });
+        // The read connection is not handed over fairly: without a pause, this loop would take it again
+        // before a screen waiting for it wakes.
+        if rows.peek().is_some() {
+            std::thread::sleep(PAUSE_BETWEEN_READS);
+        }
     }
     report.rejected.sort_by_key(|r| r.line);
     Ok(accepted)
@@ -972,20 +978,13 @@ fn postal_address<'a>(cell: impl Fn(ImportField) -> &'a str) -> CoreResult<Posta
 }
 
 /// What makes two rows of a file likely the same person: names with the date of birth, the phone, the
-/// email. Names are compared word by word as the search index compares them with registered patients
-/// (so "José Núñez" and "JOSE NUNEZ" are one name in both checks).
+/// email. Names are compared by their words, as they are with registered patients ([`name_words`]), so
+/// "José Núñez" and "JOSE NUNEZ" are one name in both checks.
 fn identity_keys(p: &ValidPatient) -> Vec<String> {
-    let words = |name: &str| {
-        fold(name)
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     let mut keys = vec![format!(
         "name:{} {}|{}",
-        words(&p.first_name),
-        words(&p.last_name),
+        name_words(&p.first_name).join(" "),
+        name_words(&p.last_name).join(" "),
         p.born
     )];
     keys.extend(p.phone.as_ref().map(|ph| format!("phone:{ph}")));

@@ -182,6 +182,7 @@ function ImportSteps({ onClose }: { onClose: () => void }) {
               data-autofocus
               error={errorOn('path') ?? errorOn('file')}
             />
+            {check.isPending && <ImportProgressBar />}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 {t('common.cancel')}
