@@ -175,18 +175,19 @@ test('import a spreadsheet, see the header, merge a duplicate, undo the merge', 
       rows.push(`Nueva${letters.join('')},Llegada,${born}`);
     }
     writeFileSync(many, rows.join('\n'));
+    await wd.pressKey('\uE00C');
+    await wd.waitGone('waitlist-add');
     await wd.click('nav-patients');
     await wd.click('patients-import-open');
     await wd.type('import-path', many);
     await wd.click('import-check');
     await wd.waitForText('import-progress', (t) => t.includes('Checked'), { timeout: 60000 });
-    await shot(wd, '4a-import-checking');
     await wd.waitForText('import-columns-summary', (t) => t.includes('20,000'), { timeout: 120000 });
     await wd.click('import-next');
     await wd.waitForText('import-run', (t) => t.includes('20,000'));
     await wd.click('import-run');
     await wd.waitForText('import-progress', (t) => t.includes('Registered'), { timeout: 120000 });
-    await shot(wd, '4b-import-registering');
+    await shot(wd, '4a-import-registering');
     await wd.waitForText('import-done-count', (t) => t.includes('20,000'), { timeout: 300000 });
     await wd.click('import-close');
   } catch (error) {

@@ -50,24 +50,35 @@ pub fn hand_over_recovery_key(
     made_by: &str,
     sheet: Option<&Path>,
 ) -> Result<(), String> {
-    if let Some(sheet) = sheet {
-        let pdf = clinic.recovery_sheet(key, dir, made_by).map_err(explain)?;
-        std::fs::write(sheet, pdf).map_err(|e| {
-            format!(
-                "cannot write the recovery sheet to {}: {e}",
-                sheet.display()
-            )
-        })?;
-        eprintln!(
-            "Recovery sheet written to {}: print it, keep it in a safe place, then delete the file.",
-            sheet.display()
-        );
-    }
+    // The sheet follows the file rules (a new file, complete or absent); the key is shown either way,
+    // so a sheet that could not be saved never loses it.
+    let saved = sheet.map(|sheet| {
+        clinic
+            .recovery_sheet(key, dir, made_by)
+            .and_then(|pdf| clinic_core::files::save_new(sheet, &pdf))
+            .map(|()| sheet)
+            .map_err(|e| {
+                format!(
+                    "the recovery sheet was not saved ({}): write down the key above",
+                    explain(e)
+                )
+            })
+    });
     eprintln!(
         "Recovery key (shown only now): {}\nIt opens this clinic's data if this computer's keyring loses the database key.",
         &*key.to_display()
     );
-    Ok(())
+    match saved {
+        Some(Ok(sheet)) => {
+            eprintln!(
+                "Recovery sheet written to {}: print it, keep it in a safe place, then delete the file.",
+                sheet.display()
+            );
+            Ok(())
+        }
+        Some(Err(reason)) => Err(reason),
+        None => Ok(()),
+    }
 }
 
 pub fn recover(dir: &Path, key: &KeyOptions) -> Result<(), String> {

@@ -275,3 +275,39 @@ fn with_the_keyring_entry_deleted_the_clinic_is_recovered_from_the_command_line(
     ));
     assert_eq!(status["key_source"], "keyring");
 }
+
+#[test]
+fn a_recovery_sheet_is_never_written_over_a_file_and_the_key_is_still_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("sheet.pdf");
+    std::fs::write(&sheet, "the clinic's own notes").unwrap();
+    let data = dir.path().join("data");
+    let out = clinic(
+        &data,
+        &[
+            "init",
+            "--clinic-name",
+            "Harbour Dental",
+            "--admin-user",
+            "boss",
+            "--time-zone",
+            "UTC",
+            "--recovery-sheet",
+            sheet.to_str().unwrap(),
+        ],
+        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(text.contains("Recovery key (shown only now): "), "{text}");
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("clinic: the recovery sheet was not saved")),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        "the clinic's own notes"
+    );
+}

@@ -137,7 +137,7 @@ fn spreadsheet_round_trip(clinic: &Clinic, admin: &SessionUser) {
     assert_eq!(done.imported + left_out, count);
     println!(
         "  CSV of {count} patients: export {export:.2} s, check against the same clinic {check:.2} s, \
-         import into an empty clinic {import:.2} s (one transaction; {left_out} probable duplicates left out)"
+         import into an empty clinic {import:.2} s (written in turns; {left_out} probable duplicates left out)"
     );
 }
 
