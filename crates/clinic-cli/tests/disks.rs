@@ -103,3 +103,35 @@ fn a_read_only_data_folder_is_named() {
         ]
     );
 }
+
+#[test]
+fn a_demo_cut_short_by_a_full_disk_leaves_nothing_and_runs_again() {
+    let mnt = tempfile::tempdir().unwrap();
+    let script = r#"
+        set -u
+        mount -t tmpfs -o size=40m tmpfs "$MNT" || exit 99
+        free=$(df -k --output=avail "$MNT" | tail -1)
+        dd if=/dev/zero of="$MNT/filler" bs=1k count=$((free - 1024)) 2>/dev/null
+        echo "nearly full:"; out=$($BIN --data-dir "$MNT/demo" demo 2>&1 >/dev/null); rc=$?
+        echo "$out" | tail -1; echo "exit $rc"
+        echo "left: $(ls -A "$MNT" | tr '\n' ' ')"
+        rm "$MNT/filler"
+        echo "again:"; $BIN --data-dir "$MNT/demo" demo 2>/dev/null | grep '"patients"'
+        echo "left: $(ls -A "$MNT" | tr '\n' ' ')"
+    "#;
+    let text = in_own_mounts(script, &[("MNT", mnt.path().as_os_str())]);
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert_eq!(
+        lines,
+        [
+            "nearly full:",
+            "clinic: the disk is full: free some space on it, then try again (nothing of this change was saved)",
+            "exit 1",
+            "left: filler",
+            "again:",
+            "\"patients\": 200,",
+            "left: demo",
+        ],
+        "{text}"
+    );
+}

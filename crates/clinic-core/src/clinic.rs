@@ -169,6 +169,12 @@ fn this_computer_name() -> String {
 }
 
 impl Clinic {
+    /// Closes a clinic that is being thrown away and removes its key from the keyring (the folder is the
+    /// caller's to remove).
+    pub(crate) fn discard(self) -> CoreResult<()> {
+        Ok(self.store.discard()?)
+    }
+
     /// Whether `dir` already holds a clinic.
     pub fn exists(dir: &Path) -> bool {
         Store::exists(dir)

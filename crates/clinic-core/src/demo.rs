@@ -5,6 +5,7 @@
 //! clinic would, with the clinic clock set to when each event happened, so the demo is always valid data.
 
 use std::collections::HashSet;
+use std::fs;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
@@ -21,6 +22,8 @@ use crate::scheduling::{
     TimeBlock,
 };
 use crate::time::{local_to_utc, today};
+use clinic_store::StoreError;
+
 use crate::{
     Clinic, CoreError, CoreResult, KeyOptions, NewClinic, NewPatient, NewUser, PatientQuery, Role,
     SessionUser, Sex, message,
@@ -45,15 +48,36 @@ pub struct DemoSummary {
     pub payments: usize,
 }
 
-/// Creates the demo clinic in an empty data directory and fills it.
+/// Creates the demo clinic in an empty (or new) data directory and fills it. It is built in a folder
+/// beside `dir` and moved into place once complete, so a demo that fails part-way (a full disk) leaves
+/// nothing behind, no keyring entry either, and can simply be run again.
 pub fn create_demo_clinic(
     dir: &Path,
     key: &KeyOptions,
     seed: u64,
 ) -> CoreResult<(Clinic, DemoSummary)> {
+    if Clinic::exists(dir) {
+        return Err(StoreError::AlreadyInitialized(dir.to_owned()).into());
+    }
+    if fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        return Err(CoreError::invalid(
+            "dataDir",
+            message!("demo_needs_empty_folder", path = dir.display().to_string()),
+        ));
+    }
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+    let building = tempfile::Builder::new()
+        .prefix(".clinic-demo-")
+        .tempdir_in(parent)
+        .map_err(|e| StoreError::io(parent, e))?;
+    let inside = building.path().join("clinic");
     // Nobody keeps the demo clinic's recovery sheet.
     let (clinic, _) = Clinic::create(
-        dir,
+        &inside,
         key,
         NewClinic {
             clinic_name: DEMO_CLINIC_NAME.into(),
@@ -65,9 +89,24 @@ pub fn create_demo_clinic(
             admin_password: DEMO_PASSWORD.into(),
         },
     )?;
-    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD)?;
-    let summary = populate(&clinic, &admin, seed)?;
-    Ok((clinic, summary))
+    let filled = clinic
+        .sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD)
+        .and_then(|admin| populate(&clinic, &admin, seed));
+    let summary = match filled {
+        Ok(summary) => summary,
+        Err(e) => {
+            if let Err(left) = clinic.discard() {
+                tracing::warn!("the failed demo's key was not removed from the keyring: {left}");
+            }
+            return Err(e);
+        }
+    };
+    drop(clinic);
+    if dir.exists() {
+        fs::remove_dir(dir).map_err(|e| StoreError::io(dir, e))?;
+    }
+    fs::rename(&inside, dir).map_err(|e| StoreError::io(dir, e))?;
+    Ok((Clinic::open(dir, key)?, summary))
 }
 
 const FIRST_NAMES: &[(&str, Sex)] = &[

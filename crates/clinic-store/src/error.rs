@@ -110,7 +110,8 @@ impl StoreError {
             if code.code == rusqlite::ErrorCode::SystemIoFailure)
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// A file error on `path`; a full disk is named as such.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         if source.kind() == std::io::ErrorKind::StorageFull {
             return StoreError::DiskFull;
         }

@@ -400,6 +400,17 @@ impl Store {
         self.read(|r| crate::recorded::rows_unlike_their_changes(&r, table, columns, rows_where))
     }
 
+    /// Closes a store that is being thrown away (a demo that failed part-way) and removes its key from
+    /// the keyring; the caller removes its folder.
+    pub fn discard(self) -> StoreResult<()> {
+        let (store_id, record) = {
+            let keys = lock(&self.keys);
+            (keys.meta.store_id.clone(), keys.meta.key.clone())
+        };
+        drop(self);
+        key::forget_key(&store_id, &record)
+    }
+
     /// Whether the disk holding the store is full: SQLite reports a write that found no space as a
     /// plain "disk I/O error" when its log cannot grow, so after such an error a small write beside the
     /// database tells.
