@@ -189,7 +189,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("sex_format", "Write male, female, other or unknown (or M, F, O, U)."),
     ("same_email_as_line", "Line {line} has the same email address."),
     ("rows_rejected", "{rejected} of {rows} rows have errors, so nothing was imported: correct them, or import only the valid rows."),
-    ("import_stopped", "The import stopped after registering {registered} patients: {reason} Import the file again to register the rest: the patients already registered are recognised and left out."),
+    ("import_stopped", "The import stopped after registering {registered} patients. Import the file again to register the rest: the patients already registered are recognised and left out. The reason: {reason}."),
     // Billing.
     ("negative_price", "A price cannot be negative."),
     ("service_code_taken", "A service with this code exists already."),

@@ -248,4 +248,32 @@ describe('importing patients', () => {
     finish({ ...checked(callsOf('import_patients')[0]!), imported: 3 });
     expect(await screen.findByTestId('import-done-count')).toHaveTextContent('3 patients imported');
   });
+
+  it('says how many patients an import registered before it stopped, and refreshes the list', async () => {
+    mockImport({
+      check_patient_import: (args) => report(args, GUESSED_ALL, { rejected: [], valid: 4, duplicates: [] }),
+      import_patients: () => {
+        throw new IpcRejection(
+          'storage',
+          'The import stopped after registering 2000 patients',
+          null,
+          problem('import_stopped', {
+            registered: 2000,
+            reason: 'the disk is full: free some space on it, then try again (nothing of this change was saved)',
+          }),
+        );
+      },
+    });
+    const { user } = renderWithProviders(<PatientsScreen />);
+    await user.click(await screen.findByTestId('patients-import-open'));
+    await chooseFile(user);
+    await user.click(screen.getByTestId('import-next'));
+    const listCalls = callsOf('list_patients').length;
+    await user.click(await screen.findByTestId('import-run'));
+    expect(await screen.findByTestId('import-error')).toHaveTextContent(
+      'The import stopped after registering 2,000 patients. Import the file again to register the rest',
+    );
+    expect(screen.getByTestId('import-error')).toHaveTextContent('The reason: the disk is full');
+    await waitFor(() => expect(callsOf('list_patients').length).toBeGreaterThan(listCalls));
+  });
 });
