@@ -32,8 +32,11 @@ fn in_own_mounts(script: &str, env: &[(&str, &OsStr)]) -> String {
     text
 }
 
+/// What `status` says the clinic holds, in the scripts.
+const PATIENTS: &str = r#"$C status | python3 -c 'import json, sys; print(json.load(sys.stdin)["counts"]["patients"])'"#;
+
 #[test]
-fn a_full_disk_is_named_and_the_import_leaves_nothing_until_there_is_space() {
+fn on_a_full_disk_the_clinic_is_read_and_backed_up_and_an_import_leaves_nothing() {
     let mnt = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let csv = files.path().join("patients.csv");
@@ -51,27 +54,41 @@ fn a_full_disk_is_named_and_the_import_leaves_nothing_until_there_is_space() {
         ));
     }
     std::fs::write(&csv, text).unwrap();
-    let script = r#"
+    let script = format!(
+        r#"
         set -u
         mount -t tmpfs -o size=40m tmpfs "$MNT" || exit 99
         C="$BIN --data-dir $MNT/clinic"
         $C init --clinic-name Harbour --admin-user boss --time-zone UTC >/dev/null 2>&1 || exit 98
         dd if=/dev/zero of="$MNT/filler" bs=1M 2>/dev/null
-        echo "full import:"; $C import patients "$CSV" 2>&1 >/dev/null; echo "exit $?"
+        echo "full, found: $({PATIENTS} 2>/dev/null)"
+        echo "verify: $($C audit verify 2>/dev/null | grep -c intact)"
+        $C backup --to "$ELSEWHERE" >/dev/null 2>&1; echo "backup exit $? files $(ls "$ELSEWHERE" | wc -l)"
+        echo "import:"; $C import patients "$CSV" 2>&1 >/dev/null; echo "exit $?"
         rm "$MNT/filler"
-        echo "found: $($C status | python3 -c 'import json, sys; print(json.load(sys.stdin)["counts"]["patients"])')"
+        echo "found: $({PATIENTS})"
         echo "import again:"; $C import patients "$CSV" | grep '"imported"'; echo "exit $?"
-        echo "found: $($C status | python3 -c 'import json, sys; print(json.load(sys.stdin)["counts"]["patients"])')"
-    "#;
+        echo "found: $({PATIENTS})"
+    "#
+    );
+    let elsewhere = files.path().join("usb");
     let text = in_own_mounts(
-        script,
-        &[("MNT", mnt.path().as_os_str()), ("CSV", csv.as_os_str())],
+        &script,
+        &[
+            ("MNT", mnt.path().as_os_str()),
+            ("CSV", csv.as_os_str()),
+            ("ELSEWHERE", elsewhere.as_os_str()),
+        ],
     );
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     assert_eq!(
         lines,
         [
-            "full import:",
+            "full, found: 0",
+            "verify: 1",
+            "backup exit 0 files 1",
+            "import:",
+            "clinic: note: the disk is full, so the clinic is open for reading only and this session is not in the audit trail",
             "clinic: the disk is full: free some space on it, then try again (nothing of this change was saved)",
             "exit 1",
             "found: 0",
@@ -85,22 +102,29 @@ fn a_full_disk_is_named_and_the_import_leaves_nothing_until_there_is_space() {
 }
 
 #[test]
-fn a_read_only_data_folder_is_named() {
+fn a_read_only_data_folder_is_read_and_writes_are_refused_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let script = r#"
+    let script = format!(
+        r#"
         set -u
         C="$BIN --data-dir $DIR/clinic"
         $C init --clinic-name Harbour --admin-user boss --time-zone UTC >/dev/null 2>&1 || exit 98
         mount --bind "$DIR/clinic" "$DIR/clinic" && mount -o remount,bind,ro "$DIR/clinic" || exit 99
-        $C status 2>&1 >/dev/null; echo "exit $?"
-    "#;
-    let text = in_own_mounts(script, &[("DIR", dir.path().as_os_str())]);
+        echo "found: $({PATIENTS})"
+        CLINIC_NEW_PASSWORD="another long passphrase" $C users add lena --name Lena --role receptionist 2>&1 >/dev/null
+        echo "exit $?"
+    "#
+    );
+    let text = in_own_mounts(&script, &[("DIR", dir.path().as_os_str())]);
     assert_eq!(
-        text.lines().collect::<Vec<_>>(),
+        text.lines().map(str::trim).collect::<Vec<_>>(),
         [
+            "found: 0",
+            "clinic: note: the clinic's data folder is read-only, so the clinic is open for reading only and this session is not in the audit trail",
             "clinic: the clinic's data cannot be written: its folder or database file is read-only (check the folder's permissions)",
             "exit 1",
-        ]
+        ],
+        "{text}"
     );
 }
 

@@ -91,9 +91,23 @@ impl Access<'_> {
         &self.clinic.store
     }
 
+    /// A write that only records what happened (an audit entry, a sign-in's counters). While the clinic
+    /// is open for reading only (a full disk, a read-only folder) it is skipped and the reason logged,
+    /// so that staff can still read and back up; see ARCHITECTURE.md.
+    pub(crate) fn record(
+        &self,
+        f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<()>,
+    ) -> CoreResult<()> {
+        if let Some(reason) = self.clinic.store.unwritable_reason() {
+            tracing::warn!("not recorded in the audit trail: {reason}");
+            return Ok(());
+        }
+        self.write(f)
+    }
+
     /// Records a read of patient data in the audit trail.
     pub(crate) fn audit(&self, event: AuditEvent) -> CoreResult<()> {
-        self.write(|tx| Ok(tx.audit(event)?))
+        self.record(|tx| Ok(tx.audit(event)?))
     }
 
     /// Records that a list or view showed these patients (in `details.shown`, which "who looked at my
@@ -173,6 +187,11 @@ impl Clinic {
     /// caller's to remove).
     pub(crate) fn discard(self) -> CoreResult<()> {
         Ok(self.store.discard()?)
+    }
+
+    /// Why the clinic is open for reading only (its disk is full, its folder read-only), if it is.
+    pub fn open_for_reading_only(&self) -> Option<&'static str> {
+        self.store.unwritable_reason()
     }
 
     /// Whether `dir` already holds a clinic.

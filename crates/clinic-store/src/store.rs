@@ -105,8 +105,41 @@ pub struct Store {
     /// Locked first (then the writer, then the reader) by whatever needs the key: changing it, or
     /// taking a backup; so the two never overlap.
     keys: Mutex<Keys>,
-    writer: Mutex<Writer>,
+    /// None while the store is open for reading only ([`Store::unwritable`]).
+    writer: Mutex<Option<Writer>>,
     reader: Mutex<Connection>,
+    unwritable: Option<Unwritable>,
+}
+
+/// Why a store was opened for reading only: its folder takes no writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unwritable {
+    DiskFull,
+    ReadOnlyFolder,
+}
+
+impl Unwritable {
+    fn of(error: &StoreError) -> Option<Unwritable> {
+        match error {
+            StoreError::DiskFull => Some(Unwritable::DiskFull),
+            StoreError::ReadOnly => Some(Unwritable::ReadOnlyFolder),
+            _ => None,
+        }
+    }
+
+    fn reason(self) -> &'static str {
+        match self {
+            Unwritable::DiskFull => "the disk is full",
+            Unwritable::ReadOnlyFolder => "the clinic's data folder is read-only",
+        }
+    }
+
+    fn error(self) -> StoreError {
+        match self {
+            Unwritable::DiskFull => StoreError::DiskFull,
+            Unwritable::ReadOnlyFolder => StoreError::ReadOnly,
+        }
+    }
 }
 
 impl Store {
@@ -233,10 +266,83 @@ impl Store {
             None => key::load_key(&meta.store_id, &meta.key, options, dir)?,
             Some(next) => keys::settle_key_change(dir, &mut meta, next, options)?,
         };
-        Store::open_with_key(dir, meta, key).map_err(|e| match e {
+        let spare = DbKey::from_bytes(zeroize::Zeroizing::new(*key.bytes()));
+        let opened = Store::open_with_key(dir, meta.clone(), key).map_err(|e| match e {
             StoreError::Sqlite(_) => folder_refuses_writes(dir).unwrap_or(e),
             e => e,
+        });
+        match opened {
+            // The disk is full or the folder read-only: staff can still read and back up elsewhere.
+            Err(e) => match Unwritable::of(&e) {
+                Some(why) => Store::open_for_reading(dir, meta, spare, why).map_err(|_| e),
+                None => Err(e),
+            },
+            ok => ok,
+        }
+    }
+
+    /// Opens the store without a writer, for a folder that takes no writes. A database that would need
+    /// a migration cannot be opened so.
+    fn open_for_reading(
+        dir: &Path,
+        meta: StoreMeta,
+        key: DbKey,
+        why: Unwritable,
+    ) -> StoreResult<Store> {
+        let db_path = dir.join(DB_FILE);
+        let reader = open_reading_only(&db_path, &key)?;
+        if stored_schema_version(&reader)? != SCHEMA_VERSION {
+            return Err(why.error());
+        }
+        Store::assembled(dir, meta, key, reader, Err(why))
+    }
+
+    /// The store around its connections, once the database is known to be this version's: the writer
+    /// (or why there is none) and the reader.
+    fn assembled(
+        dir: &Path,
+        meta: StoreMeta,
+        key: DbKey,
+        reader: Connection,
+        writer: Result<Writer, Unwritable>,
+    ) -> StoreResult<Store> {
+        let (device_id, clinic_id, prefix) = device_of(&reader)?;
+        let shared = Shared {
+            device_id,
+            device_prefix: prefix,
+            schema_version: SCHEMA_VERSION,
+            columns: table_columns(&reader)?,
+        };
+        let (writer, unwritable) = match writer {
+            Ok(writer) => (Some(writer), None),
+            Err(why) => (None, Some(why)),
+        };
+        Ok(Store {
+            dir: dir.to_owned(),
+            info: StoreInfo {
+                store_id: meta.store_id.clone(),
+                database: dir.join(DB_FILE),
+                key_source: meta.key.source(),
+                schema_version: SCHEMA_VERSION,
+            },
+            keys: Mutex::new(Keys { meta, key }),
+            clinic_id,
+            shared,
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+            unwritable,
         })
+    }
+
+    /// Why the store is open for reading only (a full disk, a read-only folder), if it is: every write
+    /// then fails with that reason.
+    pub fn unwritable(&self) -> Option<StoreError> {
+        self.unwritable.map(Unwritable::error)
+    }
+
+    /// [`Store::unwritable`] in a few words ("the disk is full").
+    pub fn unwritable_reason(&self) -> Option<&'static str> {
+        self.unwritable.map(Unwritable::reason)
     }
 
     /// Opens the store once its key is in hand (from `open`, or from `create`, which just made it).
@@ -253,13 +359,8 @@ impl Store {
         configure(&mut conn)?;
         migrate(&mut conn)?;
 
-        let (device_id, clinic_id, prefix, last_hlc): (String, String, String, String) = conn
-            .query_row(
-                "SELECT t.device_id, t.clinic_id, d.prefix, t.last_hlc
-             FROM this_device t JOIN devices d ON d.id = t.device_id",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
+        let last_hlc: String =
+            conn.query_row("SELECT last_hlc FROM this_device", [], |r| r.get(0))?;
         let clock = match last_hlc.parse::<HlcStamp>() {
             Ok(stamp) => Hlc::resume(stamp),
             Err(reason) => {
@@ -269,27 +370,8 @@ impl Store {
                 });
             }
         };
-        let shared = Shared {
-            device_id,
-            device_prefix: prefix,
-            schema_version: SCHEMA_VERSION,
-            columns: table_columns(&conn)?,
-        };
         let reader = open_keyed(&db_path, &key, true)?;
-        Ok(Store {
-            dir: dir.to_owned(),
-            info: StoreInfo {
-                store_id: meta.store_id.clone(),
-                database: db_path,
-                key_source: meta.key.source(),
-                schema_version: SCHEMA_VERSION,
-            },
-            keys: Mutex::new(Keys { meta, key }),
-            clinic_id,
-            shared,
-            writer: Mutex::new(Writer { conn, clock }),
-            reader: Mutex::new(reader),
-        })
+        Store::assembled(dir, meta, key, reader, Ok(Writer { conn, clock }))
     }
 
     pub fn info(&self) -> &StoreInfo {
@@ -336,7 +418,9 @@ impl Store {
         f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut guard = lock(&self.writer);
-        let Writer { conn, clock } = &mut *guard;
+        let Some(Writer { conn, clock }) = &mut *guard else {
+            return Err(self.unwritable().unwrap_or(StoreError::ReadOnly).into());
+        };
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
@@ -494,6 +578,58 @@ fn open_keyed(path: &Path, key: &DbKey, read_only: bool) -> StoreResult<Connecti
         conn.execute_batch("PRAGMA query_only = ON; PRAGMA foreign_keys = ON;")?;
     }
     Ok(conn)
+}
+
+/// This device's id, its clinic's id and its number-series prefix.
+fn device_of(conn: &Connection) -> StoreResult<(String, String, String)> {
+    Ok(conn.query_row(
+        "SELECT t.device_id, t.clinic_id, d.prefix
+         FROM this_device t JOIN devices d ON d.id = t.device_id",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
+/// A connection that only reads a database in a folder that takes no writes. SQLite needs the log's
+/// index file (`-shm`) to read a WAL database: where it cannot create one, the file is opened as
+/// immutable, which is safe because nothing can write to it either.
+pub(crate) fn open_reading_only(path: &Path, key: &DbKey) -> StoreResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let keyed = |conn: Connection| -> StoreResult<Connection> {
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        conn.execute_batch(&key.pragma())?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+        Ok(conn)
+    };
+    match keyed(Connection::open_with_flags(path, flags)?) {
+        Ok(conn) => Ok(conn),
+        Err(_) => {
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            keyed(Connection::open_with_flags(
+                uri,
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )?)
+        }
+    }
+}
+
+/// A path as the path of a `file:` URI: every byte but unreserved ones and `/` percent-encoded.
+fn uri_path(path: &Path) -> String {
+    use std::fmt::Write;
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(String::new(), |mut uri, b| {
+            if b.is_ascii_alphanumeric() || b"/-._~".contains(b) {
+                uri.push(char::from(*b));
+            } else {
+                let _ = write!(uri, "%{b:02X}");
+            }
+            uri
+        })
 }
 
 /// While another connection (another command, the CLI beside the app) writes, tries again every 2 ms

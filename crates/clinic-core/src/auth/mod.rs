@@ -233,7 +233,7 @@ impl Clinic {
         if !account.active || !password_matches {
             let failures = account.failed_attempts + 1;
             let lock = failures >= threshold;
-            access.write(|tx| {
+            access.record(|tx| {
                 let fields = if lock {
                     Fields::new().set("failed_attempts", 0).set(
                         "locked_until",
@@ -256,7 +256,7 @@ impl Clinic {
             })?;
             return Err(CoreError::InvalidCredentials);
         }
-        access.write(|tx| {
+        access.record(|tx| {
             tx.update(
                 Table::Users,
                 id,

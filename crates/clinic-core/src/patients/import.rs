@@ -371,6 +371,7 @@ impl Clinic {
             });
             let written = match written {
                 Ok(written) => written,
+                Err(cause) if report.imported == 0 => return Err(cause),
                 Err(cause) => {
                     return Err(CoreError::ImportStopped {
                         problem: message!(

@@ -22,7 +22,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::meta::{StoreMeta, sync_folder, write_durably};
-use super::{DB_FILE, META_COPY, META_FILE, SCHEMA_VERSION, Store, count_rows, lock, open_keyed};
+use super::{
+    DB_FILE, META_COPY, META_FILE, SCHEMA_VERSION, Store, count_rows, lock, open_keyed,
+    open_reading_only,
+};
 use crate::audit::{self, AuditEvent, AuditHead};
 use crate::key::{self, DbKey, KeyOptions, KeyUse};
 use crate::read::Reader;
@@ -181,6 +184,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<BackupReport> {
         let result = self.write_backup(folder, keep, clinic_name, now);
+        // A store open for reading only (a full disk) is backed up elsewhere all the same; where the
+        // backup went cannot be recorded in it then.
+        if self.unwritable.is_some() {
+            return result;
+        }
         self.write_at(now, user_id, |tx| {
             let now = format_instant(now);
             match &result {
@@ -249,7 +257,10 @@ impl Store {
             .map_err(|e| StoreError::io(folder, e))?;
         let copy_db = copy.path().join(DB_FILE);
         {
-            let source = open_keyed(&self.info.database, &keys.key, true)?;
+            let source = match self.unwritable {
+                None => open_keyed(&self.info.database, &keys.key, true)?,
+                Some(_) => open_reading_only(&self.info.database, &keys.key)?,
+            };
             let mut target = Connection::open(&copy_db)?;
             target.execute_batch(&backup_key.pragma())?;
             // One step copies every page inside one read transaction: a consistent snapshot.

@@ -50,7 +50,10 @@ impl Store {
             }));
         }
         let (record, new_key) = key::create_key(&keys.meta.store_id, options, KeyUse::Replacement)?;
-        let writer = lock(&self.writer);
+        let writing = lock(&self.writer);
+        let Some(writer) = writing.as_ref() else {
+            return Err(self.unwritable().unwrap_or(StoreError::ReadOnly));
+        };
         let mut reader = lock(&self.reader);
         let kek = recovery::current_kek(&writer.conn)?;
         let next = NextKey {
@@ -85,7 +88,7 @@ impl Store {
         settled.write(&self.dir)?;
         keys.meta = settled;
         let _ = key::forget_key(&keys.meta.store_id, &old);
-        drop((reader, writer));
+        drop((reader, writing));
         self.write(user_id, |tx| {
             tx.audit(AuditEvent {
                 action: "database_key_changed".into(),
