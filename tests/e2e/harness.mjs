@@ -44,9 +44,16 @@ export function useDriver() {
   });
 }
 
-/** Starts the app on `dataDir` and returns a WebDriver session on its window. */
-export async function launch(dataDir, args = []) {
-  return WebDriver.start(driverUrl, { 'tauri:options': { application: app, args: ['--data-dir', dataDir, ...args] } });
+// What read-only-app.sh starts; set before tauri-driver starts, so that the app it launches inherits it.
+process.env.CLINIC_APP_UNDER_TEST = app;
+
+/**
+ * Starts the app on `dataDir` and returns a WebDriver session on its window; with `readOnly`, the
+ * folder is mounted read-only for the app (tests/e2e/read-only-app.sh).
+ */
+export async function launch(dataDir, args = [], { readOnly = false } = {}) {
+  const application = readOnly ? join(root, 'tests/e2e/read-only-app.sh') : app;
+  return WebDriver.start(driverUrl, { 'tauri:options': { application, args: ['--data-dir', dataDir, ...args] } });
 }
 
 /** Runs the `clinic` command; returns its standard output. */

@@ -18,7 +18,11 @@ idleLockMinutes: number | null,
  * What the signed-in user's current role allows, from the Rust permission matrix: the UI asks
  * `can(action)` and never reads the role itself.
  */
-allowed: Array<Action>, };
+allowed: Array<Action>, 
+/**
+ * Set while the clinic is open for reading only (its disk is full, its folder read-only).
+ */
+readingOnly: ReadingOnly | null, };
 export type AppointmentIdArgs = { appointmentId: string, };
 export type AppointmentStatus = "scheduled" | "confirmed" | "checked_in" | "in_progress" | "completed" | "cancelled" | "no_show" | "rescheduled";
 export type AppointmentSummary = { id: string, startsAt: string, endsAt: string, 
@@ -146,7 +150,7 @@ sameAsLine: number | null,
  * is never registered again.
  */
 registered: boolean, };
-export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "outside_working_hours" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "outside_working_hours" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "disk_full" | "folder_read_only" | "storage" | "internal";
 export type ExportAuditArgs = { query: AuditQuery, 
 /**
  * The CSV file to write.
@@ -356,6 +360,7 @@ arrivedAt: string,
  * Minutes since arrival (for those still waiting), or since being called in.
  */
 waitingMinutes: number, room: string | null, calledAt: string | null, };
+export type ReadingOnly = "disk_full" | "folder_read_only";
 export type RecentVisitsArgs = { limit: number, };
 export type RecoverArgs = { recoveryKey: string, };
 export type RecoveryKeyHandover = { recoveryKey: string, suggestedSheetPath: string, };

@@ -1,7 +1,7 @@
 // Runtime lists of the string unions in bindings.ts. The `satisfies`/`Exhaustive` checks make
 // `tsc` fail if the generated bindings gain a variant that is missing here (so that every variant
 // has a translation and a colour).
-import type { AppointmentStatus, ErrorCode, Role, Sex } from './api/types';
+import type { AppointmentStatus, ErrorCode, ReadingOnly, Role, Sex } from './api/types';
 
 type Exhaustive<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never]
   ? List
@@ -26,6 +26,9 @@ export const APPOINTMENT_STATUSES = exhaustive<AppointmentStatus>()([
 
 export const SEXES = exhaustive<Sex>()(['male', 'female', 'other', 'unknown']);
 
+/** Why the clinic may be open for reading only (`shell.readingOnly.*`). */
+export const READING_ONLY_REASONS = exhaustive<ReadingOnly>()(['disk_full', 'folder_read_only']);
+
 export const ERROR_CODES = exhaustive<ErrorCode>()([
   'validation',
   'not_found',
@@ -43,6 +46,8 @@ export const ERROR_CODES = exhaustive<ErrorCode>()([
   'key_lost',
   'wrong_key',
   'newer_schema',
+  'disk_full',
+  'folder_read_only',
   'storage',
   'internal',
 ]);

@@ -375,9 +375,10 @@ pub(crate) fn sign_in(
         false,
     )?;
     let user = clinic.sign_in(&username, &password).map_err(explain)?;
-    if let Some(reason) = clinic.open_for_reading_only() {
+    if let Some(why) = clinic.reading_only() {
         eprintln!(
-            "clinic: note: {reason}, so the clinic is open for reading only and this session is not in the audit trail"
+            "clinic: note: {}, so the clinic is open for reading only and this session is not in the audit trail",
+            why.reason()
         );
     }
     Ok((clinic, user))

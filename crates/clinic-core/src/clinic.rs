@@ -59,6 +59,25 @@ pub struct ClinicSettings {
     pub paper: clinic_print::Paper,
 }
 
+/// Why a clinic is open for reading only: its data folder takes no writes. Staff can still sign in, read
+/// and back up elsewhere; every change is refused with this reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingOnly {
+    DiskFull,
+    FolderReadOnly,
+}
+
+impl ReadingOnly {
+    /// In a few English words, for the CLI and the log.
+    pub fn reason(self) -> &'static str {
+        match self {
+            ReadingOnly::DiskFull => "the disk is full",
+            ReadingOnly::FolderReadOnly => "the clinic's data folder is read-only",
+        }
+    }
+}
+
 /// Proof that an operation was authorized, and the only way the domain reaches the store.
 pub(crate) struct Access<'c> {
     clinic: &'c Clinic,
@@ -98,8 +117,8 @@ impl Access<'_> {
         &self,
         f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<()>,
     ) -> CoreResult<()> {
-        if let Some(reason) = self.clinic.store.unwritable_reason() {
-            tracing::warn!("not recorded in the audit trail: {reason}");
+        if let Some(why) = self.clinic.reading_only() {
+            tracing::warn!("not recorded in the audit trail: {}", why.reason());
             return Ok(());
         }
         self.write(f)
@@ -190,8 +209,11 @@ impl Clinic {
     }
 
     /// Why the clinic is open for reading only (its disk is full, its folder read-only), if it is.
-    pub fn open_for_reading_only(&self) -> Option<&'static str> {
-        self.store.unwritable_reason()
+    pub fn reading_only(&self) -> Option<ReadingOnly> {
+        match self.store.unwritable()? {
+            StoreError::DiskFull => Some(ReadingOnly::DiskFull),
+            _ => Some(ReadingOnly::FolderReadOnly),
+        }
     }
 
     /// Whether `dir` already holds a clinic.

@@ -30,6 +30,10 @@ pub enum ErrorCode {
     KeyLost,
     WrongKey,
     NewerSchema,
+    /// The disk holding the data is full: nothing of the change was saved.
+    DiskFull,
+    /// The data folder takes no writes: nothing of the change was saved.
+    FolderReadOnly,
     Storage,
     Internal,
 }
@@ -135,9 +139,9 @@ impl CoreError {
                 StoreError::UnknownColumn { .. } | StoreError::NotReadOnly(_) => {
                     ErrorCode::Internal
                 }
+                StoreError::DiskFull => ErrorCode::DiskFull,
+                StoreError::ReadOnly => ErrorCode::FolderReadOnly,
                 StoreError::BadMetadata { .. }
-                | StoreError::DiskFull
-                | StoreError::ReadOnly
                 | StoreError::Sqlite(_)
                 | StoreError::Migration(_)
                 | StoreError::Io { .. } => ErrorCode::Storage,

@@ -30,8 +30,8 @@ pub use auth::{NewUser, Role, Session, SessionUser, UserSummary};
 pub use backups::{BackupCount, BackupSettingsInput, BackupStatus, BackupSummary, PreparedRestore};
 pub use billing::{InvoiceLineInput, PaymentMethod};
 pub use clinic::{
-    Clinic, ClinicSettings, ClinicStatus, NewClinic, SecuritySettings, data_dir_from_env,
-    default_data_dir,
+    Clinic, ClinicSettings, ClinicStatus, NewClinic, ReadingOnly, SecuritySettings,
+    data_dir_from_env, default_data_dir,
 };
 pub use error::{CoreError, CoreResult, ErrorCode};
 pub use keys::RecoveryKeyStatus;

@@ -127,13 +127,6 @@ impl Unwritable {
         }
     }
 
-    fn reason(self) -> &'static str {
-        match self {
-            Unwritable::DiskFull => "the disk is full",
-            Unwritable::ReadOnlyFolder => "the clinic's data folder is read-only",
-        }
-    }
-
     fn error(self) -> StoreError {
         match self {
             Unwritable::DiskFull => StoreError::DiskFull,
@@ -338,11 +331,6 @@ impl Store {
     /// then fails with that reason.
     pub fn unwritable(&self) -> Option<StoreError> {
         self.unwritable.map(Unwritable::error)
-    }
-
-    /// [`Store::unwritable`] in a few words ("the disk is full").
-    pub fn unwritable_reason(&self) -> Option<&'static str> {
-        self.unwritable.map(Unwritable::reason)
     }
 
     /// Opens the store once its key is in hand (from `open`, or from `create`, which just made it).

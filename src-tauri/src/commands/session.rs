@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use clinic_core::{Action, Clinic, CoreError, NewClinic, SessionUser};
+use clinic_core::{Action, Clinic, CoreError, NewClinic, ReadingOnly, SessionUser};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -50,6 +50,8 @@ pub struct AppStatus {
     /// What the signed-in user's current role allows, from the Rust permission matrix: the UI asks
     /// `can(action)` and never reads the role itself.
     pub allowed: Vec<Action>,
+    /// Set while the clinic is open for reading only (its disk is full, its folder read-only).
+    pub reading_only: Option<ReadingOnly>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -72,6 +74,7 @@ pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
                 user: None,
                 idle_lock_minutes: None,
                 allowed: Vec::new(),
+                reading_only: None,
             });
         }
     };
@@ -135,6 +138,7 @@ pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
         user,
         idle_lock_minutes,
         allowed,
+        reading_only: clinic.as_ref().and_then(|c| c.reading_only()),
     })
 }
 

@@ -52,6 +52,15 @@ describe('shell', () => {
       expect(item).toHaveAttribute('aria-disabled', 'true');
       expect(item).toHaveTextContent('Coming soon');
     }
+    expect(screen.queryByTestId('reading-only')).not.toBeInTheDocument();
+  });
+
+  it('says so on every screen while the clinic is open for reading only', async () => {
+    mockCommands({ app_status: () => ({ ...readyStatus, readingOnly: 'disk_full' }), clinic_overview: () => overview() });
+    renderWithProviders(<App />);
+    const banner = await screen.findByTestId('reading-only');
+    expect(banner).toHaveTextContent('Open for reading only');
+    expect(banner).toHaveTextContent("The disk holding the clinic's data is full.");
   });
 
   it('shows Administration to an administrator, and opens the users screen', async () => {

@@ -1,4 +1,4 @@
-import { AppShell, Badge, Burger, Button, Group, Loader, NavLink, Stack, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Burger, Button, Group, Loader, NavLink, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -114,6 +114,11 @@ export function AppLayout({ status, user }: AppLayoutProps) {
       </AppShell.Navbar>
 
       <AppShell.Main>
+        {status.readingOnly !== null && (
+          <Alert color="red" variant="light" mb="md" title={t('shell.readingOnly.title')} data-testid="reading-only">
+            {t(`shell.readingOnly.${status.readingOnly}`)}
+          </Alert>
+        )}
         <InClinicTimeZone>
           {route === 'today' && <TodayScreen />}
           {route === 'waiting' && <WaitingRoomScreen />}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APPOINTMENT_STATUSES, AUDIT_ACTIONS, ERROR_CODES, ROLES, SEXES } from '../domain';
+import { APPOINTMENT_STATUSES, AUDIT_ACTIONS, ERROR_CODES, READING_ONLY_REASONS, ROLES, SEXES } from '../domain';
 import { DATE_ORDERS, IMPORT_FIELDS, IMPORT_STAGES, MERGE_FILLABLE } from '../features/patients/patientTools';
 import en from './en.json';
 import { detectLanguage, resources } from './index';
@@ -31,6 +31,7 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'errors.': ERROR_CODES,
   'appointmentStatus.': APPOINTMENT_STATUSES,
   'sex.': SEXES,
+  'shell.readingOnly.': READING_ONLY_REASONS,
   'role.': ROLES,
   'fatal.hint.': ['key_unavailable', 'wrong_key', 'newer_schema'],
   'today.stats.': ['patients', 'providers', 'appointmentsToday', 'signedVisits', 'openInvoices'],

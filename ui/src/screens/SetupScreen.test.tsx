@@ -14,6 +14,7 @@ const setupStatus: AppStatus = {
   user: null,
   idleLockMinutes: null,
   allowed: [],
+  readingOnly: null,
 };
 
 function mockSetup(setupClinic: (args: SetupClinicArgs) => AppStatus) {

@@ -14,6 +14,7 @@ const signInStatus: AppStatus = {
   user: null,
   idleLockMinutes: null,
   allowed: [],
+  readingOnly: null,
 };
 
 describe('sign-in', () => {

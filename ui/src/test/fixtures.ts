@@ -45,6 +45,7 @@ export const readyStatus: AppStatus = {
   user: { id: 'u1', username: 'admin', displayName: 'Alex Admin', role: 'admin', mustChangePassword: false },
   idleLockMinutes: 5,
   allowed: ALL_ACTIONS,
+  readingOnly: null,
 };
 
 /** The same session with the screen locked: Rust allows nothing until it is unlocked. */
