@@ -38,7 +38,14 @@ export class WebDriver {
         await sleep(200);
       }
     }
-    throw new Error(`no element [data-testid="${testId}"] after ${timeout} ms: ${lastError?.message}`);
+    throw new Error(`no element [data-testid="${testId}"] after ${timeout} ms: ${lastError?.message}; ${await this.onScreen()}`);
+  }
+
+  /** What the screen shows (its alerts first), for a failure's message: a failed wait says why. */
+  async onScreen() {
+    const script = `const alerts = [...document.querySelectorAll('[role="alert"]')].map((a) => a.innerText).join(' | ');
+      return ((alerts ? 'alerts: ' + alerts + '; ' : '') + 'screen: ' + document.body.innerText).replace(/\\s+/g, ' ').slice(0, 600);`;
+    return this.cmd('POST', '/execute/sync', { script, args: [] }).catch((error) => `the screen could not be read: ${error.message}`);
   }
 
   async findAll(testId) {
@@ -82,7 +89,7 @@ export class WebDriver {
       if ((await this.findAll(testId)).length === 0) return;
       await sleep(200);
     }
-    throw new Error(`[data-testid="${testId}"] is still there after ${timeout} ms`);
+    throw new Error(`[data-testid="${testId}"] is still there after ${timeout} ms; ${await this.onScreen()}`);
   }
 
   /**

@@ -32,6 +32,12 @@ fn in_own_mounts(script: &str, env: &[(&str, &OsStr)]) -> String {
     text
 }
 
+/// Checks what a script printed, line by line.
+fn assert_printed(text: &str, expected: &[&str]) {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert_eq!(lines, expected, "{text}");
+}
+
 /// What `status` says the clinic holds, in the scripts.
 const PATIENTS: &str = r#"$C status | python3 -c 'import json, sys; print(json.load(sys.stdin)["counts"]["patients"])'"#;
 
@@ -80,10 +86,9 @@ fn on_a_full_disk_the_clinic_is_read_and_backed_up_and_an_import_leaves_nothing(
             ("ELSEWHERE", elsewhere.as_os_str()),
         ],
     );
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    assert_eq!(
-        lines,
-        [
+    assert_printed(
+        &text,
+        &[
             "full, found: 0",
             "verify: 1",
             "backup exit 0 files 1",
@@ -97,7 +102,6 @@ fn on_a_full_disk_the_clinic_is_read_and_backed_up_and_an_import_leaves_nothing(
             "exit 0",
             "found: 3000",
         ],
-        "{text}"
     );
 }
 
@@ -116,15 +120,14 @@ fn a_read_only_data_folder_is_read_and_writes_are_refused_naming_it() {
     "#
     );
     let text = in_own_mounts(&script, &[("DIR", dir.path().as_os_str())]);
-    assert_eq!(
-        text.lines().map(str::trim).collect::<Vec<_>>(),
-        [
+    assert_printed(
+        &text,
+        &[
             "found: 0",
             "clinic: note: the clinic's data folder is read-only, so the clinic is open for reading only and this session is not in the audit trail",
             "clinic: the clinic's data cannot be written: its folder or database file is read-only (check the folder's permissions)",
             "exit 1",
         ],
-        "{text}"
     );
 }
 
@@ -144,10 +147,9 @@ fn a_demo_cut_short_by_a_full_disk_leaves_nothing_and_runs_again() {
         echo "left: $(ls -A "$MNT" | tr '\n' ' ')"
     "#;
     let text = in_own_mounts(script, &[("MNT", mnt.path().as_os_str())]);
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    assert_eq!(
-        lines,
-        [
+    assert_printed(
+        &text,
+        &[
             "nearly full:",
             "clinic: the disk is full: free some space on it, then try again (nothing of this change was saved)",
             "exit 1",
@@ -156,6 +158,42 @@ fn a_demo_cut_short_by_a_full_disk_leaves_nothing_and_runs_again() {
             "\"patients\": 200,",
             "left: demo",
         ],
-        "{text}"
+    );
+}
+
+#[test]
+fn a_demo_into_an_existing_clinic_cut_short_by_a_full_disk_leaves_it_as_it_was() {
+    let mnt = tempfile::tempdir().unwrap();
+    let script = format!(
+        r#"
+        set -u
+        mount -t tmpfs -o size=40m tmpfs "$MNT" || exit 99
+        C="$BIN --data-dir $MNT/clinic"
+        $C init --clinic-name Harbour --admin-user boss --time-zone UTC >/dev/null 2>&1 || exit 98
+        USERS=$($C users list | wc -l)
+        free=$(df -k --output=avail "$MNT" | tail -1)
+        dd if=/dev/zero of="$MNT/filler" bs=1k count=$((free - 1024)) 2>/dev/null
+        echo "nearly full:"; out=$($C demo 2>&1 >/dev/null); rc=$?
+        echo "$out" | tail -1; echo "exit $rc"
+        rm "$MNT/filler"
+        echo "found: $({PATIENTS}), users: $($C users list | wc -l) of $USERS"
+        echo "verify: $($C audit verify 2>/dev/null | grep -c intact)"
+        echo "again:"; $C demo 2>/dev/null | grep '"patients"'
+        echo "found: $({PATIENTS})"
+    "#
+    );
+    let text = in_own_mounts(&script, &[("MNT", mnt.path().as_os_str())]);
+    assert_printed(
+        &text,
+        &[
+            "nearly full:",
+            "clinic: the disk is full: free some space on it, then try again (nothing of this change was saved)",
+            "exit 1",
+            "found: 0, users: 1 of 1",
+            "verify: 1",
+            "again:",
+            "\"patients\": 200,",
+            "found: 200",
+        ],
     );
 }

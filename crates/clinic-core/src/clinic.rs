@@ -94,15 +94,11 @@ impl Access<'_> {
         &self,
         f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>,
     ) -> CoreResult<T> {
-        let store = &self.clinic.store;
-        store
-            .write_at(self.clinic.now(), self.user_id.as_deref(), f)
-            .map_err(|e| match e {
-                CoreError::Store(e) if e.is_io_failure() && store.disk_is_full() => {
-                    CoreError::Store(StoreError::DiskFull)
-                }
-                other => other,
-            })
+        self.clinic.named_failure(self.clinic.store.write_at(
+            self.clinic.now(),
+            self.user_id.as_deref(),
+            f,
+        ))
     }
 
     /// The store itself, for what it carries out whole: changing keys, backups.
@@ -202,6 +198,22 @@ fn this_computer_name() -> String {
 }
 
 impl Clinic {
+    /// Runs `f` so that every change it makes is saved together or not at all (see
+    /// [`Store::all_or_nothing`]); for work that runs alone, like filling a clinic with the demo.
+    pub(crate) fn all_or_nothing<T>(&self, f: impl FnOnce() -> CoreResult<T>) -> CoreResult<T> {
+        self.named_failure(self.store.all_or_nothing(f))
+    }
+
+    /// A write's I/O failure on a full disk, named as such.
+    fn named_failure<T>(&self, result: CoreResult<T>) -> CoreResult<T> {
+        result.map_err(|e| match e {
+            CoreError::Store(e) if e.is_io_failure() && self.store.disk_is_full() => {
+                CoreError::Store(StoreError::DiskFull)
+            }
+            other => other,
+        })
+    }
+
     /// Closes a clinic that is being thrown away and removes its key from the keyring (the folder is the
     /// caller's to remove).
     pub(crate) fn discard(self) -> CoreResult<()> {

@@ -363,8 +363,15 @@ const CANCEL_REASONS: &[&str] = &[
 ];
 
 /// Fills an empty clinic with the demo: staff, providers, patients, two weeks of appointments, visits,
-/// invoices and payments. Refuses a clinic that already has patients.
+/// invoices and payments. Refuses a clinic that already has patients. All or nothing: a demo that
+/// fails part-way (a full disk) leaves the clinic as it was, so it can simply be run again.
 pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<DemoSummary> {
+    let filled = clinic.all_or_nothing(|| fill(clinic, admin, seed));
+    clinic.set_clock(None);
+    filled
+}
+
+fn fill(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<DemoSummary> {
     if clinic.list_patients(admin, &PatientQuery::all(0, 1))?.total > 0 {
         return Err(CoreError::Conflict(message!("demo_needs_empty_clinic")));
     }
@@ -657,7 +664,6 @@ pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<D
     }
     clinic.set_clock(Some(now));
     front_desk_today(clinic, &reception, &coming)?;
-    clinic.set_clock(None);
     Ok(summary)
 }
 

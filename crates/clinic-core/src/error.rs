@@ -141,6 +141,7 @@ impl CoreError {
                 }
                 StoreError::DiskFull => ErrorCode::DiskFull,
                 StoreError::ReadOnly => ErrorCode::FolderReadOnly,
+                StoreError::BatchRolledBack => ErrorCode::Conflict,
                 StoreError::BadMetadata { .. }
                 | StoreError::Sqlite(_)
                 | StoreError::Migration(_)

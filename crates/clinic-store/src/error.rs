@@ -66,6 +66,9 @@ pub enum StoreError {
         "the clinic's data cannot be written: its folder or database file is read-only (check the folder's permissions)"
     )]
     ReadOnly,
+    /// A write of an [`crate::Store::all_or_nothing`] batch failed in a way that ended its transaction.
+    #[error("the change stopped part-way and nothing of it was saved; try it again")]
+    BatchRolledBack,
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("migration failed: {0}")]

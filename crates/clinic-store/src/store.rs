@@ -5,10 +5,12 @@
 //! creates or modifies a database written by a newer version of Clinic. Changing the key and recovering
 //! with the recovery key are in [`keys`]; backups and restores in [`backup`].
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -21,7 +23,7 @@ use crate::hlc::{Hlc, HlcStamp};
 use crate::key::{self, DbKey, KeyOptions, KeySource, KeyUse};
 use crate::read::Reader;
 use crate::recovery::{self, RecoveryKey};
-use crate::write::WriteTx;
+use crate::write::{Scope, WriteTx};
 use crate::{Fields, StoreError, StoreResult, Table};
 use meta::StoreMeta;
 
@@ -108,6 +110,10 @@ pub struct Store {
     /// None while the store is open for reading only ([`Store::unwritable`]).
     writer: Mutex<Option<Writer>>,
     reader: Mutex<Connection>,
+    /// The thread running [`Store::all_or_nothing`], if one is: it alone writes (and reads on the
+    /// writer, to see its own writes) until the batch ends; other writers wait on `batch_ended`.
+    batch: Mutex<Option<ThreadId>>,
+    batch_ended: Condvar,
     unwritable: Option<Unwritable>,
 }
 
@@ -225,7 +231,7 @@ impl Store {
         )
         .map_err(StoreError::from)?;
         let mut write = WriteTx {
-            tx,
+            tx: Scope::Transaction(tx),
             shared: &shared,
             clock: &mut clock,
             user_id: None,
@@ -323,6 +329,8 @@ impl Store {
             shared,
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            batch: Mutex::new(None),
+            batch_ended: Condvar::new(),
             unwritable,
         })
     }
@@ -383,6 +391,12 @@ impl Store {
         &self,
         f: impl FnOnce(Reader<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        if self.batch_is_mine() && !WRITING.get() {
+            let writer = lock(&self.writer);
+            if let Some(Writer { conn, .. }) = writer.as_ref() {
+                return f(Reader { conn });
+            }
+        }
         let conn = lock(&self.reader);
         f(Reader { conn: &conn })
     }
@@ -405,13 +419,24 @@ impl Store {
         user_id: Option<&str>,
         f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut guard = lock(&self.writer);
+        let mut guard = self.writer();
+        let in_batch = self.batch_is_mine();
         let Some(Writer { conn, clock }) = &mut *guard else {
             return Err(self.unwritable().unwrap_or(StoreError::ReadOnly).into());
         };
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx = if in_batch {
+            // A full disk can make SQLite roll the whole batch back; a savepoint now would start a new
+            // transaction and save the rest of the batch alone.
+            if conn.is_autocommit() {
+                return Err(StoreError::BatchRolledBack.into());
+            }
+            Scope::Savepoint(conn.savepoint().map_err(StoreError::from)?)
+        } else {
+            Scope::Transaction(
+                conn.transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(StoreError::from)?,
+            )
+        };
         let mut write = WriteTx {
             tx,
             shared: &self.shared,
@@ -419,9 +444,61 @@ impl Store {
             user_id: user_id.map(str::to_owned),
             now,
         };
-        let out = f(&mut write)?;
+        let was_writing = WRITING.replace(true);
+        let out = f(&mut write);
+        WRITING.set(was_writing);
+        let out = out?;
         write.tx.commit().map_err(StoreError::from)?;
         Ok(out)
+    }
+
+    /// Runs `f` so that every write it makes commits together or not at all: one transaction, each
+    /// write a savepoint in it, and reads on this thread see those writes. For a maintenance command
+    /// that must not stop half-way (filling a clinic with the demo); writes from other threads wait
+    /// until it ends, so keep it to work that runs alone.
+    pub fn all_or_nothing<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        if self.batch_is_mine() {
+            return f();
+        }
+        let mut batch = Batch {
+            store: self,
+            open: false,
+        };
+        {
+            let guard = self.writer();
+            let Some(writer) = guard.as_ref() else {
+                return Err(self.unwritable().unwrap_or(StoreError::ReadOnly).into());
+            };
+            writer
+                .conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(StoreError::from)?;
+            *lock(&self.batch) = Some(thread::current().id());
+            batch.open = true;
+        }
+        let out = f()?;
+        batch.end("COMMIT")?;
+        Ok(out)
+    }
+
+    fn batch_is_mine(&self) -> bool {
+        *lock(&self.batch) == Some(thread::current().id())
+    }
+
+    /// The writer, once no other thread's [`Store::all_or_nothing`] holds it.
+    fn writer(&self) -> MutexGuard<'_, Option<Writer>> {
+        let me = thread::current().id();
+        let mut guard = lock(&self.writer);
+        while lock(&self.batch).is_some_and(|owner| owner != me) {
+            guard = self
+                .batch_ended
+                .wait(guard)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        guard
     }
 
     /// Rows and archived rows per synced table.
@@ -536,6 +613,49 @@ pub(crate) fn count_rows(r: Reader<'_>) -> StoreResult<Vec<TableCount>> {
             })
         })
         .collect()
+}
+
+thread_local! {
+    /// Whether this thread is inside a [`Store::write`] (which holds the writer): its plain reads then
+    /// stay on the reader even during its own batch.
+    static WRITING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// An open [`Store::all_or_nothing`]: ended with COMMIT, or rolled back when dropped open (an error or
+/// a panic), and the waiting writers woken either way.
+struct Batch<'s> {
+    store: &'s Store,
+    open: bool,
+}
+
+impl Batch<'_> {
+    fn end(&mut self, how: &str) -> StoreResult<()> {
+        if !std::mem::replace(&mut self.open, false) {
+            return Ok(());
+        }
+        let guard = lock(&self.store.writer);
+        let ended = match guard.as_ref() {
+            Some(writer) => writer.conn.execute_batch(how).inspect_err(|_| {
+                // A COMMIT that failed (a full disk) can leave the transaction open: roll it back.
+                if !writer.conn.is_autocommit() {
+                    let _ = writer.conn.execute_batch("ROLLBACK");
+                }
+            }),
+            None => Ok(()),
+        };
+        *lock(&self.store.batch) = None;
+        drop(guard);
+        self.store.batch_ended.notify_all();
+        ended.map_err(StoreError::from)
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if let Err(err) = self.end("ROLLBACK") {
+            tracing::warn!("rolling back a batch of writes failed: {err}");
+        }
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -9,10 +9,11 @@
 //! all inside the caller's single transaction, which commits or rolls back as a whole.
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction, params, params_from_iter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -177,10 +178,37 @@ impl Fields {
     }
 }
 
+/// What a write commits: its own transaction, or a savepoint inside the one transaction of
+/// [`crate::Store::all_or_nothing`]. Dropped uncommitted, either rolls back.
+pub(crate) enum Scope<'s> {
+    Transaction(Transaction<'s>),
+    Savepoint(Savepoint<'s>),
+}
+
+impl Scope<'_> {
+    pub(crate) fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Scope::Transaction(tx) => tx.commit(),
+            Scope::Savepoint(sp) => sp.commit(),
+        }
+    }
+}
+
+impl Deref for Scope<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Scope::Transaction(tx) => tx,
+            Scope::Savepoint(sp) => sp,
+        }
+    }
+}
+
 /// One transaction on the store. Dropped without [`WriteTx`] being committed by [`crate::Store::write`],
 /// everything in it is rolled back.
 pub struct WriteTx<'s> {
-    pub(crate) tx: Transaction<'s>,
+    pub(crate) tx: Scope<'s>,
     pub(crate) shared: &'s Shared,
     pub(crate) clock: &'s mut Hlc,
     pub(crate) user_id: Option<String>,

@@ -50,7 +50,7 @@ impl Store {
             }));
         }
         let (record, new_key) = key::create_key(&keys.meta.store_id, options, KeyUse::Replacement)?;
-        let writing = lock(&self.writer);
+        let writing = self.writer();
         let Some(writer) = writing.as_ref() else {
             return Err(self.unwritable().unwrap_or(StoreError::ReadOnly));
         };
