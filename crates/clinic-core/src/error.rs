@@ -142,6 +142,7 @@ impl CoreError {
                 StoreError::DiskFull => ErrorCode::DiskFull,
                 StoreError::ReadOnly => ErrorCode::FolderReadOnly,
                 StoreError::BatchRolledBack => ErrorCode::Conflict,
+                StoreError::BadChange { .. } => ErrorCode::Storage,
                 StoreError::BadMetadata { .. }
                 | StoreError::Sqlite(_)
                 | StoreError::Migration(_)

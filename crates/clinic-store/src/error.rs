@@ -69,6 +69,9 @@ pub enum StoreError {
     /// A write of an [`crate::Store::all_or_nothing`] batch failed in a way that ended its transaction.
     #[error("the change stopped part-way and nothing of it was saved; try it again")]
     BatchRolledBack,
+    /// A change pulled from the clinic server that this device cannot apply.
+    #[error("change {change_id} from the clinic server cannot be applied: {reason}")]
+    BadChange { change_id: String, reason: String },
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("migration failed: {0}")]

@@ -16,6 +16,7 @@ mod read;
 mod recorded;
 mod recovery;
 mod store;
+mod sync;
 mod table;
 mod write;
 
@@ -33,6 +34,7 @@ pub use store::{
     RecoveryStatus, SCHEMA_VERSION, StagedRestore, Store, StoreInfo, TableCount, preview_backup,
     stage_restore,
 };
+pub use sync::{Change, PageApplied, PulledChange, PushAck, RowClocks, takes_column};
 pub use table::Table;
 pub use write::{Fields, Operation, Series, WriteTx};
 

@@ -1,6 +1,7 @@
 //! Rows compared with their own change records. Every write through [`crate::WriteTx`] records the
-//! values it set in the outbox, in the same transaction; so a row whose current value differs from what
-//! its changes add up to was written around the app (with the key, outside Clinic). The audit check
+//! values it set, in the same transaction: in the outbox, or in `pulled_changes` for a change from the
+//! server; so a row whose current value differs from what its changes add up to (folded in HLC order)
+//! was written around the app (with the key, outside Clinic). The audit check
 //! runs this over what matters most: users' roles and passwords, signed notes, recorded payments.
 
 use std::collections::HashMap;
@@ -8,6 +9,7 @@ use std::collections::HashMap;
 use rusqlite::types::Value;
 use serde::Serialize;
 
+use crate::sync::changes_of_table;
 use crate::write::value_to_json;
 use crate::{Reader, StoreResult, Table};
 
@@ -29,15 +31,8 @@ pub(crate) fn rows_unlike_their_changes(
     rows_where: &str,
 ) -> StoreResult<Vec<AlteredRow>> {
     let mut recorded: HashMap<String, serde_json::Map<String, serde_json::Value>> = HashMap::new();
-    for (row_id, fields) in r.query_all(
-        "SELECT row_id, fields FROM outbox WHERE table_name = ?1 ORDER BY device_seq",
-        [table.name()],
-        |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
-    )? {
-        // A change record the write path wrote is JSON; one that is not counts as no record.
-        if let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(&fields) {
-            recorded.entry(row_id).or_default().extend(fields);
-        }
+    for (row_id, fields) in changes_of_table(r, table)? {
+        recorded.entry(row_id).or_default().extend(fields);
     }
     let defaults = column_defaults(r, table)?;
     let rows = r.query_all(

@@ -25,7 +25,8 @@ use crate::table::METADATA_COLUMNS;
 use crate::{StoreError, StoreResult, Table, format_instant};
 
 /// The kind of change an outbox record describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Operation {
     Insert,
     Update,
@@ -41,6 +42,17 @@ impl Operation {
             Operation::Archive => "archive",
             Operation::Restore => "restore",
         }
+    }
+
+    pub fn from_name(name: &str) -> Option<Operation> {
+        [
+            Operation::Insert,
+            Operation::Update,
+            Operation::Archive,
+            Operation::Restore,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == name)
     }
 }
 
@@ -271,6 +283,11 @@ impl<'s> WriteTx<'s> {
         self.tx
             .prepare_cached(&sql)?
             .execute(params_from_iter(values.iter()))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO row_clocks (table_name, row_id, clocks) VALUES (?1, ?2, json_object('*', ?3))",
+            )?
+            .execute(params![table.name(), id_text, hlc.to_string()])?;
         let patient_id = patient_of(table, &id_text, &fields);
         self.record_change(
             table,
@@ -302,6 +319,8 @@ impl<'s> WriteTx<'s> {
             return Ok(false);
         }
         let hlc = self.tick();
+        let columns: Vec<&str> = changed.columns().collect();
+        self.stamp_columns(table, &id_text, &columns, &hlc)?;
         let assignments: Vec<String> = changed.columns().map(|c| format!("{c} = ?")).collect();
         let sql = format!(
             "UPDATE {} SET {}, updated_at = ?, updated_by = ?, hlc = ? WHERE id = ?",
@@ -376,6 +395,7 @@ impl<'s> WriteTx<'s> {
         } else {
             Value::Null
         };
+        self.stamp_columns(table, &id_text, &["archived_at"], &hlc)?;
         let sql = format!(
             "UPDATE {} SET archived_at = ?1, updated_at = ?2, updated_by = ?3, hlc = ?4 WHERE id = ?5",
             table.name()
@@ -457,6 +477,40 @@ impl<'s> WriteTx<'s> {
         })
     }
 
+    /// Records that `columns` of a row were last written at `hlc`. Called before the row itself is
+    /// written: a row from before per-column clocks first gets its current `hlc` for every column.
+    pub(crate) fn stamp_columns(
+        &self,
+        table: Table,
+        row_id: &str,
+        columns: &[&str],
+        hlc: &HlcStamp,
+    ) -> StoreResult<()> {
+        let sql = format!(
+            "INSERT INTO row_clocks (table_name, row_id, clocks)
+             SELECT ?1, id, json_object('*', hlc) FROM {} WHERE id = ?2
+             ON CONFLICT (table_name, row_id) DO NOTHING",
+            table.name()
+        );
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params![table.name(), row_id])?;
+        let stamps: serde_json::Map<String, serde_json::Value> = columns
+            .iter()
+            .map(|c| ((*c).to_owned(), json!(hlc.to_string())))
+            .collect();
+        self.tx
+            .prepare_cached(
+                "UPDATE row_clocks SET clocks = json_patch(clocks, ?3) WHERE table_name = ?1 AND row_id = ?2",
+            )?
+            .execute(params![
+                table.name(),
+                row_id,
+                serde_json::Value::Object(stamps).to_string()
+            ])?;
+        Ok(())
+    }
+
     fn tick(&mut self) -> HlcStamp {
         self.clock.tick(self.now.timestamp_millis())
     }
@@ -511,7 +565,7 @@ impl<'s> WriteTx<'s> {
     }
 
     /// The patient a stored row belongs to, for the audit trail.
-    fn patient_of_row(&self, table: Table, id: &str) -> StoreResult<Option<String>> {
+    pub(crate) fn patient_of_row(&self, table: Table, id: &str) -> StoreResult<Option<String>> {
         if table == Table::Patients {
             return Ok(Some(id.to_owned()));
         }

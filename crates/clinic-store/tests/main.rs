@@ -9,3 +9,4 @@ mod keyring;
 mod keys;
 mod outbox;
 mod series;
+mod sync;

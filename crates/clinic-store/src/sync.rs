@@ -1,0 +1,564 @@
+//! Changes between this device and the clinic server: the outbox read as changes to push, and the
+//! second entry into the write path, for changes pulled from the server.
+//!
+//! A pulled change goes through [`WriteTx`] like a local one (same transaction, an audit entry naming
+//! the device and user it came from) but writes no outbox record, keeps its own HLC and author, and
+//! sets a column only when its HLC is newer than the column's ([`takes_column`], per-field
+//! last-writer-wins). Where it meets an edit of this device's that was not pushed yet, both values are
+//! kept in `conflicts` for a person to see, whichever won.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params, params_from_iter};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::audit::{self, AuditContext, AuditEvent};
+use crate::hlc::HlcStamp;
+use crate::table::METADATA_COLUMNS;
+use crate::write::{Operation, WriteTx, value_to_json};
+use crate::{Reader, Store, StoreError, StoreResult, Table, format_instant};
+
+/// One change to one row, as the outbox records it and the server hands it on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Change {
+    pub change_id: String,
+    pub device_id: String,
+    pub device_seq: i64,
+    pub hlc: String,
+    pub table: String,
+    pub row_id: String,
+    pub operation: Operation,
+    /// The columns the change set, with their new values (blobs as `{"$hex": "..."}`).
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub schema_version: i64,
+    pub user_id: Option<String>,
+    pub recorded_at: String,
+}
+
+/// A change in its place in the clinic's one ordered stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PulledChange {
+    pub server_seq: i64,
+    /// How far into the stream its device had pulled when it pushed the change: it had not seen
+    /// anything after this.
+    pub seen_through: i64,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// The server's answer for one pushed change: where in the stream it went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushAck {
+    pub device_seq: i64,
+    pub server_seq: i64,
+}
+
+/// What applying one page of pulled changes did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageApplied {
+    /// Changes that set at least one column.
+    pub applied: usize,
+    /// Changes already here: this device's own, one applied before, or one whose every column is
+    /// newer here.
+    pub unchanged: usize,
+    /// Columns where the change met an unpushed edit of this device's (kept in `conflicts`).
+    pub conflicts: usize,
+    /// The stream position this device has now applied everything up to.
+    pub cursor: i64,
+}
+
+/// Whether a remote write stamped `remote` takes a column last written at `local`: only a newer
+/// stamp does, so every device ends with the same value whatever order the changes arrive in.
+pub fn takes_column(local: Option<&HlcStamp>, remote: &HlcStamp) -> bool {
+    local.is_none_or(|local| remote > local)
+}
+
+/// The per-column clocks of one row: the insert's stamp for every column not written since.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RowClocks {
+    pub inserted: Option<HlcStamp>,
+    pub columns: BTreeMap<String, HlcStamp>,
+}
+
+impl RowClocks {
+    pub fn of(&self, column: &str) -> Option<&HlcStamp> {
+        self.columns.get(column).or(self.inserted.as_ref())
+    }
+
+    fn parse(json: &str, row_hlc: Option<HlcStamp>) -> RowClocks {
+        let mut clocks = RowClocks {
+            inserted: row_hlc,
+            columns: BTreeMap::new(),
+        };
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(json) {
+            for (column, stamp) in map {
+                let Some(stamp) = stamp.as_str().and_then(|s| s.parse().ok()) else {
+                    continue;
+                };
+                if column == "*" {
+                    clocks.inserted = Some(stamp);
+                } else {
+                    clocks.columns.insert(column, stamp);
+                }
+            }
+        }
+        clocks
+    }
+}
+
+impl Store {
+    /// The changes the server has not acknowledged yet, oldest first.
+    pub fn changes_to_push(&self, limit: usize) -> StoreResult<Vec<Change>> {
+        self.read(|r| {
+            r.query_all(
+                "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
+                        schema_version, user_id, recorded_at
+                 FROM outbox WHERE pushed_at IS NULL ORDER BY device_seq LIMIT ?1",
+                [i64::try_from(limit).unwrap_or(i64::MAX)],
+                outbox_change,
+            )
+        })
+    }
+
+    /// Records the server's acknowledgements of pushed changes, with their places in the stream.
+    pub fn mark_pushed(&self, acks: &[PushAck]) -> StoreResult<()> {
+        self.write(None, |tx| {
+            let now = format_instant(tx.now());
+            let mut through = 0;
+            for ack in acks {
+                tx.tx
+                    .prepare_cached(
+                        "UPDATE outbox SET pushed_at = ?1, server_seq = ?2
+                         WHERE device_seq = ?3 AND pushed_at IS NULL",
+                    )?
+                    .execute(params![now, ack.server_seq, ack.device_seq])?;
+                through = through.max(ack.device_seq);
+            }
+            tx.tx.execute(
+                "UPDATE sync_state SET pushed_through_seq = max(pushed_through_seq, ?1)",
+                [through],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The stream position this device has applied everything up to.
+    pub fn pull_cursor(&self) -> StoreResult<i64> {
+        self.read(|r| r.query_row("SELECT pull_cursor FROM sync_state", [], |row| row.get(0)))
+    }
+
+    /// Applies one page of pulled changes and moves the cursor past it, in one transaction: a page cut
+    /// short (a crash, a bad change) leaves neither its rows nor the cursor, so it is simply pulled
+    /// again. Changes at or before the cursor are skipped.
+    pub fn apply_pulled(&self, page: &[PulledChange]) -> StoreResult<PageApplied> {
+        self.write(None, |tx| {
+            // A page holds parents before children, but a row may point at one later in the page.
+            tx.tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            let mut done = PageApplied {
+                cursor: tx
+                    .tx
+                    .query_row("SELECT pull_cursor FROM sync_state", [], |r| r.get(0))?,
+                ..PageApplied::default()
+            };
+            for pulled in page {
+                if pulled.server_seq <= done.cursor {
+                    continue;
+                }
+                let conflicts = tx.apply_remote(pulled)?;
+                match conflicts {
+                    Some(conflicts) => {
+                        done.applied += 1;
+                        done.conflicts += conflicts;
+                    }
+                    None => done.unchanged += 1,
+                }
+                done.cursor = pulled.server_seq;
+            }
+            tx.tx.execute(
+                "UPDATE sync_state SET pull_cursor = ?1, last_sync_at = ?2",
+                params![done.cursor, format_instant(tx.now())],
+            )?;
+            Ok(done)
+        })
+    }
+}
+
+impl WriteTx<'_> {
+    /// Applies one change pulled from the server. Returns None when it changed nothing here, else the
+    /// number of conflicts it recorded.
+    fn apply_remote(&mut self, pulled: &PulledChange) -> StoreResult<Option<usize>> {
+        let change = &pulled.change;
+        let bad = |reason: String| StoreError::BadChange {
+            change_id: change.change_id.clone(),
+            reason,
+        };
+        let table = Table::from_name(&change.table)
+            .ok_or_else(|| bad(format!("no table {}", change.table)))?;
+        let remote: HlcStamp = change.hlc.parse().map_err(bad)?;
+        let fields = self.remote_fields(table, change)?;
+        let own = change.device_id == self.shared.device_id;
+        let seen = own
+            || self
+                .tx
+                .prepare_cached("SELECT 1 FROM pulled_changes WHERE change_id = ?1")?
+                .exists([&change.change_id])?;
+        // The device clock moves past every stamp it has seen, so its next edit sorts after this one.
+        let stamp = self.clock.observe(&remote, self.now.timestamp_millis());
+        self.tx
+            .prepare_cached("UPDATE this_device SET last_hlc = ?1")?
+            .execute([stamp.to_string()])?;
+        if seen {
+            return Ok(None);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO pulled_changes (server_seq, change_id, device_id, device_seq, hlc, table_name,
+                     row_id, operation, fields, schema_version, user_id, recorded_at, applied_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                pulled.server_seq,
+                change.change_id,
+                change.device_id,
+                change.device_seq,
+                change.hlc,
+                change.table,
+                change.row_id,
+                change.operation.as_str(),
+                serde_json::Value::Object(change.fields.clone()).to_string(),
+                change.schema_version,
+                change.user_id,
+                change.recorded_at,
+                format_instant(self.now),
+            ])?;
+
+        let row = self.row_state(table, &change.row_id)?;
+        let (taken, conflicts) = match row {
+            None if change.operation == Operation::Insert => {
+                self.insert_remote(table, change, &remote, &fields)?;
+                (fields.iter().map(|(c, _)| c.clone()).collect(), 0)
+            }
+            None => {
+                return Err(bad(format!(
+                    "{} {} is not on this device",
+                    change.table, change.row_id
+                )));
+            }
+            Some(clocks) => self.merge_remote(table, pulled, &remote, &fields, &clocks)?,
+        };
+        if taken.is_empty() {
+            return Ok(None);
+        }
+        let patient_id = self.patient_of_row(table, &change.row_id)?;
+        let at = format_instant(self.now);
+        audit::append(
+            &self.tx,
+            &AuditContext {
+                at: &at,
+                user_id: change.user_id.as_deref(),
+                device_id: &change.device_id,
+            },
+            &AuditEvent {
+                action: change.operation.as_str().to_owned(),
+                entity: table.name().to_owned(),
+                entity_id: Some(change.row_id.clone()),
+                patient_id,
+                details: Some(json!({
+                    "source": "sync",
+                    "change": change.change_id,
+                    "recordedAt": change.recorded_at,
+                    "fields": taken,
+                })),
+            },
+        )?;
+        Ok(Some(conflicts))
+    }
+
+    /// The change's columns as SQL values, checked against this device's schema: unknown tables,
+    /// columns and metadata other than `archived_at` are refused.
+    fn remote_fields(&self, table: Table, change: &Change) -> StoreResult<Vec<(String, Value)>> {
+        let known = self
+            .shared
+            .columns
+            .get(&table)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        change
+            .fields
+            .iter()
+            .map(|(column, value)| {
+                let metadata = METADATA_COLUMNS.contains(&column.as_str());
+                if (metadata && column != "archived_at") || !known.iter().any(|k| k == column) {
+                    return Err(StoreError::UnknownColumn {
+                        table: table.name(),
+                        column: column.clone(),
+                    });
+                }
+                let value = json_to_value(value).ok_or_else(|| StoreError::BadChange {
+                    change_id: change.change_id.clone(),
+                    reason: format!("{column} holds a value of no column type"),
+                })?;
+                Ok((column.clone(), value))
+            })
+            .collect()
+    }
+
+    /// The row's per-column clocks, or None when the row is not here.
+    fn row_state(&self, table: Table, row_id: &str) -> StoreResult<Option<RowClocks>> {
+        let sql = format!(
+            "SELECT t.hlc, c.clocks FROM {} t
+             LEFT JOIN row_clocks c ON c.table_name = ?1 AND c.row_id = t.id
+             WHERE t.id = ?2",
+            table.name()
+        );
+        let found: Option<(String, Option<String>)> = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row(params![table.name(), row_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(found.map(|(row_hlc, clocks)| {
+            RowClocks::parse(clocks.as_deref().unwrap_or("{}"), row_hlc.parse().ok())
+        }))
+    }
+
+    fn insert_remote(
+        &mut self,
+        table: Table,
+        change: &Change,
+        remote: &HlcStamp,
+        fields: &[(String, Value)],
+    ) -> StoreResult<()> {
+        let author = change.user_id.clone().map_or(Value::Null, Value::Text);
+        let mut columns: Vec<&str> = METADATA_COLUMNS[..6].to_vec();
+        let mut values = vec![
+            Value::Text(change.row_id.clone()),
+            Value::Text(change.recorded_at.clone()),
+            author.clone(),
+            Value::Text(change.recorded_at.clone()),
+            author,
+            Value::Text(remote.to_string()),
+        ];
+        for (column, value) in fields {
+            columns.push(column);
+            values.push(value.clone());
+        }
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name(),
+            columns.join(", "),
+            vec!["?"; columns.len()].join(", ")
+        );
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values.iter()))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO row_clocks (table_name, row_id, clocks) VALUES (?1, ?2, json_object('*', ?3))",
+            )?
+            .execute(params![table.name(), change.row_id, remote.to_string()])?;
+        Ok(())
+    }
+
+    /// Sets the columns the change is newer for; records a conflict wherever it met an unpushed local
+    /// edit the change's device had not seen. Returns the columns taken and the number of conflicts.
+    fn merge_remote(
+        &mut self,
+        table: Table,
+        pulled: &PulledChange,
+        remote: &HlcStamp,
+        fields: &[(String, Value)],
+        clocks: &RowClocks,
+    ) -> StoreResult<(Vec<String>, usize)> {
+        let change = &pulled.change;
+        let mut taken: Vec<&(String, Value)> = Vec::new();
+        let mut conflicts = 0;
+        for field in fields {
+            let local = clocks.of(&field.0);
+            if local == Some(remote) {
+                continue;
+            }
+            let takes = takes_column(local, remote);
+            if let Some(local) = local.filter(|l| self.unseen_by(pulled, l))
+                && self.record_conflict(table, change, field, local, remote, takes)?
+            {
+                conflicts += 1;
+            }
+            if takes {
+                taken.push(field);
+            }
+        }
+        if taken.is_empty() {
+            return Ok((Vec::new(), conflicts));
+        }
+        let n = taken.len();
+        let assignments: Vec<String> = taken
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ?{}", i + 1))
+            .collect();
+        // The row's metadata is that of its newest change, so every device ends with the same.
+        let (stamp, at, by, id) = (n + 1, n + 2, n + 3, n + 4);
+        let sql = format!(
+            "UPDATE {} SET {},
+                 updated_at = CASE WHEN ?{stamp} > hlc THEN ?{at} ELSE updated_at END,
+                 updated_by = CASE WHEN ?{stamp} > hlc THEN ?{by} ELSE updated_by END,
+                 hlc = max(hlc, ?{stamp})
+             WHERE id = ?{id}",
+            table.name(),
+            assignments.join(", ")
+        );
+        let mut values: Vec<Value> = taken.iter().map(|(_, v)| v.clone()).collect();
+        values.extend([
+            Value::Text(remote.to_string()),
+            Value::Text(change.recorded_at.clone()),
+            change.user_id.clone().map_or(Value::Null, Value::Text),
+            Value::Text(change.row_id.clone()),
+        ]);
+        self.tx.execute(&sql, params_from_iter(values.iter()))?;
+        let columns: Vec<&str> = taken.iter().map(|(c, _)| c.as_str()).collect();
+        self.stamp_columns(table, &change.row_id, &columns, remote)?;
+        Ok((columns.iter().map(|c| (*c).to_owned()).collect(), conflicts))
+    }
+
+    /// Whether `stamp` is an edit of this device's that the pulled change's device had not seen when it
+    /// pushed: not pushed yet, or put in the stream after what that device had pulled.
+    fn unseen_by(&self, pulled: &PulledChange, stamp: &HlcStamp) -> bool {
+        if stamp.node != self.shared.device_id {
+            return false;
+        }
+        let place: Option<Option<i64>> = self
+            .tx
+            .prepare_cached(
+                "SELECT server_seq FROM outbox WHERE table_name = ?1 AND row_id = ?2 AND hlc = ?3",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![pulled.change.table, pulled.change.row_id, stamp.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()
+            })
+            .unwrap_or(None);
+        match place {
+            None => false,
+            Some(None) => true,
+            Some(Some(server_seq)) => server_seq > pulled.seen_through,
+        }
+    }
+
+    /// Keeps both values of a column edited here (unpushed) and on another device, whichever won.
+    /// Returns false when both set the same value: nothing was lost.
+    fn record_conflict(
+        &mut self,
+        table: Table,
+        change: &Change,
+        (column, remote_value): &(String, Value),
+        local: &HlcStamp,
+        remote: &HlcStamp,
+        remote_won: bool,
+    ) -> StoreResult<bool> {
+        let sql = format!("SELECT {column} FROM {} WHERE id = ?1", table.name());
+        let local_value: Value = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([&change.row_id], |r| r.get(0))?;
+        if local_value == *remote_value {
+            return Ok(false);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conflicts (id, kind, table_name, row_id, field, local_value, remote_value,
+                                        local_hlc, remote_hlc, reason, detected_at)
+                 VALUES (?1, 'overwritten', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                uuid::Uuid::now_v7().to_string(),
+                table.name(),
+                change.row_id,
+                column,
+                value_to_json(&local_value).to_string(),
+                value_to_json(remote_value).to_string(),
+                local.to_string(),
+                remote.to_string(),
+                if remote_won {
+                    "the other device's edit is newer"
+                } else {
+                    "this device's edit is newer"
+                },
+                format_instant(self.now),
+            ])?;
+        Ok(true)
+    }
+}
+
+/// A column value from its JSON form in a change; None for JSON no column holds (arrays, objects
+/// other than `{"$hex": ...}`, numbers out of range).
+fn json_to_value(json: &serde_json::Value) -> Option<Value> {
+    Some(match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.as_f64().filter(|f| f.is_finite())?),
+        },
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        serde_json::Value::Object(map) if map.len() == 1 => {
+            Value::Blob(hex::decode(map.get("$hex")?.as_str()?).ok()?)
+        }
+        _ => return None,
+    })
+}
+
+fn outbox_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Change> {
+    let operation: String = row.get(6)?;
+    let fields: String = row.get(7)?;
+    Ok(Change {
+        change_id: row.get(0)?,
+        device_id: row.get(1)?,
+        device_seq: row.get(2)?,
+        hlc: row.get(3)?,
+        table: row.get(4)?,
+        row_id: row.get(5)?,
+        operation: Operation::from_name(&operation).unwrap_or(Operation::Update),
+        fields: match serde_json::from_str(&fields) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        },
+        schema_version: row.get(8)?,
+        user_id: row.get(9)?,
+        recorded_at: row.get(10)?,
+    })
+}
+
+/// Every change behind one row, local and pulled, oldest (by HLC) first: folded in this order they give
+/// the row's current values, column by column.
+pub(crate) fn changes_of_table(
+    r: &Reader<'_>,
+    table: Table,
+) -> StoreResult<Vec<(String, serde_json::Map<String, serde_json::Value>)>> {
+    let rows = r.query_all(
+        "SELECT row_id, fields FROM (
+             SELECT row_id, fields, hlc FROM outbox WHERE table_name = ?1
+             UNION ALL
+             SELECT row_id, fields, hlc FROM pulled_changes WHERE table_name = ?1)
+         ORDER BY hlc",
+        [table.name()],
+        |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(row_id, fields)| match serde_json::from_str(&fields) {
+            // A change record the write path wrote is JSON; one that is not counts as no record.
+            Ok(serde_json::Value::Object(fields)) => Some((row_id, fields)),
+            _ => None,
+        })
+        .collect())
+}

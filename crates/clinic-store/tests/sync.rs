@@ -1,0 +1,359 @@
+//! Changes pulled from the clinic server: applied through the write path without an outbox record,
+//! column by column by HLC, idempotently, a page at a time with its cursor; conflicts with unpushed
+//! local edits kept for a person. The "server" here is a relay that numbers the changes in order.
+
+use chrono::{DateTime, TimeZone, Utc};
+use clinic_store::{Change, Fields, PageApplied, PulledChange, PushAck, Store, StoreError, Table};
+use uuid::Uuid;
+
+use crate::common::{Parents, create, device, no_init, passphrase, sample};
+
+/// The clinic's ordered stream, as the server keeps it.
+#[derive(Default)]
+struct Relay {
+    stream: Vec<PulledChange>,
+}
+
+impl Relay {
+    /// Takes what `device` has not pushed yet, as the server accepts it, and answers with the places.
+    fn push(&mut self, device: &Store) {
+        let seen_through = device.pull_cursor().unwrap();
+        let mut acks = Vec::new();
+        for change in device.changes_to_push(1_000).unwrap() {
+            let server_seq = self.stream.len() as i64 + 1;
+            acks.push(PushAck {
+                device_seq: change.device_seq,
+                server_seq,
+            });
+            self.stream.push(PulledChange {
+                server_seq,
+                seen_through,
+                change,
+            });
+        }
+        device.mark_pushed(&acks).unwrap();
+    }
+
+    fn pull(&self, device: &Store) -> PageApplied {
+        let cursor = device.pull_cursor().unwrap();
+        let page: Vec<PulledChange> = self
+            .stream
+            .iter()
+            .filter(|c| c.server_seq > cursor)
+            .cloned()
+            .collect();
+        device.apply_pulled(&page).unwrap()
+    }
+
+    /// One round, as a device always does it: push, then pull.
+    fn sync(&mut self, device: &Store) -> PageApplied {
+        self.push(device);
+        self.pull(device)
+    }
+}
+
+/// Another device of the clinic: its own number series.
+fn second_device(dir: &std::path::Path) -> Store {
+    Store::create(dir, &passphrase(), &device("B"), no_init)
+        .unwrap()
+        .0
+}
+
+/// Two devices of one clinic that both hold the same patient (registered on A at second 0).
+struct Clinic {
+    a: Store,
+    b: Store,
+    relay: Relay,
+    id: Uuid,
+    _dirs: [tempfile::TempDir; 2],
+}
+
+fn two_devices_with_a_patient() -> Clinic {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let (a, b) = (create(dirs[0].path()), second_device(dirs[1].path()));
+    let mut relay = Relay::default();
+    let id = register(&a, at(0));
+    relay.sync(&a);
+    relay.sync(&b);
+    Clinic {
+        a,
+        b,
+        relay,
+        id,
+        _dirs: dirs,
+    }
+}
+
+fn at(seconds: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_800_000_000 + seconds, 0).unwrap()
+}
+
+fn register(device: &Store, when: DateTime<Utc>) -> Uuid {
+    let (row, _) = sample(Table::Patients, &Parents::default(), 7);
+    device
+        .write_at(when, Some("user-a"), |tx| tx.insert(Table::Patients, row))
+        .unwrap()
+}
+
+fn edit(device: &Store, when: DateTime<Utc>, id: Uuid, fields: Fields) {
+    device
+        .write_at(when, Some("user-b"), |tx| {
+            tx.update(Table::Patients, id, fields)
+        })
+        .unwrap();
+}
+
+/// Every column of the patient, metadata included, as SQL literals.
+fn patient(device: &Store, id: Uuid) -> String {
+    device
+        .read(|r| {
+            let columns: Vec<String> = r.query_all(
+                "SELECT 'quote(' || name || ')' FROM pragma_table_info('patients')",
+                [],
+                |row| row.get(0),
+            )?;
+            r.query_row(
+                &format!(
+                    "SELECT {} FROM patients WHERE id = ?1",
+                    columns.join(" || '|' || ")
+                ),
+                [id.to_string()],
+                |row| row.get(0),
+            )
+        })
+        .unwrap()
+}
+
+/// One column of the patient, as text.
+fn column(device: &Store, id: Uuid, column: &str) -> Option<String> {
+    device
+        .read(|r| {
+            r.query_row(
+                &format!("SELECT {column} FROM patients WHERE id = ?1"),
+                [id.to_string()],
+                |row| row.get(0),
+            )
+        })
+        .unwrap()
+}
+
+fn count(device: &Store, sql: &str) -> i64 {
+    device.read(|r| r.count(sql, [])).unwrap()
+}
+
+#[test]
+fn a_pulled_change_makes_the_same_row_and_is_applied_once() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (create(a_dir.path()), second_device(b_dir.path()));
+    let mut relay = Relay::default();
+    let id = register(&a, at(0));
+    edit(
+        &a,
+        at(10),
+        id,
+        Fields::new().set("phone", "+34 600 111 222"),
+    );
+    relay.push(&a);
+    let outbox_before = count(&b, "SELECT count(*) FROM outbox");
+
+    let first = relay.pull(&b);
+    // A's device row, the patient, the edit.
+    assert_eq!((first.applied, first.unchanged, first.conflicts), (3, 0, 0));
+    assert_eq!(
+        patient(&b, id),
+        patient(&a, id),
+        "the same row, metadata included"
+    );
+    assert_eq!(
+        count(&b, "SELECT count(*) FROM outbox"),
+        outbox_before,
+        "a pulled change is not pushed back"
+    );
+    let audited: String = b
+        .read(|r| {
+            r.query_row(
+                "SELECT device_id || ' ' || user_id || ' ' || json_extract(details, '$.source')
+                 FROM audit_log WHERE entity_id = ?1 AND action = 'update'",
+                [id.to_string()],
+                |row| row.get(0),
+            )
+        })
+        .unwrap();
+    assert_eq!(audited, format!("{} user-b sync", a.device_id()));
+
+    // The same page again (a retry after a lost answer) changes nothing, nor does A's own echo.
+    let again = b.apply_pulled(&relay.stream).unwrap();
+    assert_eq!((again.applied, again.cursor), (0, 3));
+    let echo = relay.pull(&a);
+    assert_eq!((echo.applied, echo.unchanged, echo.cursor), (0, 3, 3));
+    assert_eq!(count(&b, "SELECT count(*) FROM pulled_changes"), 3);
+    assert!(
+        b.rows_unlike_their_changes(Table::Patients, &["phone", "last_name"], "1")
+            .unwrap()
+            .is_empty(),
+        "a row written by sync adds up to its changes"
+    );
+}
+
+#[test]
+fn concurrent_edits_converge_column_by_column_and_keep_both_values_of_a_clash() {
+    let Clinic {
+        a,
+        b,
+        mut relay,
+        id,
+        ..
+    } = two_devices_with_a_patient();
+
+    // Offline: both change the phone; A the email, B the notes. B's phone is the later edit.
+    edit(
+        &a,
+        at(100),
+        id,
+        Fields::new()
+            .set("phone", "A's phone")
+            .set("email", "a@example.org"),
+    );
+    edit(
+        &b,
+        at(200),
+        id,
+        Fields::new()
+            .set("phone", "B's phone")
+            .set("notes", "from B"),
+    );
+    relay.sync(&a);
+    let at_b = relay.sync(&b);
+    let at_a = relay.sync(&a);
+    relay.sync(&b);
+
+    assert_eq!(
+        patient(&a, id),
+        patient(&b, id),
+        "both devices hold the same row"
+    );
+    let values = ["phone", "email", "notes"].map(|c| column(&a, id, c).unwrap_or_default());
+    assert_eq!(values, ["B's phone", "a@example.org", "from B"]);
+    // Each device met the other's phone edit made without seeing its own: both keep both values.
+    assert_eq!((at_b.conflicts, at_a.conflicts), (1, 1));
+    for (device, reason) in [
+        (&a, "the other device's edit is newer"),
+        (&b, "this device's edit is newer"),
+    ] {
+        let kept: (String, String, String, String) = device
+            .read(|r| {
+                r.query_row(
+                    "SELECT field, local_value, remote_value, reason FROM conflicts",
+                    [],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                )
+            })
+            .unwrap();
+        assert_eq!(kept.0, "phone");
+        assert!(kept.1.contains("phone") && kept.2.contains("phone"));
+        assert_eq!(kept.3, reason);
+    }
+}
+
+#[test]
+fn an_archived_row_stays_archived_when_a_stale_device_edits_it() {
+    let Clinic {
+        a,
+        b,
+        mut relay,
+        id,
+        ..
+    } = two_devices_with_a_patient();
+    b.write_at(at(100), None, |tx| tx.archive(Table::Patients, id))
+        .unwrap();
+    // A has not seen the archive and edits the phone later.
+    edit(&a, at(300), id, Fields::new().set("phone", "+1 555 0100"));
+    relay.push(&b);
+    relay.push(&a);
+    relay.pull(&a);
+    relay.pull(&b);
+    for device in [&a, &b] {
+        assert!(
+            column(device, id, "archived_at").is_some(),
+            "the edit does not bring the patient back"
+        );
+        assert_eq!(column(device, id, "phone").as_deref(), Some("+1 555 0100"));
+    }
+    assert_eq!(patient(&a, id), patient(&b, id));
+}
+
+#[test]
+fn a_page_with_a_change_this_device_cannot_apply_leaves_nothing_and_keeps_the_cursor() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (create(a_dir.path()), second_device(b_dir.path()));
+    let mut relay = Relay::default();
+    let id = register(&a, at(0));
+    relay.push(&a);
+    let mut bad: Change = relay.stream.last().unwrap().change.clone();
+    bad.change_id = Uuid::now_v7().to_string();
+    bad.operation = clinic_store::Operation::Update;
+    bad.fields = serde_json::json!({ "no_such_column": 1 })
+        .as_object()
+        .unwrap()
+        .clone();
+    relay.stream.push(PulledChange {
+        server_seq: relay.stream.len() as i64 + 1,
+        seen_through: 0,
+        change: bad,
+    });
+    let before = count(&b, "SELECT count(*) FROM audit_log");
+    let refused = b.apply_pulled(&relay.stream);
+    assert!(
+        matches!(refused, Err(StoreError::UnknownColumn { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(b.pull_cursor().unwrap(), 0);
+    assert_eq!(
+        count(
+            &b,
+            &format!("SELECT count(*) FROM patients WHERE id = '{id}'")
+        ),
+        0
+    );
+    assert_eq!(count(&b, "SELECT count(*) FROM pulled_changes"), 0);
+    assert_eq!(count(&b, "SELECT count(*) FROM audit_log"), before);
+}
+
+#[test]
+fn a_device_whose_clock_is_hours_behind_orders_its_next_edit_after_what_it_pulled() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (create(a_dir.path()), second_device(b_dir.path()));
+    let mut relay = Relay::default();
+    let id = register(&a, at(0));
+    edit(&a, at(7_200), id, Fields::new().set("phone", "from A"));
+    relay.push(&a);
+    relay.pull(&b);
+    // B's wall clock is two hours behind A's: its edit still comes after the one it has seen.
+    edit(&b, at(1), id, Fields::new().set("phone", "from B, later"));
+    relay.push(&b);
+    relay.pull(&a);
+    for device in [&a, &b] {
+        assert_eq!(
+            column(device, id, "phone").as_deref(),
+            Some("from B, later")
+        );
+    }
+    // B's clock stays ahead of what it pulled after a restart too.
+    drop(b);
+    let b = Store::open(b_dir.path(), &passphrase()).unwrap();
+    edit(
+        &b,
+        at(2),
+        id,
+        Fields::new().set("phone", "from B, after a restart"),
+    );
+    let stamp = column(&b, id, "hlc").unwrap();
+    let pulled = relay
+        .stream
+        .iter()
+        .filter(|c| c.change.device_id == a.device_id())
+        .map(|c| c.change.hlc.clone())
+        .max()
+        .unwrap();
+    assert!(stamp > pulled, "{stamp} after {pulled}");
+}

@@ -1,0 +1,44 @@
+-- What changes pulled from the clinic server need on the device.
+
+-- Per-field clocks of synced rows, as JSON: {"*": the insert's HLC, "<column>": the HLC of the column's
+-- last write}. A remote change sets a column only when its HLC is newer than the column's. A row with
+-- no entry (written before this migration) counts every column at its row `hlc`.
+CREATE TABLE row_clocks (
+    table_name TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    clocks TEXT NOT NULL,
+    PRIMARY KEY (table_name, row_id)
+) WITHOUT ROWID;
+
+-- Where the server put each of this device's pushed changes in the stream (from its answer to the push):
+-- a pulled change made on a device that had not yet seen a local edit of the same column clashes with it.
+ALTER TABLE outbox ADD COLUMN server_seq INTEGER;
+
+-- Every change applied from the server, in its place in the clinic's stream: it makes applying a page
+-- twice change nothing, and with the outbox it is what each row's current values add up to (the audit
+-- check compares them).
+CREATE TABLE pulled_changes (
+    server_seq INTEGER PRIMARY KEY NOT NULL,
+    change_id TEXT NOT NULL UNIQUE,
+    device_id TEXT NOT NULL,
+    device_seq INTEGER NOT NULL,
+    hlc TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    operation TEXT NOT NULL CHECK (operation IN ('insert', 'update', 'archive', 'restore')),
+    fields TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    user_id TEXT,
+    recorded_at TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+);
+CREATE INDEX pulled_changes_row ON pulled_changes (table_name, row_id);
+
+CREATE TRIGGER pulled_changes_no_update BEFORE UPDATE ON pulled_changes
+BEGIN
+    SELECT RAISE(ABORT, 'pulled changes are never edited');
+END;
+CREATE TRIGGER pulled_changes_no_delete BEFORE DELETE ON pulled_changes
+BEGIN
+    SELECT RAISE(ABORT, 'pulled changes are never deleted');
+END;
