@@ -16,9 +16,11 @@ ALTER TABLE outbox ADD COLUMN server_seq INTEGER;
 
 -- Every change applied from the server, in its place in the clinic's stream: it makes applying a page
 -- twice change nothing, and with the outbox it is what each row's current values add up to (the audit
--- check compares them).
+-- check compares them). `server_seq` is the change's place in the stream of the server's epoch it came
+-- in: a server restored from an older backup numbers again from where its backup ended.
 CREATE TABLE pulled_changes (
-    server_seq INTEGER PRIMARY KEY NOT NULL,
+    seq INTEGER PRIMARY KEY,
+    server_seq INTEGER NOT NULL,
     change_id TEXT NOT NULL UNIQUE,
     device_id TEXT NOT NULL,
     device_seq INTEGER NOT NULL,
@@ -42,3 +44,11 @@ CREATE TRIGGER pulled_changes_no_delete BEFORE DELETE ON pulled_changes
 BEGIN
     SELECT RAISE(ABORT, 'pulled changes are never deleted');
 END;
+
+-- The clinic server this device is paired with: the certificate fingerprint it pins, its credential
+-- (in this encrypted file only) and the server's epoch when it last answered.
+ALTER TABLE sync_state ADD COLUMN fingerprint TEXT;
+ALTER TABLE sync_state ADD COLUMN credential TEXT;
+ALTER TABLE sync_state ADD COLUMN epoch TEXT;
+ALTER TABLE sync_state ADD COLUMN paired_at TEXT;
+ALTER TABLE sync_state ADD COLUMN last_error_at TEXT;

@@ -150,7 +150,7 @@ sameAsLine: number | null,
  * is never registered again.
  */
 registered: boolean, };
-export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "outside_working_hours" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "disk_full" | "folder_read_only" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "possible_duplicate" | "patient_already_booked" | "outside_working_hours" | "invalid_credentials" | "not_signed_in" | "session_locked" | "forbidden" | "already_initialized" | "not_initialized" | "key_unavailable" | "key_lost" | "wrong_key" | "newer_schema" | "disk_full" | "folder_read_only" | "server_unreachable" | "server_refused" | "storage" | "internal";
 export type ExportAuditArgs = { query: AuditQuery, 
 /**
  * The CSV file to write.

@@ -48,6 +48,8 @@ export const ERROR_CODES = exhaustive<ErrorCode>()([
   'newer_schema',
   'disk_full',
   'folder_read_only',
+  'server_unreachable',
+  'server_refused',
   'storage',
   'internal',
 ]);

@@ -10,6 +10,7 @@
 mod audit;
 mod safekeeping;
 mod spreadsheets;
+mod syncing;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -103,6 +104,19 @@ enum Command {
     Export(spreadsheets::ExportCommand),
     /// Change your own password (current from CLINIC_PASSWORD, new from CLINIC_NEW_PASSWORD or prompts)
     Passwd,
+    /// Set up this computer as a new computer of the clinic a clinic server serves: a new data
+    /// directory, its own key and recovery key, and the whole clinic pulled in (run again to finish a
+    /// join that was cut short)
+    Join {
+        #[command(flatten)]
+        server: syncing::ServerArgs,
+        /// Write the printable recovery sheet (PDF) here; the recovery key is also shown once on stderr
+        #[arg(long, value_name = "FILE")]
+        recovery_sheet: Option<PathBuf>,
+    },
+    /// This computer and the clinic server
+    #[command(subcommand)]
+    Sync(syncing::SyncCommand),
 }
 
 #[derive(Subcommand)]
@@ -293,6 +307,14 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Users(command) => {
             let (clinic, admin) = sign_in(&dir, &key, cli.user)?;
             users(&clinic, &admin, command)
+        }
+        Command::Join {
+            server,
+            recovery_sheet,
+        } => syncing::join(&dir, &key, &server, recovery_sheet.as_deref()),
+        Command::Sync(command) => {
+            let (clinic, user) = sign_in(&dir, &key, cli.user)?;
+            syncing::run(&clinic, &user, command)
         }
         Command::Passwd => {
             let (clinic, user) = sign_in(&dir, &key, cli.user)?;

@@ -5,3 +5,4 @@ mod common;
 mod disks;
 mod safekeeping;
 mod spreadsheets;
+mod syncing;

@@ -187,7 +187,7 @@ pub fn data_dir_from_env() -> Option<PathBuf> {
 }
 
 /// A readable name for this computer, for the devices list.
-fn this_computer_name() -> String {
+pub(crate) fn this_computer_name() -> String {
     std::env::var("HOSTNAME")
         .ok()
         .or_else(|| std::env::var("COMPUTERNAME").ok())
@@ -266,6 +266,7 @@ impl Clinic {
 
         let clinic_id = Uuid::now_v7();
         let device = DeviceSetup {
+            device_id: None,
             clinic_id,
             device_name: this_computer_name(),
             prefix: "A".to_owned(),
@@ -380,7 +381,7 @@ impl Clinic {
 
     /// The user's current role and whether they must change their password; NotSignedIn when the user
     /// no longer exists or was deactivated.
-    fn current_user(&self, by: &SessionUser) -> CoreResult<(Role, bool)> {
+    pub(crate) fn current_user(&self, by: &SessionUser) -> CoreResult<(Role, bool)> {
         let current: Option<(String, bool, bool)> = self.store.read(|r| {
             r.query_opt(
                 "SELECT role, active, must_change_password FROM users WHERE id = ?1 AND archived_at IS NULL",

@@ -34,6 +34,10 @@ pub enum ErrorCode {
     DiskFull,
     /// The data folder takes no writes: nothing of the change was saved.
     FolderReadOnly,
+    /// The clinic server did not answer; nothing is lost.
+    ServerUnreachable,
+    /// The clinic server answered no, with its reason.
+    ServerRefused,
     Storage,
     Internal,
 }
@@ -77,6 +81,13 @@ pub enum CoreError {
         cause: Box<CoreError>,
     },
     /// Stored data the program itself wrote cannot be read back: a bug, not the user's input.
+    /// The clinic server did not answer: no connection, a wrong address, or not the certificate this
+    /// device pinned. Nothing is lost; the next round tries again.
+    #[error("the clinic server cannot be reached: {0}")]
+    ServerUnreachable(String),
+    /// The clinic server answered no, with its reason (`code` is the server's).
+    #[error("the clinic server refused: {message}")]
+    ServerRefused { code: String, message: String },
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
@@ -119,6 +130,8 @@ impl CoreError {
             CoreError::SessionLocked => ErrorCode::SessionLocked,
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
             CoreError::Print(_) | CoreError::Internal(_) => ErrorCode::Internal,
+            CoreError::ServerUnreachable(_) => ErrorCode::ServerUnreachable,
+            CoreError::ServerRefused { .. } => ErrorCode::ServerRefused,
             CoreError::ImportStopped { cause, .. } => cause.code(),
             CoreError::Store(err) => match err {
                 StoreError::NotInitialized(_) => ErrorCode::NotInitialized,

@@ -19,6 +19,7 @@ mod patients;
 mod records;
 mod scheduling;
 mod spreadsheet;
+mod sync;
 pub mod time;
 mod validate;
 
@@ -53,6 +54,9 @@ pub use scheduling::{
     NewWaitlistEntry, PlannedOccurrence, Provider, QueueEntry, RecurringPlan, Reschedule, RoomCall,
     Slot, SlotQuery, StatusCount, TimeBlock, TimeOff, TimeOffAdded, TimeSpan, WaitlistEntry,
     WalkIn, WeekdayHours,
+};
+pub use sync::{
+    ClinicServer, JoinProgress, PULL_PAGE, PUSH_BATCH, ServerAddress, SyncReport, SyncStatus,
 };
 
 /// Re-exported so callers can build key options without depending on the store crate.

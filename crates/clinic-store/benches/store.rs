@@ -110,6 +110,7 @@ fn write_path() -> f64 {
 
 fn device() -> DeviceSetup {
     DeviceSetup {
+        device_id: None,
         clinic_id: uuid::Uuid::now_v7(),
         device_name: "bench".into(),
         prefix: "A".into(),

@@ -72,7 +72,7 @@ pub enum KeySource {
 /// The non-secret description of the key, stored in `store.json`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
-pub(crate) enum KeyRecord {
+pub enum KeyRecord {
     Keyring {
         service: String,
         /// The keyring account; absent for a store's first key (`database-key/<store id>`).

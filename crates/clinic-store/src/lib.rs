@@ -12,6 +12,7 @@ mod audit;
 mod error;
 mod hlc;
 pub mod key;
+pub mod protocol;
 mod read;
 mod recorded;
 mod recovery;
@@ -28,13 +29,13 @@ pub use read::Reader;
 pub use recorded::AlteredRow;
 pub use recovery::RecoveryKey;
 /// What row-mapping closures receive and return.
-pub use rusqlite::{Result as RowResult, Row};
+pub use rusqlite::{Connection, Result as RowResult, Row};
 pub use store::{
     BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings, DeviceSetup,
-    RecoveryStatus, SCHEMA_VERSION, StagedRestore, Store, StoreInfo, TableCount, preview_backup,
-    stage_restore,
+    RecoveryStatus, SCHEMA_VERSION, StagedRestore, Store, StoreInfo, TableCount,
+    create_encrypted_file, open_encrypted_file, preview_backup, stage_restore,
 };
-pub use sync::{Change, PageApplied, PulledChange, PushAck, RowClocks, takes_column};
+pub use sync::{Change, PageApplied, PulledChange, RowClocks, SyncLink, SyncState, takes_column};
 pub use table::Table;
 pub use write::{Fields, Operation, Series, WriteTx};
 

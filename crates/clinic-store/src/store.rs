@@ -54,6 +54,8 @@ const PLAIN_SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// The identity a new store gives its own device.
 #[derive(Clone, Debug)]
 pub struct DeviceSetup {
+    /// This device's id; None: a new one. A computer joining a clinic brings the id it paired with.
+    pub device_id: Option<Uuid>,
     /// The clinic this device belongs to (the id of its `clinic_settings` row).
     pub clinic_id: Uuid,
     pub device_name: String,
@@ -212,7 +214,7 @@ impl Store {
 
         // The device row is a synced row like any other, so it goes through the write path; the local
         // `this_device` row it depends on is written first, with the foreign key checked at commit.
-        let device_id = Uuid::now_v7();
+        let device_id = device.device_id.unwrap_or_else(Uuid::now_v7);
         let shared = Shared {
             device_id: device_id.to_string(),
             device_prefix: device.prefix.clone(),
@@ -661,6 +663,36 @@ impl Drop for Batch<'_> {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock dropped its transaction, which rolled back: the data is consistent.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Creates an encrypted SQLite file that is not a clinic store (the clinic server's), its key made and
+/// kept as a store's is (the keyring, or a passphrase in `options`), configured as a store is: WAL,
+/// `synchronous = FULL`, foreign keys, the same busy handler. Returns how its key is kept, for the
+/// caller to save beside it, and the connection.
+pub fn create_encrypted_file(
+    path: &Path,
+    file_id: &str,
+    options: &KeyOptions,
+) -> StoreResult<(key::KeyRecord, Connection)> {
+    let (record, key) = key::create_key(file_id, options, KeyUse::First)?;
+    let mut conn = Connection::open(path)?;
+    conn.execute_batch(&key.pragma())?;
+    configure(&mut conn)?;
+    Ok((record, conn))
+}
+
+/// Opens a file made by [`create_encrypted_file`] with the key `record` says how to find.
+pub fn open_encrypted_file(
+    path: &Path,
+    file_id: &str,
+    record: &key::KeyRecord,
+    options: &KeyOptions,
+) -> StoreResult<Connection> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let key = key::load_key(file_id, record, options, dir)?;
+    let mut conn = open_keyed(path, &key, false)?;
+    configure(&mut conn)?;
+    Ok(conn)
 }
 
 /// Opens an existing database file and proves the key is right.

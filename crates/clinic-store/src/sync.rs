@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::audit::{self, AuditContext, AuditEvent};
 use crate::hlc::HlcStamp;
+use crate::protocol::PushResult;
 use crate::table::METADATA_COLUMNS;
 use crate::write::{Operation, WriteTx, value_to_json};
 use crate::{Reader, Store, StoreError, StoreResult, Table, format_instant};
@@ -50,12 +51,32 @@ pub struct PulledChange {
     pub change: Change,
 }
 
-/// The server's answer for one pushed change: where in the stream it went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How this device reaches its clinic server: the address, the certificate it pins, its credential
+/// and the server's epoch it last saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncLink {
+    pub server_url: String,
+    pub fingerprint: String,
+    pub credential: String,
+    pub epoch: String,
+}
+
+/// Where this device stands with the clinic server (no credential).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PushAck {
-    pub device_seq: i64,
-    pub server_seq: i64,
+pub struct SyncState {
+    pub server_url: Option<String>,
+    pub fingerprint: Option<String>,
+    pub paired_at: Option<String>,
+    pub epoch: Option<String>,
+    pub pull_cursor: i64,
+    pub last_sync_at: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+    /// Changes made here that the server has not taken yet.
+    pub changes_waiting: i64,
+    /// Conflicts and refused changes no one has resolved.
+    pub needs_attention: i64,
 }
 
 /// What applying one page of pulled changes did.
@@ -89,6 +110,11 @@ pub struct RowClocks {
 impl RowClocks {
     pub fn of(&self, column: &str) -> Option<&HlcStamp> {
         self.columns.get(column).or(self.inserted.as_ref())
+    }
+
+    /// The clocks of a row from their JSON form, `{"*": stamp, "column": stamp}`.
+    pub fn from_json(json: &str) -> RowClocks {
+        Self::parse(json, None)
     }
 
     fn parse(json: &str, row_hlc: Option<HlcStamp>) -> RowClocks {
@@ -126,25 +152,171 @@ impl Store {
         })
     }
 
-    /// Records the server's acknowledgements of pushed changes, with their places in the stream.
-    pub fn mark_pushed(&self, acks: &[PushAck]) -> StoreResult<()> {
+    /// This device's own changes after `device_seq`, pushed or not: what it sends again to a server
+    /// that lost them (a new epoch).
+    pub fn outbox_history(&self, device_seq: i64, limit: usize) -> StoreResult<Vec<Change>> {
+        self.read(|r| {
+            r.query_all(
+                "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
+                        schema_version, user_id, recorded_at
+                 FROM outbox WHERE device_seq > ?1 ORDER BY device_seq LIMIT ?2",
+                params![device_seq, i64::try_from(limit).unwrap_or(i64::MAX)],
+                outbox_change,
+            )
+        })
+    }
+
+    /// Records the server's answer to a push, in one transaction: each change taken (applied now or
+    /// before) gets its place in the stream; each refused one is kept in `conflicts` with the server's
+    /// reason, for a person to see, and is not sent again. Applies to changes sent again after a new
+    /// epoch too: their places are the new stream's.
+    pub fn record_push(&self, results: &[PushResult]) -> StoreResult<()> {
         self.write(None, |tx| {
             let now = format_instant(tx.now());
             let mut through = 0;
-            for ack in acks {
+            for result in results {
+                let (device_seq, server_seq) = match result {
+                    PushResult::Applied {
+                        device_seq,
+                        server_seq,
+                    }
+                    | PushResult::Duplicate {
+                        device_seq,
+                        server_seq,
+                    } => (*device_seq, Some(*server_seq)),
+                    PushResult::Rejected { device_seq, reason } => {
+                        let newly = tx
+                            .tx
+                            .prepare_cached(
+                                "SELECT 1 FROM outbox WHERE device_seq = ?1 AND pushed_at IS NULL",
+                            )?
+                            .exists([device_seq])?;
+                        if newly {
+                            tx.tx
+                                .prepare_cached(
+                                    "INSERT INTO conflicts (id, kind, table_name, row_id, local_value,
+                                                            local_hlc, reason, detected_at)
+                                     SELECT ?1, 'rejected', table_name, row_id, fields, hlc, ?2, ?3
+                                     FROM outbox WHERE device_seq = ?4",
+                                )?
+                                .execute(params![
+                                    uuid::Uuid::now_v7().to_string(),
+                                    reason,
+                                    now,
+                                    device_seq
+                                ])?;
+                        }
+                        (*device_seq, None)
+                    }
+                };
                 tx.tx
                     .prepare_cached(
-                        "UPDATE outbox SET pushed_at = ?1, server_seq = ?2
-                         WHERE device_seq = ?3 AND pushed_at IS NULL",
+                        "UPDATE outbox SET pushed_at = coalesce(pushed_at, ?1), server_seq = ?2
+                         WHERE device_seq = ?3",
                     )?
-                    .execute(params![now, ack.server_seq, ack.device_seq])?;
-                through = through.max(ack.device_seq);
+                    .execute(params![now, server_seq, device_seq])?;
+                through = through.max(device_seq);
             }
             tx.tx.execute(
                 "UPDATE sync_state SET pushed_through_seq = max(pushed_through_seq, ?1)",
                 [through],
             )?;
             Ok(())
+        })
+    }
+
+    /// The clinic server this device is paired with, if it is.
+    pub fn sync_link(&self) -> StoreResult<Option<SyncLink>> {
+        self.read(|r| {
+            r.query_opt(
+                "SELECT server_url, fingerprint, credential, epoch FROM sync_state
+                 WHERE credential IS NOT NULL",
+                [],
+                |row| {
+                    Ok(SyncLink {
+                        server_url: row.get(0)?,
+                        fingerprint: row.get(1)?,
+                        credential: row.get(2)?,
+                        epoch: row.get(3)?,
+                    })
+                },
+            )
+        })
+    }
+
+    /// Pairs this device with a server (replacing any earlier pairing); the pull cursor starts again.
+    pub fn link_to_server(&self, link: &SyncLink) -> StoreResult<()> {
+        self.write(None, |tx| {
+            let now = format_instant(tx.now());
+            tx.tx.execute(
+                "UPDATE sync_state SET server_url = ?1, fingerprint = ?2, credential = ?3, epoch = ?4,
+                     paired_at = ?5, pull_cursor = 0, last_error = NULL, last_error_at = NULL",
+                params![
+                    link.server_url,
+                    link.fingerprint,
+                    link.credential,
+                    link.epoch,
+                    now
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The server answers with a new epoch (it was restored or set up again): from here on the device
+    /// follows the new stream from its start. Nothing held here is discarded; changes pulled before are
+    /// recognised by their ids and skipped.
+    pub fn follow_epoch(&self, epoch: &str) -> StoreResult<()> {
+        self.write(None, |tx| {
+            tx.tx
+                .execute("UPDATE sync_state SET epoch = ?1, pull_cursor = 0", [epoch])?;
+            Ok(())
+        })
+    }
+
+    /// Notes how the last round with the server ended: None clears the last error.
+    pub fn record_sync_outcome(&self, error: Option<&str>) -> StoreResult<()> {
+        self.write(None, |tx| {
+            let now = format_instant(tx.now());
+            match error {
+                None => tx.tx.execute(
+                    "UPDATE sync_state SET last_sync_at = ?1, last_error = NULL, last_error_at = NULL",
+                    [now],
+                )?,
+                Some(error) => tx.tx.execute(
+                    "UPDATE sync_state SET last_error = ?1, last_error_at = ?2",
+                    params![error, now],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    /// Where this device stands with the clinic server.
+    pub fn sync_state(&self) -> StoreResult<SyncState> {
+        self.read(|r| {
+            r.query_row(
+                "SELECT server_url, fingerprint, paired_at, epoch, pull_cursor, last_sync_at, last_error,
+                        last_error_at,
+                        (SELECT count(*) FROM outbox WHERE pushed_at IS NULL),
+                        (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL)
+                 FROM sync_state",
+                [],
+                |row| {
+                    Ok(SyncState {
+                        server_url: row.get(0)?,
+                        fingerprint: row.get(1)?,
+                        paired_at: row.get(2)?,
+                        epoch: row.get(3)?,
+                        pull_cursor: row.get(4)?,
+                        last_sync_at: row.get(5)?,
+                        last_error: row.get(6)?,
+                        last_error_at: row.get(7)?,
+                        changes_waiting: row.get(8)?,
+                        needs_attention: row.get(9)?,
+                    })
+                },
+            )
         })
     }
 

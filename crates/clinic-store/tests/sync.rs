@@ -3,7 +3,8 @@
 //! local edits kept for a person. The "server" here is a relay that numbers the changes in order.
 
 use chrono::{DateTime, TimeZone, Utc};
-use clinic_store::{Change, Fields, PageApplied, PulledChange, PushAck, Store, StoreError, Table};
+use clinic_store::protocol::PushResult;
+use clinic_store::{Change, Fields, PageApplied, PulledChange, Store, StoreError, Table};
 use uuid::Uuid;
 
 use crate::common::{Parents, create, device, no_init, passphrase, sample};
@@ -21,7 +22,7 @@ impl Relay {
         let mut acks = Vec::new();
         for change in device.changes_to_push(1_000).unwrap() {
             let server_seq = self.stream.len() as i64 + 1;
-            acks.push(PushAck {
+            acks.push(PushResult::Applied {
                 device_seq: change.device_seq,
                 server_seq,
             });
@@ -31,7 +32,7 @@ impl Relay {
                 change,
             });
         }
-        device.mark_pushed(&acks).unwrap();
+        device.record_push(&acks).unwrap();
     }
 
     fn pull(&self, device: &Store) -> PageApplied {

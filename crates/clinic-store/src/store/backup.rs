@@ -788,6 +788,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let folder = tempfile::tempdir().unwrap();
         let device = DeviceSetup {
+            device_id: None,
             clinic_id: Uuid::now_v7(),
             device_name: "test".into(),
             prefix: "A".into(),

@@ -18,6 +18,7 @@ fn no_init(_: &mut WriteTx<'_>) -> StoreResult<()> {
 
 fn device() -> DeviceSetup {
     DeviceSetup {
+        device_id: None,
         clinic_id: Uuid::now_v7(),
         device_name: "test".into(),
         prefix: "A".into(),

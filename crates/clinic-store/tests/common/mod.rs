@@ -26,6 +26,7 @@ pub fn no_init(_: &mut WriteTx<'_>) -> StoreResult<()> {
 
 pub fn device(prefix: &str) -> DeviceSetup {
     DeviceSetup {
+        device_id: None,
         clinic_id: Uuid::now_v7(),
         device_name: format!("test device {prefix}"),
         prefix: prefix.to_owned(),

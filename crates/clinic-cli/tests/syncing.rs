@@ -1,0 +1,247 @@
+//! Two computers of one clinic through the real `clinic-server` binary on 127.0.0.1: the first pairs
+//! and brings the clinic, the second joins it from nothing, users and their deactivation reach both.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+use crate::common::{assert_one_line_failure, clinic, json, stderr};
+
+const SERVER_PASSPHRASE: &str = "the clinic server's passphrase";
+
+/// `clinic-server`, built beside `clinic` by `cargo test --workspace`.
+fn server_binary() -> PathBuf {
+    let path = Path::new(env!("CARGO_BIN_EXE_clinic")).with_file_name("clinic-server");
+    assert!(
+        path.exists(),
+        "{} is missing: build it with `cargo build -p clinic-server`",
+        path.display()
+    );
+    path
+}
+
+fn clinic_server(dir: &Path, args: &[&str]) -> Value {
+    let out = Command::new(server_binary())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("CLINIC_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
+        .output()
+        .unwrap();
+    json(&out)
+}
+
+struct Server {
+    child: Child,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        clinic_server(dir.path(), &["init"]);
+        let mut child = Command::new(server_binary())
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("CLINIC_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut text = String::new();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while !text.trim_end().ends_with('}') {
+            text.push_str(
+                &lines
+                    .next()
+                    .expect("the server says where it listens")
+                    .unwrap(),
+            );
+        }
+        let said: Value = serde_json::from_str(&text).unwrap();
+        Server {
+            child,
+            url: format!("https://{}", said["listening"].as_str().unwrap()),
+            dir,
+        }
+    }
+
+    /// A pairing code and the fingerprint, as `clinic-server pair` prints them.
+    fn pair(&self) -> (String, String) {
+        let code = clinic_server(self.dir.path(), &["pair"]);
+        (
+            code["code"].as_str().unwrap().to_owned(),
+            code["fingerprint"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+const BOSS: [(&str, &str); 2] = [
+    ("CLINIC_USER", "boss"),
+    ("CLINIC_PASSWORD", "a long enough passphrase"),
+];
+
+#[test]
+fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on_the_first() {
+    let server = Server::start();
+    let front = tempfile::tempdir().unwrap();
+    json(&clinic(
+        front.path(),
+        &[
+            "init",
+            "--clinic-name",
+            "Harbour Dental",
+            "--admin-user",
+            "boss",
+            "--time-zone",
+            "UTC",
+        ],
+        &[("CLINIC_ADMIN_PASSWORD", BOSS[1].1)],
+    ));
+    let lena = [
+        ("CLINIC_USER", "lena"),
+        ("CLINIC_PASSWORD", "lena first password"),
+    ];
+    json(&clinic(
+        front.path(),
+        &[
+            "users",
+            "add",
+            "lena",
+            "--name",
+            "Lena Ward",
+            "--role",
+            "receptionist",
+        ],
+        &[BOSS[0], BOSS[1], ("CLINIC_NEW_PASSWORD", lena[1].1)],
+    ));
+
+    // Not paired yet: said in one line. A wrong fingerprint is refused before anything is sent.
+    assert_one_line_failure(&clinic(front.path(), &["sync", "run"], &BOSS), "not paired");
+    let (code, fingerprint) = server.pair();
+    let wrong = fingerprint.replace(
+        &fingerprint[..2],
+        if &fingerprint[..2] == "00" {
+            "11"
+        } else {
+            "00"
+        },
+    );
+    let pin = [
+        "sync",
+        "pair",
+        "--server",
+        &server.url,
+        "--code",
+        &code,
+        "--fingerprint",
+        &wrong,
+    ];
+    assert_one_line_failure(
+        &clinic(front.path(), &pin, &BOSS),
+        "not the one this device paired with",
+    );
+
+    let pair = [
+        "sync",
+        "pair",
+        "--server",
+        &server.url,
+        "--code",
+        &code,
+        "--fingerprint",
+        &fingerprint,
+    ];
+    let paired = json(&clinic(front.path(), &pair, &BOSS));
+    assert_eq!(paired["paired"], true);
+    assert_eq!(paired["devicePrefix"], "A");
+    let round = json(&clinic(front.path(), &["sync", "run"], &BOSS));
+    assert!(round["pushed"].as_u64().unwrap() > 5, "{round}");
+    assert_eq!(
+        json(&clinic(front.path(), &["sync", "status"], &BOSS))["changesWaiting"],
+        0
+    );
+
+    // The laptop joins from nothing: its own store and key, the clinic pulled in, the number series B.
+    let laptop = tempfile::tempdir().unwrap().path().join("laptop");
+    let (code, fingerprint) = server.pair();
+    let join = [
+        "join",
+        "--server",
+        &server.url,
+        "--code",
+        &code,
+        "--fingerprint",
+        &fingerprint,
+    ];
+    let out = clinic(&laptop, &join, &[]);
+    let joined = json(&out);
+    assert_eq!(joined["devicePrefix"], "B");
+    assert!(
+        stderr(&out).contains("Recovery key (shown only now)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("(100%)"), "{}", stderr(&out));
+    let users = clinic(&laptop, &["users", "list"], &BOSS);
+    assert!(users.status.success(), "{}", stderr(&users));
+    assert_eq!(String::from_utf8_lossy(&users.stdout).lines().count(), 2);
+    let again = clinic(&laptop, &join, &[]);
+    assert_one_line_failure(&again, "already holds a clinic");
+
+    // Lena is stopped on the laptop; after both sync, the front desk refuses her too.
+    let deactivate = clinic(&laptop, &["users", "deactivate", "lena"], &BOSS);
+    assert!(deactivate.status.success(), "{}", stderr(&deactivate));
+    json(&clinic(&laptop, &["sync", "run"], &BOSS));
+    let round = json(&clinic(front.path(), &["sync", "run"], &BOSS));
+    assert!(round["pulled"].as_u64().unwrap() >= 1, "{round}");
+    assert_one_line_failure(&clinic(front.path(), &["passwd"], &lena), "");
+    let listed = String::from_utf8_lossy(&clinic(front.path(), &["users", "list"], &BOSS).stdout)
+        .into_owned();
+    let lena_line = listed.lines().find(|l| l.contains("\"lena\"")).unwrap();
+    assert!(lena_line.contains("\"active\":false"), "{lena_line}");
+
+    // With the server gone, a round fails in one line and nothing waiting is lost.
+    json(&clinic(
+        front.path(),
+        &[
+            "users",
+            "add",
+            "omar",
+            "--name",
+            "Omar Said",
+            "--role",
+            "doctor",
+        ],
+        &[
+            BOSS[0],
+            BOSS[1],
+            ("CLINIC_NEW_PASSWORD", "omar first password"),
+        ],
+    ));
+    drop(server);
+    assert_one_line_failure(
+        &clinic(front.path(), &["sync", "run"], &BOSS),
+        "cannot be reached",
+    );
+    let status = json(&clinic(front.path(), &["sync", "status"], &BOSS));
+    assert!(status["changesWaiting"].as_i64().unwrap() >= 1, "{status}");
+    assert!(
+        status["lastError"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be reached"),
+        "{status}"
+    );
+}

@@ -1,0 +1,352 @@
+//! This device and the clinic server: pairing, a new computer joining the clinic, and the round that
+//! pushes this device's changes and then pulls everyone else's. The rules of the round live here; how
+//! requests travel (HTTPS to the certificate pinned at pairing) is a [`ClinicServer`], which the
+//! `clinic-sync` crate provides.
+
+use std::path::Path;
+
+use clinic_store::protocol::{
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, normalized_fingerprint,
+};
+use clinic_store::{
+    AuditEvent, DeviceSetup, KeyOptions, RecoveryKey, SCHEMA_VERSION, Store, SyncLink,
+};
+use serde::Serialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::permissions::Action;
+use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
+
+/// Changes sent in one push.
+pub const PUSH_BATCH: usize = 500;
+/// Changes asked for in one pull (each page is applied in one transaction).
+pub const PULL_PAGE: usize = 1_000;
+
+/// The clinic server, as the round needs it. Failures are [`CoreError::ServerUnreachable`] (no answer:
+/// try again later) or [`CoreError::ServerRefused`] (an answer that says no, with its reason).
+pub trait ClinicServer {
+    /// The server's current epoch (it changes when the server's store is restored or made anew).
+    fn epoch(&self) -> CoreResult<String>;
+    fn pair(&self, request: &PairRequest) -> CoreResult<Paired>;
+    fn push(&self, credential: &str, request: &PushRequest) -> CoreResult<PushAnswer>;
+    fn pull(&self, credential: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
+}
+
+/// Where the clinic server is and which certificate is its, as `clinic-server pair` printed them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerAddress {
+    pub url: String,
+    pub fingerprint: String,
+}
+
+impl ServerAddress {
+    /// The address and fingerprint as a person typed or pasted them: `https://host:port`, and the
+    /// certificate's SHA-256 (any case, with or without colons).
+    pub fn parse(url: &str, fingerprint: &str) -> CoreResult<ServerAddress> {
+        let url = url.trim().trim_end_matches('/');
+        let host = url.strip_prefix("https://").unwrap_or_default();
+        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/') {
+            return Err(CoreError::invalid("server", message!("server_address")));
+        }
+        let fingerprint = normalized_fingerprint(fingerprint)
+            .ok_or_else(|| CoreError::invalid("fingerprint", message!("fingerprint_format")))?;
+        Ok(ServerAddress {
+            url: url.to_owned(),
+            fingerprint,
+        })
+    }
+}
+
+/// What one round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    /// This device's changes the server took.
+    pub pushed: usize,
+    /// This device's changes the server refused (kept for a person to see, with the reason).
+    pub refused: usize,
+    /// Changes sent again because the server's store was restored or made anew (a new epoch).
+    pub resent: usize,
+    /// Other devices' changes applied here.
+    pub pulled: usize,
+    /// Edits here that met another device's edit of the same field (kept for a person to see).
+    pub conflicts: usize,
+}
+
+/// Where this device stands with the clinic server, for `clinic sync status` and the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub paired: bool,
+    pub server_url: Option<String>,
+    pub fingerprint: Option<String>,
+    pub device_id: String,
+    /// This device's share of the number series (MRNs, invoices).
+    pub device_prefix: String,
+    pub paired_at: Option<String>,
+    pub last_sync_at: Option<String>,
+    /// Changes made here that the server has not taken yet.
+    #[ts(type = "number")]
+    pub changes_waiting: i64,
+    /// Conflicts and refused changes no one has resolved yet.
+    #[ts(type = "number")]
+    pub needs_attention: i64,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+}
+
+/// A joining computer's progress through the clinic's changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinProgress {
+    #[ts(type = "number")]
+    pub applied_through: i64,
+    #[ts(type = "number")]
+    pub latest: i64,
+}
+
+impl Clinic {
+    /// Pairs this device with the clinic server using a one-time code. The clinic's first device
+    /// brings its clinic (every change it holds is pushed at its first round); the server refuses a
+    /// device of another clinic.
+    pub fn pair_with_server(
+        &self,
+        by: &SessionUser,
+        server: &dyn ClinicServer,
+        address: &ServerAddress,
+        code: &str,
+    ) -> CoreResult<SyncStatus> {
+        let access = self.authorize(by, Action::ManageSettings)?;
+        let store = access.store();
+        let paired = server.pair(&PairRequest {
+            code: code.to_owned(),
+            device_id: store.device_id().to_owned(),
+            device_name: self.device_name()?,
+            clinic_id: Some(store.clinic_id().to_owned()),
+            schema_version: SCHEMA_VERSION,
+        })?;
+        if paired.prefix != store.device_prefix() {
+            // Only a copy of another device's store gets here; numbering on with a prefix the server
+            // gave another device would make MRNs and invoice numbers collide.
+            return Err(CoreError::Conflict(message!(
+                "sync_prefix_taken",
+                prefix = store.device_prefix()
+            )));
+        }
+        store.link_to_server(&SyncLink {
+            server_url: address.url.clone(),
+            fingerprint: address.fingerprint.clone(),
+            credential: paired.credential,
+            epoch: paired.epoch,
+        })?;
+        access.audit(AuditEvent {
+            action: "paired_with_server".into(),
+            entity: "device".into(),
+            entity_id: Some(store.device_id().to_owned()),
+            details: Some(serde_json::json!({ "server": address.url })),
+            ..AuditEvent::default()
+        })?;
+        self.sync_status()
+    }
+
+    /// One round with the server: push everything waiting here, then pull everything new. A round
+    /// cut short (no connection) loses nothing: what was taken is recorded as taken, the rest is sent
+    /// next time, and each pulled page is applied with its cursor in one transaction.
+    pub fn sync_now(&self, by: &SessionUser, server: &dyn ClinicServer) -> CoreResult<SyncReport> {
+        self.current_user(by)?;
+        self.sync_round(server)
+    }
+
+    /// The round itself, for the app's background task (which runs with no one signed in too).
+    pub fn sync_round(&self, server: &dyn ClinicServer) -> CoreResult<SyncReport> {
+        // The device's own bookkeeping with the server, on no one's behalf.
+        let system = self.system(None);
+        let store = system.store();
+        let link = store
+            .sync_link()?
+            .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;
+        let outcome = round(store, server, &link);
+        let error = outcome.as_ref().err().map(ToString::to_string);
+        store.record_sync_outcome(error.as_deref())?;
+        if let Ok(report) = &outcome {
+            tracing::info!(
+                pushed = report.pushed,
+                refused = report.refused,
+                resent = report.resent,
+                pulled = report.pulled,
+                conflicts = report.conflicts,
+                "sync round done"
+            );
+        }
+        outcome
+    }
+
+    /// Where this device stands with the server. It holds no patient data and no secret, so it needs
+    /// no sign-in: the app shows it before anyone signs in, and a joining computer has no users yet.
+    pub fn sync_status(&self) -> CoreResult<SyncStatus> {
+        // The device's own bookkeeping with the server, on no one's behalf.
+        let system = self.system(None);
+        let store = system.store();
+        let state = store.sync_state()?;
+        Ok(SyncStatus {
+            paired: store.sync_link()?.is_some(),
+            server_url: state.server_url,
+            fingerprint: state.fingerprint,
+            device_id: store.device_id().to_owned(),
+            device_prefix: store.device_prefix().to_owned(),
+            paired_at: state.paired_at,
+            last_sync_at: state.last_sync_at,
+            changes_waiting: state.changes_waiting,
+            needs_attention: state.needs_attention,
+            last_error: state.last_error,
+            last_error_at: state.last_error_at,
+        })
+    }
+
+    /// A new computer joins the clinic the server serves: it pairs (getting its number series from
+    /// the server) and creates its own encrypted store with its own key and recovery key. Returns the
+    /// recovery key, to be shown once and printed; then [`Clinic::finish_join`] pulls the clinic in.
+    pub fn join(
+        dir: &Path,
+        key: &KeyOptions,
+        server: &dyn ClinicServer,
+        address: &ServerAddress,
+        code: &str,
+    ) -> CoreResult<(Clinic, RecoveryKey)> {
+        if Store::exists(dir) {
+            return Err(clinic_store::StoreError::AlreadyInitialized(dir.to_owned()).into());
+        }
+        let device_id = Uuid::now_v7();
+        let paired = server.pair(&PairRequest {
+            code: code.to_owned(),
+            device_id: device_id.to_string(),
+            device_name: crate::clinic::this_computer_name(),
+            clinic_id: None,
+            schema_version: SCHEMA_VERSION,
+        })?;
+        let clinic_id = paired.clinic_id.parse().map_err(|_| {
+            CoreError::Internal("the server sent a clinic id that is not one".into())
+        })?;
+        let setup = DeviceSetup {
+            device_id: Some(device_id),
+            clinic_id,
+            device_name: crate::clinic::this_computer_name(),
+            prefix: paired.prefix.clone(),
+        };
+        let (store, recovery_key) = Store::create(dir, key, &setup, |_| Ok::<_, CoreError>(()))?;
+        let link = SyncLink {
+            server_url: address.url.clone(),
+            fingerprint: address.fingerprint.clone(),
+            credential: paired.credential,
+            epoch: paired.epoch,
+        };
+        store.link_to_server(&link)?;
+        Ok((Clinic::from_store(store), recovery_key))
+    }
+
+    /// Whether this device joined a clinic and has not pulled all of it yet (a join cut short by a
+    /// lost connection or a restart): then no one can sign in here until [`Clinic::finish_join`].
+    pub fn join_unfinished(&self) -> CoreResult<bool> {
+        let system = self.system(None);
+        let store = system.store();
+        let state = store.sync_state()?;
+        Ok(state.paired_at.is_some() && state.last_sync_at.is_none() && self.settings().is_err())
+    }
+
+    /// Pulls the clinic into a joining device, from where it stopped (a join cut short by a lost
+    /// connection or a restart goes on here), reporting progress after each page. Needs no sign-in:
+    /// the clinic's users arrive with it.
+    pub fn finish_join(
+        &self,
+        server: &dyn ClinicServer,
+        progress: &mut dyn FnMut(JoinProgress),
+    ) -> CoreResult<()> {
+        // The device's own bookkeeping with the server, on no one's behalf.
+        let system = self.system(None);
+        let store = system.store();
+        let link = store
+            .sync_link()?
+            .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;
+        let pulled = pull_all(store, server, &link, progress);
+        store.record_sync_outcome(pulled.as_ref().err().map(ToString::to_string).as_deref())?;
+        pulled.map(|_| ())
+    }
+}
+
+/// Push, then pull: a device never applies others' changes over edits it has not offered yet.
+fn round(store: &Store, server: &dyn ClinicServer, link: &SyncLink) -> CoreResult<SyncReport> {
+    let mut report = SyncReport::default();
+    let epoch = server.epoch()?;
+    if epoch != link.epoch {
+        // The server lost what it had (restored from an older backup, or set up again): send it
+        // everything this device ever made, and follow its stream from the start.
+        tracing::warn!("the clinic server has a new epoch: sending this device's changes again");
+        let mut after = 0;
+        loop {
+            let changes = store.outbox_history(after, PUSH_BATCH)?;
+            let Some(last) = changes.last() else { break };
+            after = last.device_seq;
+            let answer = push(store, server, link, changes)?;
+            report.resent += answer.len();
+        }
+        store.follow_epoch(&epoch)?;
+    }
+    loop {
+        let changes = store.changes_to_push(PUSH_BATCH)?;
+        if changes.is_empty() {
+            break;
+        }
+        for result in push(store, server, link, changes)? {
+            match result {
+                PushResult::Rejected { .. } => report.refused += 1,
+                _ => report.pushed += 1,
+            }
+        }
+    }
+    let (pulled, conflicts) = pull_all(store, server, link, &mut |_| {})?;
+    report.pulled = pulled;
+    report.conflicts = conflicts;
+    Ok(report)
+}
+
+fn push(
+    store: &Store,
+    server: &dyn ClinicServer,
+    link: &SyncLink,
+    changes: Vec<clinic_store::Change>,
+) -> CoreResult<Vec<PushResult>> {
+    let answer = server.push(
+        &link.credential,
+        &PushRequest {
+            schema_version: SCHEMA_VERSION,
+            seen_through: store.pull_cursor()?,
+            changes,
+        },
+    )?;
+    store.record_push(&answer.results)?;
+    Ok(answer.results)
+}
+
+/// Pulls and applies pages until the server has no more. Returns the changes applied and conflicts.
+fn pull_all(
+    store: &Store,
+    server: &dyn ClinicServer,
+    link: &SyncLink,
+    progress: &mut dyn FnMut(JoinProgress),
+) -> CoreResult<(usize, usize)> {
+    let (mut applied, mut conflicts) = (0, 0);
+    loop {
+        let page = server.pull(&link.credential, store.pull_cursor()?, PULL_PAGE)?;
+        let done = store.apply_pulled(&page.changes)?;
+        applied += done.applied;
+        conflicts += done.conflicts;
+        progress(JoinProgress {
+            applied_through: done.cursor,
+            latest: page.latest,
+        });
+        if !page.more {
+            return Ok((applied, conflicts));
+        }
+    }
+}

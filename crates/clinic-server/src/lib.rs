@@ -1,0 +1,7 @@
+//! The optional clinic server: the devices of one clinic push their changes to it and pull everyone
+//! else's, in one order. See ARCHITECTURE.md ("Sync") and `../shared`'s sync model it follows.
+
+pub mod api;
+pub mod error;
+pub mod store;
+pub mod tls;

@@ -1,0 +1,775 @@
+//! The server's store: the clinic's rows kept generically, the ordered change log, the devices and
+//! their credentials, in one SQLCipher file keyed like a device's. Behind [`ClinicStorage`] so that
+//! another database (PostgreSQL, for clinics that outgrow one machine) can take its place.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+use clinic_store::key::KeyRecord;
+use clinic_store::protocol::{
+    OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
+};
+use clinic_store::{
+    Change, HlcStamp, KeyOptions, Operation, PulledChange, RowClocks, SCHEMA_VERSION, Table,
+    create_encrypted_file, open_encrypted_file, takes_column,
+};
+use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ServerError, ServerResult};
+use crate::tls::TlsIdentity;
+
+const DB_FILE: &str = "server.db";
+const META_FILE: &str = "server.json";
+/// How long a pairing code works.
+pub const PAIRING_CODE_LIFETIME: Duration = Duration::minutes(10);
+/// Failed pairings allowed per minute, across all callers.
+const PAIRING_FAILURES_PER_MINUTE: i64 = 10;
+/// How far ahead of the server's clock a change's HLC may be.
+const MAX_CLOCK_AHEAD: Duration = Duration::minutes(5);
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// What the server says about itself.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub server_id: String,
+    pub epoch: String,
+    pub clinic_id: Option<String>,
+    /// SHA-256 of the TLS certificate, which devices pin at pairing.
+    pub fingerprint: String,
+}
+
+/// A one-time pairing code, as `clinic-server pair` prints it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairingCode {
+    pub code: String,
+    pub fingerprint: String,
+    pub expires_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub schema_version: i64,
+    pub pushed_through: i64,
+    pub paired_at: String,
+    pub last_seen_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerStatus {
+    #[serde(flatten)]
+    pub identity: Identity,
+    pub devices: i64,
+    pub changes: i64,
+    pub rows: i64,
+    pub last_change_at: Option<String>,
+}
+
+/// What the HTTP layer needs of a server store.
+pub trait ClinicStorage: Send + Sync {
+    fn identity(&self) -> ServerResult<Identity>;
+    fn tls_identity(&self) -> ServerResult<TlsIdentity>;
+    fn new_pairing_code(&self, now: DateTime<Utc>) -> ServerResult<PairingCode>;
+    fn pair(&self, request: &PairRequest, now: DateTime<Utc>) -> ServerResult<Paired>;
+    /// The device a credential belongs to; a revoked device is refused at once.
+    fn authenticate(&self, credential: &str, now: DateTime<Utc>) -> ServerResult<String>;
+    fn push(
+        &self,
+        device_id: &str,
+        push: &PushRequest,
+        now: DateTime<Utc>,
+    ) -> ServerResult<PushAnswer>;
+    fn pull(&self, after: i64, limit: usize) -> ServerResult<PullAnswer>;
+    fn devices(&self) -> ServerResult<Vec<DeviceInfo>>;
+    fn revoke(&self, device_id: &str, now: DateTime<Utc>) -> ServerResult<()>;
+    fn status(&self) -> ServerResult<ServerStatus>;
+    /// Whether the store answers (for `/health`).
+    fn reachable(&self) -> bool;
+}
+
+#[derive(Serialize, Deserialize)]
+struct ServerMeta {
+    server_id: String,
+    key: KeyRecord,
+}
+
+/// The server's store in one SQLCipher file, written through one connection.
+pub struct SqliteStorage {
+    dir: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStorage {
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(META_FILE).exists()
+    }
+
+    /// Creates the server's store, its TLS identity and its first epoch.
+    pub fn create(dir: &Path, key: &KeyOptions, now: DateTime<Utc>) -> ServerResult<Self> {
+        if Self::exists(dir) {
+            return Err(ServerError::AlreadyInitialized(dir.display().to_string()));
+        }
+        fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+        let server_id = uuid::Uuid::now_v7().to_string();
+        let (record, mut conn) = create_encrypted_file(&dir.join(DB_FILE), &server_id, key)?;
+        embedded::migrations::runner()
+            .run(&mut conn)
+            .map_err(|e| ServerError::Internal(format!("migrating the server store: {e}")))?;
+        let tls = TlsIdentity::generate()?;
+        conn.execute(
+            "INSERT INTO identity (singleton, server_id, epoch, certificate, private_key, fingerprint, created_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                server_id,
+                uuid::Uuid::now_v7().to_string(),
+                tls.certificate,
+                tls.private_key.as_slice(),
+                tls.fingerprint(),
+                now.to_rfc3339()
+            ],
+        )?;
+        let meta = ServerMeta {
+            server_id,
+            key: record,
+        };
+        let text =
+            serde_json::to_vec_pretty(&meta).map_err(|e| ServerError::Internal(e.to_string()))?;
+        fs::write(dir.join(META_FILE), text).map_err(|e| io_error(dir, &e))?;
+        Ok(SqliteStorage {
+            dir: dir.to_owned(),
+            conn: Mutex::new(conn),
+        })
+    }
+
+    pub fn open(dir: &Path, key: &KeyOptions) -> ServerResult<Self> {
+        let text = fs::read(dir.join(META_FILE))
+            .map_err(|_| ServerError::NotInitialized(dir.display().to_string()))?;
+        let meta: ServerMeta = serde_json::from_slice(&text).map_err(|e| {
+            ServerError::Internal(format!("{} is damaged: {e}", dir.join(META_FILE).display()))
+        })?;
+        let mut conn = open_encrypted_file(&dir.join(DB_FILE), &meta.server_id, &meta.key, key)?;
+        embedded::migrations::runner()
+            .run(&mut conn)
+            .map_err(|e| ServerError::Internal(format!("migrating the server store: {e}")))?;
+        Ok(SqliteStorage {
+            dir: dir.to_owned(),
+            conn: Mutex::new(conn),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> ServerResult<T>) -> ServerResult<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut conn)
+    }
+}
+
+impl ClinicStorage for SqliteStorage {
+    fn identity(&self) -> ServerResult<Identity> {
+        self.with(|conn| identity(conn))
+    }
+
+    fn tls_identity(&self) -> ServerResult<TlsIdentity> {
+        self.with(|conn| {
+            let (certificate, private_key): (Vec<u8>, Vec<u8>) =
+                conn.query_row("SELECT certificate, private_key FROM identity", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            Ok(TlsIdentity::new(certificate, private_key))
+        })
+    }
+
+    fn new_pairing_code(&self, now: DateTime<Utc>) -> ServerResult<PairingCode> {
+        // No 0/O, 1/I/L: the code is read off one screen and typed on another.
+        const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+        let mut rng = rand::rng();
+        let code: String = (0..10)
+            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+            .collect();
+        let expires_at = now + PAIRING_CODE_LIFETIME;
+        self.with(|conn| {
+            conn.execute(
+                "INSERT INTO pairing_codes (code_hash, created_at, expires_at) VALUES (?1, ?2, ?3)",
+                params![digest(&code), stamp(now), stamp(expires_at)],
+            )?;
+            Ok(PairingCode {
+                code: format!("{}-{}", &code[..5], &code[5..]),
+                fingerprint: identity(conn)?.fingerprint,
+                expires_at: stamp(expires_at),
+            })
+        })
+    }
+
+    fn pair(&self, request: &PairRequest, now: DateTime<Utc>) -> ServerResult<Paired> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let recent_failures: i64 = tx.query_row(
+                "SELECT count(*) FROM pairing_failures WHERE at > ?1",
+                [stamp(now - Duration::minutes(1))],
+                |r| r.get(0),
+            )?;
+            if recent_failures >= PAIRING_FAILURES_PER_MINUTE {
+                return Err(ServerError::TooManyAttempts);
+            }
+            let code = normalized_code(&request.code);
+            let usable: Option<String> = tx
+                .query_row(
+                    "SELECT code_hash FROM pairing_codes
+                     WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                    params![digest(&code), stamp(now)],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(code_hash) = usable else {
+                // The failure is counted even though the request is refused: commit it alone.
+                tx.execute("INSERT INTO pairing_failures (at) VALUES (?1)", [stamp(now)])?;
+                tx.commit()?;
+                return Err(ServerError::Refused(
+                    "this pairing code is wrong, used or expired: ask for a new one with `clinic-server pair`".into(),
+                ));
+            };
+            check_schema(request.schema_version)?;
+            let identity = identity(&tx)?;
+            let clinic_id = match (&identity.clinic_id, &request.clinic_id) {
+                (None, Some(brought)) => {
+                    tx.execute("UPDATE identity SET clinic_id = ?1", [brought])?;
+                    brought.clone()
+                }
+                (None, None) => {
+                    return Err(ServerError::Refused(
+                        "this clinic server has no clinic yet: pair the clinic's first computer with it (`clinic sync pair`) before others join".into(),
+                    ));
+                }
+                (Some(served), Some(brought)) if served != brought => {
+                    return Err(ServerError::Refused(
+                        "this clinic server serves another clinic: a device of that clinic must pair with it, or join it as a new computer".into(),
+                    ));
+                }
+                (Some(served), _) => served.clone(),
+            };
+            let known: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM devices WHERE id = ?1",
+                    [&request.device_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if known.is_some() {
+                return Err(ServerError::Refused(
+                    "this device is paired already; a device restored from a backup joins again as a new device".into(),
+                ));
+            }
+            let taken: Vec<String> = tx
+                .prepare("SELECT prefix FROM devices")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let prefix = next_prefix(&taken);
+            let credential = random_token();
+            tx.execute(
+                "INSERT INTO devices (id, name, prefix, credential_hash, schema_version, paired_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    request.device_id,
+                    request.device_name,
+                    prefix,
+                    digest(&credential),
+                    request.schema_version,
+                    stamp(now)
+                ],
+            )?;
+            tx.execute(
+                "UPDATE pairing_codes SET used_at = ?1, used_by = ?2 WHERE code_hash = ?3",
+                params![stamp(now), request.device_id, code_hash],
+            )?;
+            tx.commit()?;
+            tracing::info!(device = %request.device_id, %prefix, "device paired");
+            Ok(Paired {
+                device_id: request.device_id.clone(),
+                clinic_id,
+                prefix,
+                credential,
+                epoch: identity.epoch,
+            })
+        })
+    }
+
+    fn authenticate(&self, credential: &str, now: DateTime<Utc>) -> ServerResult<String> {
+        self.with(|conn| {
+            let found: Option<(String, Option<String>)> = conn
+                .prepare_cached("SELECT id, revoked_at FROM devices WHERE credential_hash = ?1")?
+                .query_row([digest(credential)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            match found {
+                None => Err(ServerError::Unauthorized),
+                Some((_, Some(_))) => Err(ServerError::Revoked),
+                Some((id, None)) => {
+                    conn.prepare_cached("UPDATE devices SET last_seen_at = ?1 WHERE id = ?2")?
+                        .execute(params![stamp(now), id])?;
+                    Ok(id)
+                }
+            }
+        })
+    }
+
+    fn push(
+        &self,
+        device_id: &str,
+        push: &PushRequest,
+        now: DateTime<Utc>,
+    ) -> ServerResult<PushAnswer> {
+        check_schema(push.schema_version)?;
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let applied: i64 = tx.query_row(
+                "SELECT applied_seq FROM devices WHERE id = ?1",
+                [device_id],
+                |r| r.get(0),
+            )?;
+            if let Some(first) = push.changes.first()
+                && first.device_seq > applied + 1
+            {
+                return Err(ServerError::SequenceGap {
+                    expected: applied + 1,
+                });
+            }
+            let mut results = Vec::with_capacity(push.changes.len());
+            let mut through = applied;
+            for (i, change) in push.changes.iter().enumerate() {
+                if change.device_seq != push.changes[0].device_seq + i as i64 {
+                    return Err(ServerError::BadRequest(
+                        "a push holds one device's changes in order, without gaps".into(),
+                    ));
+                }
+                if change.device_id != device_id {
+                    return Err(ServerError::BadRequest(format!(
+                        "change {} is another device's: a device pushes only its own changes",
+                        change.device_seq
+                    )));
+                }
+                if change.device_seq <= applied {
+                    results.push(earlier_result(&tx, device_id, change.device_seq)?);
+                    continue;
+                }
+                let result = match check_change(&tx, change, now) {
+                    Ok(()) => {
+                        apply_to_rows(&tx, change)?;
+                        let server_seq = append_change(&tx, change, push.seen_through, now)?;
+                        PushResult::Applied {
+                            device_seq: change.device_seq,
+                            server_seq,
+                        }
+                    }
+                    Err(reason) => {
+                        tx.execute(
+                            "INSERT INTO rejected_changes (change_id, device_id, device_seq, change, reason, rejected_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            params![
+                                change.change_id,
+                                device_id,
+                                change.device_seq,
+                                serde_json::to_string(change).unwrap_or_default(),
+                                reason,
+                                stamp(now)
+                            ],
+                        )?;
+                        PushResult::Rejected {
+                            device_seq: change.device_seq,
+                            reason,
+                        }
+                    }
+                };
+                results.push(result);
+                through = change.device_seq;
+            }
+            tx.execute(
+                "UPDATE devices SET applied_seq = ?1, schema_version = ?2 WHERE id = ?3",
+                params![through, push.schema_version, device_id],
+            )?;
+            let epoch = identity(&tx)?.epoch;
+            tx.commit()?;
+            Ok(PushAnswer { epoch, results })
+        })
+    }
+
+    fn pull(&self, after: i64, limit: usize) -> ServerResult<PullAnswer> {
+        self.with(|conn| {
+            let epoch = identity(conn)?.epoch;
+            let mut changes: Vec<PulledChange> = conn
+                .prepare_cached(
+                    "SELECT server_seq, seen_through, change_id, device_id, device_seq, hlc, table_name,
+                            row_id, operation, fields, schema_version, user_id, recorded_at
+                     FROM changes WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
+                )?
+                .query_map(
+                    params![after, i64::try_from(limit).unwrap_or(i64::MAX) + 1],
+                    pulled_change,
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            let more = changes.len() > limit;
+            changes.truncate(limit);
+            let latest = conn.query_row("SELECT coalesce(max(server_seq), 0) FROM changes", [], |r| {
+                r.get(0)
+            })?;
+            Ok(PullAnswer {
+                epoch,
+                changes,
+                more,
+                latest,
+            })
+        })
+    }
+
+    fn devices(&self) -> ServerResult<Vec<DeviceInfo>> {
+        self.with(|conn| {
+            Ok(conn
+                .prepare(
+                    "SELECT id, name, prefix, schema_version, applied_seq, paired_at, last_seen_at, revoked_at
+                     FROM devices ORDER BY paired_at, id",
+                )?
+                .query_map([], |r| {
+                    Ok(DeviceInfo {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        prefix: r.get(2)?,
+                        schema_version: r.get(3)?,
+                        pushed_through: r.get(4)?,
+                        paired_at: r.get(5)?,
+                        last_seen_at: r.get(6)?,
+                        revoked_at: r.get(7)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn revoke(&self, device_id: &str, now: DateTime<Utc>) -> ServerResult<()> {
+        self.with(|conn| {
+            let changed = conn.execute(
+                "UPDATE devices SET revoked_at = coalesce(revoked_at, ?1) WHERE id = ?2",
+                params![stamp(now), device_id],
+            )?;
+            if changed == 0 {
+                return Err(ServerError::BadRequest(format!(
+                    "no device {device_id} on this server (see `clinic-server devices list`)"
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn status(&self) -> ServerResult<ServerStatus> {
+        self.with(|conn| {
+            let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+            Ok(ServerStatus {
+                identity: identity(conn)?,
+                devices: count("SELECT count(*) FROM devices WHERE revoked_at IS NULL")?,
+                changes: count("SELECT count(*) FROM changes")?,
+                rows: count("SELECT count(*) FROM rows")?,
+                last_change_at: conn.query_row(
+                    "SELECT max(received_at) FROM changes",
+                    [],
+                    |r| r.get(0),
+                )?,
+            })
+        })
+    }
+
+    fn reachable(&self) -> bool {
+        self.with(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+            .is_ok()
+    }
+}
+
+fn identity(conn: &Connection) -> ServerResult<Identity> {
+    Ok(conn.query_row(
+        "SELECT server_id, epoch, clinic_id, fingerprint FROM identity",
+        [],
+        |r| {
+            Ok(Identity {
+                server_id: r.get(0)?,
+                epoch: r.get(1)?,
+                clinic_id: r.get(2)?,
+                fingerprint: r.get(3)?,
+            })
+        },
+    )?)
+}
+
+fn check_schema(found: i64) -> ServerResult<()> {
+    if found < OLDEST_SYNCING_SCHEMA {
+        return Err(ServerError::DeviceTooOld {
+            found,
+            oldest: OLDEST_SYNCING_SCHEMA,
+        });
+    }
+    if found > SCHEMA_VERSION {
+        return Err(ServerError::DeviceTooNew {
+            found,
+            newest: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// The answer for a change pushed again: what became of it the first time.
+fn earlier_result(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    device_seq: i64,
+) -> ServerResult<PushResult> {
+    let server_seq: Option<i64> = tx
+        .prepare_cached("SELECT server_seq FROM changes WHERE device_id = ?1 AND device_seq = ?2")?
+        .query_row(params![device_id, device_seq], |r| r.get(0))
+        .optional()?;
+    if let Some(server_seq) = server_seq {
+        return Ok(PushResult::Duplicate {
+            device_seq,
+            server_seq,
+        });
+    }
+    let reason: String = tx
+        .prepare_cached(
+            "SELECT reason FROM rejected_changes WHERE device_id = ?1 AND device_seq = ?2",
+        )?
+        .query_row(params![device_id, device_seq], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| "this change was not kept by the server".into());
+    Ok(PushResult::Rejected { device_seq, reason })
+}
+
+/// Why a change cannot be taken into the stream, if it cannot: each reason is one a person can act on.
+fn check_change(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<(), String> {
+    let Some(table) = Table::from_name(&change.table) else {
+        return Err(format!(
+            "the server does not know the table {}",
+            change.table
+        ));
+    };
+    let stamp: HlcStamp = change.hlc.parse().map_err(|e: String| e)?;
+    if stamp.node != change.device_id {
+        return Err("the change's clock stamp is another device's".into());
+    }
+    if stamp.wall_ms > (now + MAX_CLOCK_AHEAD).timestamp_millis() {
+        return Err(
+            "the change is stamped more than 5 minutes ahead of the server's clock: set this device's clock right".into(),
+        );
+    }
+    for (column, value) in &change.fields {
+        let plain = column
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain || column.is_empty() {
+            return Err(format!("{column:?} is not a column name"));
+        }
+        if matches!(
+            column.as_str(),
+            "id" | "created_at" | "created_by" | "updated_at" | "updated_by" | "hlc"
+        ) {
+            return Err(format!(
+                "{column} is set by the write path, not by a change"
+            ));
+        }
+        let scalar = match value {
+            serde_json::Value::Array(_) => false,
+            serde_json::Value::Object(map) => {
+                map.len() == 1 && map.get("$hex").is_some_and(serde_json::Value::is_string)
+            }
+            _ => true,
+        };
+        if !scalar {
+            return Err(format!("{column} holds a value of no column type"));
+        }
+    }
+    let exists: bool = tx
+        .prepare_cached("SELECT 1 FROM rows WHERE table_name = ?1 AND row_id = ?2")
+        .and_then(|mut s| s.exists(params![table.name(), change.row_id]))
+        .map_err(|e| e.to_string())?;
+    if !exists && change.operation != Operation::Insert {
+        return Err(format!(
+            "{} {} is not on the server: its insert never arrived",
+            change.table, change.row_id
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the row's columns the change is newer for (the same rule the devices apply).
+fn apply_to_rows(tx: &Transaction<'_>, change: &Change) -> ServerResult<()> {
+    let stamp: HlcStamp = change.hlc.parse().map_err(ServerError::BadRequest)?;
+    let current: Option<(String, String)> = tx
+        .prepare_cached("SELECT fields, clocks FROM rows WHERE table_name = ?1 AND row_id = ?2")?
+        .query_row(params![change.table, change.row_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((fields, clocks)) = current else {
+        tx.prepare_cached(
+            "INSERT INTO rows (table_name, row_id, fields, clocks) VALUES (?1, ?2, ?3, json_object('*', ?4))",
+        )?
+        .execute(params![
+            change.table,
+            change.row_id,
+            serde_json::Value::Object(change.fields.clone()).to_string(),
+            change.hlc
+        ])?;
+        return Ok(());
+    };
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&fields).unwrap_or_default();
+    let mut clock_map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&clocks).unwrap_or_default();
+    let row_clocks = RowClocks::from_json(&clocks);
+    let mut changed = false;
+    for (column, value) in &change.fields {
+        if takes_column(row_clocks.of(column), &stamp) {
+            fields.insert(column.clone(), value.clone());
+            clock_map.insert(
+                column.clone(),
+                serde_json::Value::String(change.hlc.clone()),
+            );
+            changed = true;
+        }
+    }
+    if changed {
+        tx.prepare_cached(
+            "UPDATE rows SET fields = ?1, clocks = ?2 WHERE table_name = ?3 AND row_id = ?4",
+        )?
+        .execute(params![
+            serde_json::Value::Object(fields).to_string(),
+            serde_json::Value::Object(clock_map).to_string(),
+            change.table,
+            change.row_id
+        ])?;
+    }
+    Ok(())
+}
+
+fn append_change(
+    tx: &Transaction<'_>,
+    change: &Change,
+    seen_through: i64,
+    now: DateTime<Utc>,
+) -> ServerResult<i64> {
+    tx.prepare_cached(
+        "INSERT INTO changes (change_id, device_id, device_seq, seen_through, hlc, table_name, row_id,
+                              operation, fields, schema_version, user_id, recorded_at, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        change.change_id,
+        change.device_id,
+        change.device_seq,
+        seen_through,
+        change.hlc,
+        change.table,
+        change.row_id,
+        change.operation.as_str(),
+        serde_json::Value::Object(change.fields.clone()).to_string(),
+        change.schema_version,
+        change.user_id,
+        change.recorded_at,
+        stamp(now)
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn pulled_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<PulledChange> {
+    let operation: String = r.get(8)?;
+    let fields: String = r.get(9)?;
+    Ok(PulledChange {
+        server_seq: r.get(0)?,
+        seen_through: r.get(1)?,
+        change: Change {
+            change_id: r.get(2)?,
+            device_id: r.get(3)?,
+            device_seq: r.get(4)?,
+            hlc: r.get(5)?,
+            table: r.get(6)?,
+            row_id: r.get(7)?,
+            operation: Operation::from_name(&operation).unwrap_or(Operation::Update),
+            fields: serde_json::from_str(&fields).unwrap_or_default(),
+            schema_version: r.get(10)?,
+            user_id: r.get(11)?,
+            recorded_at: r.get(12)?,
+        },
+    })
+}
+
+/// The next free number-series prefix: A, B, ..., Z, then AA, AB, ...
+fn next_prefix(taken: &[String]) -> String {
+    (0..)
+        .map(|n: usize| {
+            let letter = |i: usize| char::from(b'A' + (i % 26) as u8);
+            if n < 26 {
+                letter(n).to_string()
+            } else {
+                format!("{}{}", letter(n / 26 - 1), letter(n % 26))
+            }
+        })
+        .find(|p| !taken.contains(p))
+        .unwrap_or_default()
+}
+
+/// A code as typed: case, spaces and dashes aside.
+fn normalized_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Credentials and codes are kept only as their SHA-256.
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    clinic_store::format_instant(at)
+}
+
+fn io_error(dir: &Path, e: &std::io::Error) -> ServerError {
+    ServerError::Internal(format!("{}: {e}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_go_from_a_to_z_then_two_letters_and_skip_those_taken() {
+        let taken: Vec<String> = ["A", "B", "D"].map(String::from).to_vec();
+        assert_eq!(next_prefix(&taken), "C");
+        let all: Vec<String> = (b'A'..=b'Z').map(|c| char::from(c).to_string()).collect();
+        assert_eq!(next_prefix(&all), "AA");
+        assert_eq!(next_prefix(&[]), "A");
+    }
+
+    #[test]
+    fn a_code_is_read_however_it_was_typed() {
+        assert_eq!(normalized_code(" abcde-fgh23 "), "ABCDEFGH23");
+    }
+}

@@ -1,0 +1,277 @@
+//! Setting up, pairing, pushing and pulling with the real server.
+
+use clinic_store::protocol::{PullAnswer, PushAnswer, PushRequest, PushResult};
+use clinic_store::{Fields, SCHEMA_VERSION, Store, Table};
+use serde_json::Value;
+
+use crate::common::{Running, clinic_server, device, json, pair_request, pinned_client};
+
+#[test]
+fn init_makes_one_server_and_failures_say_why_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = json(dir.path(), &["init"]);
+    assert_eq!(made["fingerprint"].as_str().unwrap().len(), 32 * 3 - 1);
+    assert!(
+        made["clinicId"].is_null(),
+        "no clinic until a device brings one"
+    );
+
+    for (args, says) in [
+        (&["init"][..], "a clinic server already lives in"),
+        (
+            &["devices", "revoke", "nope"][..],
+            "no device nope on this server",
+        ),
+        (
+            &["serve", "--listen", "nowhere"][..],
+            "invalid value 'nowhere'",
+        ),
+    ] {
+        let out = clinic_server(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    let out = clinic_server(tempfile::tempdir().unwrap().path(), &["status"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("run `clinic-server --data-dir DIR init` first")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn devices_pair_with_a_one_time_code_and_only_with_the_pinned_certificate() {
+    let server = Running::start();
+    let health = server
+        .client()
+        .get(format!("{}/health", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.headers()["clinic-epoch"].len(), 36);
+
+    let other = tempfile::tempdir().unwrap();
+    let stranger = json(other.path(), &["init"]);
+    let wrong_pin = pinned_client(stranger["fingerprint"].as_str().unwrap())
+        .get(format!("{}/health", server.url))
+        .send()
+        .await;
+    assert!(
+        wrong_pin.is_err(),
+        "a certificate other than the pinned one is refused"
+    );
+
+    let dirs = [(); 3].map(|()| tempfile::tempdir().unwrap());
+    let first = device(dirs[0].path(), None, "A");
+    let paired = server.pair(&first).await;
+    assert_eq!(paired.prefix, "A");
+    assert_eq!(paired.clinic_id, first.clinic_id());
+
+    // A code works once.
+    let code = server.pairing_code();
+    let second = device(dirs[1].path(), Some(first.clinic_id()), "A");
+    let client = server.client();
+    let post = |body: Value| {
+        client
+            .post(format!("{}/v1/pair", server.url))
+            .json(&body)
+            .send()
+    };
+    let ok = post(serde_json::to_value(pair_request(&second, &code)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.json::<Value>().await.unwrap()["prefix"], "B");
+    let again = post(serde_json::to_value(pair_request(&second, &code)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+    assert_eq!(again.json::<Value>().await.unwrap()["code"], "refused");
+
+    // A device of another clinic is refused, with the reason.
+    let foreign = device(dirs[2].path(), None, "A");
+    let refused =
+        post(serde_json::to_value(pair_request(&foreign, &server.pairing_code())).unwrap())
+            .await
+            .unwrap();
+    assert_eq!(refused.status(), 409);
+    let said = refused.json::<Value>().await.unwrap();
+    assert!(
+        said["message"]
+            .as_str()
+            .unwrap()
+            .contains("serves another clinic"),
+        "{said}"
+    );
+
+    // A revoked device is refused from its next request on.
+    let pull = || {
+        client
+            .get(format!("{}/v1/pull?after=0", server.url))
+            .bearer_auth(&paired.credential)
+            .send()
+    };
+    assert_eq!(pull().await.unwrap().status(), 200);
+    json(server.dir.path(), &["devices", "revoke", first.device_id()]);
+    let revoked = pull().await.unwrap();
+    assert_eq!(revoked.status(), 401);
+    assert_eq!(revoked.json::<Value>().await.unwrap()["code"], "revoked");
+    let listed = json(server.dir.path(), &["devices", "list"]);
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+}
+
+/// One round as a device does it: push its outbox, record the answer, pull and apply every page.
+async fn sync(server: &Running, device: &Store, credential: &str) -> Vec<PushResult> {
+    let client = server.client();
+    let changes = device.changes_to_push(500).unwrap();
+    let mut results = Vec::new();
+    if !changes.is_empty() {
+        let answer: PushAnswer = client
+            .post(format!("{}/v1/push", server.url))
+            .bearer_auth(credential)
+            .json(&PushRequest {
+                schema_version: SCHEMA_VERSION,
+                seen_through: device.pull_cursor().unwrap(),
+                changes,
+            })
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        device.record_push(&answer.results).unwrap();
+        results = answer.results;
+    }
+    loop {
+        let page: PullAnswer = client
+            .get(format!(
+                "{}/v1/pull?after={}&limit=50",
+                server.url,
+                device.pull_cursor().unwrap()
+            ))
+            .bearer_auth(credential)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        device.apply_pulled(&page.changes).unwrap();
+        if !page.more {
+            return results;
+        }
+    }
+}
+
+fn phone(device: &Store, id: &str) -> String {
+    device
+        .read(|r| {
+            r.query_row("SELECT phone FROM patients WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
+        })
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_push_changes_nothing()
+{
+    let server = Running::start();
+    let dirs = [(); 2].map(|()| tempfile::tempdir().unwrap());
+    let front = device(dirs[0].path(), None, "A");
+    let laptop = device(dirs[1].path(), Some(front.clinic_id()), "B");
+    let front_pair = server.pair(&front).await;
+    let laptop_pair = server.pair(&laptop).await;
+
+    let id = front
+        .write(Some("user-1"), |tx| {
+            let mrn = tx.next_number(clinic_store::Series::Mrn)?;
+            tx.insert(
+                Table::Patients,
+                Fields::new()
+                    .set("mrn", mrn)
+                    .set("first_name", "Aoife")
+                    .set("last_name", "Byrne")
+                    .set("date_of_birth", "1990-03-04")
+                    .set("sex", "female")
+                    .set("phone", "+353 1 234 5678"),
+            )
+        })
+        .unwrap()
+        .to_string();
+    let pushed = sync(&server, &front, &front_pair.credential).await;
+    assert!(
+        pushed
+            .iter()
+            .all(|r| matches!(r, PushResult::Applied { .. })),
+        "{pushed:?}"
+    );
+    sync(&server, &laptop, &laptop_pair.credential).await;
+    assert_eq!(phone(&laptop, &id), "+353 1 234 5678");
+
+    // The laptop edits; the front desk sees it after its next round.
+    laptop
+        .write(Some("user-2"), |tx| {
+            tx.update(
+                Table::Patients,
+                id.parse().unwrap(),
+                Fields::new().set("phone", "+353 87 000 0000"),
+            )
+        })
+        .unwrap();
+    sync(&server, &laptop, &laptop_pair.credential).await;
+    sync(&server, &front, &front_pair.credential).await;
+    assert_eq!(phone(&front, &id), "+353 87 000 0000");
+
+    // The same batch again (an answer lost on the way) is acknowledged and changes nothing.
+    let before = json(server.dir.path(), &["status"]);
+    let replay = server
+        .client()
+        .post(format!("{}/v1/push", server.url))
+        .bearer_auth(&front_pair.credential)
+        .json(&serde_json::json!({
+            "schemaVersion": SCHEMA_VERSION,
+            "seenThrough": 0,
+            "changes": front.outbox_history(0, 500).unwrap(),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 200);
+    let answer: PushAnswer = replay.json().await.unwrap();
+    assert!(
+        answer
+            .results
+            .iter()
+            .all(|r| matches!(r, PushResult::Duplicate { .. }))
+    );
+    let after = json(server.dir.path(), &["status"]);
+    assert_eq!(before["changes"], after["changes"]);
+
+    // A batch that skips ahead is refused whole: the device resends from the gap.
+    let mut ahead = front.outbox_history(0, 500).unwrap();
+    for change in &mut ahead {
+        change.device_seq += 100;
+    }
+    let gap = server
+        .client()
+        .post(format!("{}/v1/push", server.url))
+        .bearer_auth(&front_pair.credential)
+        .json(&PushRequest {
+            schema_version: SCHEMA_VERSION,
+            seen_through: 0,
+            changes: ahead,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gap.status(), 409);
+    assert_eq!(gap.json::<Value>().await.unwrap()["code"], "sequence_gap");
+    assert_eq!(
+        json(server.dir.path(), &["status"])["changes"],
+        after["changes"]
+    );
+}

@@ -1,0 +1,114 @@
+//! What devices and the clinic server say to each other (`/v1/...`, JSON). Plain data, shared by the
+//! server and the device's sync client so the two cannot drift apart.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sync::{Change, PulledChange};
+
+/// The oldest device schema the server still takes changes from: a device below it is told to update
+/// (and keeps its outbox until it does).
+pub const OLDEST_SYNCING_SCHEMA: i64 = 9;
+
+/// A pairing: the one-time code from `clinic-server pair` turned into this device's credential.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PairRequest {
+    pub code: String,
+    pub device_id: String,
+    pub device_name: String,
+    /// The clinic the device holds; the first device to pair brings its clinic to the server. None:
+    /// a new computer joining the server's clinic.
+    pub clinic_id: Option<String>,
+    pub schema_version: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paired {
+    pub device_id: String,
+    pub clinic_id: String,
+    /// The device's share of the number series from now on (the first device keeps "A").
+    pub prefix: String,
+    /// Sent as `Authorization: Bearer ...` on every request; kept only hashed by the server.
+    pub credential: String,
+    pub epoch: String,
+}
+
+/// A batch from the device's outbox, in `device_seq` order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PushRequest {
+    pub schema_version: i64,
+    /// How far into the stream the device had pulled: its changes were made without seeing later ones.
+    pub seen_through: i64,
+    pub changes: Vec<Change>,
+}
+
+/// What became of one pushed change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "status")]
+pub enum PushResult {
+    /// Taken into the stream at `server_seq`.
+    Applied { device_seq: i64, server_seq: i64 },
+    /// Taken before (a repeated batch): nothing changed.
+    Duplicate { device_seq: i64, server_seq: i64 },
+    /// Refused for good, with the reason; the device shows it to a person.
+    Rejected { device_seq: i64, reason: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushAnswer {
+    pub epoch: String,
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullAnswer {
+    pub epoch: String,
+    pub changes: Vec<PulledChange>,
+    /// Whether more changes follow this page.
+    pub more: bool,
+    /// The newest change in the stream, to show a joining device's progress.
+    pub latest: i64,
+}
+
+/// Every error answer: a code for programs, a sentence for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorAnswer {
+    pub code: String,
+    pub message: String,
+}
+
+/// The SHA-256 of a DER certificate as colon-separated upper-case hex pairs: what `clinic-server pair`
+/// prints, what a person compares, and what a device pins.
+pub fn certificate_fingerprint(certificate_der: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(certificate_der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// A fingerprint as typed or pasted (any case, with or without colons or spaces) in its printed
+/// form; None when it is not 32 bytes of hex.
+pub fn normalized_fingerprint(text: &str) -> Option<String> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | ' ' | '-'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(
+        digits
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| String::from_utf8_lossy(pair).into_owned())
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}

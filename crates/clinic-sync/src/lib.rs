@@ -1,0 +1,199 @@
+//! The device's side of the wire to the clinic server: HTTPS that trusts exactly the certificate
+//! pinned at pairing (no certificate authority is involved on a clinic's own network), and the `/v1`
+//! requests, as the [`ClinicServer`] clinic-core's sync round runs over.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress};
+use clinic_store::protocol::{
+    ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, certificate_fingerprint,
+};
+use reqwest::blocking::{Client, RequestBuilder};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use serde::de::DeserializeOwned;
+
+/// How long to wait for the server to accept a connection, and for a whole request.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The clinic server at one address, reached over HTTPS pinned to one certificate.
+pub struct HttpsServer {
+    base: String,
+    client: Client,
+}
+
+impl HttpsServer {
+    /// The server at `address` (see [`ServerAddress::parse`]), trusting only its pinned certificate.
+    pub fn new(address: &ServerAddress) -> CoreResult<HttpsServer> {
+        let client = Client::builder()
+            .tls_backend_preconfigured(pinned_tls_config(&address.fingerprint))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| CoreError::Internal(format!("preparing the connection: {e}")))?;
+        Ok(HttpsServer {
+            base: address.url.clone(),
+            client,
+        })
+    }
+
+    fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> CoreResult<T> {
+        let response = request.send().map_err(unreachable)?;
+        let status = response.status();
+        if status.is_success() {
+            return response.json().map_err(|e| {
+                CoreError::Internal(format!("the clinic server's answer could not be read: {e}"))
+            });
+        }
+        let body = response.text().unwrap_or_default();
+        let answer: ErrorAnswer = serde_json::from_str(&body).unwrap_or_else(|_| ErrorAnswer {
+            code: format!("http_{}", status.as_u16()),
+            message: format!("it answered {status}"),
+        });
+        Err(CoreError::ServerRefused {
+            code: answer.code,
+            message: answer.message,
+        })
+    }
+}
+
+impl ClinicServer for HttpsServer {
+    fn epoch(&self) -> CoreResult<String> {
+        let response = self
+            .client
+            .get(format!("{}/health", self.base))
+            .send()
+            .map_err(unreachable)?;
+        response
+            .headers()
+            .get("clinic-epoch")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                CoreError::ServerUnreachable("this address is not a clinic server".into())
+            })
+    }
+
+    fn pair(&self, request: &PairRequest) -> CoreResult<Paired> {
+        self.send(
+            self.client
+                .post(format!("{}/v1/pair", self.base))
+                .json(request),
+        )
+    }
+
+    fn push(&self, credential: &str, request: &PushRequest) -> CoreResult<PushAnswer> {
+        self.send(
+            self.client
+                .post(format!("{}/v1/push", self.base))
+                .bearer_auth(credential)
+                .json(request),
+        )
+    }
+
+    fn pull(&self, credential: &str, after: i64, limit: usize) -> CoreResult<PullAnswer> {
+        self.send(
+            self.client
+                .get(format!("{}/v1/pull?after={after}&limit={limit}", self.base))
+                .bearer_auth(credential),
+        )
+    }
+}
+
+/// A failed request, with the deepest reason (a refused connection, a certificate not pinned).
+fn unreachable(error: reqwest::Error) -> CoreError {
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(inner) = source {
+        reason = inner.to_string();
+        source = inner.source();
+    }
+    tracing::warn!(%reason, "the clinic server cannot be reached");
+    CoreError::ServerUnreachable(reason)
+}
+
+/// ring: pure Rust and assembly, nothing more to build. rustls marks its constructor deprecated for
+/// lacking post-quantum key exchange, which a clinic's own network does not need yet.
+#[allow(deprecated)]
+pub fn crypto_provider() -> CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+/// A TLS client configuration that accepts exactly the certificate whose SHA-256 is `fingerprint`.
+pub fn pinned_tls_config(fingerprint: &str) -> rustls::ClientConfig {
+    let provider = Arc::new(crypto_provider());
+    rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Pinned {
+            fingerprint: fingerprint.to_owned(),
+            provider,
+        }))
+        .with_no_client_auth()
+}
+
+/// The certificate check: the server's certificate must be the one pinned, and must sign the
+/// handshake (so whoever answers holds its private key).
+#[derive(Debug)]
+struct Pinned {
+    fingerprint: String,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for Pinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if certificate_fingerprint(end_entity) == self.fingerprint {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "the server's certificate is not the one this device paired with".into(),
+            ))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
