@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use clinic_core::{
-    Action, AppointmentStatus, AuditQuery, BackupSettingsInput, Clinic, CoreError, CoreResult,
-    InvoiceLineInput, KeyOptions, NewAllergy, NewAppointment, NewClinic, NewPatient,
+    Action, AppointmentStatus, AuditQuery, BackupSettingsInput, Clinic, ClinicServer, CoreError,
+    CoreResult, InvoiceLineInput, KeyOptions, NewAllergy, NewAppointment, NewClinic, NewPatient,
     NewPrescription, NewProvider, NewTimeOff, NewUser, NewVitals, NewWaitlistEntry, PatientImport,
-    PaymentMethod, RecurringPlan, Reschedule, Role, SecuritySettings, SessionUser, SlotQuery,
-    TimeBlock, TimeSpan, WalkIn, permissions,
+    PaymentMethod, RecurringPlan, Reschedule, Role, SecuritySettings, ServerAddress, SessionUser,
+    SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
 };
+use clinic_store::protocol::{PairRequest, Paired, PullAnswer, PushAnswer, PushRequest};
 
 const ADMIN_PASSWORD: &str = "admin passphrase 2026";
 const STAFF_PASSWORD: &str = "staff passphrase 2026";
@@ -75,6 +76,32 @@ fn appointment(f: &Fixture, starts_at: &str, ends_at: &str) -> NewAppointment {
 }
 
 /// (command name, the action it needs or None for any signed-in user, a call of it)
+/// A clinic server that never answers: the commands that reach it get as far as asking.
+struct Offline;
+
+impl ClinicServer for Offline {
+    fn epoch(&self) -> CoreResult<String> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn pair(&self, _: &PairRequest) -> CoreResult<Paired> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn push(&self, _: &str, _: &PushRequest) -> CoreResult<PushAnswer> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn pull(&self, _: &str, _: i64, _: usize) -> CoreResult<PullAnswer> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+}
+
 fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
     vec![
         ("list_users", Some(Action::ManageUsers), |c, u, _| {
@@ -98,6 +125,18 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
         }),
         ("reset_password", Some(Action::ManageUsers), |c, u, f| {
             c.reset_password(u, &f.victim, STAFF_PASSWORD)
+        }),
+        (
+            "pair_with_server",
+            Some(Action::ManageSettings),
+            |c, u, _| {
+                let address = ServerAddress::parse("https://127.0.0.1:9", &"AB:".repeat(32)[..95])?;
+                c.pair_with_server(u, &Offline, &address, "ABCDE-FGHJK")
+                    .map(drop)
+            },
+        ),
+        ("sync_now", None, |c, u, _| {
+            c.sync_now(u, &Offline).map(drop)
         }),
         ("change_password", None, |c, u, _| {
             c.change_password(u, "wrong current password", "x")
