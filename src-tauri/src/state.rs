@@ -113,7 +113,7 @@ impl AppState {
                 Err(err) => return Err(err.into()),
             }
         } else if self.demo {
-            demo::create_demo_clinic(&dir, &self.key, DEMO_SEED)?.0
+            demo::create_demo_clinic(&dir, &self.key, DEMO_SEED, None)?.0
         } else {
             return Ok(Opened::NotSetUp);
         };

@@ -64,6 +64,10 @@ enum Command {
     Demo {
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Play today's clinic day only up to this clinic time, e.g. 08:00 for a training session that
+        /// starts with the day's patients still to arrive [default: now]
+        #[arg(long, value_name = "HH:MM", value_parser = clock_time)]
+        day_until: Option<chrono::NaiveTime>,
     },
     /// Print what the data directory holds, as JSON
     Status,
@@ -160,6 +164,11 @@ fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text).ok_or_else(|| "one of admin, doctor, nurse, receptionist, billing".to_owned())
 }
 
+fn clock_time(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| "a time as HH:MM, e.g. 08:00".to_owned())
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -246,9 +255,10 @@ fn run(cli: Cli) -> Result<(), String> {
             print_json(&clinic.status(&admin, &dir).map_err(explain)?)
         }
         Command::Recover => safekeeping::recover(&dir, &key),
-        Command::Demo { seed } => {
+        Command::Demo { seed, day_until } => {
             if !Clinic::exists(&dir) {
-                let (_, summary) = demo::create_demo_clinic(&dir, &key, seed).map_err(explain)?;
+                let (_, summary) =
+                    demo::create_demo_clinic(&dir, &key, seed, day_until).map_err(explain)?;
                 eprintln!(
                     "Demo clinic created in {}; sign in as {DEMO_ADMIN_USERNAME} / {DEMO_PASSWORD}",
                     dir.display()
@@ -259,7 +269,7 @@ fn run(cli: Cli) -> Result<(), String> {
             if admin.role != Role::Admin {
                 return Err(format!("{} is not an administrator", admin.username));
             }
-            print_json(&demo::populate(&clinic, &admin, seed).map_err(explain)?)
+            print_json(&demo::populate(&clinic, &admin, seed, day_until).map_err(explain)?)
         }
         Command::Status => {
             let (clinic, user) = sign_in(&dir, &key, cli.user)?;

@@ -173,6 +173,10 @@ fn bad_input_fails_with_one_line_and_creates_nothing() {
         "timeZone",
     );
     assert_one_line_failure(
+        &clinic(dir.path(), &["demo", "--day-until", "25:00"], &[]),
+        "a time as HH:MM",
+    );
+    assert_one_line_failure(
         &clinic(dir.path(), &["status"], &[]),
         "no clinic has been set up",
     );

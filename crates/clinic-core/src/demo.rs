@@ -55,6 +55,7 @@ pub fn create_demo_clinic(
     dir: &Path,
     key: &KeyOptions,
     seed: u64,
+    day_until: Option<NaiveTime>,
 ) -> CoreResult<(Clinic, DemoSummary)> {
     if Clinic::exists(dir) {
         return Err(StoreError::AlreadyInitialized(dir.to_owned()).into());
@@ -91,7 +92,7 @@ pub fn create_demo_clinic(
     )?;
     let filled = clinic
         .sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD)
-        .and_then(|admin| populate(&clinic, &admin, seed));
+        .and_then(|admin| populate(&clinic, &admin, seed, day_until));
     let summary = match filled {
         Ok(summary) => summary,
         Err(e) => {
@@ -365,20 +366,46 @@ const CANCEL_REASONS: &[&str] = &[
 /// Fills an empty clinic with the demo: staff, providers, patients, two weeks of appointments, visits,
 /// invoices and payments. Refuses a clinic that already has patients. All or nothing: a demo that
 /// fails part-way (a full disk) leaves the clinic as it was, so it can simply be run again.
-pub fn populate(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<DemoSummary> {
-    let filled = clinic.all_or_nothing(|| fill(clinic, admin, seed));
+///
+/// Today's clinic day is played up to now, or up to `day_until` (clinic time): a training session that
+/// starts from "08:00" finds the day's patients still to arrive, whatever the hour it is run.
+pub fn populate(
+    clinic: &Clinic,
+    admin: &SessionUser,
+    seed: u64,
+    day_until: Option<NaiveTime>,
+) -> CoreResult<DemoSummary> {
+    let filled = clinic.all_or_nothing(|| fill(clinic, admin, seed, day_until));
     clinic.set_clock(None);
     filled
 }
 
-fn fill(clinic: &Clinic, admin: &SessionUser, seed: u64) -> CoreResult<DemoSummary> {
+fn fill(
+    clinic: &Clinic,
+    admin: &SessionUser,
+    seed: u64,
+    day_until: Option<NaiveTime>,
+) -> CoreResult<DemoSummary> {
     if clinic.list_patients(admin, &PatientQuery::all(0, 1))?.total > 0 {
         return Err(CoreError::Conflict(message!("demo_needs_empty_clinic")));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let tz = clinic.settings()?.time_zone;
-    let now = clinic.now();
+    let mut now = clinic.now();
     let day0 = today(tz, now);
+    if let Some(until) = day_until {
+        let played_to = local_to_utc(tz, day0.and_time(until));
+        if played_to > now {
+            return Err(CoreError::invalid(
+                "dayUntil",
+                message!(
+                    "demo_day_until_later",
+                    time = until.format("%H:%M").to_string()
+                ),
+            ));
+        }
+        now = played_to;
+    }
     let mut summary = DemoSummary::default();
     let at = |day: NaiveDate, hhmm: &str| {
         local_to_utc(

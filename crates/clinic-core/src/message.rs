@@ -144,6 +144,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("folder_full_path", "Enter the full path of the folder, e.g. /media/usb/clinic-backups."),
     ("folder_not_writable", "This folder cannot be written to ({reason})."),
     ("demo_needs_empty_clinic", "The demo only fills an empty clinic, and this one has patients."),
+    ("demo_day_until_later", "It is not {time} yet in the clinic: the demo day can only be played up to now."),
     ("demo_needs_empty_folder", "The folder {path} is not empty: choose a new or empty folder for the demo clinic."),
     ("passphrase_rotated_by_cli", "This clinic's database is protected by a passphrase: change it with `clinic keys rotate`."),
     ("clinic_busy", "The clinic is busy: try again in a moment."),

@@ -11,6 +11,14 @@ fn key() -> KeyOptions {
 }
 
 fn demo_at(dir: &std::path::Path, now: &str, seed: u64) -> Clinic {
+    let clinic = empty_clinic_at(dir, now);
+    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
+    populate(&clinic, &admin, seed, None).unwrap();
+    clinic.set_clock(Some(now.parse().unwrap()));
+    clinic
+}
+
+fn empty_clinic_at(dir: &std::path::Path, now: &str) -> Clinic {
     let (clinic, _) = Clinic::create(
         dir,
         &key(),
@@ -26,9 +34,6 @@ fn demo_at(dir: &std::path::Path, now: &str, seed: u64) -> Clinic {
     )
     .unwrap();
     let now: DateTime<Utc> = now.parse().unwrap();
-    clinic.set_clock(Some(now));
-    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
-    populate(&clinic, &admin, seed).unwrap();
     clinic.set_clock(Some(now));
     clinic
 }
@@ -134,6 +139,56 @@ fn the_demo_refuses_a_clinic_that_already_has_patients() {
     let dir = tempfile::tempdir().unwrap();
     let clinic = demo_at(dir.path(), "2026-11-18T19:00:00Z", 1);
     let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
-    let err = populate(&clinic, &admin, 1).unwrap_err();
+    let err = populate(&clinic, &admin, 1, None).unwrap_err();
     assert!(err.to_string().contains("empty clinic"), "{err}");
+}
+
+#[test]
+fn a_demo_day_played_up_to_the_morning_leaves_the_days_patients_to_arrive() {
+    // A Sunday evening: the weekend session (10:00 to 14:00) is over.
+    let now = "2026-12-06T23:00:00Z";
+    let dir = tempfile::tempdir().unwrap();
+    let clinic = empty_clinic_at(dir.path(), now);
+    let admin = clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap();
+    let sunday = "2026-12-06".parse().unwrap();
+
+    let later = chrono::NaiveTime::from_hms_opt(19, 0, 0);
+    let err = populate(&clinic, &admin, 1, later).unwrap_err();
+    assert!(err.to_string().contains("not 19:00 yet"), "{err}");
+    assert_eq!(
+        clinic.status(&admin, dir.path()).unwrap().counts["patients"],
+        0
+    );
+
+    let morning = chrono::NaiveTime::from_hms_opt(8, 0, 0);
+    populate(&clinic, &admin, 1, morning).unwrap();
+    clinic.set_clock(Some(now.parse().unwrap()));
+    let day = clinic.appointments_on(&admin, sunday).unwrap();
+    assert!(!day.is_empty());
+    for a in &day {
+        assert!(
+            matches!(
+                a.status,
+                AppointmentStatus::Scheduled | AppointmentStatus::Confirmed
+            ),
+            "{} is {:?}",
+            a.starts_at,
+            a.status
+        );
+        assert!(a.next_statuses.contains(&AppointmentStatus::CheckedIn));
+    }
+
+    let played = tempfile::tempdir().unwrap();
+    let evening = demo_at(played.path(), now, 1);
+    let day = evening
+        .appointments_on(&admin_of(&evening), sunday)
+        .unwrap();
+    assert!(day.iter().all(|a| !matches!(
+        a.status,
+        AppointmentStatus::Scheduled | AppointmentStatus::Confirmed
+    )));
+}
+
+fn admin_of(clinic: &Clinic) -> clinic_core::SessionUser {
+    clinic.sign_in(DEMO_ADMIN_USERNAME, DEMO_PASSWORD).unwrap()
 }
