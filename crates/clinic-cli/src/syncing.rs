@@ -18,6 +18,9 @@ pub enum SyncCommand {
     Run,
     /// Where this computer stands with the clinic server, as JSON
     Status,
+    /// The digest of this computer's clinic data (per table: rows and SHA-256), to compare with
+    /// `clinic-server digest` and other computers': equal when they hold the same
+    Digest,
 }
 
 /// What `clinic-server pair` printed, typed or pasted here.
@@ -58,6 +61,7 @@ pub fn run(clinic: &Clinic, user: &SessionUser, command: SyncCommand) -> Result<
             print_json(&clinic.sync_now(user, &server).map_err(explain)?)
         }
         SyncCommand::Status => print_json(&clinic.sync_status().map_err(explain)?),
+        SyncCommand::Digest => print_json(&clinic.content_digest(user).map_err(explain)?),
     }
 }
 

@@ -206,6 +206,11 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
     json(&clinic(&laptop, &["sync", "run"], &BOSS));
     let round = json(&clinic(front.path(), &["sync", "run"], &BOSS));
     assert!(round["pulled"].as_u64().unwrap() >= 1, "{round}");
+    // Both computers and the server hold the same: their digests say so.
+    let digest = json(&clinic(front.path(), &["sync", "digest"], &BOSS));
+    assert!(digest["users"]["rows"].as_u64() == Some(2), "{digest}");
+    assert_eq!(json(&clinic(&laptop, &["sync", "digest"], &BOSS)), digest);
+    assert_eq!(clinic_server(server.dir.path(), &["digest"]), digest);
     assert_one_line_failure(&clinic(front.path(), &["passwd"], &lena), "");
     let listed = String::from_utf8_lossy(&clinic(front.path(), &["users", "list"], &BOSS).stdout)
         .into_owned();

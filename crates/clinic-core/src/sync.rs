@@ -9,7 +9,8 @@ use clinic_store::protocol::{
     PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, normalized_fingerprint,
 };
 use clinic_store::{
-    AuditEvent, DeviceSetup, KeyOptions, RecoveryKey, SCHEMA_VERSION, Store, SyncLink,
+    AuditEvent, ContentDigest, DeviceSetup, KeyOptions, RecoveryKey, SCHEMA_VERSION, Store,
+    SyncLink,
 };
 use serde::Serialize;
 use ts_rs::TS;
@@ -202,6 +203,13 @@ impl Clinic {
             last_error: state.last_error,
             last_error_at: state.last_error_at,
         })
+    }
+
+    /// The digest of this device's synced content, per table: equal to the server's (`clinic-server
+    /// digest`) and every other device's once they have converged. Hashes only, no patient data.
+    pub fn content_digest(&self, by: &SessionUser) -> CoreResult<ContentDigest> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        Ok(access.store().content_digest()?)
     }
 
     /// A new computer joins the clinic the server serves: it pairs (getting its number series from

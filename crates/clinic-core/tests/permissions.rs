@@ -138,6 +138,9 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
         ("sync_now", None, |c, u, _| {
             c.sync_now(u, &Offline).map(drop)
         }),
+        ("content_digest", Some(Action::ViewAudit), |c, u, _| {
+            c.content_digest(u).map(drop)
+        }),
         ("change_password", None, |c, u, _| {
             c.change_password(u, "wrong current password", "x")
                 .map(drop)

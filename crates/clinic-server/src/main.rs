@@ -46,6 +46,21 @@ enum Command {
     Devices(DevicesCommand),
     /// The server's identity, devices and changes, as JSON
     Status,
+    /// Back up the server's store (still encrypted with its key) into a new folder under DIR; safe
+    /// while the server runs
+    Backup {
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the server's store (stop the server first). The restored server gets
+    /// a new epoch, and its devices send it again what it lacks; the replaced store is kept aside
+    Restore {
+        /// The folder `clinic-server backup` made
+        from: PathBuf,
+    },
+    /// Print the digest of the clinic's rows (per table: rows and SHA-256), to compare with a
+    /// device's `clinic sync digest`: equal when they hold the same
+    Digest,
 }
 
 #[derive(Subcommand)]
@@ -110,6 +125,15 @@ fn run(cli: Cli) -> ServerResult<()> {
             print_json(&serde_json::json!({ "revoked": id }))
         }
         Command::Status => print_json(&open(&dir)?.status()?),
+        Command::Digest => print_json(&open(&dir)?.digest()?),
+        Command::Backup { to } => {
+            let folder = open(&dir)?.back_up(&to, Utc::now())?;
+            print_json(&serde_json::json!({ "backup": folder }))
+        }
+        Command::Restore { from } => {
+            let restored = SqliteStorage::restore(&dir, &from, &key_options())?;
+            print_json(&restored.identity()?)
+        }
     }
 }
 

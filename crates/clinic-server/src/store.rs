@@ -12,8 +12,8 @@ use clinic_store::protocol::{
     OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
 };
 use clinic_store::{
-    Change, HlcStamp, KeyOptions, Operation, PulledChange, RowClocks, SCHEMA_VERSION, Table,
-    create_encrypted_file, open_encrypted_file, takes_column,
+    Change, ContentDigest, DigestBuilder, HlcStamp, KeyOptions, Operation, PulledChange, RowClocks,
+    SCHEMA_VERSION, Table, create_encrypted_file, open_encrypted_file, takes_column,
 };
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -98,6 +98,8 @@ pub trait ClinicStorage: Send + Sync {
     fn devices(&self) -> ServerResult<Vec<DeviceInfo>>;
     fn revoke(&self, device_id: &str, now: DateTime<Utc>) -> ServerResult<()>;
     fn status(&self) -> ServerResult<ServerStatus>;
+    /// The digest of the clinic's rows, to compare with a device's (`clinic sync digest`).
+    fn digest(&self) -> ServerResult<ContentDigest>;
     /// Whether the store answers (for `/health`).
     fn reachable(&self) -> bool;
 }
@@ -174,6 +176,66 @@ impl SqliteStorage {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Copies the store, still encrypted with its key, into a new folder under `to` that is itself a
+    /// server data directory; returns that folder. Safe while the server runs: the copy is made inside
+    /// one transaction.
+    pub fn back_up(&self, to: &Path, now: DateTime<Utc>) -> ServerResult<PathBuf> {
+        let folder = to.join(format!("clinic-server-{}", now.format("%Y%m%dT%H%M%SZ")));
+        fs::create_dir_all(to).map_err(|e| io_error(to, &e))?;
+        fs::create_dir(&folder).map_err(|e| io_error(&folder, &e))?;
+        // The store's connection may not create files: the copy starts as an empty one.
+        fs::File::create(folder.join(DB_FILE)).map_err(|e| io_error(&folder, &e))?;
+        let copied = self.with(|conn| {
+            // Attached without a key, SQLCipher gives the copy the store's own key.
+            conn.execute(
+                "ATTACH DATABASE ?1 AS copy",
+                [folder.join(DB_FILE).display().to_string()],
+            )?;
+            let exported = conn.query_row("SELECT sqlcipher_export('copy')", [], |_| Ok(()));
+            conn.execute("DETACH DATABASE copy", [])?;
+            Ok(exported?)
+        });
+        let done = copied.and_then(|()| {
+            fs::copy(self.dir.join(META_FILE), folder.join(META_FILE))
+                .map(drop)
+                .map_err(|e| io_error(&folder, &e))
+        });
+        if let Err(e) = done {
+            let _ = fs::remove_dir_all(&folder);
+            return Err(e);
+        }
+        Ok(folder)
+    }
+
+    /// Puts a backup made by [`SqliteStorage::back_up`] in place of the store in `dir` (the server
+    /// stopped), keeping the store it replaces beside it, and gives the restored store a new epoch: its
+    /// devices then send again what it lacks. Returns the restored store.
+    pub fn restore(dir: &Path, from: &Path, key: &KeyOptions) -> ServerResult<Self> {
+        // The backup must open with its key before anything is moved.
+        drop(Self::open(from, key)?);
+        let aside = dir.join(format!(
+            "replaced-{}",
+            Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
+        ));
+        fs::create_dir_all(&aside).map_err(|e| io_error(&aside, &e))?;
+        for file in [DB_FILE, META_FILE] {
+            let here = dir.join(file);
+            if here.exists() {
+                fs::rename(&here, aside.join(file)).map_err(|e| io_error(dir, &e))?;
+            }
+            fs::copy(from.join(file), &here).map_err(|e| io_error(dir, &e))?;
+        }
+        let restored = Self::open(dir, key)?;
+        restored.with(|conn| {
+            conn.execute(
+                "UPDATE identity SET epoch = ?1",
+                [uuid::Uuid::now_v7().to_string()],
+            )?;
+            Ok(())
+        })?;
+        Ok(restored)
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> ServerResult<T>) -> ServerResult<T> {
@@ -489,6 +551,23 @@ impl ClinicStorage for SqliteStorage {
                     |r| r.get(0),
                 )?,
             })
+        })
+    }
+
+    fn digest(&self) -> ServerResult<ContentDigest> {
+        self.with(|conn| {
+            let mut digest = DigestBuilder::default();
+            let mut rows = conn.prepare(
+                "SELECT table_name, row_id, fields FROM rows ORDER BY table_name, row_id",
+            )?;
+            let mut rows = rows.query([])?;
+            while let Some(row) = rows.next()? {
+                let (table, row_id, fields): (String, String, String) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?);
+                let fields = serde_json::from_str(&fields).unwrap_or_default();
+                digest.add(&table, &row_id, &fields);
+            }
+            Ok(digest.finish())
         })
     }
 

@@ -56,10 +56,26 @@ impl Running {
     }
 
     pub fn serve(dir: tempfile::TempDir) -> Running {
+        Running::serve_at(dir, "127.0.0.1:0")
+    }
+
+    /// Stops the server (SIGKILL) and hands back its data directory.
+    pub fn stop(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
+    }
+
+    /// The address it listens on, to start it there again.
+    pub fn listening(&self) -> String {
+        self.url.trim_start_matches("https://").to_owned()
+    }
+
+    pub fn serve_at(dir: tempfile::TempDir, listen: &str) -> Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clinic-server"))
             .arg("--data-dir")
             .arg(dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

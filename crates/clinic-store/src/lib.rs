@@ -9,6 +9,7 @@
 //! hands out a connection that can write.
 
 mod audit;
+mod digest;
 mod error;
 mod hlc;
 pub mod key;
@@ -22,6 +23,7 @@ mod table;
 mod write;
 
 pub use audit::{AuditEvent, AuditHead};
+pub use digest::{ContentDigest, DigestBuilder, TableDigest};
 pub use error::{StoreError, StoreResult};
 pub use hlc::{Hlc, HlcStamp};
 pub use key::{KeyOptions, KeySource};

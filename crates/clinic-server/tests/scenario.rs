@@ -1,0 +1,331 @@
+//! Three computers of one clinic and the real server: the first pairs and brings the clinic, two join
+//! it from nothing, all three work offline, then sync until each has everything. They converge: the
+//! digest of every synced table is the same on the three devices and the server, edits of different
+//! fields of one patient both survive, the same field edited on two devices keeps the loser's value
+//! in conflicts, and a revoked device keeps what it wrote while the server turns it away.
+
+use std::path::Path;
+
+use clinic_core::{
+    Clinic, ClinicServer, CoreError, KeyOptions, NewClinic, NewPatient, NewUser, Role,
+    ServerAddress, SessionUser, Sex,
+};
+use clinic_store::ContentDigest;
+use clinic_sync::HttpsServer;
+
+use crate::common::{Running, json};
+
+const ADMIN: &str = "boss";
+const ADMIN_PASSWORD: &str = "a long enough passphrase";
+
+fn key() -> KeyOptions {
+    KeyOptions::passphrase("each computer's own passphrase")
+}
+
+struct Device {
+    name: &'static str,
+    clinic: Clinic,
+    admin: SessionUser,
+}
+
+impl Device {
+    fn sync(&self, server: &dyn ClinicServer) -> clinic_core::SyncReport {
+        self.clinic
+            .sync_now(&self.admin, server)
+            .unwrap_or_else(|e| panic!("{} could not sync: {e}", self.name))
+    }
+
+    fn digest(&self) -> ContentDigest {
+        self.clinic.content_digest(&self.admin).unwrap()
+    }
+
+    fn register(&self, first: &str, last: &str, born: &str) -> String {
+        self.clinic
+            .register_patient(&self.admin, patient(first, last, born))
+            .unwrap()
+            .id
+    }
+
+    /// Edits some of a patient's fields, keeping the others as this device has them.
+    fn edit(&self, id: &str, change: impl FnOnce(&mut NewPatient)) {
+        let now = self.clinic.patient(&self.admin, id).unwrap();
+        let mut edited = NewPatient {
+            first_name: now.first_name,
+            last_name: now.last_name,
+            date_of_birth: now.date_of_birth,
+            sex: Some(now.sex),
+            phone: now.phone,
+            email: now.email,
+            city: now.city,
+            insurance_payer: now.insurance_payer,
+            insurance_member_id: now.insurance_member_id,
+            allow_duplicates: true,
+        };
+        change(&mut edited);
+        self.clinic.update_patient(&self.admin, id, edited).unwrap();
+    }
+}
+
+fn patient(first: &str, last: &str, born: &str) -> NewPatient {
+    NewPatient {
+        first_name: first.into(),
+        last_name: last.into(),
+        date_of_birth: born.into(),
+        sex: Some(Sex::Female),
+        ..NewPatient::default()
+    }
+}
+
+/// The clinic's first computer, where it is set up.
+fn founded(name: &'static str, dir: &Path) -> Device {
+    let (clinic, _) = Clinic::create(
+        dir,
+        &key(),
+        NewClinic {
+            clinic_name: "Harbour Family Practice".into(),
+            time_zone: "UTC".into(),
+            country: None,
+            currency: "USD".into(),
+            admin_username: ADMIN.into(),
+            admin_display_name: "The Boss".into(),
+            admin_password: ADMIN_PASSWORD.into(),
+        },
+    )
+    .unwrap();
+    let admin = clinic.sign_in(ADMIN, ADMIN_PASSWORD).unwrap();
+    Device {
+        name,
+        clinic,
+        admin,
+    }
+}
+
+fn joined(name: &'static str, dir: &Path, running: &Running, address: &ServerAddress) -> Device {
+    let server = HttpsServer::new(address).unwrap();
+    let (clinic, _) = Clinic::join(dir, &key(), &server, address, &running.pairing_code()).unwrap();
+    clinic.finish_join(&server, &mut |_| {}).unwrap();
+    let admin = clinic.sign_in(ADMIN, ADMIN_PASSWORD).unwrap();
+    Device {
+        name,
+        clinic,
+        admin,
+    }
+}
+
+/// Rounds on every device until a whole pass moves nothing: each has pushed all it made and pulled
+/// all the others made.
+fn sync_until_quiet(devices: &[&Device], server: &dyn ClinicServer) {
+    for _ in 0..4 {
+        let moved: usize = devices
+            .iter()
+            .map(|d| {
+                let report = d.sync(server);
+                assert_eq!(report.refused, 0, "{}: {report:?}", d.name);
+                report.pushed + report.pulled
+            })
+            .sum();
+        if moved == 0 {
+            return;
+        }
+    }
+    panic!("the devices still had changes to exchange after four passes");
+}
+
+#[test]
+fn three_devices_work_offline_and_converge_with_the_server() {
+    let running = Running::start();
+    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
+    let server = HttpsServer::new(&address).unwrap();
+
+    // The front desk's computer has the clinic: it pairs and brings it.
+    let dirs = [(); 3].map(|_| tempfile::tempdir().unwrap());
+    let front = founded("front desk", dirs[0].path());
+    let lena = front
+        .clinic
+        .add_user(
+            &front.admin,
+            NewUser {
+                username: "lena".into(),
+                display_name: "Lena Ward".into(),
+                password: "lena's first password".into(),
+                role: Role::Receptionist,
+            },
+        )
+        .unwrap();
+    let ana = front.register("Ana", "Ruiz", "1980-02-03");
+    let bo = front.register("Bo", "Lind", "1975-06-07");
+    let cy = front.register("Cy", "Moss", "1990-10-11");
+    front
+        .clinic
+        .pair_with_server(&front.admin, &server, &address, &running.pairing_code())
+        .unwrap();
+    let first = front.sync(&server);
+    assert!(first.pushed >= 5, "{first:?}");
+
+    // Two more computers join from nothing and find the clinic, users included.
+    let laptop = joined("laptop", dirs[1].path(), &running, &address);
+    let physio = joined("physio room", dirs[2].path(), &running, &address);
+    // Each sends its own device row; then all three hold the same.
+    sync_until_quiet(&[&laptop, &physio, &front], &server);
+    for device in [&laptop, &physio] {
+        assert_eq!(
+            device.digest(),
+            front.digest(),
+            "{} after joining",
+            device.name
+        );
+        assert_eq!(
+            device.clinic.patient(&device.admin, &ana).unwrap().mrn,
+            "A-000001"
+        );
+    }
+
+    // All three work offline.
+    let from_front = front.register("Dee", "Front", "2001-01-01");
+    front.edit(&ana, |p| p.phone = Some("+1 555 200 0001".into()));
+    front
+        .clinic
+        .set_user_active(&front.admin, &lena.id, false)
+        .unwrap();
+    let from_laptop = laptop.register("Eve", "Laptop", "2002-02-02");
+    laptop.edit(&bo, |p| p.city = Some("Portland".into()));
+    let from_physio = physio.register("Fay", "Physio", "2003-03-03");
+    physio.edit(&bo, |p| p.email = Some("bo.lind@example.org".into()));
+    physio
+        .clinic
+        .set_patient_archived(&physio.admin, &cy, true)
+        .unwrap();
+    // The same field on two devices: the laptop's edit is the later one.
+    laptop.edit(&ana, |p| p.phone = Some("+1 555 300 0002".into()));
+
+    // They come back online in the order the day brings them.
+    let devices = [&physio, &laptop, &front];
+    sync_until_quiet(&devices, &server);
+
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert!(on_server["patients"].rows >= 6, "{on_server:?}");
+    for device in devices {
+        assert_eq!(device.digest(), on_server, "{} and the server", device.name);
+        let read = |id: &str| device.clinic.patient(&device.admin, id).unwrap();
+        assert_eq!(
+            read(&ana).phone.as_deref(),
+            Some("+1 555-300-0002"),
+            "{}",
+            device.name
+        );
+        let both = read(&bo);
+        assert_eq!(both.city.as_deref(), Some("Portland"));
+        assert_eq!(both.email.as_deref(), Some("bo.lind@example.org"));
+        assert!(read(&cy).archived);
+        for id in [&from_front, &from_laptop, &from_physio] {
+            read(id);
+        }
+        assert!(matches!(
+            device.clinic.sign_in("lena", "lena's first password"),
+            Err(CoreError::InvalidCredentials)
+        ));
+    }
+    // Each computer numbers from its own series.
+    let mrn = |d: &Device, id: &str| d.clinic.patient(&d.admin, id).unwrap().mrn;
+    assert!(mrn(&front, &from_front).starts_with("A-"));
+    assert!(mrn(&front, &from_laptop).starts_with("B-"));
+    assert!(mrn(&front, &from_physio).starts_with("C-"));
+    // The front desk's phone number lost to the laptop's later one: kept for a person to see.
+    assert!(front.clinic.sync_status().unwrap().needs_attention >= 1);
+
+    // The physio room's computer is revoked: it keeps what it writes, and the server turns it away.
+    let before = physio.clinic.sync_status().unwrap();
+    json(
+        running.dir.path(),
+        &["devices", "revoke", &before.device_id],
+    );
+    physio.edit(&bo, |p| p.city = Some("Salem".into()));
+    let refused = physio.clinic.sync_now(&physio.admin, &server).unwrap_err();
+    assert!(
+        matches!(&refused, CoreError::ServerRefused { code, .. } if code == "revoked"),
+        "{refused:?}"
+    );
+    let status = physio.clinic.sync_status().unwrap();
+    assert_eq!(status.changes_waiting, before.changes_waiting + 1);
+    assert!(status.last_error.is_some());
+    sync_until_quiet(&[&front, &laptop], &server);
+    assert_eq!(
+        front
+            .clinic
+            .patient(&front.admin, &bo)
+            .unwrap()
+            .city
+            .as_deref(),
+        Some("Portland")
+    );
+}
+
+#[test]
+fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices() {
+    let running = Running::start();
+    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
+    let server = HttpsServer::new(&address).unwrap();
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let front = founded("front desk", dirs[0].path());
+    let early = front.register("Ana", "Ruiz", "1980-02-03");
+    front
+        .clinic
+        .pair_with_server(&front.admin, &server, &address, &running.pairing_code())
+        .unwrap();
+    front.sync(&server);
+    let laptop = joined("laptop", dirs[1].path(), &running, &address);
+    sync_until_quiet(&[&laptop, &front], &server);
+
+    // The nightly backup, taken while the server runs; then a day's work reaches the server.
+    let backups = tempfile::tempdir().unwrap();
+    let backup = json(
+        running.dir.path(),
+        &["backup", "--to", &backups.path().display().to_string()],
+    );
+    let copy =
+        std::fs::read(Path::new(backup["backup"].as_str().unwrap()).join("server.db")).unwrap();
+    assert!(
+        copy.len() > 4096 && !copy.starts_with(b"SQLite format 3"),
+        "the backup is encrypted"
+    );
+    let old_epoch = json(running.dir.path(), &["status"])["epoch"].clone();
+    let from_front = front.register("Dee", "Front", "2001-01-01");
+    let from_laptop = laptop.register("Eve", "Laptop", "2002-02-02");
+    laptop.edit(&early, |p| p.city = Some("Portland".into()));
+    sync_until_quiet(&[&front, &laptop], &server);
+
+    // The server's disk dies; it is restored from last night's backup, on the same address.
+    let listen = running.listening();
+    let dir = running.stop();
+    let restored = json(dir.path(), &["restore", backup["backup"].as_str().unwrap()]);
+    assert_ne!(restored["epoch"], old_epoch);
+    let running = Running::serve_at(dir, &listen);
+    assert_eq!(running.fingerprint, address.fingerprint);
+
+    // Each device sees the new epoch and sends everything it made again; nothing is lost.
+    let resent = front.sync(&server).resent + laptop.sync(&server).resent;
+    assert!(resent >= 3, "{resent}");
+    sync_until_quiet(&[&front, &laptop], &server);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    for device in [&front, &laptop] {
+        assert_eq!(device.digest(), on_server, "{} and the server", device.name);
+        for id in [&from_front, &from_laptop] {
+            device.clinic.patient(&device.admin, id).unwrap();
+        }
+        assert_eq!(
+            device
+                .clinic
+                .patient(&device.admin, &early)
+                .unwrap()
+                .city
+                .as_deref(),
+            Some("Portland")
+        );
+    }
+    // A third computer joining now gets the whole clinic from the restored server.
+    let third = tempfile::tempdir().unwrap();
+    let desk = joined("second desk", third.path(), &running, &address);
+    desk.clinic.patient(&desk.admin, &from_laptop).unwrap();
+}
