@@ -100,13 +100,16 @@ fn main() -> ExitCode {
 }
 
 /// The key of the server's store: from CLINIC_SERVER_PASSPHRASE, else kept in the OS keyring.
-fn key_options() -> KeyOptions {
+fn key_options() -> ServerResult<KeyOptions> {
     match std::env::var("CLINIC_SERVER_PASSPHRASE") {
-        Ok(p) if !p.is_empty() => KeyOptions::passphrase(p),
-        _ => KeyOptions {
+        Ok(p) if p.chars().count() >= 12 => Ok(KeyOptions::passphrase(p)),
+        Ok(p) if !p.is_empty() => Err(ServerError::BadRequest(
+            "CLINIC_SERVER_PASSPHRASE must be at least 12 characters long".into(),
+        )),
+        _ => Ok(KeyOptions {
             keyring_service: "Clinic server".into(),
             ..KeyOptions::keyring()
-        },
+        }),
     }
 }
 
@@ -114,7 +117,7 @@ fn run(cli: Cli) -> ServerResult<()> {
     let dir = cli.data_dir;
     match cli.command {
         Command::Init => {
-            let storage = SqliteStorage::create(&dir, &key_options(), Utc::now())?;
+            let storage = SqliteStorage::create(&dir, &key_options()?, Utc::now())?;
             print_json(&storage.identity()?)
         }
         Command::Serve { listen } => serve(&dir, listen),
@@ -131,14 +134,14 @@ fn run(cli: Cli) -> ServerResult<()> {
             print_json(&serde_json::json!({ "backup": folder }))
         }
         Command::Restore { from } => {
-            let restored = SqliteStorage::restore(&dir, &from, &key_options())?;
+            let restored = SqliteStorage::restore(&dir, &from, &key_options()?)?;
             print_json(&restored.identity()?)
         }
     }
 }
 
 fn open(dir: &Path) -> ServerResult<SqliteStorage> {
-    SqliteStorage::open(dir, &key_options())
+    SqliteStorage::open(dir, &key_options()?)
 }
 
 fn print_json(value: &impl Serialize) -> ServerResult<()> {

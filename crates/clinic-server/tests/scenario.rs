@@ -329,3 +329,69 @@ fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices(
     let desk = joined("second desk", third.path(), &running, &address);
     desk.clinic.patient(&desk.admin, &from_laptop).unwrap();
 }
+
+#[test]
+fn a_server_killed_in_the_middle_of_a_push_loses_nothing_and_takes_nothing_twice() {
+    let running = Running::start();
+    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let front = founded("front desk", dirs[0].path());
+    // A clinic with some history: thousands of changes, pushed in many batches.
+    clinic_core::demo::populate(&front.clinic, &front.admin, 3, None).unwrap();
+    let waiting = front.clinic.sync_status().unwrap().changes_waiting;
+    assert!(waiting > 3_000, "{waiting}");
+    front
+        .clinic
+        .pair_with_server(
+            &front.admin,
+            &HttpsServer::new(&address).unwrap(),
+            &address,
+            &running.pairing_code(),
+        )
+        .unwrap();
+
+    // The server is killed (SIGKILL) once the push has begun to land.
+    let listen = running.listening();
+    let cut = std::thread::scope(|scope| {
+        let pushing = scope.spawn(|| {
+            front
+                .clinic
+                .sync_now(&front.admin, &HttpsServer::new(&address).unwrap())
+        });
+        while json(running.dir.path(), &["status"])["changes"].as_i64() == Some(0) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let dir = running.stop();
+        (pushing.join().unwrap(), dir)
+    });
+    let (round, dir) = cut;
+    assert!(
+        matches!(round, Err(CoreError::ServerUnreachable(_))),
+        "{round:?}"
+    );
+    let status = front.clinic.sync_status().unwrap();
+    assert!(
+        status.changes_waiting > 0 && status.changes_waiting < waiting,
+        "{status:?}"
+    );
+    let landed = json(dir.path(), &["status"])["changes"].as_i64().unwrap();
+    assert!(landed > 0, "the server kept what it had committed");
+
+    // Started again on the same address: the rest goes, and a new computer gets it all.
+    let running = Running::serve_at(dir, &listen);
+    let server = HttpsServer::new(&address).unwrap();
+    sync_until_quiet(&[&front], &server);
+    let on_server = json(running.dir.path(), &["status"]);
+    assert_eq!(
+        on_server["changes"].as_i64(),
+        Some(waiting),
+        "each change once"
+    );
+    let third = tempfile::tempdir().unwrap();
+    let laptop = joined("laptop", third.path(), &running, &address);
+    sync_until_quiet(&[&laptop, &front], &server);
+    let digest: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert_eq!(front.digest(), digest);
+    assert_eq!(laptop.digest(), digest);
+}

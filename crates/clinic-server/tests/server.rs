@@ -1,5 +1,7 @@
 //! Setting up, pairing, pushing and pulling with the real server.
 
+use std::process::Command;
+
 use clinic_store::protocol::{PullAnswer, PushAnswer, PushRequest, PushResult};
 use clinic_store::{Fields, SCHEMA_VERSION, Store, Table};
 use serde_json::Value;
@@ -26,6 +28,7 @@ fn init_makes_one_server_and_failures_say_why_in_one_line() {
             &["serve", "--listen", "nowhere"][..],
             "invalid value 'nowhere'",
         ),
+        (&["restore", "/no/such/backup"][..], "no clinic server in"),
     ] {
         let out = clinic_server(dir.path(), args);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -33,6 +36,15 @@ fn init_makes_one_server_and_failures_say_why_in_one_line() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
+    let short = Command::new(env!("CARGO_BIN_EXE_clinic-server"))
+        .args(["--data-dir", "unused", "init"])
+        .env("CLINIC_SERVER_PASSPHRASE", "too short")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&short.stderr)
+            .contains("CLINIC_SERVER_PASSPHRASE must be at least 12 characters")
+    );
     let out = clinic_server(tempfile::tempdir().unwrap().path(), &["status"]);
     assert!(
         String::from_utf8_lossy(&out.stderr)
