@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
+use clinic_core::{ChangeAuthor, Role, may_push};
 use clinic_store::key::KeyRecord;
 use clinic_store::protocol::{
     OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
@@ -430,7 +431,9 @@ impl ClinicStorage for SqliteStorage {
                     results.push(earlier_result(&tx, device_id, change.device_seq)?);
                     continue;
                 }
-                let result = match check_change(&tx, change, now) {
+                let checked = check_change(&tx, change, now)
+                    .and_then(|()| check_author(&tx, device_id, change));
+                let result = match checked {
                     Ok(()) => {
                         apply_to_rows(&tx, change)?;
                         let server_seq = append_change(&tx, change, push.seen_through, now)?;
@@ -691,6 +694,35 @@ fn check_change(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Re
 }
 
 /// Sets the row's columns the change is newer for (the same rule the devices apply).
+/// Whether the change's author may make it: the same rule as on the device, with the role the server
+/// holds for that user now.
+fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Change) -> Result<(), String> {
+    let lookup = |sql: &str, id: &str| -> Result<Option<String>, String> {
+        tx.prepare_cached(sql)
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+            .map_err(|e| e.to_string())
+    };
+    let role = match &change.user_id {
+        None => None,
+        Some(user) => lookup(
+            "SELECT json_extract(fields, '$.role') FROM rows WHERE table_name = 'users' AND row_id = ?1",
+            user,
+        )?
+        .map(|role| Role::parse(&role)),
+    };
+    let author = match (&change.user_id, role) {
+        (Some(id), Some(Some(role))) => ChangeAuthor::User { id, role },
+        (Some(_), _) => ChangeAuthor::UnknownUser,
+        (None, _) => ChangeAuthor::NoUser {
+            // The computer the clinic was set up on is the first to pair: prefix A.
+            brought_the_clinic: lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?
+                .as_deref()
+                == Some("A"),
+        },
+    };
+    may_push(author, device_id, change)
+}
+
 fn apply_to_rows(tx: &Transaction<'_>, change: &Change) -> ServerResult<()> {
     let stamp: HlcStamp = change.hlc.parse().map_err(ServerError::BadRequest)?;
     let current: Option<(String, String)> = tx

@@ -178,6 +178,40 @@ async fn sync(server: &Running, device: &Store, credential: &str) -> Vec<PushRes
     }
 }
 
+/// A receptionist added as the clinic's setup adds users (no user yet), on the computer it was set up on.
+fn receptionist(device: &Store, username: &str) -> String {
+    let id = uuid::Uuid::now_v7();
+    device
+        .write(None, |tx| {
+            tx.insert_with_id(
+                Table::Users,
+                id,
+                Fields::new()
+                    .set("username", username)
+                    .set("display_name", username)
+                    .set("role", "receptionist")
+                    .set("password_hash", "not a real hash")
+                    .set("must_change_password", false),
+            )
+        })
+        .unwrap();
+    id.to_string()
+}
+
+fn register_aoife(tx: &mut clinic_store::WriteTx<'_>) -> clinic_store::StoreResult<uuid::Uuid> {
+    let mrn = tx.next_number(clinic_store::Series::Mrn)?;
+    tx.insert(
+        Table::Patients,
+        Fields::new()
+            .set("mrn", mrn)
+            .set("first_name", "Aoife")
+            .set("last_name", "Byrne")
+            .set("date_of_birth", "1990-03-04")
+            .set("sex", "female")
+            .set("phone", "+353 1 234 5678"),
+    )
+}
+
 fn phone(device: &Store, id: &str) -> String {
     device
         .read(|r| {
@@ -197,21 +231,11 @@ async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_pus
     let laptop = device(dirs[1].path(), Some(front.clinic_id()), "B");
     let front_pair = server.pair(&front).await;
     let laptop_pair = server.pair(&laptop).await;
+    // The server checks each change against its user's role: the clinic's setup brings the users.
+    let [lena, omar] = ["lena", "omar"].map(|name| receptionist(&front, name));
 
     let id = front
-        .write(Some("user-1"), |tx| {
-            let mrn = tx.next_number(clinic_store::Series::Mrn)?;
-            tx.insert(
-                Table::Patients,
-                Fields::new()
-                    .set("mrn", mrn)
-                    .set("first_name", "Aoife")
-                    .set("last_name", "Byrne")
-                    .set("date_of_birth", "1990-03-04")
-                    .set("sex", "female")
-                    .set("phone", "+353 1 234 5678"),
-            )
-        })
+        .write(Some(&lena), register_aoife)
         .unwrap()
         .to_string();
     let pushed = sync(&server, &front, &front_pair.credential).await;
@@ -226,7 +250,7 @@ async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_pus
 
     // The laptop edits; the front desk sees it after its next round.
     laptop
-        .write(Some("user-2"), |tx| {
+        .write(Some(&omar), |tx| {
             tx.update(
                 Table::Patients,
                 id.parse().unwrap(),
@@ -286,4 +310,68 @@ async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_pus
         json(server.dir.path(), &["status"])["changes"],
         after["changes"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_the_users_role_does_not_allow_is_refused_and_reaches_no_other_device() {
+    let server = Running::start();
+    let dirs = [(); 2].map(|()| tempfile::tempdir().unwrap());
+    let front = device(dirs[0].path(), None, "A");
+    let laptop = device(dirs[1].path(), Some(front.clinic_id()), "B");
+    let front_pair = server.pair(&front).await;
+    let laptop_pair = server.pair(&laptop).await;
+    let lena = receptionist(&front, "lena");
+
+    // A modified app on the front desk writes, as the receptionist, what her role may not: making
+    // herself an administrator and adding to the price list. The patient she registers is hers to add.
+    front
+        .write(Some(&lena), |tx| {
+            tx.update(
+                Table::Users,
+                lena.parse().unwrap(),
+                Fields::new().set("role", "admin"),
+            )?;
+            tx.insert(
+                Table::Services,
+                Fields::new()
+                    .set("code", "FREE")
+                    .set("name", "Everything free")
+                    .set("price_minor", 0),
+            )?;
+            register_aoife(tx)
+        })
+        .unwrap();
+    let pushed = sync(&server, &front, &front_pair.credential).await;
+    let refused: Vec<&str> = pushed
+        .iter()
+        .filter_map(|r| match r {
+            PushResult::Rejected { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "a user whose role is receptionist may not change users",
+            "a user whose role is receptionist may not change services",
+        ],
+        "{pushed:?}"
+    );
+    // Kept on the device for a person to see, never sent again.
+    assert_eq!(front.sync_state().unwrap().needs_attention, 2);
+    assert!(front.changes_to_push(10).unwrap().is_empty());
+
+    sync(&server, &laptop, &laptop_pair.credential).await;
+    let seen = laptop
+        .read(|r| {
+            Ok::<_, clinic_store::StoreError>((
+                r.count("SELECT count(*) FROM patients", [])?,
+                r.count("SELECT count(*) FROM services", [])?,
+                r.query_row("SELECT role FROM users WHERE id = ?1", [&lena], |row| {
+                    row.get::<_, String>(0)
+                })?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(seen, (1, 0, "receptionist".to_owned()));
 }

@@ -1,5 +1,6 @@
 //! Users, roles, passwords, signing in, and what each role may do ([`permissions`]).
 
+pub mod changes;
 mod passwords;
 pub mod permissions;
 mod session;

@@ -612,12 +612,7 @@ impl Clinic {
         next: AppointmentStatus,
         cancellation_reason: Option<&str>,
     ) -> CoreResult<()> {
-        let action = match next {
-            AppointmentStatus::CheckedIn => Action::CheckIn,
-            AppointmentStatus::InProgress | AppointmentStatus::Completed => Action::StartVisit,
-            _ => Action::EditSchedule,
-        };
-        let access = self.authorize(by, action)?;
+        let access = self.authorize(by, next.needs())?;
         let id = parse_id("appointmentId", appointment_id)?;
         if next == AppointmentStatus::Rescheduled {
             return Err(CoreError::invalid(

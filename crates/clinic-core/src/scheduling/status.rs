@@ -131,6 +131,17 @@ impl StatusRefusal {
 }
 
 impl AppointmentStatus {
+    /// What a user must be allowed to do to move an appointment to this status.
+    pub(crate) fn needs(self) -> crate::Action {
+        match self {
+            AppointmentStatus::CheckedIn => crate::Action::CheckIn,
+            AppointmentStatus::InProgress | AppointmentStatus::Completed => {
+                crate::Action::StartVisit
+            }
+            _ => crate::Action::EditSchedule,
+        }
+    }
+
     /// "checked in", as messages say it.
     pub(crate) fn said(self) -> String {
         self.as_str().replace('_', " ")

@@ -1,0 +1,229 @@
+//! Who may make which change: the permission matrix read from a change record, so that the clinic
+//! server re-checks every change a device pushes against the role of the user who made it. The app's
+//! operations check the same matrix before they write; this is that rule seen from the change itself.
+
+use clinic_store::{Change, Operation, Table};
+
+use super::Role;
+use super::permissions::{Action, allows};
+use crate::scheduling::AppointmentStatus;
+
+/// What a user may change in their own account whatever their role: their password, and the
+/// sign-in counters that signing in keeps.
+const OWN_ACCOUNT: [&str; 4] = [
+    "password_hash",
+    "must_change_password",
+    "failed_attempts",
+    "locked_until",
+];
+
+/// The clinic's setup, which writes before any user exists: its settings, first administrator,
+/// opening hours and appointment types.
+const SETUP: [Table; 4] = [
+    Table::ClinicSettings,
+    Table::Users,
+    Table::OpeningHours,
+    Table::AppointmentTypes,
+];
+
+/// Who made a change, as the server knows them.
+#[derive(Clone, Copy, Debug)]
+pub enum ChangeAuthor<'a> {
+    /// A user the server holds, with their current role.
+    User { id: &'a str, role: Role },
+    /// No user (the computer itself). `brought_the_clinic`: the pushing computer is the one the clinic
+    /// was set up on.
+    NoUser { brought_the_clinic: bool },
+    /// A user the server has never received.
+    UnknownUser,
+}
+
+/// Whether the server takes `change`, pushed by the computer `pushing_device`, from `author`; the reason
+/// when not. A computer changes only its own device row; a change no user made is the clinic's
+/// setup, from the computer it was set up on; every other change is checked against its user's role.
+pub fn may_push(
+    author: ChangeAuthor<'_>,
+    pushing_device: &str,
+    change: &Change,
+) -> Result<(), String> {
+    if change.table == Table::Devices.name() {
+        return if change.row_id == pushing_device {
+            Ok(())
+        } else {
+            Err("a computer may change only its own device record".into())
+        };
+    }
+    match author {
+        ChangeAuthor::User { id, role } => may_make_change(role, id, change),
+        ChangeAuthor::NoUser { brought_the_clinic } => {
+            let setup = Table::from_name(&change.table).is_some_and(|t| SETUP.contains(&t));
+            if brought_the_clinic && setup && change.operation == Operation::Insert {
+                Ok(())
+            } else {
+                Err("the change does not say which user made it".into())
+            }
+        }
+        ChangeAuthor::UnknownUser => {
+            Err("the user who made the change is not known to the clinic server".into())
+        }
+    }
+}
+
+/// Whether a user of `role` (whose id is `user_id`) may make `change`; the reason when not.
+pub fn may_make_change(role: Role, user_id: &str, change: &Change) -> Result<(), String> {
+    let table = Table::from_name(&change.table)
+        .ok_or_else(|| format!("there is no table {}", change.table))?;
+    let columns: Vec<&str> = change.fields.keys().map(String::as_str).collect();
+    let own_account = table == Table::Users
+        && change.row_id == user_id
+        && change.operation == Operation::Update
+        && columns.iter().all(|c| OWN_ACCOUNT.contains(c));
+    if own_account
+        || actions_for(table, change, &columns)
+            .iter()
+            .any(|a| allows(role, *a))
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "a user whose role is {} may not change {}",
+        role.as_str(),
+        table.name().replace('_', " ")
+    ))
+}
+
+/// The actions any one of which allows the change.
+fn actions_for(table: Table, change: &Change, columns: &[&str]) -> Vec<Action> {
+    use Action::*;
+    // Merging two records of one patient (or undoing it) moves rows from one to the other.
+    if change.operation == Operation::Update && columns == ["patient_id"] {
+        return vec![EditDemographics, UndoPatientMerge];
+    }
+    match table {
+        Table::ClinicSettings | Table::OpeningHours | Table::AppointmentTypes | Table::Services => {
+            vec![ManageSettings]
+        }
+        Table::Providers | Table::ProviderSchedules | Table::ProviderTimeOff => {
+            vec![EditSchedule, ManageSettings]
+        }
+        // Each computer keeps its own row; the server checks that it is the pushing device's.
+        Table::Devices => Action::ALL.to_vec(),
+        Table::Users => vec![ManageUsers],
+        Table::Patients | Table::PatientMerges => vec![EditDemographics, UndoPatientMerge],
+        Table::Appointments => {
+            let status = change.fields.get("status").and_then(|s| s.as_str());
+            match status.and_then(AppointmentStatus::parse) {
+                Some(next) if change.operation == Operation::Update => vec![next.needs()],
+                _ => vec![EditSchedule],
+            }
+        }
+        Table::WaitlistEntries => vec![EditSchedule],
+        Table::Allergies | Table::Vitals => vec![RecordVitals],
+        Table::Encounters => vec![WriteClinical, StartVisit],
+        Table::EncounterNotes => vec![WriteClinical, SignNotes],
+        Table::Problems | Table::Diagnoses | Table::LabResults | Table::Attachments => {
+            vec![WriteClinical]
+        }
+        Table::Prescriptions => vec![Prescribe],
+        Table::Invoices | Table::InvoiceLines | Table::Payments => vec![EditBilling, Refund],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn change(
+        table: &str,
+        row_id: &str,
+        operation: Operation,
+        fields: serde_json::Value,
+    ) -> Change {
+        Change {
+            change_id: "c".into(),
+            device_id: "d".into(),
+            device_seq: 1,
+            hlc: "000000000000001-00000-d".into(),
+            table: table.into(),
+            row_id: row_id.into(),
+            operation,
+            fields: fields.as_object().cloned().unwrap_or_default(),
+            schema_version: 1,
+            user_id: Some("u".into()),
+            recorded_at: "2026-12-06T10:00:00.000Z".into(),
+        }
+    }
+
+    #[test]
+    fn each_role_makes_the_changes_its_work_makes_and_no_others() {
+        let prescription = change(
+            "prescriptions",
+            "p",
+            Operation::Insert,
+            json!({"drug": "x"}),
+        );
+        assert!(may_make_change(Role::Doctor, "u", &prescription).is_ok());
+        let refused = may_make_change(Role::Receptionist, "u", &prescription).unwrap_err();
+        assert_eq!(
+            refused,
+            "a user whose role is receptionist may not change prescriptions"
+        );
+
+        let vitals = change("vitals", "v", Operation::Insert, json!({"weight_kg": 70}));
+        assert!(may_make_change(Role::Nurse, "u", &vitals).is_ok());
+        assert!(may_make_change(Role::Billing, "u", &vitals).is_err());
+
+        let check_in = json!({"status": "checked_in", "checked_in_at": "t"});
+        let arrived = change("appointments", "a", Operation::Update, check_in);
+        assert!(may_make_change(Role::Nurse, "u", &arrived).is_ok());
+        assert!(may_make_change(Role::Doctor, "u", &arrived).is_err());
+        let started = change(
+            "appointments",
+            "a",
+            Operation::Update,
+            json!({"status": "in_progress"}),
+        );
+        assert!(may_make_change(Role::Doctor, "u", &started).is_ok());
+        assert!(may_make_change(Role::Receptionist, "u", &started).is_err());
+
+        let role = change("users", "u", Operation::Update, json!({"role": "admin"}));
+        assert!(
+            may_make_change(Role::Receptionist, "u", &role).is_err(),
+            "not even one's own"
+        );
+        assert!(may_make_change(Role::Admin, "admin", &role).is_ok());
+        let password = json!({"password_hash": "h", "must_change_password": 0});
+        let own = change("users", "u", Operation::Update, password.clone());
+        assert!(may_make_change(Role::Billing, "u", &own).is_ok());
+        let someone_elses = change("users", "other", Operation::Update, password);
+        assert!(may_make_change(Role::Billing, "u", &someone_elses).is_err());
+
+        // A merge moves a patient's clinical rows to the kept record: front-desk work.
+        let moved = change(
+            "encounters",
+            "e",
+            Operation::Update,
+            json!({"patient_id": "k"}),
+        );
+        assert!(may_make_change(Role::Receptionist, "u", &moved).is_ok());
+        let rewritten = change(
+            "encounters",
+            "e",
+            Operation::Update,
+            json!({"patient_id": "k", "provider_id": "x"}),
+        );
+        assert!(may_make_change(Role::Receptionist, "u", &rewritten).is_err());
+
+        for role in [
+            Role::Admin,
+            Role::Doctor,
+            Role::Nurse,
+            Role::Receptionist,
+            Role::Billing,
+        ] {
+            let nowhere = change("secrets", "s", Operation::Insert, json!({}));
+            assert!(may_make_change(role, "u", &nowhere).is_err());
+        }
+    }
+}
