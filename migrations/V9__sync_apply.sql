@@ -52,3 +52,7 @@ ALTER TABLE sync_state ADD COLUMN credential TEXT;
 ALTER TABLE sync_state ADD COLUMN epoch TEXT;
 ALTER TABLE sync_state ADD COLUMN paired_at TEXT;
 ALTER TABLE sync_state ADD COLUMN last_error_at TEXT;
+-- How far the clinic server's clock is ahead of this computer's (ms), learned at each round: the device's
+-- hybrid logical clock runs on the server's time, so a computer whose clock is hours off still stamps its
+-- changes in the clinic's order.
+ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;

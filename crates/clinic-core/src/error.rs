@@ -154,7 +154,7 @@ impl CoreError {
                 }
                 StoreError::DiskFull => ErrorCode::DiskFull,
                 StoreError::ReadOnly => ErrorCode::FolderReadOnly,
-                StoreError::BatchRolledBack => ErrorCode::Conflict,
+                StoreError::BatchRolledBack | StoreError::ClockAhead { .. } => ErrorCode::Conflict,
                 StoreError::BadChange { .. } => ErrorCode::Storage,
                 StoreError::BadMetadata { .. }
                 | StoreError::Sqlite(_)

@@ -57,7 +57,8 @@ pub use scheduling::{
     WalkIn, WeekdayHours,
 };
 pub use sync::{
-    ClinicServer, JoinProgress, PULL_PAGE, PUSH_BATCH, ServerAddress, SyncReport, SyncStatus,
+    ClinicServer, JoinProgress, PULL_PAGE, PUSH_BATCH, ServerAddress, ServerHello, SyncReport,
+    SyncStatus,
 };
 
 /// Re-exported so callers can build key options without depending on the store crate.

@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
+
 use clinic_store::protocol::{
     PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, normalized_fingerprint,
 };
@@ -19,6 +21,15 @@ use uuid::Uuid;
 use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
+/// What the server says of itself before a round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerHello {
+    /// Changes when the server's store is restored or made anew.
+    pub epoch: String,
+    /// The server's clock when it answered: the clinic's time, which devices stamp their changes on.
+    pub time: DateTime<Utc>,
+}
+
 /// Changes sent in one push.
 pub const PUSH_BATCH: usize = 500;
 /// Changes asked for in one pull (each page is applied in one transaction).
@@ -27,8 +38,8 @@ pub const PULL_PAGE: usize = 1_000;
 /// The clinic server, as the round needs it. Failures are [`CoreError::ServerUnreachable`] (no answer:
 /// try again later) or [`CoreError::ServerRefused`] (an answer that says no, with its reason).
 pub trait ClinicServer {
-    /// The server's current epoch (it changes when the server's store is restored or made anew).
-    fn epoch(&self) -> CoreResult<String>;
+    /// The server's current epoch and time.
+    fn hello(&self) -> CoreResult<ServerHello>;
     fn pair(&self, request: &PairRequest) -> CoreResult<Paired>;
     fn push(&self, credential: &str, request: &PushRequest) -> CoreResult<PushAnswer>;
     fn pull(&self, credential: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
@@ -167,7 +178,7 @@ impl Clinic {
         let link = store
             .sync_link()?
             .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;
-        let outcome = round(store, server, &link);
+        let outcome = round(store, server, &link, self.now());
         let error = outcome.as_ref().err().map(ToString::to_string);
         store.record_sync_outcome(error.as_deref())?;
         if let Ok(report) = &outcome {
@@ -276,16 +287,23 @@ impl Clinic {
         let link = store
             .sync_link()?
             .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;
-        let pulled = pull_all(store, server, &link, progress);
+        let pulled = pull_all(store, server, &link, self.now(), progress);
         store.record_sync_outcome(pulled.as_ref().err().map(ToString::to_string).as_deref())?;
         pulled.map(|_| ())
     }
 }
 
 /// Push, then pull: a device never applies others' changes over edits it has not offered yet.
-fn round(store: &Store, server: &dyn ClinicServer, link: &SyncLink) -> CoreResult<SyncReport> {
+fn round(
+    store: &Store,
+    server: &dyn ClinicServer,
+    link: &SyncLink,
+    now: DateTime<Utc>,
+) -> CoreResult<SyncReport> {
     let mut report = SyncReport::default();
-    let epoch = server.epoch()?;
+    let hello = server.hello()?;
+    store.set_clock_offset((hello.time - now).num_milliseconds())?;
+    let epoch = hello.epoch;
     if epoch != link.epoch {
         // The server lost what it had (restored from an older backup, or set up again): send it
         // everything this device ever made, and follow its stream from the start.
@@ -312,7 +330,7 @@ fn round(store: &Store, server: &dyn ClinicServer, link: &SyncLink) -> CoreResul
             }
         }
     }
-    let (pulled, conflicts) = pull_all(store, server, link, &mut |_| {})?;
+    let (pulled, conflicts) = pull_all(store, server, link, now, &mut |_| {})?;
     report.pulled = pulled;
     report.conflicts = conflicts;
     Ok(report)
@@ -341,12 +359,13 @@ fn pull_all(
     store: &Store,
     server: &dyn ClinicServer,
     link: &SyncLink,
+    now: DateTime<Utc>,
     progress: &mut dyn FnMut(JoinProgress),
 ) -> CoreResult<(usize, usize)> {
     let (mut applied, mut conflicts) = (0, 0);
     loop {
         let page = server.pull(&link.credential, store.pull_cursor()?, PULL_PAGE)?;
-        let done = store.apply_pulled(&page.changes)?;
+        let done = store.apply_pulled_at(now, &page.changes)?;
         applied += done.applied;
         conflicts += done.conflicts;
         progress(JoinProgress {

@@ -9,8 +9,8 @@ use clinic_core::{
     Action, AppointmentStatus, AuditQuery, BackupSettingsInput, Clinic, ClinicServer, CoreError,
     CoreResult, InvoiceLineInput, KeyOptions, NewAllergy, NewAppointment, NewClinic, NewPatient,
     NewPrescription, NewProvider, NewTimeOff, NewUser, NewVitals, NewWaitlistEntry, PatientImport,
-    PaymentMethod, RecurringPlan, Reschedule, Role, SecuritySettings, ServerAddress, SessionUser,
-    SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
+    PaymentMethod, RecurringPlan, Reschedule, Role, SecuritySettings, ServerAddress, ServerHello,
+    SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
 };
 use clinic_store::protocol::{PairRequest, Paired, PullAnswer, PushAnswer, PushRequest};
 
@@ -80,7 +80,7 @@ fn appointment(f: &Fixture, starts_at: &str, ends_at: &str) -> NewAppointment {
 struct Offline;
 
 impl ClinicServer for Offline {
-    fn epoch(&self) -> CoreResult<String> {
+    fn hello(&self) -> CoreResult<ServerHello> {
         Err(CoreError::ServerUnreachable(
             "no server in this test".into(),
         ))

@@ -1,5 +1,6 @@
 //! The HTTP API (`/v1/...`, JSON). Every route but `/health` needs a device credential; every error is
-//! a 4xx or 5xx with `{code, message}`; every answer carries the server's epoch in `Clinic-Epoch`.
+//! a 4xx or 5xx with `{code, message}`; every answer carries the server's epoch in `Clinic-Epoch` and its time (ms) in
+//! `Clinic-Time`.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
@@ -153,7 +154,8 @@ impl FromRequestParts<AppState> for Device {
     }
 }
 
-/// One log line per request (never a patient's data), a request id, and the epoch on every answer.
+/// One log line per request (never a patient's data), a request id, and the epoch and the server's
+/// time on every answer.
 async fn log_request(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::now_v7().to_string();
@@ -184,5 +186,10 @@ async fn log_request(State(state): State<AppState>, mut request: Request, next: 
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         headers.insert("x-request-id", value);
     }
+    // The clinic's time: devices stamp their changes on it, whatever their own clocks say.
+    headers.insert(
+        "clinic-time",
+        HeaderValue::from(chrono::Utc::now().timestamp_millis()),
+    );
     response
 }

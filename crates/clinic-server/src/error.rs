@@ -29,6 +29,10 @@ pub enum ServerError {
     DeviceTooNew { found: i64, newest: i64 },
     #[error("changes must arrive in order: expected change {expected} of this device next")]
     SequenceGap { expected: i64 },
+    #[error(
+        "this device sent change {device_seq} again with other content: it was put back to an earlier state (restored from a backup) and must re-enrol before it syncs again; its changes are kept"
+    )]
+    DeviceRestored { device_seq: i64 },
     #[error("no clinic server in {0}: run `clinic-server --data-dir DIR init` first")]
     NotInitialized(String),
     #[error("a clinic server already lives in {0}")]
@@ -58,6 +62,7 @@ impl ServerError {
             ServerError::DeviceTooOld { .. } => "device_too_old",
             ServerError::DeviceTooNew { .. } => "device_too_new",
             ServerError::SequenceGap { .. } => "sequence_gap",
+            ServerError::DeviceRestored { .. } => "device_restored",
             ServerError::NotInitialized(_) => "not_initialized",
             ServerError::AlreadyInitialized(_) => "already_initialized",
             ServerError::NotFound => "not_found",
@@ -70,7 +75,9 @@ impl ServerError {
         match self {
             ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ServerError::Unauthorized | ServerError::Revoked => StatusCode::UNAUTHORIZED,
-            ServerError::Refused(_) | ServerError::SequenceGap { .. } => StatusCode::CONFLICT,
+            ServerError::Refused(_)
+            | ServerError::SequenceGap { .. }
+            | ServerError::DeviceRestored { .. } => StatusCode::CONFLICT,
             ServerError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ServerError::NotFound => StatusCode::NOT_FOUND,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -13,8 +13,9 @@ use clinic_store::protocol::{
     OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
 };
 use clinic_store::{
-    Change, ContentDigest, DigestBuilder, HlcStamp, KeyOptions, Operation, PulledChange, RowClocks,
-    SCHEMA_VERSION, Table, create_encrypted_file, open_encrypted_file, takes_column,
+    Change, ContentDigest, DigestBuilder, HlcStamp, KeyOptions, MAX_CLOCK_AHEAD_MS, Operation,
+    PulledChange, RowClocks, SCHEMA_VERSION, Table, create_encrypted_file, open_encrypted_file,
+    takes_column,
 };
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -30,8 +31,6 @@ const META_FILE: &str = "server.json";
 pub const PAIRING_CODE_LIFETIME: Duration = Duration::minutes(10);
 /// Failed pairings allowed per minute, across all callers.
 const PAIRING_FAILURES_PER_MINUTE: i64 = 10;
-/// How far ahead of the server's clock a change's HLC may be.
-const MAX_CLOCK_AHEAD: Duration = Duration::minutes(5);
 
 mod embedded {
     refinery::embed_migrations!("migrations");
@@ -428,7 +427,7 @@ impl ClinicStorage for SqliteStorage {
                     )));
                 }
                 if change.device_seq <= applied {
-                    results.push(earlier_result(&tx, device_id, change.device_seq)?);
+                    results.push(earlier_result(&tx, device_id, change)?);
                     continue;
                 }
                 let checked = check_change(&tx, change, now)
@@ -611,30 +610,42 @@ fn check_schema(found: i64) -> ServerResult<()> {
     Ok(())
 }
 
-/// The answer for a change pushed again: what became of it the first time.
+/// The answer for a change pushed again: what became of it the first time. A different change under a
+/// number the server already took means the device was put back to an earlier state (restored from a
+/// backup): answering "duplicate" would lose it, so the whole push is refused.
 fn earlier_result(
     tx: &Transaction<'_>,
     device_id: &str,
-    device_seq: i64,
+    change: &Change,
 ) -> ServerResult<PushResult> {
-    let server_seq: Option<i64> = tx
-        .prepare_cached("SELECT server_seq FROM changes WHERE device_id = ?1 AND device_seq = ?2")?
-        .query_row(params![device_id, device_seq], |r| r.get(0))
+    let device_seq = change.device_seq;
+    let taken: Option<(String, Option<i64>, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT change_id, server_seq, NULL FROM changes WHERE device_id = ?1 AND device_seq = ?2
+             UNION ALL
+             SELECT change_id, NULL, reason FROM rejected_changes WHERE device_id = ?1 AND device_seq = ?2",
+        )?
+        .query_row(params![device_id, device_seq], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
-    if let Some(server_seq) = server_seq {
-        return Ok(PushResult::Duplicate {
+    match taken {
+        Some((change_id, _, _)) if change_id != change.change_id => {
+            Err(ServerError::DeviceRestored { device_seq })
+        }
+        Some((_, Some(server_seq), _)) => Ok(PushResult::Duplicate {
             device_seq,
             server_seq,
-        });
+        }),
+        Some((_, None, reason)) => Ok(PushResult::Rejected {
+            device_seq,
+            reason: reason.unwrap_or_default(),
+        }),
+        None => Ok(PushResult::Rejected {
+            device_seq,
+            reason: "this change was not kept by the server".into(),
+        }),
     }
-    let reason: String = tx
-        .prepare_cached(
-            "SELECT reason FROM rejected_changes WHERE device_id = ?1 AND device_seq = ?2",
-        )?
-        .query_row(params![device_id, device_seq], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| "this change was not kept by the server".into());
-    Ok(PushResult::Rejected { device_seq, reason })
 }
 
 /// Why a change cannot be taken into the stream, if it cannot: each reason is one a person can act on.
@@ -649,7 +660,7 @@ fn check_change(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Re
     if stamp.node != change.device_id {
         return Err("the change's clock stamp is another device's".into());
     }
-    if stamp.wall_ms > (now + MAX_CLOCK_AHEAD).timestamp_millis() {
+    if stamp.wall_ms > now.timestamp_millis() + MAX_CLOCK_AHEAD_MS {
         return Err(
             "the change is stamped more than 5 minutes ahead of the server's clock: set this device's clock right".into(),
         );

@@ -395,3 +395,54 @@ fn a_server_killed_in_the_middle_of_a_push_loses_nothing_and_takes_nothing_twice
     assert_eq!(front.digest(), digest);
     assert_eq!(laptop.digest(), digest);
 }
+
+#[test]
+fn computers_whose_clocks_are_hours_off_still_order_edits_as_they_happened() {
+    let running = Running::start();
+    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
+    let server = HttpsServer::new(&address).unwrap();
+    let dirs = [(); 3].map(|_| tempfile::tempdir().unwrap());
+    let front = founded("front desk", dirs[0].path());
+    let ana = front.register("Ana", "Ruiz", "1980-02-03");
+    front
+        .clinic
+        .pair_with_server(&front.admin, &server, &address, &running.pairing_code())
+        .unwrap();
+    front.sync(&server);
+    let laptop = joined("laptop", dirs[1].path(), &running, &address);
+    let physio = joined("physio room", dirs[2].path(), &running, &address);
+    // The laptop's clock is two hours slow, the physio room's two hours fast; they run all along.
+    let hours = |device: &Device, skew: i64| {
+        let at = chrono::Utc::now() + chrono::Duration::hours(skew);
+        device.clinic.set_clock(Some(at));
+    };
+    let at_their_times = || {
+        hours(&laptop, -2);
+        hours(&physio, 2);
+    };
+    at_their_times();
+    sync_until_quiet(&[&front, &laptop, &physio], &server);
+    for device in [&laptop, &physio] {
+        assert_eq!(device.clinic.sync_status().unwrap().changes_waiting, 0);
+    }
+
+    // Three edits of one phone number, a moment apart, in this order in real time.
+    for (device, phone) in [
+        (&front, "+1 555-200-0001"),
+        (&physio, "+1 555-200-0002"),
+        (&laptop, "+1 555-200-0003"),
+    ] {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        at_their_times();
+        device.edit(&ana, |p| p.phone = Some(phone.into()));
+    }
+    at_their_times();
+    sync_until_quiet(&[&physio, &front, &laptop], &server);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    for device in [&front, &laptop, &physio] {
+        assert_eq!(device.digest(), on_server, "{}", device.name);
+        let phone = device.clinic.patient(&device.admin, &ana).unwrap().phone;
+        assert_eq!(phone.as_deref(), Some("+1 555-200-0003"), "{}", device.name);
+    }
+}

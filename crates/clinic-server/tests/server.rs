@@ -287,6 +287,32 @@ async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_pus
     let after = json(server.dir.path(), &["status"]);
     assert_eq!(before["changes"], after["changes"]);
 
+    // Another change under a number already taken (a device put back by a backup) is refused whole,
+    // never answered "duplicate": that would lose it.
+    let mut restored = front.outbox_history(0, 1).unwrap();
+    restored[0].change_id = uuid::Uuid::now_v7().to_string();
+    let refused = server
+        .client()
+        .post(format!("{}/v1/push", server.url))
+        .bearer_auth(&front_pair.credential)
+        .json(&serde_json::json!({
+            "schemaVersion": SCHEMA_VERSION,
+            "seenThrough": 0,
+            "changes": restored,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["code"],
+        "device_restored"
+    );
+    assert_eq!(
+        json(server.dir.path(), &["status"])["changes"],
+        after["changes"]
+    );
+
     // A batch that skips ahead is refused whole: the device resends from the gap.
     let mut ahead = front.outbox_history(0, 500).unwrap();
     for change in &mut ahead {

@@ -72,6 +72,10 @@ pub enum StoreError {
     /// A change pulled from the clinic server that this device cannot apply.
     #[error("change {change_id} from the clinic server cannot be applied: {reason}")]
     BadChange { change_id: String, reason: String },
+    #[error(
+        "a change from the clinic server is stamped {minutes} minutes ahead of the clinic's time: check the date and time on the clinic's computers; nothing was applied, and it is fetched again at the next sync"
+    )]
+    ClockAhead { minutes: i64 },
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("migration failed: {0}")]

@@ -47,12 +47,15 @@ impl FromStr for HlcStamp {
 #[derive(Clone, Debug)]
 pub struct Hlc {
     last: HlcStamp,
+    /// How far the clinic server's clock is ahead of this computer's (ms): stamps are made on the
+    /// server's time, so a computer whose clock is off still stamps in the clinic's order.
+    offset_ms: i64,
 }
 
 impl Hlc {
     /// Resumes a clock from the last stamp it issued.
     pub fn resume(last: HlcStamp) -> Self {
-        Hlc { last }
+        Hlc { last, offset_ms: 0 }
     }
 
     /// A new clock for `node` that has issued nothing yet.
@@ -63,7 +66,17 @@ impl Hlc {
                 counter: 0,
                 node: node.into(),
             },
+            offset_ms: 0,
         }
+    }
+
+    pub fn set_offset(&mut self, offset_ms: i64) {
+        self.offset_ms = offset_ms;
+    }
+
+    /// The clinic's time (ms) when this computer's clock says `now_ms`.
+    pub fn physical(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_add(self.offset_ms)
     }
 
     pub fn last(&self) -> &HlcStamp {
@@ -72,6 +85,7 @@ impl Hlc {
 
     /// The stamp for a local event at wall-clock time `now_ms`.
     pub fn tick(&mut self, now_ms: i64) -> HlcStamp {
+        let now_ms = self.physical(now_ms);
         if now_ms > self.last.wall_ms {
             self.last.wall_ms = now_ms;
             self.last.counter = 0;
@@ -83,7 +97,10 @@ impl Hlc {
 
     /// Moves the clock past a stamp received from another device, and returns the stamp for receiving it.
     pub fn observe(&mut self, remote: &HlcStamp, now_ms: i64) -> HlcStamp {
-        let wall = now_ms.max(self.last.wall_ms).max(remote.wall_ms);
+        let wall = self
+            .physical(now_ms)
+            .max(self.last.wall_ms)
+            .max(remote.wall_ms);
         let counter = if wall == self.last.wall_ms && wall == remote.wall_ms {
             self.last.counter.max(remote.counter) + 1
         } else if wall == self.last.wall_ms {

@@ -37,7 +37,10 @@ pub use store::{
     RecoveryStatus, SCHEMA_VERSION, StagedRestore, Store, StoreInfo, TableCount,
     create_encrypted_file, open_encrypted_file, preview_backup, stage_restore,
 };
-pub use sync::{Change, PageApplied, PulledChange, RowClocks, SyncLink, SyncState, takes_column};
+pub use sync::{
+    Change, MAX_CLOCK_AHEAD_MS, PageApplied, PulledChange, RowClocks, SyncLink, SyncState,
+    takes_column,
+};
 pub use table::Table;
 pub use write::{Fields, Operation, Series, WriteTx};
 

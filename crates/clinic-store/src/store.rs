@@ -359,8 +359,14 @@ impl Store {
 
         let last_hlc: String =
             conn.query_row("SELECT last_hlc FROM this_device", [], |r| r.get(0))?;
+        let offset_ms: i64 =
+            conn.query_row("SELECT clock_offset_ms FROM sync_state", [], |r| r.get(0))?;
         let clock = match last_hlc.parse::<HlcStamp>() {
-            Ok(stamp) => Hlc::resume(stamp),
+            Ok(stamp) => {
+                let mut clock = Hlc::resume(stamp);
+                clock.set_offset(offset_ms);
+                clock
+            }
             Err(reason) => {
                 return Err(StoreError::BadMetadata {
                     path: db_path,

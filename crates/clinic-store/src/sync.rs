@@ -21,6 +21,10 @@ use crate::table::METADATA_COLUMNS;
 use crate::write::{Operation, WriteTx, value_to_json};
 use crate::{Reader, Store, StoreError, StoreResult, Table, format_instant};
 
+/// How far ahead of the clinic's time (this device's clock corrected by the server's) a pulled change's
+/// stamp may be. The server refuses pushed changes further ahead than the same.
+pub const MAX_CLOCK_AHEAD_MS: i64 = 5 * 60_000;
+
 /// One change to one row, as the outbox records it and the server hands it on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -73,6 +77,8 @@ pub struct SyncState {
     pub last_sync_at: Option<String>,
     pub last_error: Option<String>,
     pub last_error_at: Option<String>,
+    /// How far the server's clock is ahead of this computer's (ms; negative: behind).
+    pub clock_offset_ms: i64,
     /// Changes made here that the server has not taken yet.
     pub changes_waiting: i64,
     /// Conflicts and refused changes no one has resolved.
@@ -292,12 +298,23 @@ impl Store {
         })
     }
 
+    /// Records how far the clinic server's clock is ahead of this computer's, as measured at a round:
+    /// from now on this device stamps its changes on the server's time.
+    pub fn set_clock_offset(&self, offset_ms: i64) -> StoreResult<()> {
+        self.write(None, |tx| {
+            tx.clock.set_offset(offset_ms);
+            tx.tx
+                .execute("UPDATE sync_state SET clock_offset_ms = ?1", [offset_ms])?;
+            Ok(())
+        })
+    }
+
     /// Where this device stands with the clinic server.
     pub fn sync_state(&self) -> StoreResult<SyncState> {
         self.read(|r| {
             r.query_row(
                 "SELECT server_url, fingerprint, paired_at, epoch, pull_cursor, last_sync_at, last_error,
-                        last_error_at,
+                        last_error_at, clock_offset_ms,
                         (SELECT count(*) FROM outbox WHERE pushed_at IS NULL),
                         (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL)
                  FROM sync_state",
@@ -312,8 +329,9 @@ impl Store {
                         last_sync_at: row.get(5)?,
                         last_error: row.get(6)?,
                         last_error_at: row.get(7)?,
-                        changes_waiting: row.get(8)?,
-                        needs_attention: row.get(9)?,
+                        clock_offset_ms: row.get(8)?,
+                        changes_waiting: row.get(9)?,
+                        needs_attention: row.get(10)?,
                     })
                 },
             )
@@ -329,7 +347,16 @@ impl Store {
     /// short (a crash, a bad change) leaves neither its rows nor the cursor, so it is simply pulled
     /// again. Changes at or before the cursor are skipped.
     pub fn apply_pulled(&self, page: &[PulledChange]) -> StoreResult<PageApplied> {
-        self.write(None, |tx| {
+        self.apply_pulled_at(chrono::Utc::now(), page)
+    }
+
+    /// [`Store::apply_pulled`] at the clinic's clock `now` (the one its other writes use).
+    pub fn apply_pulled_at(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        page: &[PulledChange],
+    ) -> StoreResult<PageApplied> {
+        self.write_at(now, None, |tx| {
             // A page holds parents before children, but a row may point at one later in the page.
             tx.tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
             let mut done = PageApplied {
@@ -373,6 +400,13 @@ impl WriteTx<'_> {
         let table = Table::from_name(&change.table)
             .ok_or_else(|| bad(format!("no table {}", change.table)))?;
         let remote: HlcStamp = change.hlc.parse().map_err(bad)?;
+        // A stamp far ahead would drag this device's clock (and every change it makes) with it.
+        let ahead = remote.wall_ms - self.clock.physical(self.now.timestamp_millis());
+        if ahead > MAX_CLOCK_AHEAD_MS {
+            return Err(StoreError::ClockAhead {
+                minutes: ahead / 60_000,
+            });
+        }
         let fields = self.remote_fields(table, change)?;
         let own = change.device_id == self.shared.device_id;
         let seen = own

@@ -35,6 +35,7 @@ impl Relay {
         device.record_push(&acks).unwrap();
     }
 
+    /// Pulls what is new, as the device would just after the newest of it was made.
     fn pull(&self, device: &Store) -> PageApplied {
         let cursor = device.pull_cursor().unwrap();
         let page: Vec<PulledChange> = self
@@ -43,7 +44,14 @@ impl Relay {
             .filter(|c| c.server_seq > cursor)
             .cloned()
             .collect();
-        device.apply_pulled(&page).unwrap()
+        let newest = page
+            .iter()
+            .filter_map(|c| c.change.hlc.parse::<clinic_store::HlcStamp>().ok())
+            .map(|stamp| stamp.wall_ms)
+            .max()
+            .and_then(DateTime::from_timestamp_millis)
+            .unwrap_or_else(Utc::now);
+        device.apply_pulled_at(newest, &page).unwrap()
     }
 
     /// One round, as a device always does it: push, then pull.
@@ -303,7 +311,7 @@ fn a_page_with_a_change_this_device_cannot_apply_leaves_nothing_and_keeps_the_cu
         change: bad,
     });
     let before = count(&b, "SELECT count(*) FROM audit_log");
-    let refused = b.apply_pulled(&relay.stream);
+    let refused = b.apply_pulled_at(at(1), &relay.stream);
     assert!(
         matches!(refused, Err(StoreError::UnknownColumn { .. })),
         "{refused:?}"
@@ -357,4 +365,35 @@ fn a_device_whose_clock_is_hours_behind_orders_its_next_edit_after_what_it_pulle
         .max()
         .unwrap();
     assert!(stamp > pulled, "{stamp} after {pulled}");
+}
+
+#[test]
+fn a_change_stamped_far_ahead_of_the_clinics_time_is_refused_until_the_clock_is_put_right() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (create(a_dir.path()), second_device(b_dir.path()));
+    let mut relay = Relay::default();
+    let id = register(&a, at(0));
+    edit(&a, at(3_600), id, Fields::new().set("phone", "from A"));
+    relay.push(&a);
+
+    // B's clock says an hour before A's change: taking it would drag B's clock an hour ahead.
+    let refused = b.apply_pulled_at(at(0), &relay.stream);
+    assert!(
+        matches!(refused, Err(StoreError::ClockAhead { minutes: 60 })),
+        "{refused:?}"
+    );
+    assert_eq!(b.pull_cursor().unwrap(), 0);
+    assert_eq!(count(&b, "SELECT count(*) FROM pulled_changes"), 0);
+
+    // The server said B's clock is an hour behind: B now runs on the clinic's time and takes it.
+    b.set_clock_offset(3_600_000).unwrap();
+    b.apply_pulled_at(at(0), &relay.stream).unwrap();
+    assert_eq!(column(&b, id, "phone").as_deref(), Some("from A"));
+    assert_eq!(b.sync_state().unwrap().clock_offset_ms, 3_600_000);
+    // Its next edit is stamped on the clinic's time, and the offset outlives a restart.
+    drop(b);
+    let b = Store::open(b_dir.path(), &passphrase()).unwrap();
+    edit(&b, at(10), id, Fields::new().set("phone", "from B"));
+    let stamp: clinic_store::HlcStamp = column(&b, id, "hlc").unwrap().parse().unwrap();
+    assert_eq!(stamp.wall_ms, at(3_610).timestamp_millis());
 }

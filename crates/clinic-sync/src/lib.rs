@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress};
+use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress, ServerHello};
 use clinic_store::protocol::{
     ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, certificate_fingerprint,
 };
@@ -62,20 +62,28 @@ impl HttpsServer {
 }
 
 impl ClinicServer for HttpsServer {
-    fn epoch(&self) -> CoreResult<String> {
+    fn hello(&self) -> CoreResult<ServerHello> {
         let response = self
             .client
             .get(format!("{}/health", self.base))
             .send()
             .map_err(unreachable)?;
-        response
-            .headers()
-            .get("clinic-epoch")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                CoreError::ServerUnreachable("this address is not a clinic server".into())
-            })
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let time = header("clinic-time")
+            .and_then(|ms| ms.parse().ok())
+            .and_then(chrono::DateTime::from_timestamp_millis);
+        match (header("clinic-epoch"), time) {
+            (Some(epoch), Some(time)) => Ok(ServerHello { epoch, time }),
+            _ => Err(CoreError::ServerUnreachable(
+                "this address is not a clinic server".into(),
+            )),
+        }
     }
 
     fn pair(&self, request: &PairRequest) -> CoreResult<Paired> {
