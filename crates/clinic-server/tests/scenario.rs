@@ -112,6 +112,31 @@ fn joined(name: &'static str, dir: &Path, running: &Running, address: &ServerAdd
     }
 }
 
+/// The front desk registers Ana, pairs and syncs; the other computers join. Returns Ana's id.
+fn clinic_with_ana<const N: usize>(
+    running: &Running,
+    address: &ServerAddress,
+    dirs: &[tempfile::TempDir; N],
+    names: [&'static str; N],
+) -> (String, [Device; N]) {
+    let front = founded(names[0], dirs[0].path());
+    let ana = front.register("Ana", "Ruiz", "1980-02-03");
+    let server = HttpsServer::new(address).unwrap();
+    front
+        .clinic
+        .pair_with_server(&front.admin, &server, address, &running.pairing_code())
+        .unwrap();
+    front.sync(&server);
+    let mut front = Some(front);
+    // The front desk first, then each other computer joins in turn.
+    let devices = std::array::from_fn(|i| {
+        front
+            .take()
+            .unwrap_or_else(|| joined(names[i], dirs[i].path(), running, address))
+    });
+    (ana, devices)
+}
+
 /// Rounds on every device until a whole pass moves nothing: each has pushed all it made and pulled
 /// all the others made.
 fn sync_until_quiet(devices: &[&Device], server: &dyn ClinicServer) {
@@ -267,14 +292,8 @@ fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices(
     let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
     let server = HttpsServer::new(&address).unwrap();
     let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
-    let front = founded("front desk", dirs[0].path());
-    let early = front.register("Ana", "Ruiz", "1980-02-03");
-    front
-        .clinic
-        .pair_with_server(&front.admin, &server, &address, &running.pairing_code())
-        .unwrap();
-    front.sync(&server);
-    let laptop = joined("laptop", dirs[1].path(), &running, &address);
+    let (early, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
     sync_until_quiet(&[&laptop, &front], &server);
 
     // The nightly backup, taken while the server runs; then a day's work reaches the server.
@@ -402,15 +421,12 @@ fn computers_whose_clocks_are_hours_off_still_order_edits_as_they_happened() {
     let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
     let server = HttpsServer::new(&address).unwrap();
     let dirs = [(); 3].map(|_| tempfile::tempdir().unwrap());
-    let front = founded("front desk", dirs[0].path());
-    let ana = front.register("Ana", "Ruiz", "1980-02-03");
-    front
-        .clinic
-        .pair_with_server(&front.admin, &server, &address, &running.pairing_code())
-        .unwrap();
-    front.sync(&server);
-    let laptop = joined("laptop", dirs[1].path(), &running, &address);
-    let physio = joined("physio room", dirs[2].path(), &running, &address);
+    let (ana, [front, laptop, physio]) = clinic_with_ana(
+        &running,
+        &address,
+        &dirs,
+        ["front desk", "laptop", "physio room"],
+    );
     // The laptop's clock is two hours slow, the physio room's two hours fast; they run all along.
     let hours = |device: &Device, skew: i64| {
         let at = chrono::Utc::now() + chrono::Duration::hours(skew);

@@ -212,6 +212,26 @@ fn register_aoife(tx: &mut clinic_store::WriteTx<'_>) -> clinic_store::StoreResu
     )
 }
 
+/// Pushes `changes` as they are, as a device resending them would.
+async fn push_again(
+    server: &Running,
+    credential: &str,
+    changes: Vec<clinic_store::Change>,
+) -> reqwest::Response {
+    server
+        .client()
+        .post(format!("{}/v1/push", server.url))
+        .bearer_auth(credential)
+        .json(&PushRequest {
+            schema_version: SCHEMA_VERSION,
+            seen_through: 0,
+            changes,
+        })
+        .send()
+        .await
+        .unwrap()
+}
+
 fn phone(device: &Store, id: &str) -> String {
     device
         .read(|r| {
@@ -264,18 +284,12 @@ async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_pus
 
     // The same batch again (an answer lost on the way) is acknowledged and changes nothing.
     let before = json(server.dir.path(), &["status"]);
-    let replay = server
-        .client()
-        .post(format!("{}/v1/push", server.url))
-        .bearer_auth(&front_pair.credential)
-        .json(&serde_json::json!({
-            "schemaVersion": SCHEMA_VERSION,
-            "seenThrough": 0,
-            "changes": front.outbox_history(0, 500).unwrap(),
-        }))
-        .send()
-        .await
-        .unwrap();
+    let replay = push_again(
+        &server,
+        &front_pair.credential,
+        front.outbox_history(0, 500).unwrap(),
+    )
+    .await;
     assert_eq!(replay.status(), 200);
     let answer: PushAnswer = replay.json().await.unwrap();
     assert!(
@@ -291,18 +305,7 @@ async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_pus
     // never answered "duplicate": that would lose it.
     let mut restored = front.outbox_history(0, 1).unwrap();
     restored[0].change_id = uuid::Uuid::now_v7().to_string();
-    let refused = server
-        .client()
-        .post(format!("{}/v1/push", server.url))
-        .bearer_auth(&front_pair.credential)
-        .json(&serde_json::json!({
-            "schemaVersion": SCHEMA_VERSION,
-            "seenThrough": 0,
-            "changes": restored,
-        }))
-        .send()
-        .await
-        .unwrap();
+    let refused = push_again(&server, &front_pair.credential, restored).await;
     assert_eq!(refused.status(), 409);
     assert_eq!(
         refused.json::<Value>().await.unwrap()["code"],
