@@ -56,3 +56,11 @@ ALTER TABLE sync_state ADD COLUMN last_error_at TEXT;
 -- hybrid logical clock runs on the server's time, so a computer whose clock is hours off still stamps its
 -- changes in the clinic's order.
 ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
+
+-- A device restored from a backup re-enrols with the server as a new device (new id and number series),
+-- so no device number is ever used twice. `restored_at` marks a restored store until it has; each change
+-- it had not pushed is then made again as the new device's, and the old record points at its successor.
+-- Meanwhile it numbers under a provisional prefix of its own.
+ALTER TABLE sync_state ADD COLUMN restored_at TEXT;
+ALTER TABLE sync_state ADD COLUMN provisional_prefix TEXT;
+ALTER TABLE outbox ADD COLUMN superseded_by TEXT;

@@ -8,7 +8,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use clinic_store::protocol::{
-    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, normalized_fingerprint,
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, ReenrolRequest,
+    normalized_fingerprint,
 };
 use clinic_store::{
     AuditEvent, ContentDigest, DeviceSetup, KeyOptions, RecoveryKey, SCHEMA_VERSION, Store,
@@ -41,6 +42,8 @@ pub trait ClinicServer {
     /// The server's current epoch and time.
     fn hello(&self) -> CoreResult<ServerHello>;
     fn pair(&self, request: &PairRequest) -> CoreResult<Paired>;
+    /// Goes on as a new device (this one was restored from a backup), proven by its credential.
+    fn reenrol(&self, credential: &str, request: &ReenrolRequest) -> CoreResult<Paired>;
     fn push(&self, credential: &str, request: &PushRequest) -> CoreResult<PushAnswer>;
     fn pull(&self, credential: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
 }
@@ -131,14 +134,26 @@ impl Clinic {
     ) -> CoreResult<SyncStatus> {
         let access = self.authorize(by, Action::ManageSettings)?;
         let store = access.store();
+        let state = store.sync_state()?;
+        // A store paired before (restored from a backup, or moving to another server) goes on as a
+        // new device: the numbers it would give its next changes may be the server's already.
+        let again = state.paired_at.is_some() || state.restored_at.is_some();
+        let device_name = self.device_name()?;
         let paired = server.pair(&PairRequest {
             code: code.to_owned(),
-            device_id: store.device_id().to_owned(),
-            device_name: self.device_name()?,
+            device_id: if again {
+                Uuid::now_v7().to_string()
+            } else {
+                store.device_id()
+            },
+            device_name: device_name.clone(),
             clinic_id: Some(store.clinic_id().to_owned()),
             schema_version: SCHEMA_VERSION,
+            next_seq: again.then(|| store.next_device_seq()).transpose()?,
         })?;
-        if paired.prefix != store.device_prefix() {
+        if again {
+            store.reenrol(&paired, &device_name)?;
+        } else if paired.prefix != store.device_prefix() {
             // Only a copy of another device's store gets here; numbering on with a prefix the server
             // gave another device would make MRNs and invoice numbers collide.
             return Err(CoreError::Conflict(message!(
@@ -178,7 +193,22 @@ impl Clinic {
         let link = store
             .sync_link()?
             .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;
-        let outcome = round(store, server, &link, self.now());
+        let outcome = (|| {
+            // Restored from a backup: go on as a new device before sending anything.
+            let link = if store.sync_state()?.restored_at.is_some() {
+                self.reenrol(store, server, &link)?
+            } else {
+                link
+            };
+            match round(store, server, &link, self.now()) {
+                // Put back to an earlier state some other way (its files copied back by hand).
+                Err(CoreError::ServerRefused { code, .. }) if code == "device_restored" => {
+                    let link = self.reenrol(store, server, &link)?;
+                    round(store, server, &link, self.now())
+                }
+                outcome => outcome,
+            }
+        })();
         let error = outcome.as_ref().err().map(ToString::to_string);
         store.record_sync_outcome(error.as_deref())?;
         if let Ok(report) = &outcome {
@@ -192,6 +222,33 @@ impl Clinic {
             );
         }
         outcome
+    }
+
+    /// Becomes a new device of the clinic (see [`Store::reenrol`]); returns the new link.
+    fn reenrol(
+        &self,
+        store: &Store,
+        server: &dyn ClinicServer,
+        link: &SyncLink,
+    ) -> CoreResult<SyncLink> {
+        let device_name = self.device_name()?;
+        let paired = server.reenrol(
+            &link.credential,
+            &ReenrolRequest {
+                device_id: Uuid::now_v7().to_string(),
+                device_name: device_name.clone(),
+                schema_version: SCHEMA_VERSION,
+                next_seq: store.next_device_seq()?,
+            },
+        )?;
+        let made_again = store.reenrol(&paired, &device_name)?;
+        tracing::warn!(
+            made_again,
+            "this device was restored from a backup: it goes on as a new device of the clinic"
+        );
+        store
+            .sync_link()?
+            .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))
     }
 
     /// Where this device stands with the server. It holds no patient data and no secret, so it needs
@@ -243,6 +300,7 @@ impl Clinic {
             device_name: crate::clinic::this_computer_name(),
             clinic_id: None,
             schema_version: SCHEMA_VERSION,
+            next_seq: None,
         })?;
         let clinic_id = paired.clinic_id.parse().map_err(|_| {
             CoreError::Internal("the server sent a clinic id that is not one".into())

@@ -12,7 +12,9 @@ use clinic_core::{
     PaymentMethod, RecurringPlan, Reschedule, Role, SecuritySettings, ServerAddress, ServerHello,
     SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
 };
-use clinic_store::protocol::{PairRequest, Paired, PullAnswer, PushAnswer, PushRequest};
+use clinic_store::protocol::{
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
+};
 
 const ADMIN_PASSWORD: &str = "admin passphrase 2026";
 const STAFF_PASSWORD: &str = "staff passphrase 2026";
@@ -86,6 +88,11 @@ impl ClinicServer for Offline {
         ))
     }
     fn pair(&self, _: &PairRequest) -> CoreResult<Paired> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn reenrol(&self, _: &str, _: &ReenrolRequest) -> CoreResult<Paired> {
         Err(CoreError::ServerUnreachable(
             "no server in this test".into(),
         ))

@@ -15,7 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use clinic_store::protocol::{PairRequest, Paired, PullAnswer, PushAnswer, PushRequest};
+use clinic_store::protocol::{
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ServerError, ServerResult};
@@ -36,6 +38,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/v1/pair", post(pair))
+        .route("/v1/reenrol", post(reenrol))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .fallback(|| async { ServerError::NotFound })
@@ -86,6 +89,16 @@ async fn pair(
 ) -> ServerResult<Json<Paired>> {
     let Json(request) = body.map_err(bad_json)?;
     let paired = blocking(move || state.storage.pair(&request, Utc::now())).await?;
+    Ok(Json(paired))
+}
+
+async fn reenrol(
+    State(state): State<AppState>,
+    Device(device): Device,
+    body: Result<Json<ReenrolRequest>, JsonRejection>,
+) -> ServerResult<Json<Paired>> {
+    let Json(request) = body.map_err(bad_json)?;
+    let paired = blocking(move || state.storage.reenrol(&device, &request, Utc::now())).await?;
     Ok(Json(paired))
 }
 

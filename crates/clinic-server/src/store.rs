@@ -11,6 +11,7 @@ use clinic_core::{ChangeAuthor, Role, may_push};
 use clinic_store::key::KeyRecord;
 use clinic_store::protocol::{
     OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
+    ReenrolRequest,
 };
 use clinic_store::{
     Change, ContentDigest, DigestBuilder, HlcStamp, KeyOptions, MAX_CLOCK_AHEAD_MS, Operation,
@@ -87,6 +88,14 @@ pub trait ClinicStorage: Send + Sync {
     fn new_pairing_code(&self, now: DateTime<Utc>) -> ServerResult<PairingCode>;
     fn pair(&self, request: &PairRequest, now: DateTime<Utc>) -> ServerResult<Paired>;
     /// The device a credential belongs to; a revoked device is refused at once.
+    /// A device restored from a backup goes on as a new one (`request.device_id`, numbering from
+    /// `request.next_seq`); the old one is revoked in the same transaction.
+    fn reenrol(
+        &self,
+        device_id: &str,
+        request: &ReenrolRequest,
+        now: DateTime<Utc>,
+    ) -> ServerResult<Paired>;
     fn authenticate(&self, credential: &str, now: DateTime<Utc>) -> ServerResult<String>;
     fn push(
         &self,
@@ -327,35 +336,15 @@ impl ClinicStorage for SqliteStorage {
                 }
                 (Some(served), _) => served.clone(),
             };
-            let known: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM devices WHERE id = ?1",
-                    [&request.device_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if known.is_some() {
-                return Err(ServerError::Refused(
-                    "this device is paired already; a device restored from a backup joins again as a new device".into(),
-                ));
-            }
-            let taken: Vec<String> = tx
-                .prepare("SELECT prefix FROM devices")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let prefix = next_prefix(&taken);
-            let credential = random_token();
-            tx.execute(
-                "INSERT INTO devices (id, name, prefix, credential_hash, schema_version, paired_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    request.device_id,
-                    request.device_name,
-                    prefix,
-                    digest(&credential),
-                    request.schema_version,
-                    stamp(now)
-                ],
+            let (prefix, credential) = enrol(
+                &tx,
+                &NewDevice {
+                    id: &request.device_id,
+                    name: &request.device_name,
+                    schema_version: request.schema_version,
+                    applied_seq: applied_before(request.next_seq.unwrap_or(1))?,
+                },
+                now,
             )?;
             tx.execute(
                 "UPDATE pairing_codes SET used_at = ?1, used_by = ?2 WHERE code_hash = ?3",
@@ -366,6 +355,43 @@ impl ClinicStorage for SqliteStorage {
             Ok(Paired {
                 device_id: request.device_id.clone(),
                 clinic_id,
+                prefix,
+                credential,
+                epoch: identity.epoch,
+            })
+        })
+    }
+
+    fn reenrol(
+        &self,
+        device_id: &str,
+        request: &ReenrolRequest,
+        now: DateTime<Utc>,
+    ) -> ServerResult<Paired> {
+        check_schema(request.schema_version)?;
+        let applied_seq = applied_before(request.next_seq)?;
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let (prefix, credential) = enrol(
+                &tx,
+                &NewDevice {
+                    id: &request.device_id,
+                    name: &request.device_name,
+                    schema_version: request.schema_version,
+                    applied_seq,
+                },
+                now,
+            )?;
+            tx.execute(
+                "UPDATE devices SET revoked_at = ?1 WHERE id = ?2",
+                params![stamp(now), device_id],
+            )?;
+            let identity = identity(&tx)?;
+            tx.commit()?;
+            tracing::info!(previous = %device_id, device = %request.device_id, %prefix, "device re-enrolled");
+            Ok(Paired {
+                device_id: request.device_id.clone(),
+                clinic_id: identity.clinic_id.unwrap_or_default(),
                 prefix,
                 credential,
                 epoch: identity.epoch,
@@ -836,6 +862,61 @@ fn pulled_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<PulledChange> {
 }
 
 /// The next free number-series prefix: A, B, ..., Z, then AA, AB, ...
+/// The device number a device has used up to, from the one its next change carries.
+fn applied_before(next_seq: i64) -> ServerResult<i64> {
+    if next_seq < 1 {
+        return Err(ServerError::BadRequest(
+            "nextSeq is the device number of the next change: 1 or more".into(),
+        ));
+    }
+    Ok(next_seq - 1)
+}
+
+/// A device about to be enrolled.
+struct NewDevice<'a> {
+    id: &'a str,
+    name: &'a str,
+    schema_version: i64,
+    /// The device number it has used up to (0 for a device new to the clinic).
+    applied_seq: i64,
+}
+
+/// Enrols a device: the next free number-series prefix and a new credential (kept hashed). Returns both.
+fn enrol(
+    tx: &Transaction<'_>,
+    device: &NewDevice<'_>,
+    now: DateTime<Utc>,
+) -> ServerResult<(String, String)> {
+    let known = tx
+        .prepare_cached("SELECT 1 FROM devices WHERE id = ?1")?
+        .exists([device.id])?;
+    if known {
+        return Err(ServerError::Refused(
+            "this device is paired already; a device restored from a backup goes on as a new device".into(),
+        ));
+    }
+    let taken: Vec<String> = tx
+        .prepare("SELECT prefix FROM devices")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let prefix = next_prefix(&taken);
+    let credential = random_token();
+    tx.execute(
+        "INSERT INTO devices (id, name, prefix, credential_hash, schema_version, paired_at, applied_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            device.id,
+            device.name,
+            prefix,
+            digest(&credential),
+            device.schema_version,
+            stamp(now),
+            device.applied_seq
+        ],
+    )?;
+    Ok((prefix, credential))
+}
+
 fn next_prefix(taken: &[String]) -> String {
     (0..)
         .map(|n: usize| {

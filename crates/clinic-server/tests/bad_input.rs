@@ -112,6 +112,35 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             400,
             "bad_request",
         ),
+        (
+            "a re-enrolment without a credential",
+            client.post(url("/v1/reenrol")).json(&json!({})),
+            401,
+            "unauthorized",
+        ),
+        (
+            "a re-enrolment numbering from zero",
+            client
+                .post(url("/v1/reenrol"))
+                .bearer_auth(&paired.credential)
+                .json(&json!({
+                    "deviceId": "new", "deviceName": "x", "schemaVersion": SCHEMA_VERSION, "nextSeq": 0
+                })),
+            400,
+            "bad_request",
+        ),
+        (
+            "a re-enrolment under an id the server knows",
+            client
+                .post(url("/v1/reenrol"))
+                .bearer_auth(&paired.credential)
+                .json(&json!({
+                    "deviceId": paired.device_id, "deviceName": "x",
+                    "schemaVersion": SCHEMA_VERSION, "nextSeq": 1
+                })),
+            409,
+            "refused",
+        ),
         ("a route that does not exist", client.get(url("/v1/nothing")), 404, "not_found"),
     ];
     for (what, request, status, code) in cases {
@@ -146,4 +175,8 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
     let after = run_json(server.dir.path(), &["status"]);
     assert_eq!(before["changes"], after["changes"]);
     assert_eq!(before["rows"], after["rows"]);
+    assert_eq!(
+        before["devices"], after["devices"],
+        "no device enrolled or revoked"
+    );
 }

@@ -133,6 +133,7 @@ pub fn pair_request(device: &Store, code: &str) -> PairRequest {
         device_name: "Front desk".into(),
         clinic_id: Some(device.clinic_id().to_owned()),
         schema_version: SCHEMA_VERSION,
+        next_seq: None,
     }
 }
 

@@ -462,3 +462,76 @@ fn computers_whose_clocks_are_hours_off_still_order_edits_as_they_happened() {
         assert_eq!(phone.as_deref(), Some("+1 555-200-0003"), "{}", device.name);
     }
 }
+
+#[test]
+fn a_computer_restored_from_a_backup_goes_on_as_a_new_device_and_loses_nothing() {
+    let running = Running::start();
+    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
+    let server = HttpsServer::new(&address).unwrap();
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    sync_until_quiet(&[&laptop, &front], &server);
+
+    // The laptop is backed up; then it registers Bea and syncs, and registers Cy offline.
+    let usb = tempfile::tempdir().unwrap();
+    let backup = laptop
+        .clinic
+        .back_up_now(&laptop.admin, Some(usb.path()))
+        .unwrap()
+        .file;
+    let bea = laptop.register("Bea", "Synced", "1991-01-01");
+    laptop.sync(&server);
+    laptop.register("Cy", "Lost", "1992-02-02");
+
+    // Its disk is replaced and last night's backup restored; it registers Dee before it syncs.
+    let prepared = laptop
+        .clinic
+        .prepare_restore(&laptop.admin, dirs[1].path(), backup.as_ref(), None, &key())
+        .unwrap();
+    let old_id = laptop.clinic.sync_status().unwrap().device_id;
+    drop(laptop);
+    let (clinic, _) = prepared.finish(&key()).unwrap();
+    let admin = clinic.sign_in(ADMIN, ADMIN_PASSWORD).unwrap();
+    let laptop = Device {
+        name: "restored laptop",
+        clinic,
+        admin,
+    };
+    let dee = laptop.register("Dee", "After", "1993-03-03");
+    laptop.edit(&ana, |p| p.city = Some("Salem".into()));
+
+    // Its next sync makes it a new device (new id, next number series) before it sends anything:
+    // Dee and the edit reach everyone, and Bea, synced after the backup, comes back to it.
+    sync_until_quiet(&[&laptop, &front], &server);
+    let status = laptop.clinic.sync_status().unwrap();
+    assert_ne!(status.device_id, old_id);
+    assert_eq!(status.device_prefix, "C");
+    let listed = json(running.dir.path(), &["devices", "list"]);
+    let old = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == old_id.as_str())
+        .unwrap();
+    assert!(old["revokedAt"].is_string(), "{old}");
+    // Dee was numbered under a provisional prefix of the restored laptop's own (the numbers after
+    // its backup's were the server's already); from now on it numbers as C.
+    let eve = laptop.register("Eve", "Enrolled", "1994-04-04");
+    sync_until_quiet(&[&laptop, &front], &server);
+    for device in [&front, &laptop] {
+        let read = |id: &str| device.clinic.patient(&device.admin, id).unwrap();
+        let provisional = read(&dee).mrn;
+        assert!(
+            provisional.starts_with("BR") && provisional.ends_with("-000001"),
+            "{provisional}"
+        );
+        assert!(read(&eve).mrn.starts_with("C-"), "{}", device.name);
+        assert_eq!(read(&bea).mrn, "B-000001");
+        assert_eq!(read(&ana).city.as_deref(), Some("Salem"));
+    }
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert_eq!(front.digest(), on_server);
+    assert_eq!(laptop.digest(), on_server);
+}

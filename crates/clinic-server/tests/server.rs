@@ -126,7 +126,10 @@ async fn devices_pair_with_a_one_time_code_and_only_with_the_pinned_certificate(
             .send()
     };
     assert_eq!(pull().await.unwrap().status(), 200);
-    json(server.dir.path(), &["devices", "revoke", first.device_id()]);
+    json(
+        server.dir.path(),
+        &["devices", "revoke", &first.device_id()],
+    );
     let revoked = pull().await.unwrap();
     assert_eq!(revoked.status(), 401);
     assert_eq!(revoked.json::<Value>().await.unwrap()["code"], "revoked");

@@ -70,6 +70,11 @@ impl Hlc {
         }
     }
 
+    /// Goes on as another node (a re-enrolled device), never going back.
+    pub fn rename(&mut self, node: &str) {
+        node.clone_into(&mut self.last.node);
+    }
+
     pub fn set_offset(&mut self, offset_ms: i64) {
         self.offset_ms = offset_ms;
     }

@@ -20,6 +20,10 @@ pub struct PairRequest {
     /// a new computer joining the server's clinic.
     pub clinic_id: Option<String>,
     pub schema_version: i64,
+    /// The device number its next change will carry (a store paired before, going on as a new
+    /// device); None: 1.
+    #[serde(default)]
+    pub next_seq: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +36,18 @@ pub struct Paired {
     /// Sent as `Authorization: Bearer ...` on every request; kept only hashed by the server.
     pub credential: String,
     pub epoch: String,
+}
+
+/// A device restored from a backup asks, with its credential, to go on as a new device: its device
+/// numbers after the backup may already be the server's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReenrolRequest {
+    pub device_id: String,
+    pub device_name: String,
+    pub schema_version: i64,
+    /// The device number its next change will carry: the new device's numbering starts there.
+    pub next_seq: i64,
 }
 
 /// A batch from the device's outbox, in `device_seq` order.

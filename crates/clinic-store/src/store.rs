@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -82,10 +82,17 @@ pub struct TableCount {
 
 /// What every write needs to know about this store; fixed once the store is open.
 pub(crate) struct Shared {
-    pub device_id: String,
-    pub device_prefix: String,
+    /// This device's id and number-series prefix: they change only when the device re-enrols.
+    pub identity: RwLock<Identity>,
     pub schema_version: i64,
     pub columns: HashMap<Table, Vec<String>>,
+}
+
+/// Who this device is to the clinic server.
+#[derive(Clone, Debug)]
+pub(crate) struct Identity {
+    pub device_id: String,
+    pub prefix: String,
 }
 
 struct Writer {
@@ -216,8 +223,10 @@ impl Store {
         // `this_device` row it depends on is written first, with the foreign key checked at commit.
         let device_id = device.device_id.unwrap_or_else(Uuid::now_v7);
         let shared = Shared {
-            device_id: device_id.to_string(),
-            device_prefix: device.prefix.clone(),
+            identity: RwLock::new(Identity {
+                device_id: device_id.to_string(),
+                prefix: device.prefix.clone(),
+            }),
             schema_version: SCHEMA_VERSION,
             columns: table_columns(&conn)?,
         };
@@ -235,6 +244,10 @@ impl Store {
         let mut write = WriteTx {
             tx: Scope::Transaction(tx),
             shared: &shared,
+            device: Identity {
+                device_id: device_id.to_string(),
+                prefix: device.prefix.clone(),
+            },
             clock: &mut clock,
             user_id: None,
             now: Utc::now(),
@@ -309,8 +322,7 @@ impl Store {
     ) -> StoreResult<Store> {
         let (device_id, clinic_id, prefix) = device_of(&reader)?;
         let shared = Shared {
-            device_id,
-            device_prefix: prefix,
+            identity: RwLock::new(Identity { device_id, prefix }),
             schema_version: SCHEMA_VERSION,
             columns: table_columns(&reader)?,
         };
@@ -386,12 +398,28 @@ impl Store {
         &self.clinic_id
     }
 
-    pub fn device_id(&self) -> &str {
-        &self.shared.device_id
+    pub fn device_id(&self) -> String {
+        self.identity().device_id
     }
 
-    pub fn device_prefix(&self) -> &str {
-        &self.shared.device_prefix
+    pub fn device_prefix(&self) -> String {
+        self.identity().prefix
+    }
+
+    pub(crate) fn set_identity(&self, identity: Identity) {
+        *self
+            .shared
+            .identity
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = identity;
+    }
+
+    pub(crate) fn identity(&self) -> Identity {
+        self.shared
+            .identity
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Runs `f` on the read-only connection. It sees everything committed before it started.
@@ -448,6 +476,7 @@ impl Store {
         let mut write = WriteTx {
             tx,
             shared: &self.shared,
+            device: self.identity(),
             clock,
             user_id: user_id.map(str::to_owned),
             now,
@@ -729,8 +758,8 @@ fn open_keyed(path: &Path, key: &DbKey, read_only: bool) -> StoreResult<Connecti
 /// This device's id, its clinic's id and its number-series prefix.
 fn device_of(conn: &Connection) -> StoreResult<(String, String, String)> {
     Ok(conn.query_row(
-        "SELECT t.device_id, t.clinic_id, d.prefix
-         FROM this_device t JOIN devices d ON d.id = t.device_id",
+        "SELECT t.device_id, t.clinic_id, coalesce(s.provisional_prefix, d.prefix)
+         FROM this_device t JOIN devices d ON d.id = t.device_id, sync_state s",
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?)

@@ -16,8 +16,10 @@ use serde_json::json;
 
 use crate::audit::{self, AuditContext, AuditEvent};
 use crate::hlc::HlcStamp;
-use crate::protocol::PushResult;
+use crate::protocol::{Paired, PushResult};
+use crate::store::Identity;
 use crate::table::METADATA_COLUMNS;
+use crate::write::Fields;
 use crate::write::{Operation, WriteTx, value_to_json};
 use crate::{Reader, Store, StoreError, StoreResult, Table, format_instant};
 
@@ -81,6 +83,8 @@ pub struct SyncState {
     pub clock_offset_ms: i64,
     /// Changes made here that the server has not taken yet.
     pub changes_waiting: i64,
+    /// When this store was restored from a backup while paired: it re-enrols before its next push.
+    pub restored_at: Option<String>,
     /// Conflicts and refused changes no one has resolved.
     pub needs_attention: i64,
 }
@@ -151,7 +155,8 @@ impl Store {
             r.query_all(
                 "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
                         schema_version, user_id, recorded_at
-                 FROM outbox WHERE pushed_at IS NULL ORDER BY device_seq LIMIT ?1",
+                 FROM outbox WHERE pushed_at IS NULL AND superseded_by IS NULL
+                 ORDER BY device_seq LIMIT ?1",
                 [i64::try_from(limit).unwrap_or(i64::MAX)],
                 outbox_change,
             )
@@ -159,13 +164,16 @@ impl Store {
     }
 
     /// This device's own changes after `device_seq`, pushed or not: what it sends again to a server
-    /// that lost them (a new epoch).
+    /// that lost them (a new epoch). Only those made under its current identity: the server knows a
+    /// re-enrolled device by its new id alone.
     pub fn outbox_history(&self, device_seq: i64, limit: usize) -> StoreResult<Vec<Change>> {
         self.read(|r| {
             r.query_all(
                 "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
                         schema_version, user_id, recorded_at
-                 FROM outbox WHERE device_seq > ?1 ORDER BY device_seq LIMIT ?2",
+                 FROM outbox
+                 WHERE device_seq > ?1 AND device_id = (SELECT device_id FROM this_device)
+                 ORDER BY device_seq LIMIT ?2",
                 params![device_seq, i64::try_from(limit).unwrap_or(i64::MAX)],
                 outbox_change,
             )
@@ -298,6 +306,99 @@ impl Store {
         })
     }
 
+    /// Marks a store just restored from a backup, if it is paired: before it pushes again it must
+    /// re-enrol, or it would number new changes with device numbers the server already holds.
+    ///
+    /// Until then it numbers patients and invoices under a provisional prefix of its own (its prefix,
+    /// "R" and the restore's minute, five digits): the numbers after its backup's may already be on
+    /// the server, and the server gives only letters.
+    pub(crate) fn mark_restored(&self) -> StoreResult<()> {
+        let old = self.identity();
+        let provisional = self.write(None, |tx| {
+            let minute = tx.now().timestamp() / 60 % 100_000;
+            let provisional = format!("{}R{minute:05}", old.prefix);
+            let paired = tx.tx.execute(
+                "UPDATE sync_state SET restored_at = ?1, provisional_prefix = ?2
+                 WHERE credential IS NOT NULL",
+                params![format_instant(tx.now()), provisional],
+            )?;
+            Ok::<_, StoreError>((paired > 0).then_some(provisional))
+        })?;
+        if let Some(prefix) = provisional {
+            self.set_identity(Identity { prefix, ..old });
+        }
+        Ok(())
+    }
+
+    /// The next device number this store will use: a re-enrolled device starts there with the server.
+    pub fn next_device_seq(&self) -> StoreResult<i64> {
+        self.read(|r| {
+            r.query_row("SELECT next_device_seq FROM this_device", [], |row| {
+                row.get(0)
+            })
+        })
+    }
+
+    /// Becomes the new device the server enrolled (`paired`: its id, number-series prefix and
+    /// credential), in one transaction: a device row of its own; every change not pushed yet made
+    /// again as the new device's (the old record points at it); the new credential. Nothing written
+    /// here is lost, and no device number is used twice.
+    pub fn reenrol(&self, paired: &Paired, device_name: &str) -> StoreResult<usize> {
+        let id: uuid::Uuid = paired
+            .device_id
+            .parse()
+            .map_err(|_| StoreError::BadChange {
+                change_id: String::new(),
+                reason: "the server enrolled this device under an id that is not one".into(),
+            })?;
+        let renewed = self.write(None, |tx| {
+            let old = tx.device.device_id.clone();
+            tx.device = Identity {
+                device_id: paired.device_id.clone(),
+                prefix: paired.prefix.clone(),
+            };
+            tx.clock.rename(&paired.device_id);
+            tx.tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            tx.tx
+                .execute("UPDATE this_device SET device_id = ?1", [&paired.device_id])?;
+            tx.insert_with_id(
+                Table::Devices,
+                id,
+                Fields::new()
+                    .set("name", device_name)
+                    .set("prefix", paired.prefix.as_str()),
+            )?;
+            let waiting: Vec<Change> = tx.reader().query_all(
+                "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
+                        schema_version, user_id, recorded_at
+                 FROM outbox WHERE pushed_at IS NULL AND superseded_by IS NULL AND device_id = ?1
+                 ORDER BY device_seq",
+                [&old],
+                outbox_change,
+            )?;
+            for change in &waiting {
+                tx.make_again(change)?;
+            }
+            tx.tx.execute(
+                "UPDATE sync_state SET credential = ?1, restored_at = NULL, provisional_prefix = NULL",
+                [&paired.credential],
+            )?;
+            tx.audit(AuditEvent {
+                action: "reenrolled".into(),
+                entity: "device".into(),
+                entity_id: Some(paired.device_id.clone()),
+                details: Some(json!({ "previous": old, "changesMadeAgain": waiting.len() })),
+                ..AuditEvent::default()
+            })?;
+            Ok::<_, StoreError>(waiting.len())
+        })?;
+        self.set_identity(Identity {
+            device_id: paired.device_id.clone(),
+            prefix: paired.prefix.clone(),
+        });
+        Ok(renewed)
+    }
+
     /// Records how far the clinic server's clock is ahead of this computer's, as measured at a round:
     /// from now on this device stamps its changes on the server's time.
     pub fn set_clock_offset(&self, offset_ms: i64) -> StoreResult<()> {
@@ -315,7 +416,8 @@ impl Store {
             r.query_row(
                 "SELECT server_url, fingerprint, paired_at, epoch, pull_cursor, last_sync_at, last_error,
                         last_error_at, clock_offset_ms,
-                        (SELECT count(*) FROM outbox WHERE pushed_at IS NULL),
+                        (SELECT count(*) FROM outbox WHERE pushed_at IS NULL AND superseded_by IS NULL),
+                        restored_at,
                         (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL)
                  FROM sync_state",
                 [],
@@ -331,7 +433,8 @@ impl Store {
                         last_error_at: row.get(7)?,
                         clock_offset_ms: row.get(8)?,
                         changes_waiting: row.get(9)?,
-                        needs_attention: row.get(10)?,
+                        restored_at: row.get(10)?,
+                        needs_attention: row.get(11)?,
                     })
                 },
             )
@@ -389,6 +492,52 @@ impl Store {
 }
 
 impl WriteTx<'_> {
+    /// Makes an unpushed change of this device's earlier identity again as the current one's: a new
+    /// change id, device number and stamp, the same row, columns and author. The row's columns take
+    /// the new stamp, as the server will.
+    fn make_again(&mut self, change: &Change) -> StoreResult<()> {
+        let table = Table::from_name(&change.table).ok_or_else(|| StoreError::BadChange {
+            change_id: change.change_id.clone(),
+            reason: format!("no table {}", change.table),
+        })?;
+        let stamp = self.tick();
+        let change_id = uuid::Uuid::now_v7().to_string();
+        let device_seq: i64 = self.tx.query_row(
+            "UPDATE this_device SET next_device_seq = next_device_seq + 1, last_hlc = ?1
+             RETURNING next_device_seq - 1",
+            [stamp.to_string()],
+            |r| r.get(0),
+        )?;
+        self.tx.execute(
+            "INSERT INTO outbox (device_seq, change_id, device_id, hlc, table_name, row_id, operation,
+                                 fields, schema_version, user_id, recorded_at)
+             SELECT ?1, ?2, ?3, ?4, table_name, row_id, operation, fields, schema_version, user_id,
+                    recorded_at
+             FROM outbox WHERE change_id = ?5",
+            params![
+                device_seq,
+                change_id,
+                self.device.device_id,
+                stamp.to_string(),
+                change.change_id
+            ],
+        )?;
+        self.tx.execute(
+            "UPDATE outbox SET superseded_by = ?1 WHERE change_id = ?2",
+            params![change_id, change.change_id],
+        )?;
+        let columns: Vec<&str> = change.fields.keys().map(String::as_str).collect();
+        self.stamp_columns(table, &change.row_id, &columns, &stamp)?;
+        self.tx.execute(
+            &format!(
+                "UPDATE {} SET hlc = max(hlc, ?1) WHERE id = ?2",
+                table.name()
+            ),
+            params![stamp.to_string(), change.row_id],
+        )?;
+        Ok(())
+    }
+
     /// Applies one change pulled from the server. Returns None when it changed nothing here, else the
     /// number of conflicts it recorded.
     fn apply_remote(&mut self, pulled: &PulledChange) -> StoreResult<Option<usize>> {
@@ -408,11 +557,14 @@ impl WriteTx<'_> {
             });
         }
         let fields = self.remote_fields(table, change)?;
-        let own = change.device_id == self.shared.device_id;
-        let seen = own
+        // This device's own (under any identity it had) or applied before.
+        let seen = change.device_id == self.device.device_id
             || self
                 .tx
-                .prepare_cached("SELECT 1 FROM pulled_changes WHERE change_id = ?1")?
+                .prepare_cached(
+                    "SELECT 1 FROM pulled_changes WHERE change_id = ?1
+                     UNION ALL SELECT 1 FROM outbox WHERE change_id = ?1",
+                )?
                 .exists([&change.change_id])?;
         // The device clock moves past every stamp it has seen, so its next edit sorts after this one.
         let stamp = self.clock.observe(&remote, self.now.timestamp_millis());
@@ -637,7 +789,7 @@ impl WriteTx<'_> {
     /// Whether `stamp` is an edit of this device's that the pulled change's device had not seen when it
     /// pushed: not pushed yet, or put in the stream after what that device had pulled.
     fn unseen_by(&self, pulled: &PulledChange, stamp: &HlcStamp) -> bool {
-        if stamp.node != self.shared.device_id {
+        if stamp.node != self.device.device_id {
             return false;
         }
         let place: Option<Option<i64>> = self

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditContext, AuditEvent};
 use crate::hlc::{Hlc, HlcStamp};
 use crate::read::Reader;
-use crate::store::Shared;
+use crate::store::{Identity, Shared};
 use crate::table::METADATA_COLUMNS;
 use crate::{StoreError, StoreResult, Table, format_instant};
 
@@ -222,6 +222,8 @@ impl Deref for Scope<'_> {
 pub struct WriteTx<'s> {
     pub(crate) tx: Scope<'s>,
     pub(crate) shared: &'s Shared,
+    /// This device as the transaction began (re-enrolling changes it inside the transaction).
+    pub(crate) device: Identity,
     pub(crate) clock: &'s mut Hlc,
     pub(crate) user_id: Option<String>,
     pub(crate) now: DateTime<Utc>,
@@ -244,7 +246,7 @@ impl<'s> WriteTx<'s> {
 
     /// The device this store belongs to.
     pub fn device_id(&self) -> &str {
-        &self.shared.device_id
+        &self.device.device_id
     }
 
     /// Inserts a new row with a fresh UUIDv7 id and returns the id.
@@ -367,7 +369,7 @@ impl<'s> WriteTx<'s> {
                  RETURNING next_value - 1",
             )?
             .query_row([series.key()], |r| r.get(0))?;
-        Ok(series.format(&self.shared.device_prefix, value))
+        Ok(series.format(&self.device.prefix, value))
     }
 
     /// Records an event that is not a row write (a sign-in, opening a chart) in the audit trail.
@@ -376,7 +378,7 @@ impl<'s> WriteTx<'s> {
         let ctx = AuditContext {
             at: &at,
             user_id: self.user_id.as_deref(),
-            device_id: &self.shared.device_id,
+            device_id: &self.device.device_id,
         };
         audit::append(&self.tx, &ctx, &event)
     }
@@ -453,7 +455,7 @@ impl<'s> WriteTx<'s> {
             .execute(params![
                 device_seq,
                 Uuid::now_v7().to_string(),
-                self.shared.device_id,
+                self.device.device_id,
                 hlc.to_string(),
                 table.name(),
                 row_id,
@@ -511,7 +513,7 @@ impl<'s> WriteTx<'s> {
         Ok(())
     }
 
-    fn tick(&mut self) -> HlcStamp {
+    pub(crate) fn tick(&mut self) -> HlcStamp {
         self.clock.tick(self.now.timestamp_millis())
     }
 

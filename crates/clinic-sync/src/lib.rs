@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress, ServerHello};
 use clinic_store::protocol::{
-    ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, certificate_fingerprint,
+    ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
+    certificate_fingerprint,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -90,6 +91,15 @@ impl ClinicServer for HttpsServer {
         self.send(
             self.client
                 .post(format!("{}/v1/pair", self.base))
+                .json(request),
+        )
+    }
+
+    fn reenrol(&self, credential: &str, request: &ReenrolRequest) -> CoreResult<Paired> {
+        self.send(
+            self.client
+                .post(format!("{}/v1/reenrol", self.base))
+                .bearer_auth(credential)
                 .json(request),
         )
     }

@@ -239,7 +239,7 @@ impl Store {
         let keys = lock(&self.keys);
         let stem = format!(
             "clinic-{}-{}",
-            self.shared.device_prefix,
+            self.device_prefix(),
             created.format("%Y%m%d-%H%M%S")
         );
         let name = (1..)
@@ -279,7 +279,7 @@ impl Store {
             clinic_id: self.clinic_id.clone(),
             clinic_name: clinic_name.to_owned(),
             store_id: self.info.store_id.clone(),
-            device_prefix: self.shared.device_prefix.clone(),
+            device_prefix: self.device_prefix(),
             created_at: format_instant(created),
             schema_version: SCHEMA_VERSION,
             counts: counts
@@ -371,6 +371,7 @@ impl StagedRestore {
         marker.write(&self.dir)?;
         finish_interrupted_restore(&self.dir)?;
         let store = Store::open(&self.dir, options)?;
+        store.mark_restored()?;
         Ok((store, self.dir.join(aside)))
     }
 }
