@@ -64,3 +64,7 @@ ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sync_state ADD COLUMN restored_at TEXT;
 ALTER TABLE sync_state ADD COLUMN provisional_prefix TEXT;
 ALTER TABLE outbox ADD COLUMN superseded_by TEXT;
+
+-- Where each local change came from: typed by a person ('local') or read from a file ('import'). Changes
+-- from the server are in `pulled_changes`, which are all 'sync'.
+ALTER TABLE outbox ADD COLUMN source TEXT NOT NULL DEFAULT 'local' CHECK (source IN ('local', 'import'));

@@ -155,6 +155,41 @@ fn duplicates_are_imported_only_when_wanted_and_a_chosen_mapping_is_obeyed() {
     let report = c.import_patients(&admin, file, &options).unwrap();
     assert_eq!((report.imported, report.duplicates.len()), (2, 1));
     assert_eq!(total(&c, &admin), 3);
+    // Each imported patient's write says it came from a file; the one typed in says nothing.
+    let inserts = c
+        .audit_log(
+            &admin,
+            AuditQuery {
+                action: Some("insert".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap();
+    let sources: Vec<Option<String>> = inserts
+        .entries
+        .iter()
+        .filter(|e| e.entity == "patients")
+        .map(|e| {
+            let details: Option<serde_json::Value> = e
+                .details
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok());
+            details.and_then(|d| d["source"].as_str().map(str::to_owned))
+        })
+        .collect();
+    assert_eq!(
+        sources
+            .iter()
+            .filter(|s| s.as_deref() == Some("import"))
+            .count(),
+        2
+    );
+    assert_eq!(
+        sources.iter().filter(|s| s.is_none()).count(),
+        1,
+        "{sources:?}"
+    );
 
     let bad_mapping = PatientImport {
         mapping: Some(vec![Some(ImportField::FirstName), None, None, None]),

@@ -42,7 +42,7 @@ pub use sync::{
     takes_column,
 };
 pub use table::Table;
-pub use write::{Fields, Operation, Series, WriteTx};
+pub use write::{Fields, Operation, Series, WriteSource, WriteTx};
 
 /// An instant as stored: RFC 3339 in UTC with millisecond precision, so text order is time order.
 pub fn format_instant(at: chrono::DateTime<chrono::Utc>) -> String {

@@ -23,7 +23,7 @@ use crate::hlc::{Hlc, HlcStamp};
 use crate::key::{self, DbKey, KeyOptions, KeySource, KeyUse};
 use crate::read::Reader;
 use crate::recovery::{self, RecoveryKey};
-use crate::write::{Scope, WriteTx};
+use crate::write::{Scope, WriteSource, WriteTx};
 use crate::{Fields, StoreError, StoreResult, Table};
 use meta::StoreMeta;
 
@@ -251,6 +251,7 @@ impl Store {
             clock: &mut clock,
             user_id: None,
             now: Utc::now(),
+            source: WriteSource::Local,
         };
         write.insert_with_id(
             Table::Devices,
@@ -480,6 +481,7 @@ impl Store {
             clock,
             user_id: user_id.map(str::to_owned),
             now,
+            source: WriteSource::Local,
         };
         let was_writing = WRITING.replace(true);
         let out = f(&mut write);

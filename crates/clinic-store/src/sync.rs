@@ -510,9 +510,9 @@ impl WriteTx<'_> {
         )?;
         self.tx.execute(
             "INSERT INTO outbox (device_seq, change_id, device_id, hlc, table_name, row_id, operation,
-                                 fields, schema_version, user_id, recorded_at)
+                                 fields, schema_version, user_id, recorded_at, source)
              SELECT ?1, ?2, ?3, ?4, table_name, row_id, operation, fields, schema_version, user_id,
-                    recorded_at
+                    recorded_at, source
              FROM outbox WHERE change_id = ?5",
             params![
                 device_seq,

@@ -219,6 +219,25 @@ impl Deref for Scope<'_> {
 
 /// One transaction on the store. Dropped without [`WriteTx`] being committed by [`crate::Store::write`],
 /// everything in it is rolled back.
+/// Where a local write came from, kept with its change record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WriteSource {
+    /// Made by a person in the app or the CLI.
+    #[default]
+    Local,
+    /// Read from a file (a patient import).
+    Import,
+}
+
+impl WriteSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WriteSource::Local => "local",
+            WriteSource::Import => "import",
+        }
+    }
+}
+
 pub struct WriteTx<'s> {
     pub(crate) tx: Scope<'s>,
     pub(crate) shared: &'s Shared,
@@ -227,9 +246,15 @@ pub struct WriteTx<'s> {
     pub(crate) clock: &'s mut Hlc,
     pub(crate) user_id: Option<String>,
     pub(crate) now: DateTime<Utc>,
+    pub(crate) source: WriteSource,
 }
 
 impl<'s> WriteTx<'s> {
+    /// Marks this transaction's writes as coming from `source` (they are `Local` unless said).
+    pub fn set_source(&mut self, source: WriteSource) {
+        self.source = source;
+    }
+
     /// Reads inside this transaction (sees its own uncommitted writes).
     pub fn reader(&self) -> Reader<'_> {
         Reader { conn: &self.tx }
@@ -449,8 +474,8 @@ impl<'s> WriteTx<'s> {
         self.tx
             .prepare_cached(
                 "INSERT INTO outbox (device_seq, change_id, device_id, hlc, table_name, row_id, operation,
-                                     fields, schema_version, user_id, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                     fields, schema_version, user_id, recorded_at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 device_seq,
@@ -464,12 +489,19 @@ impl<'s> WriteTx<'s> {
                 self.shared.schema_version,
                 self.user_id,
                 recorded_at,
+                self.source.as_str(),
             ],
         )?;
-        let details = match operation {
+        let mut details = match operation {
             Operation::Update => Some(json!({ "fields": fields.columns().collect::<Vec<_>>() })),
             _ => None,
         };
+        if self.source != WriteSource::Local {
+            details
+                .get_or_insert_with(|| json!({}))
+                .as_object_mut()
+                .map(|d| d.insert("source".into(), self.source.as_str().into()));
+        }
         self.audit(AuditEvent {
             action: operation.as_str().to_owned(),
             entity: table.name().to_owned(),

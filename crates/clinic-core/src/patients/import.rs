@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use clinic_store::{AuditEvent, RowResult, Series, Table};
+use clinic_store::{AuditEvent, RowResult, Series, Table, WriteSource};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -348,6 +348,7 @@ impl Clinic {
         while rows.peek().is_some() {
             let turn = Instant::now();
             let written = access.write(|tx| {
+                tx.set_source(WriteSource::Import);
                 let mut written = Vec::new();
                 while written.len() < WRITE_TURN_ROWS
                     && turn.elapsed() < WRITE_TURN
