@@ -3,5 +3,6 @@
 
 mod bad_input;
 mod common;
+mod proxy;
 mod scenario;
 mod server;

@@ -14,6 +14,7 @@ use clinic_store::ContentDigest;
 use clinic_sync::HttpsServer;
 
 use crate::common::{Running, json};
+use crate::proxy::FaultProxy;
 
 const ADMIN: &str = "boss";
 const ADMIN_PASSWORD: &str = "a long enough passphrase";
@@ -534,4 +535,88 @@ fn a_computer_restored_from_a_backup_goes_on_as_a_new_device_and_loses_nothing()
         serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
     assert_eq!(front.digest(), on_server);
     assert_eq!(laptop.digest(), on_server);
+}
+
+/// Prints the seed of a randomized run that failed, to replay it with `CLINIC_SYNC_SEED`.
+struct SeedOnFailure(u64);
+
+impl Drop for SeedOnFailure {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("replay with CLINIC_SYNC_SEED={}", self.0);
+        }
+    }
+}
+
+#[test]
+fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
+    use rand::{Rng, SeedableRng};
+    let seed = std::env::var("CLINIC_SYNC_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    let _replay = SeedOnFailure(seed);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let running = Running::start();
+    let proxy = FaultProxy::start(&running.listening(), seed);
+    let address = ServerAddress::parse(&proxy.url, &running.fingerprint).unwrap();
+    let server = HttpsServer::new(&address).unwrap();
+    let dirs = [(); 3].map(|_| tempfile::tempdir().unwrap());
+    let (ana, devices) = clinic_with_ana(
+        &running,
+        &address,
+        &dirs,
+        ["front desk", "laptop", "physio"],
+    );
+    sync_until_quiet(&devices.iter().collect::<Vec<_>>(), &server);
+
+    // Each step one device registers, edits, archives or restores a patient, or tries to sync
+    // through a network that drops, delays and cuts connections.
+    proxy.faults(true);
+    let mut patients = vec![ana];
+    let (mut rounds, mut failed) = (0, 0);
+    for step in 0..80 {
+        let device = &devices[rng.random_range(0..devices.len())];
+        let id = patients[rng.random_range(0..patients.len())].clone();
+        let known = device.clinic.patient(&device.admin, &id).ok();
+        match (rng.random_range(0..10), known) {
+            (0..=1, _) => {
+                let born = format!("19{:02}-0{}-1{}", step, step % 9 + 1, step % 9);
+                patients.push(device.register(&format!("P{step}"), device.name, &born));
+            }
+            (2..=4, Some(_)) => {
+                let value = format!("{} {step}", device.name);
+                if rng.random_bool(0.5) {
+                    device.edit(&id, |p| p.city = Some(value));
+                } else {
+                    device.edit(&id, |p| p.phone = Some(format!("+1 555-300-{:04}", step)));
+                }
+            }
+            (5, Some(p)) => device
+                .clinic
+                .set_patient_archived(&device.admin, &id, !p.archived)
+                .unwrap(),
+            _ => {
+                rounds += 1;
+                match device.clinic.sync_now(&device.admin, &server) {
+                    Ok(report) => assert_eq!(report.refused, 0, "{report:?}"),
+                    Err(CoreError::ServerUnreachable(_)) => failed += 1,
+                    Err(other) => panic!("{}: {other}", device.name),
+                }
+            }
+        }
+    }
+    eprintln!("seed {seed}: {rounds} sync rounds, {failed} cut short by the network");
+
+    // Healed: everyone converges, and every change any device made is on the server.
+    proxy.faults(false);
+    let all: Vec<&Device> = devices.iter().collect();
+    sync_until_quiet(&all, &server);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    for device in &devices {
+        assert_eq!(device.digest(), on_server, "{}", device.name);
+        assert_eq!(device.clinic.sync_status().unwrap().changes_waiting, 0);
+    }
+    assert_eq!(on_server["patients"].rows, patients.len() as u64);
 }

@@ -46,7 +46,9 @@ impl HttpsServer {
         let response = request.send().map_err(unreachable)?;
         let status = response.status();
         if status.is_success() {
-            return response.json().map_err(|e| {
+            // A connection cut in the middle of the answer is a lost connection, to try again.
+            let body = response.bytes().map_err(unreachable)?;
+            return serde_json::from_slice(&body).map_err(|e| {
                 CoreError::Internal(format!("the clinic server's answer could not be read: {e}"))
             });
         }
@@ -64,11 +66,10 @@ impl HttpsServer {
 
 impl ClinicServer for HttpsServer {
     fn hello(&self) -> CoreResult<ServerHello> {
-        let response = self
-            .client
-            .get(format!("{}/health", self.base))
-            .send()
-            .map_err(unreachable)?;
+        let ask = || self.client.get(format!("{}/health", self.base)).send();
+        // A kept-alive connection the server (or the network) has since closed fails at once; the
+        // question is harmless to ask again on a new one.
+        let response = ask().or_else(|_| ask()).map_err(unreachable)?;
         let header = |name: &str| {
             response
                 .headers()
