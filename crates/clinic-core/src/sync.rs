@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use clinic_store::protocol::{
     PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, ReenrolRequest,
-    normalized_fingerprint,
+    TokenAnswer, normalized_fingerprint,
 };
 use clinic_store::{
     AuditEvent, ContentDigest, DeviceSetup, KeyOptions, RecoveryKey, SCHEMA_VERSION, Store,
@@ -42,10 +42,12 @@ pub trait ClinicServer {
     /// The server's current epoch and time.
     fn hello(&self) -> CoreResult<ServerHello>;
     fn pair(&self, request: &PairRequest) -> CoreResult<Paired>;
-    /// Goes on as a new device (this one was restored from a backup), proven by its credential.
-    fn reenrol(&self, credential: &str, request: &ReenrolRequest) -> CoreResult<Paired>;
-    fn push(&self, credential: &str, request: &PushRequest) -> CoreResult<PushAnswer>;
-    fn pull(&self, credential: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
+    /// Exchanges the device's credential for an access token (15 minutes) and its next credential.
+    fn token(&self, credential: &str) -> CoreResult<TokenAnswer>;
+    /// Goes on as a new device (this one was restored from a backup).
+    fn reenrol(&self, access: &str, request: &ReenrolRequest) -> CoreResult<Paired>;
+    fn push(&self, access: &str, request: &PushRequest) -> CoreResult<PushAnswer>;
+    fn pull(&self, access: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
 }
 
 /// Where the clinic server is and which certificate is its, as `clinic-server pair` printed them.
@@ -196,14 +198,14 @@ impl Clinic {
         let outcome = (|| {
             // Restored from a backup: go on as a new device before sending anything.
             let link = if store.sync_state()?.restored_at.is_some() {
-                self.reenrol(store, server, &link)?
+                self.reenrol(store, server)?
             } else {
                 link
             };
             match round(store, server, &link, self.now()) {
                 // Put back to an earlier state some other way (its files copied back by hand).
                 Err(CoreError::ServerRefused { code, .. }) if code == "device_restored" => {
-                    let link = self.reenrol(store, server, &link)?;
+                    let link = self.reenrol(store, server)?;
                     round(store, server, &link, self.now())
                 }
                 outcome => outcome,
@@ -225,15 +227,11 @@ impl Clinic {
     }
 
     /// Becomes a new device of the clinic (see [`Store::reenrol`]); returns the new link.
-    fn reenrol(
-        &self,
-        store: &Store,
-        server: &dyn ClinicServer,
-        link: &SyncLink,
-    ) -> CoreResult<SyncLink> {
+    fn reenrol(&self, store: &Store, server: &dyn ClinicServer) -> CoreResult<SyncLink> {
         let device_name = self.device_name()?;
+        let access = open_session(store, server)?;
         let paired = server.reenrol(
-            &link.credential,
+            &access,
             &ReenrolRequest {
                 device_id: Uuid::now_v7().to_string(),
                 device_name: device_name.clone(),
@@ -342,10 +340,8 @@ impl Clinic {
         // The device's own bookkeeping with the server, on no one's behalf.
         let system = self.system(None);
         let store = system.store();
-        let link = store
-            .sync_link()?
-            .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;
-        let pulled = pull_all(store, server, &link, self.now(), progress);
+        let pulled = open_session(store, server)
+            .and_then(|access| pull_all(store, server, &access, self.now(), progress));
         store.record_sync_outcome(pulled.as_ref().err().map(ToString::to_string).as_deref())?;
         pulled.map(|_| ())
     }
@@ -362,6 +358,7 @@ fn round(
     let hello = server.hello()?;
     store.set_clock_offset((hello.time - now).num_milliseconds())?;
     let epoch = hello.epoch;
+    let access = open_session(store, server)?;
     if epoch != link.epoch {
         // The server lost what it had (restored from an older backup, or set up again): send it
         // everything this device ever made, and follow its stream from the start.
@@ -371,7 +368,7 @@ fn round(
             let changes = store.outbox_history(after, PUSH_BATCH)?;
             let Some(last) = changes.last() else { break };
             after = last.device_seq;
-            let answer = push(store, server, link, changes)?;
+            let answer = push(store, server, &access, changes)?;
             report.resent += answer.len();
         }
         store.follow_epoch(&epoch)?;
@@ -381,27 +378,38 @@ fn round(
         if changes.is_empty() {
             break;
         }
-        for result in push(store, server, link, changes)? {
+        for result in push(store, server, &access, changes)? {
             match result {
                 PushResult::Rejected { .. } => report.refused += 1,
                 _ => report.pushed += 1,
             }
         }
     }
-    let (pulled, conflicts) = pull_all(store, server, link, now, &mut |_| {})?;
+    let (pulled, conflicts) = pull_all(store, server, &access, now, &mut |_| {})?;
     report.pulled = pulled;
     report.conflicts = conflicts;
     Ok(report)
 }
 
+/// Exchanges the device's credential for an access token; the next credential is kept at once (the
+/// server still takes the one before until the next is used, in case this is cut short).
+fn open_session(store: &Store, server: &dyn ClinicServer) -> CoreResult<String> {
+    let link = store
+        .sync_link()?
+        .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;
+    let answer = server.token(&link.credential)?;
+    store.renew_credential(&answer.credential)?;
+    Ok(answer.access_token)
+}
+
 fn push(
     store: &Store,
     server: &dyn ClinicServer,
-    link: &SyncLink,
+    access: &str,
     changes: Vec<clinic_store::Change>,
 ) -> CoreResult<Vec<PushResult>> {
     let answer = server.push(
-        &link.credential,
+        access,
         &PushRequest {
             schema_version: SCHEMA_VERSION,
             seen_through: store.pull_cursor()?,
@@ -416,13 +424,13 @@ fn push(
 fn pull_all(
     store: &Store,
     server: &dyn ClinicServer,
-    link: &SyncLink,
+    access: &str,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(JoinProgress),
 ) -> CoreResult<(usize, usize)> {
     let (mut applied, mut conflicts) = (0, 0);
     loop {
-        let page = server.pull(&link.credential, store.pull_cursor()?, PULL_PAGE)?;
+        let page = server.pull(access, store.pull_cursor()?, PULL_PAGE)?;
         let done = store.apply_pulled_at(now, &page.changes)?;
         applied += done.applied;
         conflicts += done.conflicts;

@@ -13,7 +13,7 @@ use clinic_core::{
     SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
 };
 use clinic_store::protocol::{
-    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest, TokenAnswer,
 };
 
 const ADMIN_PASSWORD: &str = "admin passphrase 2026";
@@ -88,6 +88,11 @@ impl ClinicServer for Offline {
         ))
     }
     fn pair(&self, _: &PairRequest) -> CoreResult<Paired> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn token(&self, _: &str) -> CoreResult<TokenAnswer> {
         Err(CoreError::ServerUnreachable(
             "no server in this test".into(),
         ))

@@ -15,16 +15,27 @@ CREATE TABLE identity (
     created_at TEXT NOT NULL
 );
 
+-- A device's credential is long-lived but rotates: each exchange for an access token gives a new one.
+-- The one before stays good until the new one is first used, so an answer lost on the way does not lock
+-- the device out; presented after that, it is refused.
 CREATE TABLE devices (
     id TEXT PRIMARY KEY NOT NULL,
     name TEXT NOT NULL,
     prefix TEXT NOT NULL UNIQUE,
     credential_hash TEXT NOT NULL UNIQUE,
+    previous_credential_hash TEXT UNIQUE,
     schema_version INTEGER NOT NULL,
     applied_seq INTEGER NOT NULL DEFAULT 0,
     paired_at TEXT NOT NULL,
     last_seen_at TEXT,
     revoked_at TEXT
+);
+
+-- Short-lived access tokens (15 minutes), kept hashed: every route but pairing and the exchange needs one.
+CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices (id),
+    expires_at TEXT NOT NULL
 );
 
 -- One-time pairing codes, kept hashed.

@@ -1,6 +1,7 @@
-//! The HTTP API (`/v1/...`, JSON). Every route but `/health` needs a device credential; every error is
-//! a 4xx or 5xx with `{code, message}`; every answer carries the server's epoch in `Clinic-Epoch` and its time (ms) in
-//! `Clinic-Time`.
+//! The HTTP API (`/v1/...`, JSON). Every route but `/health`, pairing and `/v1/token` (which exchanges
+//! a device's credential for a 15-minute access token and its next credential) needs an access token;
+//! every error is a 4xx or 5xx with `{code, message}`; every answer carries the server's epoch in
+//! `Clinic-Epoch` and its time (ms) in `Clinic-Time`.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
@@ -16,7 +17,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use clinic_store::protocol::{
-    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest, TokenAnswer,
+    TokenRequest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/v1/pair", post(pair))
+        .route("/v1/token", post(token))
         .route("/v1/reenrol", post(reenrol))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
@@ -92,6 +95,15 @@ async fn pair(
     Ok(Json(paired))
 }
 
+async fn token(
+    State(state): State<AppState>,
+    body: Result<Json<TokenRequest>, JsonRejection>,
+) -> ServerResult<Json<TokenAnswer>> {
+    let Json(request) = body.map_err(bad_json)?;
+    let answer = blocking(move || state.storage.exchange(&request.credential, Utc::now())).await?;
+    Ok(Json(answer))
+}
+
 async fn reenrol(
     State(state): State<AppState>,
     Device(device): Device,
@@ -140,7 +152,7 @@ fn bad_json(rejection: JsonRejection) -> ServerError {
     ServerError::BadRequest(rejection.body_text())
 }
 
-/// The device a request comes from, proven by its credential (`Authorization: Bearer ...`).
+/// The device a request comes from, proven by its access token (`Authorization: Bearer ...`).
 struct Device(String);
 
 /// Where the device of a request is noted for the request's log line.
@@ -151,7 +163,7 @@ impl FromRequestParts<AppState> for Device {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ServerResult<Self> {
-        let credential = parts
+        let token = parts
             .headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -159,7 +171,7 @@ impl FromRequestParts<AppState> for Device {
             .map(str::to_owned)
             .ok_or(ServerError::Unauthorized)?;
         let storage = Arc::clone(&state.storage);
-        let device = blocking(move || storage.authenticate(&credential, Utc::now())).await?;
+        let device = blocking(move || storage.authenticate(&token, Utc::now())).await?;
         if let Some(logged) = parts.extensions.get::<LoggedDevice>() {
             *logged.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(device.clone());
         }

@@ -15,6 +15,8 @@ pub enum ServerError {
     Unauthorized,
     #[error("this device was removed from the clinic server; pair it again")]
     Revoked,
+    #[error("the access token has expired: ask for a new one")]
+    TokenExpired,
     #[error("{0}")]
     Refused(String),
     #[error("too many failed pairing attempts; wait a minute and try again")]
@@ -57,6 +59,7 @@ impl ServerError {
             ServerError::BadRequest(_) => "bad_request",
             ServerError::Unauthorized => "unauthorized",
             ServerError::Revoked => "revoked",
+            ServerError::TokenExpired => "token_expired",
             ServerError::Refused(_) => "refused",
             ServerError::TooManyAttempts => "too_many_attempts",
             ServerError::DeviceTooOld { .. } => "device_too_old",
@@ -74,7 +77,9 @@ impl ServerError {
     fn status(&self) -> StatusCode {
         match self {
             ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ServerError::Unauthorized | ServerError::Revoked => StatusCode::UNAUTHORIZED,
+            ServerError::Unauthorized | ServerError::Revoked | ServerError::TokenExpired => {
+                StatusCode::UNAUTHORIZED
+            }
             ServerError::Refused(_)
             | ServerError::SequenceGap { .. }
             | ServerError::DeviceRestored { .. } => StatusCode::CONFLICT,

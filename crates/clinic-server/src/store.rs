@@ -11,7 +11,7 @@ use clinic_core::{ChangeAuthor, Role, may_push};
 use clinic_store::key::KeyRecord;
 use clinic_store::protocol::{
     OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
-    ReenrolRequest,
+    ReenrolRequest, TokenAnswer,
 };
 use clinic_store::{
     Change, ContentDigest, DigestBuilder, HlcStamp, KeyOptions, MAX_CLOCK_AHEAD_MS, Operation,
@@ -30,6 +30,8 @@ const DB_FILE: &str = "server.db";
 const META_FILE: &str = "server.json";
 /// How long a pairing code works.
 pub const PAIRING_CODE_LIFETIME: Duration = Duration::minutes(10);
+/// How long an access token works.
+pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::minutes(15);
 /// Failed pairings allowed per minute, across all callers.
 const PAIRING_FAILURES_PER_MINUTE: i64 = 10;
 
@@ -87,7 +89,6 @@ pub trait ClinicStorage: Send + Sync {
     fn tls_identity(&self) -> ServerResult<TlsIdentity>;
     fn new_pairing_code(&self, now: DateTime<Utc>) -> ServerResult<PairingCode>;
     fn pair(&self, request: &PairRequest, now: DateTime<Utc>) -> ServerResult<Paired>;
-    /// The device a credential belongs to; a revoked device is refused at once.
     /// A device restored from a backup goes on as a new one (`request.device_id`, numbering from
     /// `request.next_seq`); the old one is revoked in the same transaction.
     fn reenrol(
@@ -96,7 +97,10 @@ pub trait ClinicStorage: Send + Sync {
         request: &ReenrolRequest,
         now: DateTime<Utc>,
     ) -> ServerResult<Paired>;
-    fn authenticate(&self, credential: &str, now: DateTime<Utc>) -> ServerResult<String>;
+    /// Exchanges a device's credential for an access token and its next credential.
+    fn exchange(&self, credential: &str, now: DateTime<Utc>) -> ServerResult<TokenAnswer>;
+    /// The device an access token belongs to; a revoked device is refused at once.
+    fn authenticate(&self, access_token: &str, now: DateTime<Utc>) -> ServerResult<String>;
     fn push(
         &self,
         device_id: &str,
@@ -399,16 +403,68 @@ impl ClinicStorage for SqliteStorage {
         })
     }
 
-    fn authenticate(&self, credential: &str, now: DateTime<Utc>) -> ServerResult<String> {
+    fn exchange(&self, credential: &str, now: DateTime<Utc>) -> ServerResult<TokenAnswer> {
         self.with(|conn| {
-            let found: Option<(String, Option<String>)> = conn
-                .prepare_cached("SELECT id, revoked_at FROM devices WHERE credential_hash = ?1")?
-                .query_row([digest(credential)], |r| Ok((r.get(0)?, r.get(1)?)))
+            let tx = conn.transaction()?;
+            let presented = digest(credential);
+            let found: Option<(String, Option<String>, bool)> = tx
+                .prepare_cached(
+                    "SELECT id, revoked_at, credential_hash = ?1 FROM devices
+                     WHERE credential_hash = ?1 OR previous_credential_hash = ?1",
+                )?
+                .query_row([&presented], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            let (device_id, current) = match found {
+                None => return Err(ServerError::Unauthorized),
+                Some((_, Some(_), _)) => return Err(ServerError::Revoked),
+                Some((id, None, current)) => (id, current),
+            };
+            // The credential presented stays good as "the one before" until the next is used, so an
+            // answer lost on the way does not lock the device out. Presenting the one before leaves
+            // it so.
+            let next = random_token();
+            let previous = if current { presented } else { String::new() };
+            tx.prepare_cached(
+                "UPDATE devices SET credential_hash = ?1,
+                     previous_credential_hash = coalesce(nullif(?2, ''), previous_credential_hash),
+                     last_seen_at = ?3
+                 WHERE id = ?4",
+            )?
+            .execute(params![digest(&next), previous, stamp(now), device_id])?;
+            let access = random_token();
+            let expires = now + ACCESS_TOKEN_LIFETIME;
+            tx.prepare_cached("DELETE FROM access_tokens WHERE expires_at < ?1")?
+                .execute([stamp(now)])?;
+            tx.prepare_cached(
+                "INSERT INTO access_tokens (token_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![digest(&access), device_id, stamp(expires)])?;
+            tx.commit()?;
+            Ok(TokenAnswer {
+                access_token: access,
+                expires_at: stamp(expires),
+                credential: next,
+            })
+        })
+    }
+
+    fn authenticate(&self, access_token: &str, now: DateTime<Utc>) -> ServerResult<String> {
+        self.with(|conn| {
+            let found: Option<(String, Option<String>, String)> = conn
+                .prepare_cached(
+                    "SELECT d.id, d.revoked_at, t.expires_at
+                     FROM access_tokens t JOIN devices d ON d.id = t.device_id
+                     WHERE t.token_hash = ?1",
+                )?
+                .query_row([digest(access_token)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?;
             match found {
                 None => Err(ServerError::Unauthorized),
-                Some((_, Some(_))) => Err(ServerError::Revoked),
-                Some((id, None)) => {
+                Some((_, Some(_), _)) => Err(ServerError::Revoked),
+                Some((_, None, expires)) if expires <= stamp(now) => Err(ServerError::TokenExpired),
+                Some((id, None, _)) => {
                     conn.prepare_cached("UPDATE devices SET last_seen_at = ?1 WHERE id = ?2")?
                         .execute(params![stamp(now), id])?;
                     Ok(id)

@@ -11,6 +11,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
     let dir = tempfile::tempdir().unwrap();
     let front = device(dir.path(), None, "A");
     let paired = server.pair(&front).await;
+    let access = server.access(&paired.credential).await;
     let before = run_json(server.dir.path(), &["status"]);
     let client = server.client();
     let url = |path: &str| format!("{}{path}", server.url);
@@ -31,13 +32,13 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
         ),
         (
             "a negative cursor",
-            client.get(url("/v1/pull?after=-1")).bearer_auth(&paired.credential),
+            client.get(url("/v1/pull?after=-1")).bearer_auth(&access),
             400,
             "bad_request",
         ),
         (
             "a cursor that is not a number",
-            client.get(url("/v1/pull?after=x")).bearer_auth(&paired.credential),
+            client.get(url("/v1/pull?after=x")).bearer_auth(&access),
             400,
             "bad_request",
         ),
@@ -45,7 +46,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "malformed JSON",
             client
                 .post(url("/v1/push"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .header("content-type", "application/json")
                 .body("{\"changes\": ["),
             400,
@@ -55,7 +56,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "a field of the wrong type",
             client
                 .post(url("/v1/push"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .json(&change_with(&|c| c["deviceSeq"] = json!("one"))),
             400,
             "bad_request",
@@ -64,7 +65,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "an unknown field",
             client
                 .post(url("/v1/push"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .json(&change_with(&|c| c["sneaky"] = json!(1))),
             400,
             "bad_request",
@@ -73,7 +74,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "another device's change",
             client
                 .post(url("/v1/push"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .json(&change_with(&|c| c["deviceId"] = json!("someone-else"))),
             400,
             "bad_request",
@@ -82,7 +83,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "a device too old",
             client
                 .post(url("/v1/push"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .json(&json!({ "schemaVersion": 3, "seenThrough": 0, "changes": [] })),
             426,
             "device_too_old",
@@ -91,7 +92,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "a device too new",
             client
                 .post(url("/v1/push"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .json(&json!({ "schemaVersion": SCHEMA_VERSION + 1, "seenThrough": 0, "changes": [] })),
             426,
             "device_too_new",
@@ -100,7 +101,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "a body over the limit",
             client
                 .post(url("/v1/push"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .header("content-type", "application/json")
                 .body(vec![b' '; clinic_server::api::MAX_BODY_BYTES + 1]),
             413,
@@ -122,7 +123,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "a re-enrolment numbering from zero",
             client
                 .post(url("/v1/reenrol"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .json(&json!({
                     "deviceId": "new", "deviceName": "x", "schemaVersion": SCHEMA_VERSION, "nextSeq": 0
                 })),
@@ -133,7 +134,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "a re-enrolment under an id the server knows",
             client
                 .post(url("/v1/reenrol"))
-                .bearer_auth(&paired.credential)
+                .bearer_auth(&access)
                 .json(&json!({
                     "deviceId": paired.device_id, "deviceName": "x",
                     "schemaVersion": SCHEMA_VERSION, "nextSeq": 1
@@ -157,7 +158,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
     // Changes the server cannot take are rejected one by one, with the reason, and kept out of the stream.
     let rejected: Value = client
         .post(url("/v1/push"))
-        .bearer_auth(&paired.credential)
+        .bearer_auth(&access)
         .json(&change_with(&|c| c["table"] = json!("no_such_table")))
         .send()
         .await

@@ -112,6 +112,26 @@ impl Running {
             .to_owned()
     }
 
+    /// `/v1/token`'s status and answer for `credential`.
+    pub async fn exchange(&self, credential: &str) -> (u16, Value) {
+        let answer = self
+            .client()
+            .post(format!("{}/v1/token", self.url))
+            .json(&serde_json::json!({ "credential": credential }))
+            .send()
+            .await
+            .unwrap();
+        (answer.status().as_u16(), answer.json().await.unwrap())
+    }
+
+    /// An access token for a device's credential, as a round begins with. The credential stays good
+    /// (the server keeps the one before until the next is used).
+    pub async fn access(&self, credential: &str) -> String {
+        let (status, answer) = self.exchange(credential).await;
+        assert_eq!(status, 200, "{answer}");
+        answer["accessToken"].as_str().unwrap().to_owned()
+    }
+
     /// Pairs `device` with a new code and returns its answer.
     pub async fn pair(&self, device: &Store) -> Paired {
         let answer = self

@@ -118,11 +118,12 @@ async fn devices_pair_with_a_one_time_code_and_only_with_the_pinned_certificate(
         "{said}"
     );
 
-    // A revoked device is refused from its next request on.
+    // A revoked device is refused from its next request on, and cannot get a new access token.
+    let access = server.access(&paired.credential).await;
     let pull = || {
         client
             .get(format!("{}/v1/pull?after=0", server.url))
-            .bearer_auth(&paired.credential)
+            .bearer_auth(&access)
             .send()
     };
     assert_eq!(pull().await.unwrap().status(), 200);
@@ -133,19 +134,58 @@ async fn devices_pair_with_a_one_time_code_and_only_with_the_pinned_certificate(
     let revoked = pull().await.unwrap();
     assert_eq!(revoked.status(), 401);
     assert_eq!(revoked.json::<Value>().await.unwrap()["code"], "revoked");
+    let exchange = server.exchange(&paired.credential).await;
+    assert_eq!(exchange.0, 401);
+    assert_eq!(exchange.1["code"], "revoked");
     let listed = json(server.dir.path(), &["devices", "list"]);
     assert_eq!(listed.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_credential_rotates_at_each_exchange_and_an_old_one_is_refused_once_the_next_is_used() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let front = device(dir.path(), None, "A");
+    let first = server.pair(&front).await.credential;
+
+    let (status, one) = server.exchange(&first).await;
+    assert_eq!(status, 200, "{one}");
+    let second = one["credential"].as_str().unwrap().to_owned();
+    assert_ne!(second, first);
+    assert!(one["expiresAt"].is_string() && one["accessToken"].is_string());
+    // The answer may have been lost on the way: the first credential still works, once more...
+    let (status, again) = server.exchange(&first).await;
+    assert_eq!(status, 200, "{again}");
+    let third = again["credential"].as_str().unwrap().to_owned();
+    // ...until the device uses the newest; then the older ones are refused.
+    assert_eq!(server.exchange(&third).await.0, 200);
+    for stale in [&first, &second] {
+        let (status, said) = server.exchange(stale).await;
+        assert_eq!((status, said["code"].as_str()), (401, Some("unauthorized")));
+    }
+    // An access token is not a credential, and a credential is not an access token.
+    let access = one["accessToken"].as_str().unwrap();
+    assert_eq!(server.exchange(access).await.0, 401);
+    let pull = server
+        .client()
+        .get(format!("{}/v1/pull?after=0", server.url))
+        .bearer_auth(&third)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pull.status(), 401);
 }
 
 /// One round as a device does it: push its outbox, record the answer, pull and apply every page.
 async fn sync(server: &Running, device: &Store, credential: &str) -> Vec<PushResult> {
     let client = server.client();
+    let access = server.access(credential).await;
     let changes = device.changes_to_push(500).unwrap();
     let mut results = Vec::new();
     if !changes.is_empty() {
         let answer: PushAnswer = client
             .post(format!("{}/v1/push", server.url))
-            .bearer_auth(credential)
+            .bearer_auth(&access)
             .json(&PushRequest {
                 schema_version: SCHEMA_VERSION,
                 seen_through: device.pull_cursor().unwrap(),
@@ -167,7 +207,7 @@ async fn sync(server: &Running, device: &Store, credential: &str) -> Vec<PushRes
                 server.url,
                 device.pull_cursor().unwrap()
             ))
-            .bearer_auth(credential)
+            .bearer_auth(&access)
             .send()
             .await
             .unwrap()
@@ -224,7 +264,7 @@ async fn push_again(
     server
         .client()
         .post(format!("{}/v1/push", server.url))
-        .bearer_auth(credential)
+        .bearer_auth(&server.access(credential).await)
         .json(&PushRequest {
             schema_version: SCHEMA_VERSION,
             seen_through: 0,
@@ -327,7 +367,7 @@ async fn a_patient_registered_on_one_device_reaches_the_other_and_a_repeated_pus
     let gap = server
         .client()
         .post(format!("{}/v1/push", server.url))
-        .bearer_auth(&front_pair.credential)
+        .bearer_auth(&server.access(&front_pair.credential).await)
         .json(&PushRequest {
             schema_version: SCHEMA_VERSION,
             seen_through: 0,

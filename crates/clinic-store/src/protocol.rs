@@ -33,9 +33,27 @@ pub struct Paired {
     pub clinic_id: String,
     /// The device's share of the number series from now on (the first device keeps "A").
     pub prefix: String,
-    /// Sent as `Authorization: Bearer ...` on every request; kept only hashed by the server.
+    /// Exchanged for access tokens at `/v1/token` (each exchange gives the next one); kept only
+    /// hashed by the server.
     pub credential: String,
     pub epoch: String,
+}
+
+/// The device's credential, exchanged for an access token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenRequest {
+    pub credential: String,
+}
+
+/// A short-lived access token (sent as `Authorization: Bearer ...`) and the device's next credential,
+/// which replaces the one it sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenAnswer {
+    pub access_token: String,
+    pub expires_at: String,
+    pub credential: String,
 }
 
 /// A device restored from a backup asks, with its credential, to go on as a new device: its device

@@ -277,6 +277,15 @@ impl Store {
         })
     }
 
+    /// Keeps the device's next credential (each exchange for an access token gives one).
+    pub fn renew_credential(&self, credential: &str) -> StoreResult<()> {
+        self.write(None, |tx| {
+            tx.tx
+                .execute("UPDATE sync_state SET credential = ?1", [credential])?;
+            Ok(())
+        })
+    }
+
     /// The server answers with a new epoch (it was restored or set up again): from here on the device
     /// follows the new stream from its start. Nothing held here is discarded; changes pulled before are
     /// recognised by their ids and skipped.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress, ServerHello};
 use clinic_store::protocol::{
     ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
-    certificate_fingerprint,
+    TokenAnswer, TokenRequest, certificate_fingerprint,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -96,29 +96,39 @@ impl ClinicServer for HttpsServer {
         )
     }
 
-    fn reenrol(&self, credential: &str, request: &ReenrolRequest) -> CoreResult<Paired> {
+    fn token(&self, credential: &str) -> CoreResult<TokenAnswer> {
+        self.send(
+            self.client
+                .post(format!("{}/v1/token", self.base))
+                .json(&TokenRequest {
+                    credential: credential.to_owned(),
+                }),
+        )
+    }
+
+    fn reenrol(&self, access: &str, request: &ReenrolRequest) -> CoreResult<Paired> {
         self.send(
             self.client
                 .post(format!("{}/v1/reenrol", self.base))
-                .bearer_auth(credential)
+                .bearer_auth(access)
                 .json(request),
         )
     }
 
-    fn push(&self, credential: &str, request: &PushRequest) -> CoreResult<PushAnswer> {
+    fn push(&self, access: &str, request: &PushRequest) -> CoreResult<PushAnswer> {
         self.send(
             self.client
                 .post(format!("{}/v1/push", self.base))
-                .bearer_auth(credential)
+                .bearer_auth(access)
                 .json(request),
         )
     }
 
-    fn pull(&self, credential: &str, after: i64, limit: usize) -> CoreResult<PullAnswer> {
+    fn pull(&self, access: &str, after: i64, limit: usize) -> CoreResult<PullAnswer> {
         self.send(
             self.client
                 .get(format!("{}/v1/pull?after={after}&limit={limit}", self.base))
-                .bearer_auth(credential),
+                .bearer_auth(access),
         )
     }
 }
