@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod common;
+mod fuzz;
 mod proxy;
 mod scenario;
 mod server;

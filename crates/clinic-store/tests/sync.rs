@@ -397,3 +397,111 @@ fn a_change_stamped_far_ahead_of_the_clinics_time_is_refused_until_the_clock_is_
     let stamp: clinic_store::HlcStamp = column(&b, id, "hlc").unwrap().parse().unwrap();
     assert_eq!(stamp.wall_ms, at(3_610).timestamp_millis());
 }
+
+/// Pages of changes as a broken or hostile server might send them: mostly plausible edits of the
+/// patient both devices hold, and tables, columns, values, stamps and rows of every kind.
+fn any_page(
+    device: String,
+    row: String,
+) -> impl proptest::strategy::Strategy<Value = Vec<PulledChange>> {
+    use proptest::prelude::*;
+    let value = prop_oneof![
+        4 => "[A-Za-z +0-9]{1,20}".prop_map(serde_json::Value::from),
+        1 => prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(|f| serde_json::json!(f)),
+            ".{0,20}".prop_map(serde_json::Value::from),
+            Just(serde_json::json!({ "$hex": "zz" })),
+            Just(serde_json::json!([1, 2])),
+        ],
+    ];
+    let column = prop_oneof![
+        4 => prop_oneof![
+            Just("phone".to_owned()),
+            Just("first_name".to_owned()),
+            Just("city".to_owned()),
+            Just("archived_at".to_owned()),
+        ],
+        1 => prop_oneof![Just("hlc".to_owned()), Just("id".to_owned()), "[a-z_;' ]{1,12}"],
+    ];
+    let table = prop_oneof![
+        4 => Just("patients".to_owned()),
+        1 => prop_oneof![Just("users".to_owned()), "[a-z_]{1,12}"],
+    ];
+    let row_id = prop_oneof![4 => Just(row), 1 => "[a-z0-9-]{0,36}"];
+    let operation = prop_oneof![
+        4 => Just("update"),
+        1 => prop_oneof![Just("insert"), Just("archive"), Just("restore")],
+    ];
+    // Within a minute and a half of the device's clock (at 100 s), or far ahead, or not a stamp.
+    let stamp = prop_oneof![
+        8 => (0..100_000i64, 0..3u32)
+            .prop_map(|(ms, n)| format!("{:015}-{n:05}-x", 1_800_000_000_000 + ms)),
+        1 => prop_oneof![Just("999999999999999-00000-x".to_owned()), ".{0,30}"],
+    ];
+    let fields = prop::collection::btree_map(column, value, 0..4);
+    let change = (table, row_id, operation, stamp, fields);
+    prop::collection::vec(change, 1..4).prop_map(move |changes| {
+        changes
+            .into_iter()
+            .enumerate()
+            .map(
+                |(i, (table, row_id, operation, hlc, fields))| PulledChange {
+                    server_seq: i as i64 + 1,
+                    seen_through: 0,
+                    change: Change {
+                        change_id: Uuid::now_v7().to_string(),
+                        device_id: device.clone(),
+                        device_seq: i as i64 + 1,
+                        hlc,
+                        table,
+                        row_id,
+                        operation: clinic_store::Operation::from_name(operation).unwrap(),
+                        fields: fields.into_iter().collect(),
+                        schema_version: clinic_store::SCHEMA_VERSION,
+                        user_id: None,
+                        recorded_at: "2027-01-15T08:00:00.000Z".into(),
+                    },
+                },
+            )
+            .collect()
+    })
+}
+
+#[test]
+fn a_page_of_any_content_is_applied_whole_or_refused_with_nothing_changed() {
+    use proptest::prelude::*;
+    let clinic = two_devices_with_a_patient();
+    let config = ProptestConfig {
+        cases: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let page = any_page("device-x".into(), clinic.id.to_string());
+    proptest!(config, |(page in page)| {
+        let cursor = clinic.b.pull_cursor().unwrap();
+        let seen = count(&clinic.b, "SELECT count(*) FROM pulled_changes");
+        let shifted: Vec<PulledChange> = page
+            .into_iter()
+            .map(|mut c| {
+                c.server_seq += cursor;
+                c
+            })
+            .collect();
+        match clinic.b.apply_pulled_at(at(100), &shifted) {
+            Ok(done) => prop_assert_eq!(done.cursor, cursor + shifted.len() as i64),
+            Err(_) => {
+                prop_assert_eq!(clinic.b.pull_cursor().unwrap(), cursor);
+                prop_assert_eq!(count(&clinic.b, "SELECT count(*) FROM pulled_changes"), seen);
+            }
+        }
+    });
+    // Whatever was taken, the store still writes.
+    edit(
+        &clinic.b,
+        at(200),
+        clinic.id,
+        Fields::new().set("phone", "+1 555 0100"),
+    );
+}
