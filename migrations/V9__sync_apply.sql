@@ -68,3 +68,7 @@ ALTER TABLE outbox ADD COLUMN superseded_by TEXT;
 -- Where each local change came from: typed by a person ('local') or read from a file ('import'). Changes
 -- from the server are in `pulled_changes`, which are all 'sync'.
 ALTER TABLE outbox ADD COLUMN source TEXT NOT NULL DEFAULT 'local' CHECK (source IN ('local', 'import'));
+
+-- A computer joining a clinic until it has pulled all of it: no one signs in meanwhile, and running the
+-- join again goes on from where it stopped.
+ALTER TABLE sync_state ADD COLUMN joining INTEGER NOT NULL DEFAULT 0;

@@ -52,32 +52,42 @@ pub fn hand_over_recovery_key(
 ) -> Result<(), String> {
     // The sheet follows the file rules (a new file, complete or absent); the key is shown either way,
     // so a sheet that could not be saved never loses it.
-    let saved = sheet.map(|sheet| {
-        clinic
-            .recovery_sheet(key, dir, made_by)
-            .and_then(|pdf| clinic_core::files::save_new(sheet, &pdf))
-            .map(|()| sheet)
-            .map_err(|e| {
-                format!(
-                    "the recovery sheet was not saved ({}): write down the key above",
-                    explain(e)
-                )
-            })
-    });
+    let saved = sheet.map(|sheet| save_recovery_sheet(clinic, key, dir, made_by, sheet));
     eprintln!(
         "Recovery key (shown only now): {}\nIt opens this clinic's data if this computer's keyring loses the database key.",
         &*key.to_display()
     );
-    match saved {
-        Some(Ok(sheet)) => {
-            eprintln!(
-                "Recovery sheet written to {}: print it, keep it in a safe place, then delete the file.",
-                sheet.display()
-            );
-            Ok(())
-        }
-        Some(Err(reason)) => Err(reason),
-        None => Ok(()),
+    if let Some(Ok(())) = saved {
+        sheet_written(sheet);
+    }
+    saved.unwrap_or(Ok(()))
+}
+
+/// Writes the printable recovery sheet to `sheet` (a new file).
+pub fn save_recovery_sheet(
+    clinic: &Clinic,
+    key: &RecoveryKey,
+    dir: &Path,
+    made_by: &str,
+    sheet: &Path,
+) -> Result<(), String> {
+    clinic
+        .recovery_sheet(key, dir, made_by)
+        .and_then(|pdf| clinic_core::files::save_new(sheet, &pdf))
+        .map_err(|e| {
+            format!(
+                "the recovery sheet was not saved ({}): write down the key above",
+                explain(e)
+            )
+        })
+}
+
+pub fn sheet_written(sheet: Option<&Path>) {
+    if let Some(sheet) = sheet {
+        eprintln!(
+            "Recovery sheet written to {}: print it, keep it in a safe place, then delete the file.",
+            sheet.display()
+        );
     }
 }
 

@@ -110,14 +110,19 @@ pub fn join(
     let (clinic, recovery_key) =
         Clinic::join(dir, key, &server, &address, &args.code).map_err(explain)?;
     let made_by = clinic.device_name().map_err(explain)?;
-    // The key is handed over whatever happens next: the store exists and it is the only other way in.
-    if let Err(e) = clinic.finish_join(&server, &mut report) {
-        crate::safekeeping::hand_over_recovery_key(&clinic, &recovery_key, dir, &made_by, None)?;
-        return Err(format!(
+    // The key is handed over before the clinic is pulled in: the store exists and the key is the only
+    // other way in, even if the pull is cut short or the command killed.
+    crate::safekeeping::hand_over_recovery_key(&clinic, &recovery_key, dir, &made_by, None)?;
+    clinic.finish_join(&server, &mut report).map_err(|e| {
+        format!(
             "{}; run the same command again to finish joining",
             explain(e)
-        ));
+        )
+    })?;
+    // The sheet names the clinic, which has arrived now.
+    if let Some(sheet) = sheet {
+        crate::safekeeping::save_recovery_sheet(&clinic, &recovery_key, dir, &made_by, sheet)?;
+        crate::safekeeping::sheet_written(Some(sheet));
     }
-    crate::safekeeping::hand_over_recovery_key(&clinic, &recovery_key, dir, &made_by, sheet)?;
     print_json(&clinic.sync_status().map_err(explain)?)
 }

@@ -87,14 +87,21 @@ impl Server {
     }
 }
 
-const BOSS: [(&str, &str); 2] = [
-    ("CLINIC_USER", "boss"),
-    ("CLINIC_PASSWORD", "a long enough passphrase"),
-];
+/// `command` (`sync pair` or `join`) with the server's address, a new code and its fingerprint.
+fn with_new_code(server: &Server, command: &[&str]) -> Vec<String> {
+    let (code, fingerprint) = server.pair();
+    let mut args: Vec<String> = command.iter().map(|a| (*a).to_owned()).collect();
+    args.extend(["--server".into(), server.url.clone(), "--code".into(), code]);
+    args.extend(["--fingerprint".into(), fingerprint]);
+    args
+}
 
-#[test]
-fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on_the_first() {
-    let server = Server::start();
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// The front desk's computer: a new clinic whose administrator is boss.
+fn front_desk() -> tempfile::TempDir {
     let front = tempfile::tempdir().unwrap();
     json(&clinic(
         front.path(),
@@ -109,6 +116,18 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
         ],
         &[("CLINIC_ADMIN_PASSWORD", BOSS[1].1)],
     ));
+    front
+}
+
+const BOSS: [(&str, &str); 2] = [
+    ("CLINIC_USER", "boss"),
+    ("CLINIC_PASSWORD", "a long enough passphrase"),
+];
+
+#[test]
+fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on_the_first() {
+    let server = Server::start();
+    let front = front_desk();
     let lena = [
         ("CLINIC_USER", "lena"),
         ("CLINIC_PASSWORD", "lena first password"),
@@ -129,8 +148,10 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
 
     // Not paired yet: said in one line. A wrong fingerprint is refused before anything is sent.
     assert_one_line_failure(&clinic(front.path(), &["sync", "run"], &BOSS), "not paired");
-    let (code, fingerprint) = server.pair();
-    let wrong = fingerprint.replace(
+    let pair = with_new_code(&server, &["sync", "pair"]);
+    let fingerprint = pair.last().unwrap().clone();
+    let mut pin = pair.clone();
+    *pin.last_mut().unwrap() = fingerprint.replace(
         &fingerprint[..2],
         if &fingerprint[..2] == "00" {
             "11"
@@ -138,32 +159,12 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
             "00"
         },
     );
-    let pin = [
-        "sync",
-        "pair",
-        "--server",
-        &server.url,
-        "--code",
-        &code,
-        "--fingerprint",
-        &wrong,
-    ];
     assert_one_line_failure(
-        &clinic(front.path(), &pin, &BOSS),
+        &clinic(front.path(), &strs(&pin), &BOSS),
         "not the one this device paired with",
     );
 
-    let pair = [
-        "sync",
-        "pair",
-        "--server",
-        &server.url,
-        "--code",
-        &code,
-        "--fingerprint",
-        &fingerprint,
-    ];
-    let paired = json(&clinic(front.path(), &pair, &BOSS));
+    let paired = json(&clinic(front.path(), &strs(&pair), &BOSS));
     assert_eq!(paired["paired"], true);
     assert_eq!(paired["devicePrefix"], "A");
     let round = json(&clinic(front.path(), &["sync", "run"], &BOSS));
@@ -175,16 +176,8 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
 
     // The laptop joins from nothing: its own store and key, the clinic pulled in, the number series B.
     let laptop = tempfile::tempdir().unwrap().path().join("laptop");
-    let (code, fingerprint) = server.pair();
-    let join = [
-        "join",
-        "--server",
-        &server.url,
-        "--code",
-        &code,
-        "--fingerprint",
-        &fingerprint,
-    ];
+    let join = with_new_code(&server, &["join"]);
+    let join = strs(&join);
     let out = clinic(&laptop, &join, &[]);
     let joined = json(&out);
     assert_eq!(joined["devicePrefix"], "B");
@@ -249,4 +242,70 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
             .contains("cannot be reached"),
         "{status}"
     );
+}
+
+#[test]
+fn a_join_killed_in_the_middle_of_its_pull_shows_the_key_and_finishes_when_run_again() {
+    use std::io::{BufRead, BufReader};
+    let server = Server::start();
+    let front = front_desk();
+    // Thousands of changes: the pull takes several pages.
+    json(&clinic(front.path(), &["demo"], &BOSS));
+    let pair = with_new_code(&server, &["sync", "pair"]);
+    json(&clinic(front.path(), &strs(&pair), &BOSS));
+    json(&clinic(front.path(), &["sync", "run"], &BOSS));
+
+    let laptop = tempfile::tempdir().unwrap().path().join("laptop");
+    let join = with_new_code(&server, &["join"]);
+    let join = strs(&join);
+    let mut joining = Command::new(env!("CARGO_BIN_EXE_clinic"))
+        .arg("--data-dir")
+        .arg(&laptop)
+        .args(&join)
+        .env("CLINIC_DB_PASSPHRASE", crate::common::PASSPHRASE)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = Vec::new();
+    for line in BufReader::new(joining.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let first_page = line.contains("joining:");
+        said.push(line);
+        if first_page {
+            // SIGKILL, after its first page and before the last.
+            joining.kill().unwrap();
+            break;
+        }
+    }
+    let ended = joining.wait().unwrap();
+    assert!(!ended.success(), "killed before the end: {said:?}");
+    assert!(!said.last().unwrap().contains("(100%)"), "{said:?}");
+    assert!(
+        said.iter()
+            .any(|l| l.contains("Recovery key (shown only now)")),
+        "the key was handed over before the pull: {said:?}"
+    );
+
+    // No one signs in on a clinic half pulled in.
+    assert_one_line_failure(
+        &clinic(&laptop, &["users", "list"], &BOSS),
+        "has not finished joining",
+    );
+    // Run again: it goes on from the page it had applied, and the laptop holds what the front desk does.
+    let again = clinic(&laptop, &join, &[]);
+    let finished = json(&again);
+    assert_eq!(finished["devicePrefix"], "B");
+    assert!(stderr(&again).contains("(100%)"), "{}", stderr(&again));
+    // Its own device record goes out at its first round; then all three hold the same.
+    json(&clinic(&laptop, &["sync", "run"], &BOSS));
+    json(&clinic(front.path(), &["sync", "run"], &BOSS));
+    let digest = json(&clinic(front.path(), &["sync", "digest"], &BOSS));
+    assert!(
+        digest["appointments"]["rows"].as_u64().unwrap() > 100,
+        "{digest}"
+    );
+    assert_eq!(json(&clinic(&laptop, &["sync", "digest"], &BOSS)), digest);
+    assert_eq!(clinic_server(server.dir.path(), &["digest"]), digest);
 }

@@ -317,6 +317,7 @@ impl Clinic {
             epoch: paired.epoch,
         };
         store.link_to_server(&link)?;
+        store.set_joining(true)?;
         Ok((Clinic::from_store(store), recovery_key))
     }
 
@@ -325,8 +326,7 @@ impl Clinic {
     pub fn join_unfinished(&self) -> CoreResult<bool> {
         let system = self.system(None);
         let store = system.store();
-        let state = store.sync_state()?;
-        Ok(state.paired_at.is_some() && state.last_sync_at.is_none() && self.settings().is_err())
+        Ok(store.sync_state()?.joining)
     }
 
     /// Pulls the clinic into a joining device, from where it stopped (a join cut short by a lost
@@ -343,7 +343,8 @@ impl Clinic {
         let pulled = open_session(store, server)
             .and_then(|access| pull_all(store, server, &access, self.now(), progress));
         store.record_sync_outcome(pulled.as_ref().err().map(ToString::to_string).as_deref())?;
-        pulled.map(|_| ())
+        pulled?;
+        Ok(store.set_joining(false)?)
     }
 }
 

@@ -87,6 +87,8 @@ pub struct SyncState {
     pub restored_at: Option<String>,
     /// Conflicts and refused changes no one has resolved.
     pub needs_attention: i64,
+    /// Joining its clinic and not all of it pulled yet.
+    pub joining: bool,
 }
 
 /// What applying one page of pulled changes did.
@@ -277,6 +279,15 @@ impl Store {
         })
     }
 
+    /// Marks this store as joining its clinic (until it has pulled all of it), or as done.
+    pub fn set_joining(&self, joining: bool) -> StoreResult<()> {
+        self.write(None, |tx| {
+            tx.tx
+                .execute("UPDATE sync_state SET joining = ?1", [joining])?;
+            Ok(())
+        })
+    }
+
     /// Keeps the device's next credential (each exchange for an access token gives one).
     pub fn renew_credential(&self, credential: &str) -> StoreResult<()> {
         self.write(None, |tx| {
@@ -427,7 +438,7 @@ impl Store {
                         last_error_at, clock_offset_ms,
                         (SELECT count(*) FROM outbox WHERE pushed_at IS NULL AND superseded_by IS NULL),
                         restored_at,
-                        (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL)
+                        (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL), joining
                  FROM sync_state",
                 [],
                 |row| {
@@ -444,6 +455,7 @@ impl Store {
                         changes_waiting: row.get(9)?,
                         restored_at: row.get(10)?,
                         needs_attention: row.get(11)?,
+                        joining: row.get(12)?,
                     })
                 },
             )

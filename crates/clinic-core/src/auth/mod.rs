@@ -181,6 +181,9 @@ impl Clinic {
     pub fn sign_in(&self, username: &str, password: &str) -> CoreResult<SessionUser> {
         let username = username.trim().to_lowercase();
         let access = self.system(None);
+        if access.store().sync_state()?.joining {
+            return Err(CoreError::Conflict(message!("join_unfinished")));
+        }
         let security = self.read_security_settings()?;
         let (threshold, lock_minutes) = (
             i64::from(security.lockout_threshold),
