@@ -1,15 +1,12 @@
 //! Two computers of one clinic through the real `clinic-server` binary on 127.0.0.1: the first pairs
 //! and brings the clinic, the second joins it from nothing, users and their deactivation reach both.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-use serde_json::Value;
+use clinic_test_server::RunningServer;
 
 use crate::common::{assert_one_line_failure, clinic, json, stderr};
-
-const SERVER_PASSPHRASE: &str = "the clinic server's passphrase";
 
 /// `clinic-server`, built beside `clinic` by `cargo test --workspace`.
 fn server_binary() -> PathBuf {
@@ -22,77 +19,25 @@ fn server_binary() -> PathBuf {
     path
 }
 
-fn clinic_server(dir: &Path, args: &[&str]) -> Value {
-    let out = Command::new(server_binary())
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("CLINIC_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
-        .output()
-        .unwrap();
-    json(&out)
-}
-
-struct Server {
-    child: Child,
-    url: String,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        clinic_server(dir.path(), &["init"]);
-        let mut child = Command::new(server_binary())
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("CLINIC_SERVER_PASSPHRASE", SERVER_PASSPHRASE)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut text = String::new();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while !text.trim_end().ends_with('}') {
-            text.push_str(
-                &lines
-                    .next()
-                    .expect("the server says where it listens")
-                    .unwrap(),
-            );
-        }
-        let said: Value = serde_json::from_str(&text).unwrap();
-        Server {
-            child,
-            url: format!("https://{}", said["listening"].as_str().unwrap()),
-            dir,
-        }
-    }
-
-    /// A pairing code and the fingerprint, as `clinic-server pair` prints them.
-    fn pair(&self) -> (String, String) {
-        let code = clinic_server(self.dir.path(), &["pair"]);
-        (
-            code["code"].as_str().unwrap().to_owned(),
-            code["fingerprint"].as_str().unwrap().to_owned(),
-        )
-    }
+fn start_server() -> RunningServer {
+    RunningServer::launch(&server_binary())
 }
 
 /// `command` (`sync pair` or `join`) with the server's address, a new code and its fingerprint.
-fn with_new_code(server: &Server, command: &[&str]) -> Vec<String> {
-    let (code, fingerprint) = server.pair();
+fn with_new_code(server: &RunningServer, command: &[&str]) -> Vec<String> {
+    let said = server.json(&["pair"]);
+    let (code, fingerprint) = (
+        said["code"].as_str().unwrap(),
+        said["fingerprint"].as_str().unwrap(),
+    );
     let mut args: Vec<String> = command.iter().map(|a| (*a).to_owned()).collect();
-    args.extend(["--server".into(), server.url.clone(), "--code".into(), code]);
-    args.extend(["--fingerprint".into(), fingerprint]);
+    args.extend([
+        "--server".into(),
+        server.url.clone(),
+        "--code".into(),
+        code.into(),
+    ]);
+    args.extend(["--fingerprint".into(), fingerprint.into()]);
     args
 }
 
@@ -126,7 +71,7 @@ const BOSS: [(&str, &str); 2] = [
 
 #[test]
 fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on_the_first() {
-    let server = Server::start();
+    let server = start_server();
     let front = front_desk();
     let lena = [
         ("CLINIC_USER", "lena"),
@@ -203,7 +148,7 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
     let digest = json(&clinic(front.path(), &["sync", "digest"], &BOSS));
     assert!(digest["users"]["rows"].as_u64() == Some(2), "{digest}");
     assert_eq!(json(&clinic(&laptop, &["sync", "digest"], &BOSS)), digest);
-    assert_eq!(clinic_server(server.dir.path(), &["digest"]), digest);
+    assert_eq!(server.json(&["digest"]), digest);
     assert_one_line_failure(&clinic(front.path(), &["passwd"], &lena), "");
     let listed = String::from_utf8_lossy(&clinic(front.path(), &["users", "list"], &BOSS).stdout)
         .into_owned();
@@ -247,7 +192,7 @@ fn a_second_computer_joins_the_clinic_and_a_user_deactivated_on_it_is_refused_on
 #[test]
 fn a_join_killed_in_the_middle_of_its_pull_shows_the_key_and_finishes_when_run_again() {
     use std::io::{BufRead, BufReader};
-    let server = Server::start();
+    let server = start_server();
     let front = front_desk();
     // Thousands of changes: the pull takes several pages.
     json(&clinic(front.path(), &["demo"], &BOSS));
@@ -307,5 +252,5 @@ fn a_join_killed_in_the_middle_of_its_pull_shows_the_key_and_finishes_when_run_a
         "{digest}"
     );
     assert_eq!(json(&clinic(&laptop, &["sync", "digest"], &BOSS)), digest);
-    assert_eq!(clinic_server(server.dir.path(), &["digest"]), digest);
+    assert_eq!(server.json(&["digest"]), digest);
 }

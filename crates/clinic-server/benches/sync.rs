@@ -11,19 +11,18 @@
 //! The rounds are the device's own (push batches of 500, pull pages of 1,000, each page one
 //! transaction), driven here over the protocol so that a computer needs no signed-in user.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use clinic_store::protocol::{
     PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, TokenAnswer,
 };
 use clinic_store::{DeviceSetup, Fields, KeyOptions, SCHEMA_VERSION, Series, Store, Table};
+use clinic_test_server::RunningServer;
 use reqwest::blocking::Client;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
-const PASSPHRASE: &str = "the benchmark server's passphrase";
 const PUSH_BATCH: usize = 500;
 const PULL_PAGE: usize = 1_000;
 
@@ -35,74 +34,19 @@ fn setting(name: &str, default: usize) -> usize {
 }
 
 struct Server {
-    child: Child,
-    dir: tempfile::TempDir,
-    url: String,
+    running: RunningServer,
     client: Client,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Server {
     fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            let out = Command::new(env!("CARGO_BIN_EXE_clinic-server"))
-                .arg("--data-dir")
-                .arg(dir.path())
-                .args(args)
-                .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{out:?}");
-        };
-        run(&["init"]);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clinic-server"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut text = String::new();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while !text.trim_end().ends_with('}') {
-            text.push_str(&lines.next().unwrap().unwrap());
-        }
-        let said: Value = serde_json::from_str(&text).unwrap();
+        let running = RunningServer::launch(Path::new(env!("CARGO_BIN_EXE_clinic-server")));
         let client = Client::builder()
-            .tls_backend_preconfigured(clinic_sync::pinned_tls_config(
-                said["fingerprint"].as_str().unwrap(),
-            ))
+            .tls_backend_preconfigured(clinic_sync::pinned_tls_config(&running.fingerprint))
             .timeout(Duration::from_secs(600))
             .build()
             .unwrap();
-        Server {
-            child,
-            dir,
-            url: format!("https://{}", said["listening"].as_str().unwrap()),
-            client,
-        }
-    }
-
-    fn code(&self) -> String {
-        let out = Command::new(env!("CARGO_BIN_EXE_clinic-server"))
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .arg("pair")
-            .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
-            .output()
-            .unwrap();
-        let said: Value = serde_json::from_slice(&out.stdout).unwrap();
-        said["code"].as_str().unwrap().to_owned()
+        Server { running, client }
     }
 
     fn post<T: serde::de::DeserializeOwned>(
@@ -113,7 +57,7 @@ impl Server {
     ) -> T {
         let answer = self
             .client
-            .post(format!("{}{route}", self.url))
+            .post(format!("{}{route}", self.running.url))
             .bearer_auth(access)
             .json(body)
             .send()
@@ -128,7 +72,7 @@ impl Server {
             "/v1/pair",
             "",
             &PairRequest {
-                code: self.code(),
+                code: self.running.pairing_code(),
                 device_id: device.device_id(),
                 device_name: "bench".into(),
                 clinic_id: clinic_id.map(str::to_owned),
@@ -171,7 +115,7 @@ impl Server {
                 .client
                 .get(format!(
                     "{}/v1/pull?after={}&limit={PULL_PAGE}",
-                    self.url,
+                    self.running.url,
                     device.pull_cursor().unwrap()
                 ))
                 .bearer_auth(access)

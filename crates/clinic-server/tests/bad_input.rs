@@ -3,7 +3,7 @@
 use clinic_store::SCHEMA_VERSION;
 use serde_json::{Value, json};
 
-use crate::common::{Running, device, json as run_json};
+use crate::common::{Running, Serve, Talk, device, json as run_json};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing() {

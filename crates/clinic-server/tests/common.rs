@@ -1,119 +1,66 @@
-//! Starting the real server binary, and a client that trusts only the certificate it was told of.
+//! The real server binary (started by `clinic-test-server`), and a client that trusts only the
+//! certificate it was told of.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use clinic_store::protocol::{PairRequest, Paired};
 use clinic_store::{DeviceSetup, KeyOptions, SCHEMA_VERSION, Store};
+pub use clinic_test_server::RunningServer as Running;
 use serde_json::Value;
 use uuid::Uuid;
 
-pub const PASSPHRASE: &str = "the server's own long passphrase";
+/// `clinic-server`, built for this crate's tests.
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_clinic-server"))
+}
 
 pub fn clinic_server(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clinic-server"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
-        .output()
-        .unwrap()
+    clinic_test_server::run(binary(), dir, args)
 }
 
 /// Runs a command that must succeed and returns its JSON output.
 pub fn json(dir: &Path, args: &[&str]) -> Value {
-    let out = clinic_server(dir, args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    clinic_test_server::json(binary(), dir, args)
 }
 
-/// A running server on 127.0.0.1 (any free port); killed when dropped.
-pub struct Running {
-    pub child: Child,
-    pub url: String,
-    pub fingerprint: String,
-    pub dir: tempfile::TempDir,
+/// Starting this crate's server.
+pub trait Serve {
+    /// A new server: `init`, then `serve`.
+    fn start() -> Running;
+    /// Serves the store in `dir` on `listen` again.
+    fn serve_at(dir: tempfile::TempDir, listen: &str) -> Running;
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl Serve for Running {
+    fn start() -> Running {
+        Running::launch(binary())
+    }
+
+    fn serve_at(dir: tempfile::TempDir, listen: &str) -> Running {
+        Running::launch_at(binary(), dir, listen)
     }
 }
 
-impl Running {
-    /// A fresh server: `init`, then `serve`.
-    pub fn start() -> Running {
-        let dir = tempfile::tempdir().unwrap();
-        json(dir.path(), &["init"]);
-        Running::serve(dir)
-    }
+/// What a device says to a running server, over HTTPS pinned to its certificate.
+#[allow(async_fn_in_trait)]
+pub trait Talk {
+    fn client(&self) -> reqwest::Client;
+    /// `/v1/token`'s status and answer for `credential`.
+    async fn exchange(&self, credential: &str) -> (u16, Value);
+    /// An access token for a device's credential, as a round begins with. The credential stays good
+    /// (the server keeps the one before until the next is used).
+    async fn access(&self, credential: &str) -> String;
+    /// Pairs `device` with a new code and returns its answer.
+    async fn pair(&self, device: &Store) -> Paired;
+}
 
-    pub fn serve(dir: tempfile::TempDir) -> Running {
-        Running::serve_at(dir, "127.0.0.1:0")
-    }
-
-    /// Stops the server (SIGKILL) and hands back its data directory.
-    pub fn stop(mut self) -> tempfile::TempDir {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
-    }
-
-    /// The address it listens on, to start it there again.
-    pub fn listening(&self) -> String {
-        self.url.trim_start_matches("https://").to_owned()
-    }
-
-    pub fn serve_at(dir: tempfile::TempDir, listen: &str) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clinic-server"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(["serve", "--listen", listen])
-            .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // The first JSON object on stdout says where it listens.
-        let mut text = String::new();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while !text.trim_end().ends_with('}') {
-            text.push_str(
-                &lines
-                    .next()
-                    .expect("the server printed where it listens")
-                    .unwrap(),
-            );
-        }
-        let said: Value = serde_json::from_str(&text).unwrap();
-        Running {
-            child,
-            url: format!("https://{}", said["listening"].as_str().unwrap()),
-            fingerprint: said["fingerprint"].as_str().unwrap().to_owned(),
-            dir,
-        }
-    }
-
-    pub fn client(&self) -> reqwest::Client {
+impl Talk for Running {
+    fn client(&self) -> reqwest::Client {
         pinned_client(&self.fingerprint)
     }
 
-    pub fn pairing_code(&self) -> String {
-        json(self.dir.path(), &["pair"])["code"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    /// `/v1/token`'s status and answer for `credential`.
-    pub async fn exchange(&self, credential: &str) -> (u16, Value) {
+    async fn exchange(&self, credential: &str) -> (u16, Value) {
         let answer = self
             .client()
             .post(format!("{}/v1/token", self.url))
@@ -124,16 +71,13 @@ impl Running {
         (answer.status().as_u16(), answer.json().await.unwrap())
     }
 
-    /// An access token for a device's credential, as a round begins with. The credential stays good
-    /// (the server keeps the one before until the next is used).
-    pub async fn access(&self, credential: &str) -> String {
+    async fn access(&self, credential: &str) -> String {
         let (status, answer) = self.exchange(credential).await;
         assert_eq!(status, 200, "{answer}");
         answer["accessToken"].as_str().unwrap().to_owned()
     }
 
-    /// Pairs `device` with a new code and returns its answer.
-    pub async fn pair(&self, device: &Store) -> Paired {
+    async fn pair(&self, device: &Store) -> Paired {
         let answer = self
             .client()
             .post(format!("{}/v1/pair", self.url))

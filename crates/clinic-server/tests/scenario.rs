@@ -13,7 +13,7 @@ use clinic_core::{
 use clinic_store::ContentDigest;
 use clinic_sync::HttpsServer;
 
-use crate::common::{Running, json};
+use crate::common::{Running, Serve, json};
 use crate::proxy::FaultProxy;
 
 const ADMIN: &str = "boss";

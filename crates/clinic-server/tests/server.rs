@@ -6,7 +6,9 @@ use clinic_store::protocol::{PullAnswer, PushAnswer, PushRequest, PushResult};
 use clinic_store::{Fields, SCHEMA_VERSION, Store, Table};
 use serde_json::Value;
 
-use crate::common::{Running, clinic_server, device, json, pair_request, pinned_client};
+use crate::common::{
+    Running, Serve, Talk, clinic_server, device, json, pair_request, pinned_client,
+};
 
 #[test]
 fn init_makes_one_server_and_failures_say_why_in_one_line() {

@@ -1,0 +1,112 @@
+//! The real `clinic-server` binary, started on 127.0.0.1 (any free port) in a temporary folder, for the
+//! tests and benchmarks of the crates that talk to it. Killed when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// The passphrase of every test server's store.
+pub const PASSPHRASE: &str = "the server's own long passphrase";
+
+/// Runs `clinic-server --data-dir DIR ARGS` with the test passphrase.
+pub fn run(binary: &Path, dir: &Path, args: &[&str]) -> Output {
+    Command::new(binary)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must succeed and returns its JSON output.
+pub fn json(binary: &Path, dir: &Path, args: &[&str]) -> Value {
+    let out = run(binary, dir, args);
+    assert!(
+        out.status.success(),
+        "clinic-server {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+pub struct RunningServer {
+    child: Child,
+    binary: PathBuf,
+    pub url: String,
+    pub fingerprint: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl RunningServer {
+    /// A new server: `init`, then `serve`.
+    pub fn launch(binary: &Path) -> RunningServer {
+        let dir = tempfile::tempdir().unwrap();
+        json(binary, dir.path(), &["init"]);
+        RunningServer::launch_at(binary, dir, "127.0.0.1:0")
+    }
+
+    /// Serves the store in `dir` on `listen` (`127.0.0.1:0`: any free port).
+    pub fn launch_at(binary: &Path, dir: tempfile::TempDir, listen: &str) -> RunningServer {
+        let mut child = Command::new(binary)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["serve", "--listen", listen])
+            .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The first JSON object on stdout says where it listens.
+        let mut text = String::new();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while !text.trim_end().ends_with('}') {
+            text.push_str(
+                &lines
+                    .next()
+                    .expect("the server says where it listens")
+                    .unwrap(),
+            );
+        }
+        let said: Value = serde_json::from_str(&text).unwrap();
+        RunningServer {
+            child,
+            binary: binary.to_owned(),
+            url: format!("https://{}", said["listening"].as_str().unwrap()),
+            fingerprint: said["fingerprint"].as_str().unwrap().to_owned(),
+            dir,
+        }
+    }
+
+    /// Runs one of its commands (`pair`, `status`, ...) on its data directory; returns its JSON.
+    pub fn json(&self, args: &[&str]) -> Value {
+        json(&self.binary, self.dir.path(), args)
+    }
+
+    /// A new one-time pairing code.
+    pub fn pairing_code(&self) -> String {
+        self.json(&["pair"])["code"].as_str().unwrap().to_owned()
+    }
+
+    /// The address it listens on, to start it there again.
+    pub fn listening(&self) -> String {
+        self.url.trim_start_matches("https://").to_owned()
+    }
+
+    /// Stops it (SIGKILL) and hands back its data directory.
+    pub fn stop(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
+    }
+}
