@@ -224,7 +224,9 @@ impl SqliteStorage {
 
     /// Puts a backup made by [`SqliteStorage::back_up`] in place of the store in `dir` (the server
     /// stopped), keeping the store it replaces beside it, and gives the restored store a new epoch: its
-    /// devices then send again what it lacks. Returns the restored store.
+    /// devices then send again what it lacks. The devices the replaced store knew are kept as they were
+    /// there (credentials, which rotate, prefixes, revocations), with the backup's record of the changes
+    /// it holds from each. Returns the restored store.
     pub fn restore(dir: &Path, from: &Path, key: &KeyOptions) -> ServerResult<Self> {
         // The backup must open with its key before anything is moved.
         drop(Self::open(from, key)?);
@@ -233,19 +235,54 @@ impl SqliteStorage {
             Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
         ));
         fs::create_dir_all(&aside).map_err(|e| io_error(&aside, &e))?;
-        for file in [DB_FILE, META_FILE] {
+        // The replaced store's log goes with it: replayed onto the backup, it would undo the restore.
+        for file in [META_FILE, DB_FILE, "server.db-wal", "server.db-shm"] {
             let here = dir.join(file);
             if here.exists() {
                 fs::rename(&here, aside.join(file)).map_err(|e| io_error(dir, &e))?;
             }
-            fs::copy(from.join(file), &here).map_err(|e| io_error(dir, &e))?;
         }
+        for file in [DB_FILE, META_FILE] {
+            fs::copy(from.join(file), dir.join(file)).map_err(|e| io_error(dir, &e))?;
+        }
+        let replaced = Self::exists(&aside)
+            .then(|| Self::open(&aside, key))
+            .transpose()?;
+        let devices = match &replaced {
+            Some(replaced) => replaced.with(|conn| known_devices(conn))?,
+            None => Vec::new(),
+        };
+        drop(replaced);
         let restored = Self::open(dir, key)?;
         restored.with(|conn| {
-            conn.execute(
+            let tx = conn.transaction()?;
+            for device in &devices {
+                tx.execute(
+                    "INSERT INTO devices (id, name, prefix, credential_hash, previous_credential_hash,
+                                          schema_version, paired_at, last_seen_at, revoked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+                         credential_hash = excluded.credential_hash,
+                         previous_credential_hash = excluded.previous_credential_hash,
+                         last_seen_at = excluded.last_seen_at, revoked_at = excluded.revoked_at",
+                    params![
+                        device.id,
+                        device.name,
+                        device.prefix,
+                        device.credential_hash,
+                        device.previous_credential_hash,
+                        device.schema_version,
+                        device.paired_at,
+                        device.last_seen_at,
+                        device.revoked_at
+                    ],
+                )?;
+            }
+            tx.execute(
                 "UPDATE identity SET epoch = ?1",
                 [uuid::Uuid::now_v7().to_string()],
             )?;
+            tx.commit()?;
             Ok(())
         })?;
         Ok(restored)
@@ -973,16 +1010,57 @@ fn enrol(
     Ok((prefix, credential))
 }
 
+/// A device as a store knows it, to carry over a restore.
+struct KnownDevice {
+    id: String,
+    name: String,
+    prefix: String,
+    credential_hash: String,
+    previous_credential_hash: Option<String>,
+    schema_version: i64,
+    paired_at: String,
+    last_seen_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+fn known_devices(conn: &Connection) -> ServerResult<Vec<KnownDevice>> {
+    Ok(conn
+        .prepare(
+            "SELECT id, name, prefix, credential_hash, previous_credential_hash, schema_version,
+                    paired_at, last_seen_at, revoked_at FROM devices",
+        )?
+        .query_map([], |r| {
+            Ok(KnownDevice {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                prefix: r.get(2)?,
+                credential_hash: r.get(3)?,
+                previous_credential_hash: r.get(4)?,
+                schema_version: r.get(5)?,
+                paired_at: r.get(6)?,
+                last_seen_at: r.get(7)?,
+                revoked_at: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 fn next_prefix(taken: &[String]) -> String {
-    (0..)
-        .map(|n: usize| {
-            let letter = |i: usize| char::from(b'A' + (i % 26) as u8);
+    // A, B, ... Z, AA, AB, ... ZZ, AAA, ...: as many as devices ever enrolled, so the search ends.
+    let name = |mut n: usize| {
+        let mut letters = Vec::new();
+        loop {
+            letters.push(b'A' + (n % 26) as u8);
             if n < 26 {
-                letter(n).to_string()
-            } else {
-                format!("{}{}", letter(n / 26 - 1), letter(n % 26))
+                break;
             }
-        })
+            n = n / 26 - 1;
+        }
+        letters.reverse();
+        String::from_utf8(letters).unwrap_or_default()
+    };
+    (0..=taken.len())
+        .map(name)
         .find(|p| !taken.contains(p))
         .unwrap_or_default()
 }
@@ -1025,6 +1103,12 @@ mod tests {
         let all: Vec<String> = (b'A'..=b'Z').map(|c| char::from(c).to_string()).collect();
         assert_eq!(next_prefix(&all), "AA");
         assert_eq!(next_prefix(&[]), "A");
+        let mut given = Vec::new();
+        for _ in 0..26 + 26 * 26 {
+            given.push(next_prefix(&given));
+        }
+        assert_eq!(given.last().map(String::as_str), Some("ZZ"));
+        assert_eq!(next_prefix(&given), "AAA");
     }
 
     #[test]

@@ -317,9 +317,17 @@ fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices(
 
     // The server's disk dies; it is restored from last night's backup, on the same address.
     let listen = running.listening();
+    let held = json(running.dir.path(), &["status"])["changes"]
+        .as_i64()
+        .unwrap();
     let dir = running.stop();
     let restored = json(dir.path(), &["restore", backup["backup"].as_str().unwrap()]);
     assert_ne!(restored["epoch"], old_epoch);
+    let back = json(dir.path(), &["status"])["changes"].as_i64().unwrap();
+    assert!(
+        back < held,
+        "the backup's {back} changes, not the {held} the server had"
+    );
     let running = Running::serve_at(dir, &listen);
     assert_eq!(running.fingerprint, address.fingerprint);
 
