@@ -26,7 +26,7 @@ mod validate;
 pub use audit::{
     AuditCheck, AuditEntry, AuditFilterOptions, AuditPage, AuditQuery, AuditUser, PatientAccess,
 };
-pub use auth::changes::{ChangeAuthor, may_make_change, may_push};
+pub use auth::changes::{ChangeAuthor, PushingDevice, may_make_change, may_push};
 pub use auth::permissions::{self, Action};
 pub use auth::{NewUser, Role, Session, SessionUser, UserSummary};
 pub use backups::{BackupCount, BackupSettingsInput, BackupStatus, BackupSummary, PreparedRestore};

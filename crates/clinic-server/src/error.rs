@@ -17,6 +17,10 @@ pub enum ServerError {
     Revoked,
     #[error("the access token has expired: ask for a new one")]
     TokenExpired,
+    #[error(
+        "a change is stamped more than 5 minutes ahead of the clinic server's clock: nothing was taken; the changes are sent again at the next sync, and taken once the clocks agree (check this computer's date and time)"
+    )]
+    ClockAhead,
     #[error("{0}")]
     Refused(String),
     #[error("too many failed pairing attempts; wait a minute and try again")]
@@ -60,6 +64,7 @@ impl ServerError {
             ServerError::Unauthorized => "unauthorized",
             ServerError::Revoked => "revoked",
             ServerError::TokenExpired => "token_expired",
+            ServerError::ClockAhead => "clock_ahead",
             ServerError::Refused(_) => "refused",
             ServerError::TooManyAttempts => "too_many_attempts",
             ServerError::DeviceTooOld { .. } => "device_too_old",
@@ -81,6 +86,7 @@ impl ServerError {
                 StatusCode::UNAUTHORIZED
             }
             ServerError::Refused(_)
+            | ServerError::ClockAhead
             | ServerError::SequenceGap { .. }
             | ServerError::DeviceRestored { .. } => StatusCode::CONFLICT,
             ServerError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,

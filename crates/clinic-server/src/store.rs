@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
-use clinic_core::{ChangeAuthor, Role, may_push};
+use clinic_core::{ChangeAuthor, PushingDevice, Role, may_push};
 use clinic_store::key::KeyRecord;
 use clinic_store::protocol::{
     OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
@@ -531,6 +531,17 @@ impl ClinicStorage for SqliteStorage {
                     expected: applied + 1,
                 });
             }
+            // A stamp far ahead is refused for the whole push and kept nowhere: the device keeps the
+            // change and sends it again, and it is taken once the clinic's time has caught up.
+            let ahead = push.changes.iter().any(|c| {
+                c.device_seq > applied
+                    && c.hlc.parse::<HlcStamp>().is_ok_and(|stamp| {
+                        stamp.wall_ms > now.timestamp_millis() + MAX_CLOCK_AHEAD_MS
+                    })
+            });
+            if ahead {
+                return Err(ServerError::ClockAhead);
+            }
             let mut results = Vec::with_capacity(push.changes.len());
             let mut through = applied;
             for (i, change) in push.changes.iter().enumerate() {
@@ -549,7 +560,7 @@ impl ClinicStorage for SqliteStorage {
                     results.push(earlier_result(&tx, device_id, change)?);
                     continue;
                 }
-                let checked = check_change(&tx, change, now)
+                let checked = check_change(&tx, change)
                     .and_then(|()| check_author(&tx, device_id, change));
                 let result = match checked {
                     Ok(()) => {
@@ -768,7 +779,7 @@ fn earlier_result(
 }
 
 /// Why a change cannot be taken into the stream, if it cannot: each reason is one a person can act on.
-fn check_change(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<(), String> {
+fn check_change(tx: &Transaction<'_>, change: &Change) -> Result<(), String> {
     let Some(table) = Table::from_name(&change.table) else {
         return Err(format!(
             "the server does not know the table {}",
@@ -778,11 +789,6 @@ fn check_change(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Re
     let stamp: HlcStamp = change.hlc.parse().map_err(|e: String| e)?;
     if stamp.node != change.device_id {
         return Err("the change's clock stamp is another device's".into());
-    }
-    if stamp.wall_ms > now.timestamp_millis() + MAX_CLOCK_AHEAD_MS {
-        return Err(
-            "the change is stamped more than 5 minutes ahead of the server's clock: set this device's clock right".into(),
-        );
     }
     for (column, value) in &change.fields {
         let plain = column
@@ -832,6 +838,7 @@ fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Change) -> Resul
             .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
             .map_err(|e| e.to_string())
     };
+    let prefix = lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?.unwrap_or_default();
     let role = match &change.user_id {
         None => None,
         Some(user) => lookup(
@@ -843,14 +850,16 @@ fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Change) -> Resul
     let author = match (&change.user_id, role) {
         (Some(id), Some(Some(role))) => ChangeAuthor::User { id, role },
         (Some(_), _) => ChangeAuthor::UnknownUser,
+        // The computer the clinic was set up on is the first to pair: prefix A.
         (None, _) => ChangeAuthor::NoUser {
-            // The computer the clinic was set up on is the first to pair: prefix A.
-            brought_the_clinic: lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?
-                .as_deref()
-                == Some("A"),
+            brought_the_clinic: prefix == "A",
         },
     };
-    may_push(author, device_id, change)
+    let device = PushingDevice {
+        id: device_id,
+        prefix: &prefix,
+    };
+    may_push(author, device, change)
 }
 
 fn apply_to_rows(tx: &Transaction<'_>, change: &Change) -> ServerResult<()> {

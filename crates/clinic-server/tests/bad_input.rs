@@ -80,6 +80,17 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
             "bad_request",
         ),
         (
+            "a change stamped hours ahead of the server's clock",
+            client
+                .post(url("/v1/push"))
+                .bearer_auth(&access)
+                .json(&change_with(&|c| {
+                    c["hlc"] = json!(format!("999999999999999-00000-{}", front.device_id()));
+                })),
+            409,
+            "clock_ahead",
+        ),
+        (
             "a device too old",
             client
                 .post(url("/v1/push"))

@@ -17,6 +17,15 @@ const OWN_ACCOUNT: [&str; 4] = [
     "locked_until",
 ];
 
+/// What moving an appointment's status writes.
+const STATUS_COLUMNS: [&str; 5] = [
+    "status",
+    "checked_in_at",
+    "started_at",
+    "completed_at",
+    "cancellation_reason",
+];
+
 /// The clinic's setup, which writes before any user exists: its settings, first administrator,
 /// opening hours and appointment types.
 const SETUP: [Table; 4] = [
@@ -38,19 +47,35 @@ pub enum ChangeAuthor<'a> {
     UnknownUser,
 }
 
-/// Whether the server takes `change`, pushed by the computer `pushing_device`, from `author`; the reason
-/// when not. A computer changes only its own device row; a change no user made is the clinic's
-/// setup, from the computer it was set up on; every other change is checked against its user's role.
+/// The computer a push comes from, as the server enrolled it.
+#[derive(Clone, Copy, Debug)]
+pub struct PushingDevice<'a> {
+    pub id: &'a str,
+    /// The number-series prefix the server gave it.
+    pub prefix: &'a str,
+}
+
+/// Whether the server takes `change`, pushed by `device`, from `author`; the reason when not. A
+/// computer records only itself, under the prefix it was given, and may rename itself; a change no
+/// user made is the clinic's setup, from the computer it was set up on; every other change is checked
+/// against its user's role.
 pub fn may_push(
     author: ChangeAuthor<'_>,
-    pushing_device: &str,
+    device: PushingDevice<'_>,
     change: &Change,
 ) -> Result<(), String> {
     if change.table == Table::Devices.name() {
-        return if change.row_id == pushing_device {
+        let own = change.row_id == device.id;
+        let allowed = match change.operation {
+            Operation::Insert => {
+                change.fields.get("prefix").and_then(|p| p.as_str()) == Some(device.prefix)
+            }
+            _ => change.fields.keys().all(|c| c == "name"),
+        };
+        return if own && allowed {
             Ok(())
         } else {
-            Err("a computer may change only its own device record".into())
+            Err("a computer may record only itself, under the prefix it was given".into())
         };
     }
     match author {
@@ -111,9 +136,14 @@ fn actions_for(table: Table, change: &Change, columns: &[&str]) -> Vec<Action> {
         Table::Users => vec![ManageUsers],
         Table::Patients | Table::PatientMerges => vec![EditDemographics, UndoPatientMerge],
         Table::Appointments => {
+            // A move of status (with the time it happened) needs what that move needs; anything
+            // else about an appointment (its time, provider, patient) is scheduling.
             let status = change.fields.get("status").and_then(|s| s.as_str());
+            let only_status = columns.iter().all(|c| STATUS_COLUMNS.contains(c));
             match status.and_then(AppointmentStatus::parse) {
-                Some(next) if change.operation == Operation::Update => vec![next.needs()],
+                Some(next) if change.operation == Operation::Update && only_status => {
+                    vec![next.needs()]
+                }
                 _ => vec![EditSchedule],
             }
         }
@@ -215,6 +245,12 @@ mod tests {
         );
         assert!(may_make_change(Role::Receptionist, "u", &rewritten).is_err());
 
+        // Checking in does not move the appointment.
+        let moved_too = json!({"status": "checked_in", "starts_at": "2027-01-01T09:00:00Z"});
+        let moved_too = change("appointments", "a", Operation::Update, moved_too);
+        assert!(may_make_change(Role::Nurse, "u", &moved_too).is_err());
+        assert!(may_make_change(Role::Receptionist, "u", &moved_too).is_ok());
+
         for role in [
             Role::Admin,
             Role::Doctor,
@@ -225,5 +261,54 @@ mod tests {
             let nowhere = change("secrets", "s", Operation::Insert, json!({}));
             assert!(may_make_change(role, "u", &nowhere).is_err());
         }
+    }
+
+    #[test]
+    fn a_computer_records_only_itself_and_setup_comes_from_the_first() {
+        let d1 = PushingDevice {
+            id: "d1",
+            prefix: "A",
+        };
+        let d2 = PushingDevice {
+            id: "d2",
+            prefix: "B",
+        };
+        let admin = ChangeAuthor::User {
+            id: "u",
+            role: Role::Admin,
+        };
+        let renamed = change("devices", "d2", Operation::Update, json!({"name": "x"}));
+        assert!(may_push(admin, d2, &renamed).is_ok());
+        assert!(
+            may_push(admin, d1, &renamed).is_err(),
+            "another computer's row"
+        );
+        let taking_a = change("devices", "d2", Operation::Update, json!({"prefix": "A"}));
+        assert!(
+            may_push(admin, d2, &taking_a).is_err(),
+            "another computer's prefix"
+        );
+        let enrolled = change("devices", "d2", Operation::Insert, json!({"prefix": "B"}));
+        assert!(may_push(admin, d2, &enrolled).is_ok());
+        let posing = change("devices", "d2", Operation::Insert, json!({"prefix": "A"}));
+        assert!(may_push(admin, d2, &posing).is_err());
+
+        let setup = change(
+            "users",
+            "first",
+            Operation::Insert,
+            json!({"role": "admin"}),
+        );
+        let founder = ChangeAuthor::NoUser {
+            brought_the_clinic: true,
+        };
+        let joiner = ChangeAuthor::NoUser {
+            brought_the_clinic: false,
+        };
+        assert!(may_push(founder, d1, &setup).is_ok());
+        assert!(may_push(joiner, d2, &setup).is_err());
+        let prescription = change("prescriptions", "p", Operation::Insert, json!({}));
+        assert!(may_push(founder, d1, &prescription).is_err());
+        assert!(may_push(ChangeAuthor::UnknownUser, d1, &prescription).is_err());
     }
 }
