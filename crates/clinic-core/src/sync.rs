@@ -202,11 +202,11 @@ impl Clinic {
             } else {
                 link
             };
-            match round(store, server, &link, self.now()) {
+            match round(store, server, &link, &|| self.now()) {
                 // Put back to an earlier state some other way (its files copied back by hand).
                 Err(CoreError::ServerRefused { code, .. }) if code == "device_restored" => {
                     let link = self.reenrol(store, server)?;
-                    round(store, server, &link, self.now())
+                    round(store, server, &link, &|| self.now())
                 }
                 outcome => outcome,
             }
@@ -340,8 +340,13 @@ impl Clinic {
         // The device's own bookkeeping with the server, on no one's behalf.
         let system = self.system(None);
         let store = system.store();
-        let pulled = open_session(store, server)
-            .and_then(|access| pull_all(store, server, &access, self.now(), progress));
+        let pulled = (|| {
+            // A new computer's clock may be off too: its first question sets the offset.
+            let hello = server.hello()?;
+            store.set_clock_offset((hello.time - self.now()).num_milliseconds())?;
+            let access = open_session(store, server)?;
+            pull_all(store, server, &access, &|| self.now(), progress)
+        })();
         store.record_sync_outcome(pulled.as_ref().err().map(ToString::to_string).as_deref())?;
         pulled?;
         Ok(store.set_joining(false)?)
@@ -353,11 +358,11 @@ fn round(
     store: &Store,
     server: &dyn ClinicServer,
     link: &SyncLink,
-    now: DateTime<Utc>,
+    now: &dyn Fn() -> DateTime<Utc>,
 ) -> CoreResult<SyncReport> {
     let mut report = SyncReport::default();
     let hello = server.hello()?;
-    store.set_clock_offset((hello.time - now).num_milliseconds())?;
+    store.set_clock_offset((hello.time - now()).num_milliseconds())?;
     let epoch = hello.epoch;
     let access = open_session(store, server)?;
     if epoch != link.epoch {
@@ -426,13 +431,13 @@ fn pull_all(
     store: &Store,
     server: &dyn ClinicServer,
     access: &str,
-    now: DateTime<Utc>,
+    now: &dyn Fn() -> DateTime<Utc>,
     progress: &mut dyn FnMut(JoinProgress),
 ) -> CoreResult<(usize, usize)> {
     let (mut applied, mut conflicts) = (0, 0);
     loop {
         let page = server.pull(access, store.pull_cursor()?, PULL_PAGE)?;
-        let done = store.apply_pulled_at(now, &page.changes)?;
+        let done = store.apply_pulled_at(now(), &page.changes)?;
         applied += done.applied;
         conflicts += done.conflicts;
         progress(JoinProgress {

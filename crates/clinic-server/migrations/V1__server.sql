@@ -26,6 +26,8 @@ CREATE TABLE devices (
     previous_credential_hash TEXT UNIQUE,
     schema_version INTEGER NOT NULL,
     applied_seq INTEGER NOT NULL DEFAULT 0,
+    -- A device that went on from another one (re-enrolled): its first push may start past applied_seq.
+    opening INTEGER NOT NULL DEFAULT 0,
     paired_at TEXT NOT NULL,
     last_seen_at TEXT,
     revoked_at TEXT

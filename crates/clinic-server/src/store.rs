@@ -384,6 +384,8 @@ impl ClinicStorage for SqliteStorage {
                     name: &request.device_name,
                     schema_version: request.schema_version,
                     applied_seq: applied_before(request.next_seq.unwrap_or(1))?,
+                    // A store paired before goes on as this new device.
+                    opening: request.next_seq.is_some(),
                 },
                 now,
             )?;
@@ -420,6 +422,7 @@ impl ClinicStorage for SqliteStorage {
                     name: &request.device_name,
                     schema_version: request.schema_version,
                     applied_seq,
+                    opening: true,
                 },
                 now,
             )?;
@@ -519,17 +522,22 @@ impl ClinicStorage for SqliteStorage {
         check_schema(push.schema_version)?;
         self.with(|conn| {
             let tx = conn.transaction()?;
-            let applied: i64 = tx.query_row(
-                "SELECT applied_seq FROM devices WHERE id = ?1",
+            let (mut applied, opening): (i64, bool) = tx.query_row(
+                "SELECT applied_seq, opening FROM devices WHERE id = ?1",
                 [device_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if let Some(first) = push.changes.first()
                 && first.device_seq > applied + 1
             {
-                return Err(ServerError::SequenceGap {
-                    expected: applied + 1,
-                });
+                // A re-enrolled device may have written between saying where it would start and
+                // becoming the new device: its first push starts where its numbering did.
+                if !opening {
+                    return Err(ServerError::SequenceGap {
+                        expected: applied + 1,
+                    });
+                }
+                applied = first.device_seq - 1;
             }
             // A stamp far ahead is refused for the whole push and kept nowhere: the device keeps the
             // change and sends it again, and it is taken once the clinic's time has caught up.
@@ -594,7 +602,7 @@ impl ClinicStorage for SqliteStorage {
                 through = change.device_seq;
             }
             tx.execute(
-                "UPDATE devices SET applied_seq = ?1, schema_version = ?2 WHERE id = ?3",
+                "UPDATE devices SET applied_seq = ?1, schema_version = ?2, opening = 0 WHERE id = ?3",
                 params![through, push.schema_version, device_id],
             )?;
             let epoch = identity(&tx)?.epoch;
@@ -981,6 +989,8 @@ struct NewDevice<'a> {
     schema_version: i64,
     /// The device number it has used up to (0 for a device new to the clinic).
     applied_seq: i64,
+    /// Re-enrolled: its first push may start after `applied_seq`.
+    opening: bool,
 }
 
 /// Enrols a device: the next free number-series prefix and a new credential (kept hashed). Returns both.
@@ -1004,8 +1014,9 @@ fn enrol(
     let prefix = next_prefix(&taken);
     let credential = random_token();
     tx.execute(
-        "INSERT INTO devices (id, name, prefix, credential_hash, schema_version, paired_at, applied_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO devices (id, name, prefix, credential_hash, schema_version, paired_at, applied_seq,
+                              opening)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             device.id,
             device.name,
@@ -1013,7 +1024,8 @@ fn enrol(
             digest(&credential),
             device.schema_version,
             stamp(now),
-            device.applied_seq
+            device.applied_seq,
+            device.opening
         ],
     )?;
     Ok((prefix, credential))

@@ -449,3 +449,61 @@ async fn a_change_the_users_role_does_not_allow_is_refused_and_reaches_no_other_
         .unwrap();
     assert_eq!(seen, (1, 0, "receptionist".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_re_enrolled_device_may_start_past_the_number_it_gave_once() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let front = device(dir.path(), None, "A");
+    let paired = server.pair(&front).await;
+    let access = server.access(&paired.credential).await;
+    let client = server.client();
+    let post = |route: &str, token: &str, body: Value| {
+        client
+            .post(format!("{}{route}", server.url))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let new_id = uuid::Uuid::now_v7().to_string();
+    let enrolled = post(
+        "/v1/reenrol",
+        &access,
+        serde_json::json!({
+            "deviceId": new_id, "deviceName": "restored", "schemaVersion": SCHEMA_VERSION, "nextSeq": 10
+        }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(enrolled.status(), 200);
+    let enrolled: Value = enrolled.json().await.unwrap();
+    let access = server
+        .access(enrolled["credential"].as_str().unwrap())
+        .await;
+    let change = |seq: i64| {
+        serde_json::json!({
+            "changeId": uuid::Uuid::now_v7().to_string(), "deviceId": new_id, "deviceSeq": seq,
+            "hlc": format!("{:015}-00000-{new_id}", chrono::Utc::now().timestamp_millis()),
+            "table": "devices", "rowId": new_id, "operation": "insert",
+            "fields": { "name": "restored", "prefix": enrolled["prefix"] },
+            "schemaVersion": SCHEMA_VERSION, "userId": null, "recordedAt": "2026-12-06T10:00:00.000Z"
+        })
+    };
+    let push = |changes: Vec<Value>| serde_json::json!({ "schemaVersion": SCHEMA_VERSION, "seenThrough": 0, "changes": changes });
+    // It wrote twice between saying "10" and becoming the new device: its first push starts at 12.
+    let first = post("/v1/push", &access, push(vec![change(12)]))
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200, "{:?}", first.text().await);
+    let answer: PushAnswer = first.json().await.unwrap();
+    assert!(matches!(
+        answer.results[0],
+        PushResult::Applied { device_seq: 12, .. }
+    ));
+    // After that, numbers go on without gaps as for any device.
+    let gap = post("/v1/push", &access, push(vec![change(14)]))
+        .await
+        .unwrap();
+    assert_eq!(gap.status(), 409);
+    assert_eq!(gap.json::<Value>().await.unwrap()["code"], "sequence_gap");
+}

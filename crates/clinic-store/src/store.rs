@@ -547,7 +547,12 @@ impl Store {
 
     /// Change records not yet acknowledged by a clinic server.
     pub fn outbox_pending(&self) -> StoreResult<i64> {
-        self.read(|r| r.count("SELECT count(*) FROM outbox WHERE pushed_at IS NULL", []))
+        self.read(|r| {
+            r.count(
+                "SELECT count(*) FROM outbox WHERE pushed_at IS NULL AND superseded_by IS NULL",
+                [],
+            )
+        })
     }
 
     /// Whether the database file on disk is encrypted (it does not start with SQLite's plain header).
