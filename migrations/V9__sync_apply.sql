@@ -62,6 +62,9 @@ ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
 -- it had not pushed is then made again as the new device's, and the old record points at its successor.
 -- Meanwhile it numbers under a provisional prefix of its own.
 ALTER TABLE sync_state ADD COLUMN restored_at TEXT;
+-- The last device number the backup held: changes up to it may have reached the server from the device
+-- before its restore; those after it were made since.
+ALTER TABLE sync_state ADD COLUMN restored_through INTEGER;
 ALTER TABLE sync_state ADD COLUMN provisional_prefix TEXT;
 ALTER TABLE outbox ADD COLUMN superseded_by TEXT;
 

@@ -401,6 +401,7 @@ impl ClinicStorage for SqliteStorage {
                 prefix,
                 credential,
                 epoch: identity.epoch,
+                taken_through: None,
             })
         })
     }
@@ -426,6 +427,11 @@ impl ClinicStorage for SqliteStorage {
                 },
                 now,
             )?;
+            let taken_through: i64 = tx.query_row(
+                "SELECT applied_seq FROM devices WHERE id = ?1",
+                [device_id],
+                |r| r.get(0),
+            )?;
             tx.execute(
                 "UPDATE devices SET revoked_at = ?1 WHERE id = ?2",
                 params![stamp(now), device_id],
@@ -439,6 +445,7 @@ impl ClinicStorage for SqliteStorage {
                 prefix,
                 credential,
                 epoch: identity.epoch,
+                taken_through: Some(taken_through),
             })
         })
     }

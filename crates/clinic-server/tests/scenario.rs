@@ -489,7 +489,10 @@ fn a_computer_restored_from_a_backup_goes_on_as_a_new_device_and_loses_nothing()
         clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
     sync_until_quiet(&[&laptop, &front], &server);
 
-    // The laptop is backed up; then it registers Bea and syncs, and registers Cy offline.
+    // The laptop is backed up with a phone number it has not sent yet; then it registers Bea and
+    // syncs (the number goes too), the front desk corrects the number, and the laptop registers Cy
+    // offline.
+    laptop.edit(&ana, |p| p.phone = Some("+1 555-400-0001".into()));
     let usb = tempfile::tempdir().unwrap();
     let backup = laptop
         .clinic
@@ -498,6 +501,9 @@ fn a_computer_restored_from_a_backup_goes_on_as_a_new_device_and_loses_nothing()
         .file;
     let bea = laptop.register("Bea", "Synced", "1991-01-01");
     laptop.sync(&server);
+    front.sync(&server);
+    front.edit(&ana, |p| p.phone = Some("+1 555-400-0002".into()));
+    front.sync(&server);
     laptop.register("Cy", "Lost", "1992-02-02");
 
     // Its disk is replaced and last night's backup restored; it registers Dee before it syncs.
@@ -545,6 +551,8 @@ fn a_computer_restored_from_a_backup_goes_on_as_a_new_device_and_loses_nothing()
         assert!(read(&eve).mrn.starts_with("C-"), "{}", device.name);
         assert_eq!(read(&bea).mrn, "B-000001");
         assert_eq!(read(&ana).city.as_deref(), Some("Salem"));
+        // The number the laptop had sent before it was restored is not sent again over the correction.
+        assert_eq!(read(&ana).phone.as_deref(), Some("+1 555-400-0002"));
     }
     let on_server: ContentDigest =
         serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();

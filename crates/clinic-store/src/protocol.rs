@@ -37,6 +37,10 @@ pub struct Paired {
     /// hashed by the server.
     pub credential: String,
     pub epoch: String,
+    /// For a re-enrolment: the last device number the server had taken from the device this one goes
+    /// on from. Changes up to it reached the server (after the backup the device was restored from).
+    #[serde(default)]
+    pub taken_through: Option<i64>,
 }
 
 /// The device's credential, exchanged for an access token.

@@ -338,7 +338,8 @@ impl Store {
             let minute = tx.now().timestamp() / 60 % 100_000;
             let provisional = format!("{}R{minute:05}", old.prefix);
             let paired = tx.tx.execute(
-                "UPDATE sync_state SET restored_at = ?1, provisional_prefix = ?2
+                "UPDATE sync_state SET restored_at = ?1, provisional_prefix = ?2,
+                     restored_through = (SELECT next_device_seq - 1 FROM this_device)
                  WHERE credential IS NOT NULL",
                 params![format_instant(tx.now()), provisional],
             )?;
@@ -388,6 +389,20 @@ impl Store {
                     .set("name", device_name)
                     .set("prefix", paired.prefix.as_str()),
             )?;
+            // What the backup held and the earlier device pushed after it reached the server
+            // already: made again, it would come back with a new stamp over others' later edits.
+            // What was written since the restore never left this computer.
+            let restored_through: Option<i64> =
+                tx.tx
+                    .query_row("SELECT restored_through FROM sync_state", [], |r| r.get(0))?;
+            if let (Some(taken), Some(held)) = (paired.taken_through, restored_through) {
+                tx.tx.execute(
+                    "UPDATE outbox SET pushed_at = ?1
+                     WHERE device_id = ?2 AND device_seq <= ?3 AND pushed_at IS NULL
+                       AND superseded_by IS NULL",
+                    params![format_instant(tx.now()), old, taken.min(held)],
+                )?;
+            }
             let waiting: Vec<Change> = tx.reader().query_all(
                 "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
                         schema_version, user_id, recorded_at
@@ -400,7 +415,8 @@ impl Store {
                 tx.make_again(change)?;
             }
             tx.tx.execute(
-                "UPDATE sync_state SET credential = ?1, restored_at = NULL, provisional_prefix = NULL",
+                "UPDATE sync_state SET credential = ?1, restored_at = NULL, provisional_prefix = NULL,
+                     restored_through = NULL",
                 [&paired.credential],
             )?;
             tx.audit(AuditEvent {
