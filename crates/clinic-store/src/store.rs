@@ -474,10 +474,22 @@ impl Store {
                     .map_err(StoreError::from)?,
             )
         };
+        // Who this device is, as the database says now: another process (the CLI beside the app)
+        // may have re-enrolled it since this store was opened, and a re-enrolment rolled back
+        // leaves the clock renamed.
+        let (device_id, _, prefix) = device_of(&tx)?;
+        let device = Identity { device_id, prefix };
+        if clock.last().node != device.device_id {
+            clock.rename(&device.device_id);
+        }
+        let known = self.identity();
+        if known.device_id != device.device_id || known.prefix != device.prefix {
+            self.set_identity(device.clone());
+        }
         let mut write = WriteTx {
             tx,
             shared: &self.shared,
-            device: self.identity(),
+            device,
             clock,
             user_id: user_id.map(str::to_owned),
             now,
