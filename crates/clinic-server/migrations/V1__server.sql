@@ -16,14 +16,16 @@ CREATE TABLE identity (
 );
 
 -- A device's credential is long-lived but rotates: each exchange for an access token gives a new one.
--- The one before stays good until the new one is first used, so an answer lost on the way does not lock
--- the device out; presented after that, it is refused.
+-- The one before stays good until the new one is first used, and presenting it gives that same new one
+-- again (kept here, in the encrypted store, until it is used): an answer lost on the way, or two rounds
+-- at once, never lock the device out. Presented after that, it is refused.
 CREATE TABLE devices (
     id TEXT PRIMARY KEY NOT NULL,
     name TEXT NOT NULL,
     prefix TEXT NOT NULL UNIQUE,
     credential_hash TEXT NOT NULL UNIQUE,
     previous_credential_hash TEXT UNIQUE,
+    issued_credential TEXT,
     schema_version INTEGER NOT NULL,
     applied_seq INTEGER NOT NULL DEFAULT 0,
     -- A device that went on from another one (re-enrolled): its first push may start past applied_seq.

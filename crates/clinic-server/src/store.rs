@@ -259,11 +259,13 @@ impl SqliteStorage {
             for device in &devices {
                 tx.execute(
                     "INSERT INTO devices (id, name, prefix, credential_hash, previous_credential_hash,
-                                          schema_version, paired_at, last_seen_at, revoked_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                                          issued_credential, schema_version, paired_at, last_seen_at,
+                                          revoked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?10, ?6, ?7, ?8, ?9)
                      ON CONFLICT (id) DO UPDATE SET name = excluded.name,
                          credential_hash = excluded.credential_hash,
                          previous_credential_hash = excluded.previous_credential_hash,
+                         issued_credential = excluded.issued_credential,
                          last_seen_at = excluded.last_seen_at, revoked_at = excluded.revoked_at",
                     params![
                         device.id,
@@ -274,7 +276,8 @@ impl SqliteStorage {
                         device.schema_version,
                         device.paired_at,
                         device.last_seen_at,
-                        device.revoked_at
+                        device.revoked_at,
+                        device.issued_credential
                     ],
                 )?;
             }
@@ -454,30 +457,43 @@ impl ClinicStorage for SqliteStorage {
         self.with(|conn| {
             let tx = conn.transaction()?;
             let presented = digest(credential);
-            let found: Option<(String, Option<String>, bool)> = tx
+            let found: Option<(String, Option<String>, bool, Option<String>)> = tx
                 .prepare_cached(
-                    "SELECT id, revoked_at, credential_hash = ?1 FROM devices
+                    "SELECT id, revoked_at, credential_hash = ?1, issued_credential FROM devices
                      WHERE credential_hash = ?1 OR previous_credential_hash = ?1",
                 )?
-                .query_row([&presented], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_row([&presented], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?;
-            let (device_id, current) = match found {
+            let (device_id, current, issued) = match found {
                 None => return Err(ServerError::Unauthorized),
-                Some((_, Some(_), _)) => return Err(ServerError::Revoked),
-                Some((id, None, current)) => (id, current),
+                Some((_, Some(_), _, _)) => return Err(ServerError::Revoked),
+                Some((id, None, current, issued)) => (id, current, issued),
             };
-            // The credential presented stays good as "the one before" until the next is used, so an
-            // answer lost on the way does not lock the device out. Presenting the one before leaves
-            // it so.
-            let next = random_token();
-            let previous = if current { presented } else { String::new() };
-            tx.prepare_cached(
-                "UPDATE devices SET credential_hash = ?1,
-                     previous_credential_hash = coalesce(nullif(?2, ''), previous_credential_hash),
-                     last_seen_at = ?3
-                 WHERE id = ?4",
-            )?
-            .execute(params![digest(&next), previous, stamp(now), device_id])?;
+            // Presenting the current credential gives the next, and the one presented stays good as
+            // "the one before" until the next is used. Presenting the one before (an answer lost on
+            // the way, or two rounds at once) gives the same next again, so every copy agrees.
+            let next = match (current, issued) {
+                (false, Some(issued)) => issued,
+                _ => {
+                    let next = random_token();
+                    tx.prepare_cached(
+                        "UPDATE devices SET credential_hash = ?1, issued_credential = ?2,
+                             previous_credential_hash = ?3
+                         WHERE id = ?4",
+                    )?
+                    .execute(params![
+                        digest(&next),
+                        next,
+                        presented,
+                        device_id
+                    ])?;
+                    next
+                }
+            };
+            tx.prepare_cached("UPDATE devices SET last_seen_at = ?1 WHERE id = ?2")?
+                .execute(params![stamp(now), device_id])?;
             let access = random_token();
             let expires = now + ACCESS_TOKEN_LIFETIME;
             tx.prepare_cached("DELETE FROM access_tokens WHERE expires_at < ?1")?
@@ -1021,14 +1037,15 @@ fn enrol(
     let prefix = next_prefix(&taken);
     let credential = random_token();
     tx.execute(
-        "INSERT INTO devices (id, name, prefix, credential_hash, schema_version, paired_at, applied_seq,
-                              opening)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO devices (id, name, prefix, credential_hash, issued_credential, schema_version,
+                              paired_at, applied_seq, opening)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             device.id,
             device.name,
             prefix,
             digest(&credential),
+            credential,
             device.schema_version,
             stamp(now),
             device.applied_seq,
@@ -1045,6 +1062,7 @@ struct KnownDevice {
     prefix: String,
     credential_hash: String,
     previous_credential_hash: Option<String>,
+    issued_credential: Option<String>,
     schema_version: i64,
     paired_at: String,
     last_seen_at: Option<String>,
@@ -1055,7 +1073,7 @@ fn known_devices(conn: &Connection) -> ServerResult<Vec<KnownDevice>> {
     Ok(conn
         .prepare(
             "SELECT id, name, prefix, credential_hash, previous_credential_hash, schema_version,
-                    paired_at, last_seen_at, revoked_at FROM devices",
+                    paired_at, last_seen_at, revoked_at, issued_credential FROM devices",
         )?
         .query_map([], |r| {
             Ok(KnownDevice {
@@ -1068,6 +1086,7 @@ fn known_devices(conn: &Connection) -> ServerResult<Vec<KnownDevice>> {
                 paired_at: r.get(6)?,
                 last_seen_at: r.get(7)?,
                 revoked_at: r.get(8)?,
+                issued_credential: r.get(9)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
