@@ -1,26 +1,6 @@
 //! The `clinic` binary, run as an administrator would run it.
 
-use std::path::Path;
-
-use crate::common::{assert_one_line_failure, clinic, json, stderr};
-
-/// Sets up a clinic whose administrator is `boss` / "a long enough passphrase".
-fn init_clinic(dir: &Path, name: &str) {
-    let init = [
-        "init",
-        "--clinic-name",
-        name,
-        "--admin-user",
-        "boss",
-        "--time-zone",
-        "UTC",
-    ];
-    json(&clinic(
-        dir,
-        &init,
-        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
-    ));
-}
+use crate::common::{assert_one_line_failure, clinic, init_clinic, json, stderr};
 
 #[test]
 fn init_then_status() {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{assert_one_line_failure, clinic, json, stderr};
+use crate::common::{assert_one_line_failure, clinic, init_clinic, json, stderr};
 
 const BOSS: [(&str, &str); 2] = [
     ("CLINIC_USER", "boss"),
@@ -13,19 +13,7 @@ const BOSS: [(&str, &str); 2] = [
 
 /// A clinic administered by `boss`, with one patient.
 fn clinic_with_a_patient(dir: &Path) {
-    json(&clinic(
-        dir,
-        &[
-            "init",
-            "--clinic-name",
-            "Harbour Dental",
-            "--admin-user",
-            "boss",
-            "--time-zone",
-            "UTC",
-        ],
-        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
-    ));
+    init_clinic(dir, "Harbour Dental");
     let file = dir.join("one.csv");
     std::fs::write(
         &file,

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use clinic_test_server::RunningServer;
 
-use crate::common::{assert_one_line_failure, clinic, json, stderr};
+use crate::common::{assert_one_line_failure, clinic, init_clinic, json, stderr};
 
 /// `clinic-server`, built beside `clinic` by `cargo test --workspace`.
 fn server_binary() -> PathBuf {
@@ -48,19 +48,7 @@ fn strs(args: &[String]) -> Vec<&str> {
 /// The front desk's computer: a new clinic whose administrator is boss.
 fn front_desk() -> tempfile::TempDir {
     let front = tempfile::tempdir().unwrap();
-    json(&clinic(
-        front.path(),
-        &[
-            "init",
-            "--clinic-name",
-            "Harbour Dental",
-            "--admin-user",
-            "boss",
-            "--time-zone",
-            "UTC",
-        ],
-        &[("CLINIC_ADMIN_PASSWORD", BOSS[1].1)],
-    ));
+    init_clinic(front.path(), "Harbour Dental");
     front
 }
 

@@ -44,3 +44,22 @@ pub fn assert_one_line_failure(out: &Output, needle: &str) {
         "{text}"
     );
 }
+
+/// Runs `clinic init` for a clinic called `name`, in UTC, whose administrator is `boss` / "a long enough
+/// passphrase".
+pub fn init_clinic(dir: &Path, name: &str) {
+    let init = [
+        "init",
+        "--clinic-name",
+        name,
+        "--admin-user",
+        "boss",
+        "--time-zone",
+        "UTC",
+    ];
+    json(&clinic(
+        dir,
+        &init,
+        &[("CLINIC_ADMIN_PASSWORD", "a long enough passphrase")],
+    ));
+}
