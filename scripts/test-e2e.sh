@@ -12,6 +12,6 @@ rm -rf tests/e2e/artifacts
 export TAURI_DRIVER="${TAURI_DRIVER:-$CARGO_HOME/bin/tauri-driver}"
 # The test files given as arguments (e.g. front-desk.test.mjs), or all of them.
 files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(smoke.test.mjs security.test.mjs front-desk.test.mjs patients.test.mjs disks.test.mjs)
+[ ${#files[@]} -gt 0 ] || files=(smoke.test.mjs security.test.mjs front-desk.test.mjs patients.test.mjs disks.test.mjs sync.test.mjs)
 # A hard limit, so that a hung driver can never stall CI.
-cd tests/e2e && timeout --kill-after=10 1500 node --test --test-concurrency=1 --test-timeout=300000 "${files[@]}"
+cd tests/e2e && timeout --kill-after=10 2100 node --test --test-concurrency=1 --test-timeout=300000 "${files[@]}"

@@ -16,5 +16,5 @@ echo "== Rust: tests (including: generated TypeScript bindings are up to date)"
 scripts/with-keyring.sh cargo test --workspace --locked
 
 echo "== End to end: the real app through tauri-driver"
-cargo build -p clinic-app -p clinic-cli --locked
+cargo build -p clinic-app -p clinic-cli -p clinic-server --locked
 scripts/test-e2e.sh

@@ -12,12 +12,13 @@ use std::collections::{BTreeMap, HashSet};
 use clinic_core::{
     AppointmentSummary, AppointmentType, AuditFilterOptions, AuditPage, AuditQuery,
     BackupSettingsInput, BackupStatus, BackupSummary, BookedSeries, Calendar, CallListEntry,
-    ClinicOverview, CoreError, ErrorCode, FreeTime, ImportProgress, ImportReport, MergePreview,
-    Message, MessageParam, NewAppointment, NewClinic, NewPatient, NewProvider, NewTimeOff, NewUser,
-    NewWaitlistEntry, PatientAccess, PatientDetails, PatientHeader, PatientMerge, PatientPage,
-    PatientQuery, PatientRow, PlannedOccurrence, Provider, QueueEntry, RecoveryKeyStatus,
-    RecurringPlan, RoomCall, SecuritySettings, Slot, SlotQuery, TimeOff, TimeOffAdded, UserSummary,
-    VisitRecord, VisitSummary, WaitlistEntry, WalkIn, WeekdayHours,
+    ClinicDevice, ClinicOverview, CoreError, ErrorCode, FreeTime, ImportProgress, ImportReport,
+    MergePreview, Message, MessageParam, NewAppointment, NewClinic, NewPatient, NewProvider,
+    NewTimeOff, NewUser, NewWaitlistEntry, PatientAccess, PatientDetails, PatientHeader,
+    PatientMerge, PatientPage, PatientQuery, PatientRow, PlannedOccurrence, Provider, QueueEntry,
+    RecoveryKeyStatus, RecurringPlan, RoomCall, SecuritySettings, Slot, SlotQuery, SyncReport,
+    TimeOff, TimeOffAdded, UserSummary, VisitRecord, VisitSummary, WaitlistEntry, WalkIn,
+    WeekdayHours,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
@@ -39,12 +40,14 @@ use crate::commands::scheduling::{
 };
 use crate::commands::security::{FinishHandoverArgs, RecoveryKeyHandover, SaveRecoverySheetArgs};
 use crate::commands::session::{AppStatus, ChangePasswordArgs, RecoverArgs, SignInArgs};
+use crate::commands::sync::{JoinSheetArgs, ServerArgs, ServerUrlArgs};
 use crate::commands::users::{ResetPasswordArgs, SetUserActiveArgs, SetUserRoleArgs};
+use crate::sync::{JoinView, SyncOverview};
 
 /// An error as the UI receives it: a stable code, the English message (for logs, and shown when the UI
 /// has no translation), the input field it concerns, and the problem as a key with parameters, which the
 /// UI translates (`problems.<key>`); none where the code says it all (storage, keys, sign-in...).
-#[derive(Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
@@ -216,6 +219,17 @@ ipc_commands! {
     scheduling::remove_from_waitlist: WaitlistEntryArgs => (),
     scheduling::waitlist_candidates: AppointmentIdArgs => Vec<WaitlistEntry>,
     scheduling::book_from_waitlist: BookFromWaitlistArgs => String,
+    sync::server_fingerprint: ServerUrlArgs => String,
+    sync::join_clinic: ServerArgs => AppStatus,
+    sync::join_progress: () => JoinView,
+    sync::retry_join: () => JoinView,
+    sync::join_sheet_path: () => String,
+    sync::save_join_recovery_sheet: JoinSheetArgs => String,
+    sync::finish_joining: () => AppStatus,
+    sync::sync_overview: () => SyncOverview,
+    sync::pair_with_server: ServerArgs => SyncOverview,
+    sync::sync_now: () => SyncReport,
+    sync::clinic_devices: () => Vec<ClinicDevice>,
 }
 
 /// Collects the TypeScript declaration of every named type reachable from the commands.

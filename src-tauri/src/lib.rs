@@ -7,6 +7,7 @@
 mod commands;
 pub mod ipc;
 mod state;
+mod sync;
 
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
@@ -33,6 +34,10 @@ struct AppArgs {
     /// Open the demo clinic, creating it on first run
     #[arg(long, env = "CLINIC_DEMO", value_parser = demo_on)]
     demo: bool,
+    /// Seconds between background rounds with the clinic server, when nothing calls for one sooner
+    #[arg(long, env = "CLINIC_SYNC_EVERY", value_name = "SECONDS", default_value_t = clinic_core::SYNC_EVERY.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    sync_every: u64,
 }
 
 /// `CLINIC_DEMO=1` turns the demo on, any other value leaves it off; `--demo` itself stands for "true".
@@ -74,6 +79,7 @@ impl AppArgs {
             return AppArgs::try_parse_from(args.first()).unwrap_or(AppArgs {
                 data_dir: None,
                 demo: false,
+                sync_every: clinic_core::SYNC_EVERY.as_secs(),
             });
         }
     }
@@ -98,10 +104,19 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .try_init();
     let args = AppArgs::read(std::env::args_os());
-    let state = Arc::new(AppState::new(args.data_dir, args.demo));
+    let state = Arc::new(AppState::new(
+        args.data_dir,
+        args.demo,
+        Duration::from_secs(args.sync_every),
+    ));
     start_daily_backups(Arc::clone(&state));
+    let syncing = Arc::clone(&state);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            sync::start(app.handle().clone(), syncing);
+            Ok(())
+        })
         .manage(state)
         .invoke_handler(ipc::handler())
         .run(tauri::generate_context!())
@@ -140,6 +155,7 @@ mod tests {
         let expected = AppArgs {
             data_dir: Some(PathBuf::from("/clinic")),
             demo: true,
+            sync_every: 30,
         };
         // As WebKitWebDriver starts it under tauri-driver.
         assert_eq!(
@@ -177,7 +193,7 @@ mod tests {
     #[test]
     fn an_empty_data_dir_means_the_default_one() {
         let args = read(&["clinic-app", "--data-dir", ""]);
-        let state = AppState::new(args.data_dir, false);
+        let state = AppState::new(args.data_dir, false, Duration::from_secs(args.sync_every));
         assert_eq!(state.data_dir, clinic_core::default_data_dir());
     }
 }

@@ -12,6 +12,7 @@ use clinic_core::{
 };
 
 use crate::ipc::{IpcError, IpcResult, blocking};
+use crate::sync::Syncing;
 
 pub struct AppState {
     pub data_dir: Option<PathBuf>,
@@ -26,6 +27,8 @@ pub struct AppState {
     display_opened_by: Mutex<Option<SessionUser>>,
     /// How far the running patient-file check or import is, for the import dialog's progress bar.
     import_progress: Mutex<Option<ImportProgress>>,
+    /// Rounds with the clinic server, and a new computer's join.
+    pub syncing: Arc<Syncing>,
 }
 
 /// A recovery key just made (at setup, or by an administrator), shown to the user who made it until
@@ -60,7 +63,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl AppState {
     /// `data_dir` as the command line gives it (`--data-dir`, else `CLINIC_DATA_DIR`); absent or empty,
     /// the OS default.
-    pub fn new(data_dir: Option<PathBuf>, demo: bool) -> AppState {
+    pub fn new(data_dir: Option<PathBuf>, demo: bool, sync_every: Duration) -> AppState {
         let data_dir = match data_dir {
             Some(dir) if !dir.as_os_str().is_empty() => Some(dir),
             // The demo never shares a folder with a real clinic.
@@ -76,6 +79,7 @@ impl AppState {
             display_opened_by: Mutex::new(None),
             pending_recovery_key: Mutex::new(None),
             import_progress: Mutex::new(None),
+            syncing: Arc::new(Syncing::new(sync_every)),
         }
     }
 

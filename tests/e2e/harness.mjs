@@ -11,23 +11,30 @@ export const root = resolve(import.meta.dirname, '../..');
 const app = process.env.CLINIC_APP_BINARY ?? join(root, 'target/debug/clinic-app');
 const cliBinary = process.env.CLINIC_CLI_BINARY ?? join(root, 'target/debug/clinic');
 export const artifacts = join(root, 'tests/e2e/artifacts');
-const driverUrl = 'http://127.0.0.1:4444';
+const serverBinary = process.env.CLINIC_SERVER_BINARY ?? join(root, 'target/debug/clinic-server');
+/** The port of the first driver; each driver takes its port and the next (WebKitWebDriver's). */
+export const FIRST_DRIVER = 4444;
+const driverUrl = (port) => `http://127.0.0.1:${port}`;
 
-/** Starts tauri-driver before the file's tests and kills it (with WebKitWebDriver and the app) after. */
-export function useDriver() {
+/**
+ * Starts tauri-driver before the file's tests and kills it (with WebKitWebDriver and the app) after.
+ * A file driving two app instances at once starts two, on two ports.
+ */
+export function useDriver({ port = FIRST_DRIVER } = {}) {
   let driver;
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     // Its own process group, so that the driver, WebKitWebDriver and any app they started can be killed
     // together; unref'd, so that a driver slow to die never keeps the test runner alive.
-    driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', '4444'], {
+    const args = ['--port', String(port), '--native-port', String(port + 1)];
+    driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', args, {
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
     });
     driver.unref();
     for (let i = 0; i < 100; i++) {
       try {
-        await fetch(`${driverUrl}/status`);
+        await fetch(`${driverUrl(port)}/status`);
         return;
       } catch {
         await sleep(100);
@@ -49,11 +56,49 @@ process.env.CLINIC_APP_UNDER_TEST = app;
 
 /**
  * Starts the app on `dataDir` and returns a WebDriver session on its window; with `readOnly`, the
- * folder is mounted read-only for the app (tests/e2e/read-only-app.sh).
+ * folder is mounted read-only for the app (tests/e2e/read-only-app.sh); `port` names the driver.
  */
-export async function launch(dataDir, args = [], { readOnly = false } = {}) {
+export async function launch(dataDir, args = [], { readOnly = false, port = FIRST_DRIVER } = {}) {
   const application = readOnly ? join(root, 'tests/e2e/read-only-app.sh') : app;
-  return WebDriver.start(driverUrl, { 'tauri:options': { application, args: ['--data-dir', dataDir, ...args] } });
+  return WebDriver.start(driverUrl(port), {
+    'tauri:options': { application, args: ['--data-dir', dataDir, ...args] },
+  });
+}
+
+/**
+ * The real clinic server on a free port of 127.0.0.1, on a new data directory: `init`, then `serve`.
+ * Resolves to { url, fingerprint, pair(), stop() } once it listens; `pair()` runs `clinic-server pair`.
+ */
+export async function startServer(dataDir) {
+  const env = { ...process.env, CLINIC_SERVER_PASSPHRASE: 'e2e server passphrase', RUST_LOG: 'warn' };
+  execFileSync(serverBinary, ['--data-dir', dataDir, 'init'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Its request log goes to the rotating file in its data directory.
+  const child = spawn(serverBinary, ['--data-dir', dataDir, 'serve', '--listen', '127.0.0.1:0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  // The first JSON object on its standard output says where it listens.
+  const said = await new Promise((resolvePromise, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk.toString();
+      try {
+        resolvePromise(JSON.parse(text));
+      } catch {
+        // not the whole object yet
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`clinic-server stopped (${code})`)));
+  });
+  return {
+    url: `https://${said.listening}`,
+    fingerprint: said.fingerprint,
+    pair: () =>
+      JSON.parse(
+        execFileSync(serverBinary, ['--data-dir', dataDir, 'pair'], { env, stdio: ['ignore', 'pipe', 'inherit'] }).toString(),
+      ),
+    stop: () => child.kill('SIGKILL'),
+  };
 }
 
 /** Runs the `clinic` command; returns its standard output. */

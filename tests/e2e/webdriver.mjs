@@ -53,6 +53,14 @@ export class WebDriver {
     return found.map(elementId);
   }
 
+  /** The text of every element `testId` on the page, in order. */
+  async texts(testId) {
+    return this.cmd('POST', '/execute/sync', {
+      script: `return [...document.querySelectorAll('[data-testid="' + arguments[0] + '"]')].map((e) => e.textContent);`,
+      args: [testId],
+    });
+  }
+
   async type(testId, text) {
     const id = await this.find(testId);
     await this.cmd('POST', `/element/${id}/clear`, {});

@@ -4,7 +4,7 @@
 export type Action = "view_demographics" | "edit_demographics" | "view_schedule" | "edit_schedule" | "check_in" | "start_visit" | "view_clinical" | "record_vitals" | "write_clinical" | "sign_notes" | "prescribe" | "view_billing" | "edit_billing" | "refund" | "manage_users" | "manage_settings" | "manage_backups" | "view_audit" | "export_data" | "undo_patient_merge";
 export type AllergyBadge = { substance: string, severity: AllergySeverity, };
 export type AllergySeverity = "mild" | "moderate" | "severe" | "unknown";
-export type AppPhase = "setup" | "sign_in" | "change_password" | "ready" | "locked" | "recovery_key" | "recover";
+export type AppPhase = "setup" | "sign_in" | "change_password" | "ready" | "locked" | "recovery_key" | "recover" | "joining";
 export type AppStatus = { phase: AppPhase, clinicName: string | null, demo: boolean, 
 /**
  * Shown on the sign-in screen of the demo clinic only.
@@ -124,6 +124,19 @@ export type CallListEntry = { appointment: AppointmentSummary, phone: string | n
 export type CallPatientArgs = { appointmentId: string, room: string, };
 export type ChangePasswordArgs = { currentPassword: string, newPassword: string, };
 export type ClinicCounts = { patients: number, providers: number, appointmentsToday: number, signedVisits: number, openInvoices: number, };
+export type ClinicDevice = { id: string, name: string, 
+/**
+ * Its share of the number series (MRNs, invoices).
+ */
+prefix: string, pairedAt: string, lastSeenAt: string | null, 
+/**
+ * Revoked devices are refused by the server; their changes stay.
+ */
+revokedAt: string | null, 
+/**
+ * The device this list is shown on.
+ */
+thisDevice: boolean, };
 export type ClinicOverview = { clinicName: string, timeZone: string, 
 /**
  * The clinic-local date, "YYYY-MM-DD".
@@ -204,6 +217,26 @@ imported: number,
 unmapped: Array<ImportField>, };
 export type ImportStage = "checking" | "registering";
 export type IpcError = { code: ErrorCode, message: string, field: string | null, problem: Message | null, };
+export type JoinProgress = { appliedThrough: number, latest: number, };
+export type JoinSheetArgs = { path: string, };
+export type JoinView = { 
+/**
+ * Pulling now.
+ */
+running: boolean, 
+/**
+ * Everything pulled: the clinic is here.
+ */
+pulled: boolean, progress: JoinProgress | null, 
+/**
+ * Why the pull stopped, or why it is waiting to try again.
+ */
+error: IpcError | null, 
+/**
+ * This computer's recovery key, shown while the clinic arrives (it exists from the start, and is
+ * never shown again).
+ */
+recoveryKey: string | null, };
 export type ListAppointmentsArgs = { 
 /**
  * A clinic-local date, "YYYY-MM-DD".
@@ -427,6 +460,16 @@ lockoutMinutes: number,
  * Idle minutes after which the app covers the screen and asks for the password again.
  */
 idleLockMinutes: number, };
+export type ServerArgs = { 
+/**
+ * https://name-or-address:port
+ */
+server: string, code: string, 
+/**
+ * The certificate fingerprint the user compared with the one the server showed.
+ */
+fingerprint: string, };
+export type ServerUrlArgs = { server: string, };
 export type SessionUser = { id: string, username: string, displayName: string, role: Role, 
 /**
  * Set by an administrator's password reset: nothing else is allowed until the password is changed.
@@ -467,6 +510,62 @@ fromDate: string | null,
  */
 count: number, };
 export type StatusCount = { status: AppointmentStatus, count: number, };
+export type SyncOverview = { status: SyncStatus, 
+/**
+ * Whether the last round reached the server; None before the first round since the app started.
+ */
+online: boolean | null, 
+/**
+ * A round is running now.
+ */
+syncing: boolean, 
+/**
+ * Rounds that failed in a row, and since when.
+ */
+failures: number, failingSince: string | null, 
+/**
+ * Why the last round failed.
+ */
+lastFailure: IpcError | null, 
+/**
+ * The last round failed for a reason someone has to act on (the server refused this computer, a
+ * change, or its version), not just because the server could not be reached.
+ */
+needsAction: boolean, nextRoundAt: string | null, };
+export type SyncReport = { 
+/**
+ * This device's changes the server took.
+ */
+pushed: number, 
+/**
+ * This device's changes the server refused (kept for a person to see, with the reason).
+ */
+refused: number, 
+/**
+ * Changes sent again because the server's store was restored or made anew (a new epoch).
+ */
+resent: number, 
+/**
+ * Other devices' changes applied here.
+ */
+pulled: number, 
+/**
+ * Edits here that met another device's edit of the same field (kept for a person to see).
+ */
+conflicts: number, };
+export type SyncStatus = { paired: boolean, serverUrl: string | null, fingerprint: string | null, deviceId: string, 
+/**
+ * This device's share of the number series (MRNs, invoices).
+ */
+devicePrefix: string, pairedAt: string | null, lastSyncAt: string | null, 
+/**
+ * Changes made here that the server has not taken yet.
+ */
+changesWaiting: number, 
+/**
+ * Conflicts and refused changes no one has resolved yet.
+ */
+needsAttention: number, lastError: string | null, lastErrorAt: string | null, };
 export type TimeBlock = { startsAt: string, endsAt: string, };
 export type TimeOff = { id: string, providerId: string, startsAt: string, endsAt: string, reason: string | null, };
 export type TimeOffAdded = { id: string, affected: Array<AppointmentSummary>, };
@@ -599,4 +698,15 @@ export interface Commands {
   remove_from_waitlist: { args: WaitlistEntryArgs; result: null };
   waitlist_candidates: { args: AppointmentIdArgs; result: Array<WaitlistEntry> };
   book_from_waitlist: { args: BookFromWaitlistArgs; result: string };
+  server_fingerprint: { args: ServerUrlArgs; result: string };
+  join_clinic: { args: ServerArgs; result: AppStatus };
+  join_progress: { args: null; result: JoinView };
+  retry_join: { args: null; result: JoinView };
+  join_sheet_path: { args: null; result: string };
+  save_join_recovery_sheet: { args: JoinSheetArgs; result: string };
+  finish_joining: { args: null; result: AppStatus };
+  sync_overview: { args: null; result: SyncOverview };
+  pair_with_server: { args: ServerArgs; result: SyncOverview };
+  sync_now: { args: null; result: SyncReport };
+  clinic_devices: { args: null; result: Array<ClinicDevice> };
 }

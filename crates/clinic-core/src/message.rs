@@ -131,6 +131,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("server_address", "Enter the clinic server's address as https://name-or-address:port."),
     ("fingerprint_format", "A fingerprint is 32 pairs of letters and digits (0-9, A-F) separated by colons, as the clinic server shows it."),
     ("sync_not_paired", "This computer is not paired with a clinic server yet."),
+    ("clinic_exists", "This computer already holds a clinic: it cannot join another one."),
     ("join_unfinished", "This computer has not finished joining the clinic: finish the join first, then sign in."),
     ("sync_prefix_taken", "The clinic server gives this computer's number series ({prefix}) to another computer: this store is a copy of another computer's. Join the clinic as a new computer instead."),
     // Keys, recovery and backups.

@@ -4,12 +4,13 @@
 //! `clinic-sync` crate provides.
 
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use clinic_store::protocol::{
-    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, ReenrolRequest,
-    TokenAnswer, normalized_fingerprint,
+    DeviceInfo, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
+    ReenrolRequest, TokenAnswer, normalized_fingerprint,
 };
 use clinic_store::{
     AuditEvent, ContentDigest, DeviceSetup, KeyOptions, RecoveryKey, SCHEMA_VERSION, Store,
@@ -48,6 +49,8 @@ pub trait ClinicServer {
     fn reenrol(&self, access: &str, request: &ReenrolRequest) -> CoreResult<Paired>;
     fn push(&self, access: &str, request: &PushRequest) -> CoreResult<PushAnswer>;
     fn pull(&self, access: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
+    /// Every device of the clinic the server knows, revoked ones too.
+    fn devices(&self, access: &str) -> CoreResult<Vec<DeviceInfo>>;
 }
 
 /// Where the clinic server is and which certificate is its, as `clinic-server pair` printed them.
@@ -121,6 +124,39 @@ pub struct JoinProgress {
     pub applied_through: i64,
     #[ts(type = "number")]
     pub latest: i64,
+}
+
+/// A device of the clinic, for the administrators' list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicDevice {
+    pub id: String,
+    pub name: String,
+    /// Its share of the number series (MRNs, invoices).
+    pub prefix: String,
+    pub paired_at: String,
+    pub last_seen_at: Option<String>,
+    /// Revoked devices are refused by the server; their changes stay.
+    pub revoked_at: Option<String>,
+    /// The device this list is shown on.
+    pub this_device: bool,
+}
+
+/// How often the background round runs when nothing else calls for one.
+pub const SYNC_EVERY: Duration = Duration::from_secs(30);
+/// How long local changes must be quiet before they are sent (a burst of typing is one round).
+pub const SYNC_QUIET: Duration = Duration::from_secs(2);
+/// Failed rounds in a row after which the failure is shown as needing action, not just "offline".
+pub const FAILURES_SHOWN: u32 = 3;
+
+/// How long to wait after `failures` failed rounds in a row before the next try: doubling from 5 s
+/// up to 5 minutes, moved by `jitter` (-1.0..=1.0) by up to a fifth either way, so that computers cut
+/// off together do not all come back at once.
+pub fn retry_delay(failures: u32, jitter: f64) -> Duration {
+    const FIRST: f64 = 5.0;
+    const LONGEST: f64 = 300.0;
+    let base = (FIRST * 2f64.powi(failures.saturating_sub(1).min(16) as i32)).min(LONGEST);
+    Duration::from_secs_f64(base * (1.0 + 0.2 * jitter.clamp(-1.0, 1.0)))
 }
 
 impl Clinic {
@@ -269,6 +305,31 @@ impl Clinic {
             last_error: state.last_error,
             last_error_at: state.last_error_at,
         })
+    }
+
+    /// The clinic's devices as the server knows them (administrators only; needs the server).
+    pub fn clinic_devices(
+        &self,
+        by: &SessionUser,
+        server: &dyn ClinicServer,
+    ) -> CoreResult<Vec<ClinicDevice>> {
+        let access = self.authorize(by, Action::ManageSettings)?;
+        let store = access.store();
+        let token = open_session(store, server)?;
+        let this_device = store.device_id();
+        Ok(server
+            .devices(&token)?
+            .into_iter()
+            .map(|d| ClinicDevice {
+                this_device: d.id == this_device,
+                id: d.id,
+                name: d.name,
+                prefix: d.prefix,
+                paired_at: d.paired_at,
+                last_seen_at: d.last_seen_at,
+                revoked_at: d.revoked_at,
+            })
+            .collect())
     }
 
     /// The digest of this device's synced content, per table: equal to the server's (`clinic-server
@@ -447,5 +508,27 @@ fn pull_all(
         if !page.more {
             return Ok((applied, conflicts));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_five_seconds_to_five_minutes() {
+        let secs = |failures| retry_delay(failures, 0.0).as_secs();
+        assert_eq!(
+            [1, 2, 3, 4, 5, 6, 7, 100].map(secs),
+            [5, 10, 20, 40, 80, 160, 300, 300]
+        );
+    }
+
+    #[test]
+    fn jitter_moves_a_retry_by_at_most_a_fifth() {
+        assert_eq!(retry_delay(2, 1.0), Duration::from_secs(12));
+        assert_eq!(retry_delay(2, -1.0), Duration::from_secs(8));
+        assert_eq!(retry_delay(2, 7.0), Duration::from_secs(12));
+        assert_eq!(retry_delay(0, 0.0), Duration::from_secs(5));
     }
 }

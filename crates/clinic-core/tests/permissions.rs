@@ -13,7 +13,8 @@ use clinic_core::{
     SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
 };
 use clinic_store::protocol::{
-    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest, TokenAnswer,
+    DeviceInfo, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
+    TokenAnswer,
 };
 
 const ADMIN_PASSWORD: &str = "admin passphrase 2026";
@@ -112,6 +113,11 @@ impl ClinicServer for Offline {
             "no server in this test".into(),
         ))
     }
+    fn devices(&self, _: &str) -> CoreResult<Vec<DeviceInfo>> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
 }
 
 fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
@@ -147,6 +153,9 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
                     .map(drop)
             },
         ),
+        ("clinic_devices", Some(Action::ManageSettings), |c, u, _| {
+            c.clinic_devices(u, &Offline).map(drop)
+        }),
         ("sync_now", None, |c, u, _| {
             c.sync_now(u, &Offline).map(drop)
         }),

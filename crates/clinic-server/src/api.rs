@@ -17,8 +17,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use clinic_store::protocol::{
-    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest, TokenAnswer,
-    TokenRequest,
+    DeviceInfo, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
+    TokenAnswer, TokenRequest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/reenrol", post(reenrol))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/devices", get(devices))
         .fallback(|| async { ServerError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
@@ -143,6 +144,16 @@ async fn pull(
     let limit = query.limit.unwrap_or(MAX_PULL_PAGE).clamp(1, MAX_PULL_PAGE);
     let answer = blocking(move || state.storage.pull(query.after, limit)).await?;
     Ok(Json(answer))
+}
+
+/// The clinic's devices, for the administrators' list in every device's settings. Names, number
+/// series and when each was last seen: nothing of a patient's, and nothing that lets one device act as
+/// another.
+async fn devices(
+    State(state): State<AppState>,
+    Device(_): Device,
+) -> ServerResult<Json<Vec<DeviceInfo>>> {
+    Ok(Json(blocking(move || state.storage.devices()).await?))
 }
 
 fn bad_json(rejection: JsonRejection) -> ServerError {

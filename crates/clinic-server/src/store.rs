@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use clinic_core::{ChangeAuthor, PushingDevice, Role, may_push};
 use clinic_store::key::KeyRecord;
 use clinic_store::protocol::{
-    OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
-    ReenrolRequest, TokenAnswer,
+    DeviceInfo, OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
+    PushResult, ReenrolRequest, TokenAnswer,
 };
 use clinic_store::{
     Change, ContentDigest, DigestBuilder, HlcStamp, KeyOptions, MAX_CLOCK_AHEAD_MS, Operation,
@@ -57,19 +57,6 @@ pub struct PairingCode {
     pub code: String,
     pub fingerprint: String,
     pub expires_at: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceInfo {
-    pub id: String,
-    pub name: String,
-    pub prefix: String,
-    pub schema_version: i64,
-    pub pushed_through: i64,
-    pub paired_at: String,
-    pub last_seen_at: Option<String>,
-    pub revoked_at: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -25,6 +25,12 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_changes_nothing
     let cases: Vec<(&str, reqwest::RequestBuilder, u16, &str)> = vec![
         ("no credential", client.get(url("/v1/pull?after=0")), 401, "unauthorized"),
         (
+            "the device list without a credential",
+            client.get(url("/v1/devices")),
+            401,
+            "unauthorized",
+        ),
+        (
             "a forged credential",
             client.get(url("/v1/pull?after=0")).bearer_auth("0".repeat(64)),
             401,

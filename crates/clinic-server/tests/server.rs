@@ -129,6 +129,25 @@ async fn devices_pair_with_a_one_time_code_and_only_with_the_pinned_certificate(
             .send()
     };
     assert_eq!(pull().await.unwrap().status(), 200);
+    // Any paired device may list the clinic's devices (the app shows them to administrators).
+    let listed: Value = client
+        .get(format!("{}/v1/devices", server.url))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let prefixes: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["prefix"].as_str().unwrap())
+        .collect();
+    assert_eq!(prefixes, ["A", "B"]);
+    assert_eq!(listed[0]["id"], first.device_id());
+    assert_eq!(listed[0]["revokedAt"], Value::Null);
     json(
         server.dir.path(),
         &["devices", "revoke", &first.device_id()],

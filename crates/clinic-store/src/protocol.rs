@@ -112,6 +112,21 @@ pub struct PullAnswer {
     pub latest: i64,
 }
 
+/// A device of the clinic, as the server knows it (`/v1/devices`, `clinic-server devices list`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub schema_version: i64,
+    /// The last device number the server took from it.
+    pub pushed_through: i64,
+    pub paired_at: String,
+    pub last_seen_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
 /// Every error answer: a code for programs, a sentence for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorAnswer {

@@ -2,13 +2,13 @@
 //! pinned at pairing (no certificate authority is involved on a clinic's own network), and the `/v1`
 //! requests, as the [`ClinicServer`] clinic-core's sync round runs over.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress, ServerHello};
 use clinic_store::protocol::{
-    ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
-    TokenAnswer, TokenRequest, certificate_fingerprint,
+    DeviceInfo, ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
+    ReenrolRequest, TokenAnswer, TokenRequest, certificate_fingerprint,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -31,7 +31,7 @@ impl HttpsServer {
     /// The server at `address` (see [`ServerAddress::parse`]), trusting only its pinned certificate.
     pub fn new(address: &ServerAddress) -> CoreResult<HttpsServer> {
         let client = Client::builder()
-            .tls_backend_preconfigured(pinned_tls_config(&address.fingerprint))
+            .tls_backend_preconfigured(tls_config(Expect::Pinned(address.fingerprint.clone())))
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .build()
@@ -131,6 +131,37 @@ impl ClinicServer for HttpsServer {
                 .bearer_auth(access),
         )
     }
+
+    fn devices(&self, access: &str) -> CoreResult<Vec<DeviceInfo>> {
+        self.send(
+            self.client
+                .get(format!("{}/v1/devices", self.base))
+                .bearer_auth(access),
+        )
+    }
+}
+
+/// The SHA-256 fingerprint of the certificate the server at `url` (`https://host:port`) shows, for a
+/// person to compare with the one `clinic-server pair` printed before anything is sent to it. Nothing
+/// is sent: the connection is dropped once the certificate is seen.
+pub fn server_fingerprint(url: &str) -> CoreResult<String> {
+    let address = ServerAddress::parse(url, &"0".repeat(64))?;
+    let seen = Arc::new(Mutex::new(None));
+    let client = Client::builder()
+        .tls_backend_preconfigured(tls_config(Expect::Observe(Arc::clone(&seen))))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(CONNECT_TIMEOUT)
+        .build()
+        .map_err(|e| CoreError::Internal(format!("preparing the connection: {e}")))?;
+    let refused = client.get(format!("{}/health", address.url)).send().err();
+    let fingerprint = seen.lock().unwrap_or_else(PoisonError::into_inner).take();
+    match (fingerprint, refused) {
+        (Some(fingerprint), _) => Ok(fingerprint),
+        (None, Some(error)) => Err(unreachable(error)),
+        (None, None) => Err(CoreError::ServerUnreachable(
+            "the server showed no certificate".into(),
+        )),
+    }
 }
 
 /// A failed request, with the deepest reason (a refused connection, a certificate not pinned).
@@ -154,15 +185,25 @@ pub fn crypto_provider() -> CryptoProvider {
 
 /// A TLS client configuration that accepts exactly the certificate whose SHA-256 is `fingerprint`.
 pub fn pinned_tls_config(fingerprint: &str) -> rustls::ClientConfig {
+    tls_config(Expect::Pinned(fingerprint.to_owned()))
+}
+
+/// What the certificate check expects of the server's certificate.
+#[derive(Debug)]
+enum Expect {
+    /// Exactly this fingerprint.
+    Pinned(String),
+    /// Nothing yet: note its fingerprint, and refuse it.
+    Observe(Arc<Mutex<Option<String>>>),
+}
+
+fn tls_config(expect: Expect) -> rustls::ClientConfig {
     let provider = Arc::new(crypto_provider());
     rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
         .expect("ring supports the default protocol versions")
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Pinned {
-            fingerprint: fingerprint.to_owned(),
-            provider,
-        }))
+        .with_custom_certificate_verifier(Arc::new(Pinned { expect, provider }))
         .with_no_client_auth()
 }
 
@@ -170,7 +211,7 @@ pub fn pinned_tls_config(fingerprint: &str) -> rustls::ClientConfig {
 /// handshake (so whoever answers holds its private key).
 #[derive(Debug)]
 struct Pinned {
-    fingerprint: String,
+    expect: Expect,
     provider: Arc<CryptoProvider>,
 }
 
@@ -183,12 +224,18 @@ impl ServerCertVerifier for Pinned {
         _ocsp: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if certificate_fingerprint(end_entity) == self.fingerprint {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General(
+        let fingerprint = certificate_fingerprint(end_entity);
+        match &self.expect {
+            Expect::Pinned(pinned) if *pinned == fingerprint => Ok(ServerCertVerified::assertion()),
+            Expect::Pinned(_) => Err(rustls::Error::General(
                 "the server's certificate is not the one this device paired with".into(),
-            ))
+            )),
+            Expect::Observe(seen) => {
+                *seen.lock().unwrap_or_else(PoisonError::into_inner) = Some(fingerprint);
+                Err(rustls::Error::General(
+                    "the certificate is to be compared first".into(),
+                ))
+            }
         }
     }
 

@@ -10,6 +10,7 @@ pub mod records;
 pub mod scheduling;
 pub mod security;
 pub mod session;
+pub mod sync;
 pub mod users;
 
 use std::path::PathBuf;

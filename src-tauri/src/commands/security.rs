@@ -125,6 +125,14 @@ fn handover(
     let recovery_key = state
         .with_recovery_key(user, |pending| pending.key.to_display().to_string())
         .ok_or_else(no_key_waiting)?;
+    Ok(RecoveryKeyHandover {
+        recovery_key,
+        suggested_sheet_path: suggested_sheet_path(app, &clinic_name),
+    })
+}
+
+/// Where a recovery sheet is offered to be saved: the user's documents, named after the clinic.
+pub(crate) fn suggested_sheet_path(app: &AppHandle, clinic_name: &str) -> String {
     let folder = app
         .path()
         .document_dir()
@@ -134,10 +142,22 @@ fn handover(
         "Recovery sheet - {}.pdf",
         clinic_name.replace(['/', '\\'], "-")
     );
-    Ok(RecoveryKeyHandover {
-        recovery_key,
-        suggested_sheet_path: folder.join(file).display().to_string(),
-    })
+    folder.join(file).display().to_string()
+}
+
+/// The file a recovery sheet goes to, as the user typed it: a full path, `.pdf` added when missing.
+pub(crate) fn sheet_file(path: &str) -> IpcResult<PathBuf> {
+    let mut path = PathBuf::from(path.trim());
+    if !path.is_absolute() {
+        return Err(IpcError::field("path", message!("file_full_path")));
+    }
+    if path
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
+    {
+        path.set_extension("pdf");
+    }
+    Ok(path)
 }
 
 /// Writes the recovery sheet (PDF) of the waiting key to `path`, and returns where it went.
@@ -150,16 +170,7 @@ pub async fn save_recovery_sheet(
     let data_dir = state.data_dir()?;
     state
         .as_user(move |clinic, user| {
-            let mut path = PathBuf::from(args.path.trim());
-            if !path.is_absolute() {
-                return Err(IpcError::field("path", message!("file_full_path")));
-            }
-            if path
-                .extension()
-                .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
-            {
-                path.set_extension("pdf");
-            }
+            let path = sheet_file(&args.path)?;
             let pdf = held
                 .with_recovery_key(user, |pending| {
                     clinic.recovery_sheet(&pending.key, &data_dir, &pending.made_by)
@@ -167,7 +178,7 @@ pub async fn save_recovery_sheet(
                 .ok_or_else(no_key_waiting)??;
             clinic_core::files::save_new(&path, &pdf)?;
             adopt(&held, clinic, user)?;
-            Ok(path.display().to_string())
+            Ok::<_, IpcError>(path.display().to_string())
         })
         .await
 }

@@ -27,6 +27,9 @@ pub enum AppPhase {
     RecoveryKey,
     /// The OS keyring no longer has the database key: the recovery key opens the clinic.
     Recover,
+    /// A new computer of the clinic: the clinic is arriving from the server, and its recovery key is
+    /// being shown. No one signs in until both are done.
+    Joining,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -65,19 +68,16 @@ pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
     let clinic = match state.open()? {
         Opened::Clinic(clinic) => Some(clinic),
         Opened::NotSetUp => None,
-        Opened::KeyLost => {
-            return Ok(AppStatus {
-                phase: AppPhase::Recover,
-                clinic_name: None,
-                demo: state.demo,
-                demo_credentials: None,
-                user: None,
-                idle_lock_minutes: None,
-                allowed: Vec::new(),
-                reading_only: None,
-            });
-        }
+        Opened::KeyLost => return Ok(no_one_in(state, AppPhase::Recover, None)),
     };
+    if let Some(clinic) = &clinic
+        && (clinic.join_unfinished()? || state.syncing.holds_join_key())
+    {
+        state.set_session(None);
+        // The clinic's settings arrive with the rest of it.
+        let name = clinic.settings().ok().map(|s| s.name);
+        return Ok(no_one_in(state, AppPhase::Joining, name));
+    }
     let clinic_name = match &clinic {
         Some(c) => Some(c.settings()?.name),
         None => None,
@@ -140,6 +140,20 @@ pub(crate) fn status(state: &AppState) -> IpcResult<AppStatus> {
         allowed,
         reading_only: clinic.as_ref().and_then(|c| c.reading_only()),
     })
+}
+
+/// A screen no one can be signed in on (the clinic's key lost, a computer still joining).
+fn no_one_in(state: &AppState, phase: AppPhase, clinic_name: Option<String>) -> AppStatus {
+    AppStatus {
+        phase,
+        clinic_name,
+        demo: state.demo,
+        demo_credentials: None,
+        user: None,
+        idle_lock_minutes: None,
+        allowed: Vec::new(),
+        reading_only: None,
+    }
 }
 
 #[tauri::command]

@@ -72,6 +72,9 @@ const DETAILED_CODES: ReadonlySet<ErrorCode> = new Set([
   'not_found',
   'patient_already_booked',
   'outside_working_hours',
+  // The clinic server's own reason (a pairing code used up, a revoked computer), or why it is unreachable.
+  'server_refused',
+  'server_unreachable',
 ]);
 
 /** A translated headline plus, where useful, the Rust side's specific message. */

@@ -3,6 +3,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { SignedInShell } from './SignedInShell';
 import { ChangePasswordScreen } from '../screens/ChangePasswordScreen';
 import { FatalErrorScreen } from '../screens/FatalErrorScreen';
+import { JoiningScreen } from '../screens/JoiningScreen';
 import { LoadingScreen } from '../screens/LoadingScreen';
 import { RecoverScreen } from '../screens/RecoverScreen';
 import { RecoveryKeyScreen } from '../screens/RecoveryKeyScreen';
@@ -36,6 +37,10 @@ export function App() {
       break;
     case 'recover':
       screen = <RecoverScreen />;
+      break;
+    case 'joining':
+      // A new computer: the clinic is arriving from the server.
+      screen = <JoiningScreen />;
       break;
     case 'recovery_key':
       // Just set up: the administrator keeps the recovery key safe before anything else.

@@ -8,6 +8,7 @@ import type { AppStatus, SessionUser } from '../api/types';
 import { QueryErrorAlert } from '../components/QueryErrorAlert';
 import { UserMenu } from '../features/account/UserMenu';
 import { useSignOutAction } from '../features/account/useSignOutAction';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { AdministrationScreen } from '../features/admin/AdministrationScreen';
 import { PatientsScreen } from '../features/patients/PatientsScreen';
 import { ProvidersScreen } from '../features/providers/ProvidersScreen';
@@ -64,6 +65,7 @@ export function AppLayout({ status, user }: AppLayoutProps) {
             )}
           </Group>
           <Group gap="md" wrap="nowrap">
+            <SyncIndicator />
             <UserMenu user={user} />
             <Button
               variant="default"

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { APPOINTMENT_STATUSES, AUDIT_ACTIONS, ERROR_CODES, READING_ONLY_REASONS, ROLES, SEXES } from '../domain';
 import { DATE_ORDERS, IMPORT_FIELDS, IMPORT_STAGES, MERGE_FILLABLE } from '../features/patients/patientTools';
+import { SYNC_STATES } from '../features/sync/syncState';
 import en from './en.json';
 import { detectLanguage, resources } from './index';
 
@@ -41,6 +42,7 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'patients.import.dateOrders.': DATE_ORDERS,
   'patients.import.progress.': IMPORT_STAGES,
   'patients.merge.fields.': MERGE_FILLABLE,
+  'sync.state.': SYNC_STATES,
   'admin.backups.tables.': ['patients', 'appointments', 'encounters', 'prescriptions', 'invoices', 'payments', 'users'],
   // The problems Rust reports: a Rust test keeps them the same set as its own English table.
   'problems.': Object.keys(en.problems),

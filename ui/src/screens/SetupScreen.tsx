@@ -15,10 +15,12 @@ import type { DescribedError } from '../api/errors';
 import { errorMessage } from '../api/errors';
 import { applyIpcError } from '../api/formErrors';
 import { useSetupClinic, useTimeZones } from '../api/queries';
+import { useJoinClinic } from '../api/syncQueries';
 import type { SetupClinicArgs } from '../api/types';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormErrorAlert } from '../components/FormErrorAlert';
 import { NewPasswordFields } from '../components/NewPasswordFields';
+import { ServerForm } from '../features/sync/ServerForm';
 import { COUNTRIES, CURRENCIES, DEFAULT_CURRENCY, defaultCountry } from '../domain';
 import { useFormatters } from '../i18n/format';
 import { defaultTimeZone } from './timeZones';
@@ -26,7 +28,61 @@ import { defaultTimeZone } from './timeZones';
 /** Form values: the command args plus the client-only confirmation. */
 type SetupValues = SetupClinicArgs & { adminPasswordConfirm: string };
 
+/**
+ * First run: set up a new clinic on this computer, or join one a clinic server serves (a second
+ * computer of the same clinic).
+ */
 export function SetupScreen() {
+  const { t } = useTranslation();
+  const [joining, setJoining] = useState(false);
+  return (
+    <CenteredCard
+      title={joining ? t('join.title') : t('setup.title')}
+      subtitle={joining ? t('join.intro') : t('setup.intro')}
+      size="sm"
+    >
+      <Group grow gap="xs">
+        <Button
+          variant={joining ? 'default' : 'filled'}
+          onClick={() => {
+            setJoining(false);
+          }}
+          data-testid="setup-choose-new"
+        >
+          {t('setup.chooseNew')}
+        </Button>
+        <Button
+          variant={joining ? 'filled' : 'default'}
+          onClick={() => {
+            setJoining(true);
+          }}
+          data-testid="setup-choose-join"
+        >
+          {t('setup.chooseJoin')}
+        </Button>
+      </Group>
+      {joining ? <JoinForm /> : <NewClinic />}
+    </CenteredCard>
+  );
+}
+
+function JoinForm() {
+  const { t } = useTranslation();
+  const join = useJoinClinic();
+  return (
+    <ServerForm
+      testId="join"
+      submitLabel={t('join.submit')}
+      submitting={join.isPending}
+      error={join.error}
+      onSubmit={(args) => {
+        join.mutate(args);
+      }}
+    />
+  );
+}
+
+function NewClinic() {
   const { t } = useTranslation();
   const timeZones = useTimeZones();
 
@@ -46,12 +102,7 @@ export function SetupScreen() {
   } else {
     body = <SetupForm timeZones={timeZones.data} />;
   }
-
-  return (
-    <CenteredCard title={t('setup.title')} subtitle={t('setup.intro')} size="sm">
-      {body}
-    </CenteredCard>
-  );
+  return body;
 }
 
 function SetupForm({ timeZones }: { timeZones: string[] }) {

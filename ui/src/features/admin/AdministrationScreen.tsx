@@ -8,19 +8,21 @@ import { BackupsPanel } from './BackupsPanel';
 import { SchedulingPanel } from './SchedulingPanel';
 import { SecurityPanel } from './SecurityPanel';
 import { UsersScreen } from './UsersScreen';
+import { SyncPanel } from '../sync/SyncPanel';
 
-type AdminTab = 'users' | 'security' | 'scheduling' | 'backups' | 'audit';
+type AdminTab = 'users' | 'security' | 'scheduling' | 'sync' | 'backups' | 'audit';
 
 /** The tabs, each shown to those who may do what it is for. */
 const TABS = [
   { tab: 'users', labelKey: 'admin.tabs.users', opensWith: 'manage_users' },
   { tab: 'security', labelKey: 'admin.tabs.security', opensWith: 'manage_settings' },
   { tab: 'scheduling', labelKey: 'admin.tabs.scheduling', opensWith: 'manage_settings' },
+  { tab: 'sync', labelKey: 'admin.tabs.sync', opensWith: 'manage_settings' },
   { tab: 'backups', labelKey: 'admin.tabs.backups', opensWith: 'manage_backups' },
   { tab: 'audit', labelKey: 'admin.tabs.audit', opensWith: 'view_audit' },
 ] as const satisfies readonly { tab: AdminTab; labelKey: string; opensWith: Action }[];
 
-/** Administration: users, security, scheduling settings, backups and the audit log. */
+/** Administration: users, security, scheduling settings, the clinic server, backups and the audit log. */
 export function AdministrationScreen({ currentUserId }: { currentUserId: string }) {
   const { t } = useTranslation();
   const can = useCan();
@@ -51,6 +53,9 @@ export function AdministrationScreen({ currentUserId }: { currentUserId: string 
       </Tabs.Panel>
       <Tabs.Panel value="scheduling">
         <SchedulingPanel />
+      </Tabs.Panel>
+      <Tabs.Panel value="sync">
+        <SyncPanel />
       </Tabs.Panel>
       <Tabs.Panel value="backups">
         <BackupsPanel />

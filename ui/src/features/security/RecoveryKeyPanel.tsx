@@ -12,6 +12,10 @@ interface RecoveryKeyPanelProps {
   /** Ends the handover; `confirmed` when the user put the sheet away. */
   onDone: (confirmed: boolean) => void;
   finishing: boolean;
+  /** The command that saves the sheet: an administrator's new key's by default, or a joining computer's. */
+  useSaveSheet?: typeof useSaveRecoverySheet;
+  /** Why the sheet cannot be saved, nor the handover ended, yet (shown instead); null when they can. */
+  notYet?: string | null;
 }
 
 /**
@@ -19,11 +23,19 @@ interface RecoveryKeyPanelProps {
  * "Later" is allowed (no printer at hand), and leaves a warning for administrators until a new
  * key's sheet is confirmed.
  */
-export function RecoveryKeyPanel({ handover, onDone, finishing }: RecoveryKeyPanelProps) {
+export function RecoveryKeyPanel({
+  handover,
+  onDone,
+  finishing,
+  useSaveSheet = useSaveRecoverySheet,
+  notYet = null,
+}: RecoveryKeyPanelProps) {
   const { t } = useTranslation();
-  const [path, setPath] = useState(handover.suggestedSheetPath);
+  // Null until the user edits it: the suggestion may arrive later (a joining computer's, with the clinic).
+  const [editedPath, setPath] = useState<string | null>(null);
+  const path = editedPath ?? handover.suggestedSheetPath;
   const [confirmed, setConfirmed] = useState(false);
-  const save = useSaveRecoverySheet();
+  const save = useSaveSheet();
   const groups = handover.recoveryKey.split('-');
   const { fieldError, otherError } = splitFieldError(t, save.error, 'path');
 
@@ -55,6 +67,7 @@ export function RecoveryKeyPanel({ handover, onDone, finishing }: RecoveryKeyPan
           <Button
             variant="light"
             loading={save.isPending}
+            disabled={notYet !== null}
             onClick={() => {
               save.mutate({ path });
             }}
@@ -78,19 +91,24 @@ export function RecoveryKeyPanel({ handover, onDone, finishing }: RecoveryKeyPan
         label={t('recoveryKey.confirm')}
         data-testid="recovery-key-confirm"
       />
+      {notYet !== null && (
+        <Text size="sm" c="dimmed" data-testid="recovery-key-not-yet">
+          {notYet}
+        </Text>
+      )}
       <Group justify="flex-end">
         <Button
           variant="default"
           onClick={() => {
             onDone(false);
           }}
-          disabled={finishing}
+          disabled={finishing || notYet !== null}
           data-testid="recovery-key-later"
         >
           {t('recoveryKey.later')}
         </Button>
         <Button
-          disabled={!confirmed}
+          disabled={!confirmed || notYet !== null}
           loading={finishing}
           onClick={() => {
             onDone(true);

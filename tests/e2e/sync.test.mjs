@@ -1,0 +1,138 @@
+// Two computers of one clinic and the real clinic server, end to end: the front desk's computer (the demo
+// clinic) pairs with the server from Administration > Sync, after comparing the certificate fingerprint
+// with the one `clinic-server pair` printed, and sends the clinic up; a laptop joins from the first-run
+// screen (fingerprint compared, the clinic arriving with a progress bar, its recovery key
+// shown meanwhile) and signs in with the clinic's users. A patient registered on either computer then
+// appears on the other by the background sync alone, and the header says how syncing goes.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIRST_DRIVER, launch, shot, signIn, startServer, useDriver } from './harness.mjs';
+import { sleep } from './webdriver.mjs';
+
+const password = 'demo-clinic-2026';
+const LAPTOP_DRIVER = FIRST_DRIVER + 2;
+const ESCAPE = '\uE00C';
+
+useDriver();
+useDriver({ port: LAPTOP_DRIVER });
+
+const frontDeskDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-sync-desk-'));
+const laptopDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-sync-laptop-'));
+const serverDir = mkdtempSync(join(tmpdir(), 'clinic-e2e-sync-server-'));
+let server;
+
+before(async () => {
+  server = await startServer(serverDir);
+});
+after(() => server?.stop());
+
+/** The server address and one-time code typed, the fingerprint shown checked against the printed one. */
+async function connect(wd, form, name) {
+  const pairing = server.pair();
+  await wd.type(`${form}-server`, server.url);
+  await wd.type(`${form}-code`, pairing.code);
+  await wd.click(`${form}-connect`);
+  const shown = await wd.waitForText(`${form}-fingerprint`, (t) => t.includes(':'));
+  const digits = (text) => text.replace(/[^0-9A-F]/g, '');
+  assert.equal(digits(shown), digits(pairing.fingerprint), 'the fingerprint shown is the server’s');
+  await shot(wd, name);
+  await wd.click(`${form}-submit`);
+}
+
+/** Searches the Patients screen until a row with `text` is listed (the background sync brings it). */
+async function waitForPatient(wd, search, text, { timeout = 60000 } = {}) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    await wd.retype('patients-search', search);
+    await sleep(800);
+    if ((await wd.texts('patient-row')).some((row) => row.includes(text))) return;
+  }
+  assert.fail(`no patient "${text}" arrived`);
+}
+
+async function register(wd, first, last, phone) {
+  await wd.click('nav-patients');
+  await wd.click('patient-register-open');
+  await wd.type('patient-first-name', first);
+  await wd.type('patient-last-name', last);
+  await wd.type('patient-date-of-birth', '1979-06-21');
+  await wd.pressKey('\uE004');
+  await wd.type('patient-phone', phone);
+  await wd.pressEnter('patient-phone');
+  const mrn = await wd.waitForText('patient-header-mrn', (t) => /^[A-Z]+-\d{6}$/.test(t.trim()));
+  await wd.pressKey(ESCAPE);
+  await wd.waitGone('patient-record');
+  return mrn.trim();
+}
+
+test('the front desk pairs, the laptop joins, patients registered on each reach the other', async () => {
+  const desk = await launch(frontDeskDir, ['--demo', '--sync-every', '2']);
+  let laptop;
+  try {
+    await desk.waitForText('demo-credentials', (t) => t.includes('admin'), { timeout: 90000 });
+    await signIn(desk, 'admin', password);
+    await desk.find('shell-clinic-name');
+    await desk.click('nav-admin');
+    await desk.click('admin-tab-sync');
+    await connect(desk, 'pair', '60-pair-compare-fingerprint');
+    await desk.find('sync-status', { timeout: 30000 });
+    // The clinic's first computer sends the whole clinic up.
+    await desk.waitForText('sync-state', (t) => t === 'Synced', { timeout: 180000 });
+    await desk.waitForText('sync-device-row', (t) => t.includes('this computer'));
+    await shot(desk, '61-paired');
+
+    laptop = await launch(laptopDir, ['--sync-every', '2'], { port: LAPTOP_DRIVER });
+    await laptop.click('setup-choose-join', { timeout: 60000 });
+    await shot(laptop, '62-join-form');
+    await connect(laptop, 'join', '63-join-compare-fingerprint');
+    await laptop.find('join-progress', { timeout: 30000 });
+    await laptop.waitForText('recovery-key', (t) => t.split('-').length === 9);
+    await shot(laptop, '64-join-arriving');
+    await laptop.waitForText('join-progress-text', (t) => t.includes('whole clinic'), { timeout: 180000 });
+    // The sheet names the clinic, so it is saved once the clinic is here.
+    for (let i = 0; !(await laptop.value('recovery-sheet-path')).endsWith('.pdf'); i += 1) {
+      assert.ok(i < 50, 'a place for the recovery sheet is suggested');
+      await sleep(200);
+    }
+    const sheet = join(tmpdir(), `laptop-recovery-sheet-${Date.now()}.pdf`);
+    await laptop.type('recovery-sheet-path', sheet);
+    await laptop.click('recovery-sheet-save');
+    await laptop.waitForText('recovery-sheet-saved', (t) => t.includes(sheet));
+    assert.ok(readFileSync(sheet).subarray(0, 4).equals(Buffer.from('%PDF')), 'the sheet is a PDF');
+    await laptop.click('recovery-key-confirm');
+    await shot(laptop, '65-join-arrived');
+    await laptop.click('recovery-key-done');
+    await laptop.find('login-username', { timeout: 30000 });
+    // The clinic's users came with it: the doctor signs in with his own password and finds the patients.
+    await signIn(laptop, 'dr.okafor', password);
+    await laptop.find('shell-clinic-name', { timeout: 30000 });
+    await laptop.click('nav-patients');
+    await waitForPatient(laptop, 'José', 'José', { timeout: 10000 });
+    await laptop.click('sign-out');
+    // A receptionist covering at this computer registers patients.
+    await signIn(laptop, 'frontdesk', password);
+    await laptop.find('shell-clinic-name', { timeout: 30000 });
+
+    const deskMrn = await register(desk, 'Astrid', 'Synced', '(555) 301-0042');
+    assert.match(deskMrn, /^A-/);
+    await laptop.click('nav-patients');
+    await waitForPatient(laptop, 'Astrid Synced', deskMrn);
+    await shot(laptop, '66-arrived-on-laptop');
+
+    // The laptop numbers in its own series, and its patient reaches the front desk the same way.
+    const laptopMrn = await register(laptop, 'Bjorn', 'Laptop', '(555) 301-0043');
+    assert.match(laptopMrn, /^B-/);
+    await waitForPatient(desk, 'Bjorn Laptop', laptopMrn);
+    await laptop.waitForText('sync-state', (t) => t === 'Synced', { timeout: 30000 });
+    await laptop.click('sync-indicator');
+    await laptop.find('sync-details');
+    await shot(laptop, '67-laptop-sync-status');
+  } finally {
+    await laptop?.quit();
+    await desk.quit();
+  }
+});
