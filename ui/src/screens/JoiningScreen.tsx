@@ -48,7 +48,11 @@ export function JoiningScreen() {
       )}
       {view && view.pulled && view.recoveryKey === null && (
         // Restarted after the key was shown: nothing more to hand over.
-        <Group justify="flex-end">
+        <Stack gap="md">
+          <Text size="sm" data-testid="join-key-shown-before">
+            {t('join.keyShownBefore')}
+          </Text>
+          <Group justify="flex-end">
           <Button
             loading={finish.isPending}
             onClick={() => {
@@ -58,7 +62,8 @@ export function JoiningScreen() {
           >
             {t('join.continue')}
           </Button>
-        </Group>
+          </Group>
+        </Stack>
       )}
     </CenteredCard>
   );
