@@ -20,6 +20,9 @@ use ts_rs::TS;
 use crate::ipc::{IpcError, IpcResult};
 use crate::state::AppState;
 
+/// The longest pause between a joining computer's tries while the server cannot be reached.
+const JOIN_RETRY_LONGEST: Duration = Duration::from_secs(30);
+
 /// The event the UI hears after a round brought other devices' changes: its cached screens refetch.
 pub const SYNCED_EVENT: &str = "clinic-synced";
 
@@ -66,7 +69,30 @@ struct Rounds {
     failures: u32,
     failing_since: Option<DateTime<Utc>>,
     last_failure: Option<IpcError>,
+    /// When the background task holds its next round (None: at once), whoever ran the last one.
     next_round_at: Option<DateTime<Utc>>,
+    /// How many changes this computer had made when the last round began: any made since wait for it.
+    made_before_round: i64,
+}
+
+/// Raises a `running` flag for as long as it lives, and lowers it even if the work panics, so that a
+/// failure never leaves the screens saying "syncing" forever or a join that cannot be tried again.
+struct Running<'a, T> {
+    state: &'a Mutex<T>,
+    flag: fn(&mut T) -> &mut bool,
+}
+
+impl<'a, T> Running<'a, T> {
+    fn raise(state: &'a Mutex<T>, flag: fn(&mut T) -> &mut bool) -> Running<'a, T> {
+        *flag(&mut lock(state)) = true;
+        Running { state, flag }
+    }
+}
+
+impl<T> Drop for Running<'_, T> {
+    fn drop(&mut self) {
+        *(self.flag)(&mut lock(self.state)) = false;
+    }
 }
 
 #[derive(Default)]
@@ -148,47 +174,53 @@ impl Syncing {
         self.wake.notify_one();
     }
 
-    /// Runs one round (`run` calls clinic-core with the paired server) and remembers how it went. Call
-    /// it on a blocking thread.
+    /// Runs one round (`run` calls clinic-core with the paired server), remembers how it went, and sets
+    /// when the background task holds the next: the usual pause after a round that went well, growing
+    /// ones while rounds fail. Call it on a blocking thread.
     pub fn round(
         &self,
         clinic: &Clinic,
         run: impl FnOnce(&HttpsServer) -> Result<SyncReport, CoreError>,
     ) -> IpcResult<SyncReport> {
         let _one = lock(&self.one_round);
-        let server = server_of(&clinic.sync_status()?)?;
-        lock(&self.rounds).running = true;
+        let status = clinic.sync_status()?;
+        let server = server_of(&status)?;
+        let running = Running::raise(&self.rounds, |r| &mut r.running);
+        lock(&self.rounds).made_before_round = status.changes_made;
         let outcome = run(&server).map_err(IpcError::from);
+        drop(running);
         let mut rounds = lock(&self.rounds);
-        rounds.running = false;
-        match &outcome {
+        let pause = match &outcome {
             Ok(_) => {
                 rounds.online = Some(true);
                 rounds.failures = 0;
                 rounds.failing_since = None;
                 rounds.last_failure = None;
+                self.every
             }
             Err(err) => {
                 rounds.online = Some(err.code != ErrorCode::ServerUnreachable);
                 rounds.failures += 1;
                 rounds.failing_since.get_or_insert_with(Utc::now);
                 rounds.last_failure = Some(err.clone());
+                retry_delay(rounds.failures, jitter())
             }
-        }
+        };
+        rounds.next_round_at =
+            Some(Utc::now() + chrono::Duration::from_std(pause).unwrap_or_default());
         outcome
     }
 
-    fn failing(&self) -> bool {
-        lock(&self.rounds).failures > 0
-    }
-
-    /// The pause before the next background round: the usual one after a round that went well,
-    /// growing ones while rounds fail.
-    fn pause(&self) -> Duration {
-        match lock(&self.rounds).failures {
-            0 => self.every,
-            failures => retry_delay(failures, jitter()),
-        }
+    /// Whether the background task holds a round now: its time has come, or changes made here since
+    /// the last round began have been quiet for [`SYNC_QUIET`] (not while rounds fail: their pauses
+    /// stand).
+    fn round_due(&self, changes_made: i64, quiet_for: Duration) -> bool {
+        let rounds = lock(&self.rounds);
+        let time_come = rounds.next_round_at.is_none_or(|at| Utc::now() >= at);
+        let quiet_changes = changes_made > rounds.made_before_round
+            && quiet_for >= SYNC_QUIET
+            && rounds.failures == 0;
+        time_come || quiet_changes
     }
 
     pub fn view_join(&self, clinic: &Clinic) -> IpcResult<JoinView> {
@@ -237,6 +269,10 @@ impl Syncing {
         }
         let syncing = Arc::clone(self);
         std::thread::spawn(move || {
+            let _running = Running {
+                state: &syncing.joining,
+                flag: |j| &mut j.running,
+            };
             let mut failures = 0;
             loop {
                 let outcome = clinic.sync_status().map_err(IpcError::from).and_then(|s| {
@@ -254,7 +290,8 @@ impl Syncing {
                         failures += 1;
                         joining.error = Some(err);
                         drop(joining);
-                        std::thread::sleep(retry_delay(failures, jitter()));
+                        // Someone is waiting at this screen: never more than half a minute.
+                        std::thread::sleep(retry_delay(failures, jitter()).min(JOIN_RETRY_LONGEST));
                     }
                     Err(err) => {
                         tracing::warn!(code = ?err.code, "joining the clinic stopped");
@@ -263,75 +300,60 @@ impl Syncing {
                     }
                 }
             }
-            lock(&syncing.joining).running = false;
         });
     }
 }
 
-/// Starts the background task: it looks every second whether a round is due, and holds one when the
-/// pause since the last is over, when local changes have been quiet for [`SYNC_QUIET`] (a burst of
-/// typing is one round), or when woken. Nothing runs while no clinic is open, none is paired, or the
-/// clinic is still arriving on a joining computer.
+/// Starts the background task: it looks every second whether a round is due (see
+/// [`Syncing::round_due`]), or holds one at once when woken. Nothing runs while no clinic is open, none
+/// is paired, or the clinic is still arriving on a joining computer.
 pub fn start(app: AppHandle, state: Arc<AppState>) {
     tauri::async_runtime::spawn(async move {
-        // The first round soon after the clinic opens: catch up with what others did meanwhile.
-        let mut due = Instant::now() + Duration::from_secs(2);
-        let mut waiting_after_round = 0;
-        let mut waiting_seen = 0;
+        let mut made_seen = 0;
         let mut quiet_since = Instant::now();
         loop {
-            tokio::select! {
-                () = state.syncing.wake.notified() => due = Instant::now(),
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
-            }
-            let Some(clinic) = state.clinic_if_open() else {
-                continue;
+            let woken = tokio::select! {
+                () = state.syncing.wake.notified() => true,
+                () = tokio::time::sleep(Duration::from_secs(1)) => false,
             };
-            let look = Arc::clone(&clinic);
+            // Opening the clinic and reading the store may wait on locks: never on the async threads.
+            let look = Arc::clone(&state);
             let looked = tauri::async_runtime::spawn_blocking(move || {
-                Ok::<_, CoreError>((look.sync_status()?, look.join_unfinished()?))
+                let clinic = look.clinic_if_open()?;
+                let status = clinic.sync_status().ok()?;
+                let joining = clinic.join_unfinished().ok()?;
+                Some((clinic, status, joining))
             })
             .await;
-            let Ok(Ok((status, joining))) = looked else {
+            let Ok(Some((clinic, status, joining))) = looked else {
                 continue;
             };
             if !status.paired || joining {
                 continue;
             }
-            let waiting = status.changes_waiting;
-            if waiting != waiting_seen {
-                waiting_seen = waiting;
+            if status.changes_made != made_seen {
+                made_seen = status.changes_made;
                 quiet_since = Instant::now();
             }
-            let quiet_changes = waiting > waiting_after_round
-                && quiet_since.elapsed() >= SYNC_QUIET
-                && !state.syncing.failing();
-            if Instant::now() < due && !quiet_changes {
+            if !woken && !state.syncing.round_due(made_seen, quiet_since.elapsed()) {
                 continue;
             }
             let syncing = Arc::clone(&state);
             let ran = tauri::async_runtime::spawn_blocking(move || {
-                let report = syncing
+                syncing
                     .syncing
-                    .round(&clinic, |server| clinic.sync_round(server));
-                (report, clinic.sync_status().map(|s| s.changes_waiting))
+                    .round(&clinic, |server| clinic.sync_round(server))
             })
             .await;
-            let pause = state.syncing.pause();
-            due = Instant::now() + pause;
-            lock(&state.syncing.rounds).next_round_at =
-                Some(Utc::now() + chrono::Duration::from_std(pause).unwrap_or_default());
-            if let Ok((report, waiting)) = ran {
-                waiting_after_round = waiting.unwrap_or(0);
-                match report {
-                    Ok(report) if report.pulled > 0 => {
-                        if let Err(err) = app.emit(SYNCED_EVENT, report) {
-                            tracing::warn!("the screens could not be told of a sync: {err}");
-                        }
+            match ran {
+                Ok(Ok(report)) if report.pulled > 0 => {
+                    if let Err(err) = app.emit(SYNCED_EVENT, report) {
+                        tracing::warn!("the screens could not be told of a sync: {err}");
                     }
-                    Ok(_) => {}
-                    Err(err) => tracing::info!(code = ?err.code, "a sync round failed"),
                 }
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => tracing::info!(code = ?err.code, "a sync round failed"),
+                Err(err) => tracing::error!("a sync round stopped unexpectedly: {err}"),
             }
         }
     });
@@ -342,13 +364,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pauses_grow_while_rounds_fail_and_reset_after_one_succeeds() {
+    fn a_round_is_due_when_its_time_comes_or_local_changes_have_been_quiet() {
         let syncing = Syncing::new(Duration::from_secs(30));
-        assert_eq!(syncing.pause(), Duration::from_secs(30));
-        lock(&syncing.rounds).failures = 3;
-        let pause = syncing.pause();
-        assert!(pause >= Duration::from_secs(16) && pause <= Duration::from_secs(24));
-        lock(&syncing.rounds).failures = 0;
-        assert_eq!(syncing.pause(), Duration::from_secs(30));
+        // Never synced since the app started: at once.
+        assert!(syncing.round_due(0, Duration::ZERO));
+        {
+            let mut rounds = lock(&syncing.rounds);
+            rounds.next_round_at = Some(Utc::now() + chrono::Duration::seconds(30));
+            rounds.made_before_round = 10;
+        }
+        assert!(!syncing.round_due(10, Duration::from_secs(5)));
+        // A change made during or after the last round: sent once typing has stopped for 2 s.
+        assert!(!syncing.round_due(11, Duration::from_secs(1)));
+        assert!(syncing.round_due(11, SYNC_QUIET));
+        // While rounds fail, their growing pauses stand.
+        lock(&syncing.rounds).failures = 2;
+        assert!(!syncing.round_due(11, Duration::from_secs(60)));
+        lock(&syncing.rounds).next_round_at = Some(Utc::now() - chrono::Duration::seconds(1));
+        assert!(syncing.round_due(11, Duration::ZERO));
+    }
+
+    #[test]
+    fn a_running_flag_is_lowered_even_when_the_work_panics() {
+        let syncing = Syncing::new(Duration::from_secs(30));
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _running = Running::raise(&syncing.rounds, |r| &mut r.running);
+            assert!(lock(&syncing.rounds).running);
+            panic!("a round that fails badly");
+        }));
+        assert!(panicked.is_err());
+        assert!(!lock(&syncing.rounds).running);
     }
 }

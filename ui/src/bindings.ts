@@ -563,6 +563,11 @@ devicePrefix: string, pairedAt: string | null, lastSyncAt: string | null,
  */
 changesWaiting: number, 
 /**
+ * How many changes this computer has made so far (its last device number): it grows with every
+ * change made here, which is how the app's background sync notices them.
+ */
+changesMade: number, 
+/**
  * Conflicts and refused changes no one has resolved yet.
  */
 needsAttention: number, lastError: string | null, lastErrorAt: string | null, };

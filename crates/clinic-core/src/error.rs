@@ -81,11 +81,12 @@ pub enum CoreError {
         cause: Box<CoreError>,
     },
     /// Stored data the program itself wrote cannot be read back: a bug, not the user's input.
-    /// The clinic server did not answer: no connection, a wrong address, or not the certificate this
-    /// device pinned. Nothing is lost; the next round tries again.
+    /// The clinic server did not answer: no connection, or a wrong address. Nothing is lost; the next
+    /// round tries again.
     #[error("the clinic server cannot be reached: {0}")]
     ServerUnreachable(String),
-    /// The clinic server answered no, with its reason (`code` is the server's).
+    /// The clinic server answered no, with its reason (`code` is the server's), or its address answered
+    /// with a certificate other than the pinned one (`certificate_changed`).
     #[error("the clinic server refused: {message}")]
     ServerRefused { code: String, message: String },
     #[error("{0}")]

@@ -57,8 +57,8 @@ pub use scheduling::{
     WalkIn, WeekdayHours,
 };
 pub use sync::{
-    ClinicDevice, ClinicServer, FAILURES_SHOWN, JoinProgress, PULL_PAGE, PUSH_BATCH, SYNC_EVERY,
-    SYNC_QUIET, ServerAddress, ServerHello, SyncReport, SyncStatus, retry_delay,
+    ClinicDevice, ClinicServer, JoinProgress, PULL_PAGE, PUSH_BATCH, SYNC_EVERY, SYNC_QUIET,
+    ServerAddress, ServerHello, SyncReport, SyncStatus, retry_delay,
 };
 
 /// Re-exported so callers can build key options without depending on the store crate.

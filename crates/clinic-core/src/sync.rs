@@ -109,6 +109,10 @@ pub struct SyncStatus {
     /// Changes made here that the server has not taken yet.
     #[ts(type = "number")]
     pub changes_waiting: i64,
+    /// How many changes this computer has made so far (its last device number): it grows with every
+    /// change made here, which is how the app's background sync notices them.
+    #[ts(type = "number")]
+    pub changes_made: i64,
     /// Conflicts and refused changes no one has resolved yet.
     #[ts(type = "number")]
     pub needs_attention: i64,
@@ -146,8 +150,6 @@ pub struct ClinicDevice {
 pub const SYNC_EVERY: Duration = Duration::from_secs(30);
 /// How long local changes must be quiet before they are sent (a burst of typing is one round).
 pub const SYNC_QUIET: Duration = Duration::from_secs(2);
-/// Failed rounds in a row after which the failure is shown as needing action, not just "offline".
-pub const FAILURES_SHOWN: u32 = 3;
 
 /// How long to wait after `failures` failed rounds in a row before the next try: doubling from 5 s
 /// up to 5 minutes, moved by `jitter` (-1.0..=1.0) by up to a fifth either way, so that computers cut
@@ -301,6 +303,7 @@ impl Clinic {
             paired_at: state.paired_at,
             last_sync_at: state.last_sync_at,
             changes_waiting: state.changes_waiting,
+            changes_made: store.next_device_seq()? - 1,
             needs_attention: state.needs_attention,
             last_error: state.last_error,
             last_error_at: state.last_error_at,
@@ -370,15 +373,19 @@ impl Clinic {
             device_name: crate::clinic::this_computer_name(),
             prefix: paired.prefix.clone(),
         };
-        let (store, recovery_key) = Store::create(dir, key, &setup, |_| Ok::<_, CoreError>(()))?;
         let link = SyncLink {
             server_url: address.url.clone(),
             fingerprint: address.fingerprint.clone(),
             credential: paired.credential,
             epoch: paired.epoch,
         };
-        store.link_to_server(&link)?;
-        store.set_joining(true)?;
+        // Linked and marked joining as it is made: a store cut off after this still knows where its
+        // clinic comes from, and no one signs in before the clinic has arrived.
+        let (store, recovery_key) = Store::create(dir, key, &setup, |tx| {
+            tx.link_to_server(&link)?;
+            tx.set_joining(true)?;
+            Ok::<_, CoreError>(())
+        })?;
         Ok((Clinic::from_store(store), recovery_key))
     }
 

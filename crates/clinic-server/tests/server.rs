@@ -76,6 +76,26 @@ async fn devices_pair_with_a_one_time_code_and_only_with_the_pinned_certificate(
         wrong_pin.is_err(),
         "a certificate other than the pinned one is refused"
     );
+    // Before pairing, a person is shown the certificate's fingerprint to compare; once paired, another
+    // certificate at the address is a refusal someone must look into, not "offline".
+    let (url, fingerprint) = (server.url.clone(), server.fingerprint.clone());
+    let stranger_pin = stranger["fingerprint"].as_str().unwrap().to_owned();
+    let (shown, answered) = tokio::task::spawn_blocking(move || {
+        let shown = clinic_sync::server_fingerprint(&url).unwrap();
+        let address = clinic_core::ServerAddress::parse(&url, &stranger_pin).unwrap();
+        let answered =
+            clinic_core::ClinicServer::hello(&clinic_sync::HttpsServer::new(&address).unwrap());
+        (shown, answered)
+    })
+    .await
+    .unwrap();
+    assert_eq!(shown, fingerprint);
+    match answered {
+        Err(clinic_core::CoreError::ServerRefused { code, .. }) => {
+            assert_eq!(code, "certificate_changed")
+        }
+        other => panic!("another certificate must be refused, not {other:?}"),
+    }
 
     let dirs = [(); 3].map(|()| tempfile::tempdir().unwrap());
     let first = device(dirs[0].path(), None, "A");

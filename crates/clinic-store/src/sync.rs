@@ -262,30 +262,12 @@ impl Store {
 
     /// Pairs this device with a server (replacing any earlier pairing); the pull cursor starts again.
     pub fn link_to_server(&self, link: &SyncLink) -> StoreResult<()> {
-        self.write(None, |tx| {
-            let now = format_instant(tx.now());
-            tx.tx.execute(
-                "UPDATE sync_state SET server_url = ?1, fingerprint = ?2, credential = ?3, epoch = ?4,
-                     paired_at = ?5, pull_cursor = 0, last_error = NULL, last_error_at = NULL",
-                params![
-                    link.server_url,
-                    link.fingerprint,
-                    link.credential,
-                    link.epoch,
-                    now
-                ],
-            )?;
-            Ok(())
-        })
+        self.write(None, |tx| tx.link_to_server(link))
     }
 
     /// Marks this store as joining its clinic (until it has pulled all of it), or as done.
     pub fn set_joining(&self, joining: bool) -> StoreResult<()> {
-        self.write(None, |tx| {
-            tx.tx
-                .execute("UPDATE sync_state SET joining = ?1", [joining])?;
-            Ok(())
-        })
+        self.write(None, |tx| tx.set_joining(joining))
     }
 
     /// Keeps the device's next credential (each exchange for an access token gives one).
@@ -529,6 +511,32 @@ impl Store {
 }
 
 impl WriteTx<'_> {
+    /// Links this store to the clinic server. A joining computer's store is linked (and marked
+    /// joining) in the transaction that creates it, so that no store exists that does not know where
+    /// its clinic is coming from.
+    pub fn link_to_server(&mut self, link: &SyncLink) -> StoreResult<()> {
+        let now = format_instant(self.now());
+        self.tx.execute(
+            "UPDATE sync_state SET server_url = ?1, fingerprint = ?2, credential = ?3, epoch = ?4,
+                 paired_at = ?5, pull_cursor = 0, last_error = NULL, last_error_at = NULL",
+            params![
+                link.server_url,
+                link.fingerprint,
+                link.credential,
+                link.epoch,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Marks this store as joining its clinic (until it has pulled all of it), or as done.
+    pub fn set_joining(&mut self, joining: bool) -> StoreResult<()> {
+        self.tx
+            .execute("UPDATE sync_state SET joining = ?1", [joining])?;
+        Ok(())
+    }
+
     /// Makes an unpushed change of this device's earlier identity again as the current one's: a new
     /// change id, device number and stamp, the same row, columns and author. The row's columns take
     /// the new stamp, as the server will.

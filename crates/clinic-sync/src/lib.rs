@@ -164,13 +164,28 @@ pub fn server_fingerprint(url: &str) -> CoreResult<String> {
     }
 }
 
-/// A failed request, with the deepest reason (a refused connection, a certificate not pinned).
+/// Why the pinned-certificate check refused a server.
+const NOT_PINNED: &str = "the server's certificate is not the one this device paired with";
+
+/// A failed request, with the deepest reason (a refused connection, a certificate not pinned). A
+/// certificate other than the pinned one is not "offline": someone must find out why (a server set up
+/// again, or another computer answering in its place), so it is a refusal with its own code.
 fn unreachable(error: reqwest::Error) -> CoreError {
     let mut reason = error.to_string();
     let mut source = std::error::Error::source(&error);
     while let Some(inner) = source {
         reason = inner.to_string();
         source = inner.source();
+    }
+    if reason.contains(NOT_PINNED) {
+        tracing::warn!("the clinic server's address answers with another certificate");
+        return CoreError::ServerRefused {
+            code: "certificate_changed".into(),
+            message: format!(
+                "{NOT_PINNED}: the server was set up again, or another computer answers in its place; \
+                 pair again once the clinic's administrator has checked"
+            ),
+        };
     }
     tracing::warn!(%reason, "the clinic server cannot be reached");
     CoreError::ServerUnreachable(reason)
@@ -227,9 +242,7 @@ impl ServerCertVerifier for Pinned {
         let fingerprint = certificate_fingerprint(end_entity);
         match &self.expect {
             Expect::Pinned(pinned) if *pinned == fingerprint => Ok(ServerCertVerified::assertion()),
-            Expect::Pinned(_) => Err(rustls::Error::General(
-                "the server's certificate is not the one this device paired with".into(),
-            )),
+            Expect::Pinned(_) => Err(rustls::Error::General(NOT_PINNED.into())),
             Expect::Observe(seen) => {
                 *seen.lock().unwrap_or_else(PoisonError::into_inner) = Some(fingerprint);
                 Err(rustls::Error::General(

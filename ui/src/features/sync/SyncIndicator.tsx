@@ -11,6 +11,7 @@ const COLORS: Record<SyncState, string> = {
   synced: 'teal',
   waiting: 'blue',
   offline: 'gray',
+  checking: 'gray',
   needsAction: 'red',
 };
 

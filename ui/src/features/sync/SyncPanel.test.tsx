@@ -20,6 +20,7 @@ function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
     pairedAt: '2026-12-01T08:00:00Z',
     lastSyncAt: '2026-12-07T09:00:00Z',
     changesWaiting: 0,
+    changesMade: 40,
     needsAttention: 0,
     lastError: null,
     lastErrorAt: null,
@@ -77,6 +78,7 @@ describe('the header’s sync status', () => {
     expect(syncState(overviewOf({ needsAction: true, lastFailure: failure, syncing: true }))).toBe('needsAction');
     expect(syncState(overviewOf({ syncing: true, online: false }))).toBe('syncing');
     expect(syncState(overviewOf({ online: false }, { changesWaiting: 3 }))).toBe('offline');
+    expect(syncState(overviewOf({ online: null }, { changesWaiting: 3 }))).toBe('checking');
     expect(syncState(overviewOf({}, { changesWaiting: 3 }))).toBe('waiting');
     expect(syncState(overviewOf())).toBe('synced');
   });

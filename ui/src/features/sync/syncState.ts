@@ -2,13 +2,15 @@ import type { TFunction } from 'i18next';
 import type { SyncOverview } from '../../api/types';
 
 /** What the header shows of syncing, most pressing first. */
-export const SYNC_STATES = ['needsAction', 'syncing', 'offline', 'waiting', 'synced'] as const;
+export const SYNC_STATES = ['needsAction', 'syncing', 'offline', 'checking', 'waiting', 'synced'] as const;
 export type SyncState = (typeof SYNC_STATES)[number];
 
 export function syncState(overview: SyncOverview): SyncState {
   if (overview.needsAction) return 'needsAction';
   if (overview.syncing) return 'syncing';
   if (overview.online === false) return 'offline';
+  // No round since the app started: not known yet whether the server can be reached.
+  if (overview.online === null) return 'checking';
   if (overview.status.changesWaiting > 0) return 'waiting';
   return 'synced';
 }
