@@ -1,7 +1,11 @@
-//! The HTTP API (`/v1/...`, JSON). Every route but `/health`, pairing and `/v1/token` (which exchanges
-//! a device's credential for a 15-minute access token and its next credential) needs an access token;
-//! every error is a 4xx or 5xx with `{code, message}`; every answer carries the server's epoch in
-//! `Clinic-Epoch` and its time (ms) in `Clinic-Time`.
+//! The HTTP API (`/v1/...`, JSON). Every route but `/health`, pairing, `/v1/token` (which exchanges
+//! a device's credential for a 15-minute access token and its next credential) and the API's own
+//! description needs an access token; every error is a 4xx or 5xx with `{code, message}`; every answer
+//! carries the server's epoch in `Clinic-Epoch` and its time (ms) in `Clinic-Time`.
+//!
+//! Each route is a handler annotated with `#[utoipa::path]` and registered through utoipa-axum's
+//! `OpenApiRouter`, so the OpenAPI document (`/v1/openapi.json`, and the reference page made from it)
+//! is generated from the same code that serves the route.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
@@ -12,15 +16,18 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::{Html, IntoResponse, Response};
 use axum::{Json, Router};
 use chrono::Utc;
 use clinic_store::protocol::{
-    DeviceInfo, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
-    TokenAnswer, TokenRequest,
+    DeviceInfo, ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
+    ReenrolRequest, TokenAnswer, TokenRequest, routes,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes as handlers;
 
 use crate::error::{ServerError, ServerResult};
 use crate::store::ClinicStorage;
@@ -36,19 +43,178 @@ pub struct AppState {
     pub epoch: String,
 }
 
+/// What the document says of the API as a whole; each route adds its own part.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Clinic server",
+        description = "How the computers of one clinic exchange their changes. Every answer carries \
+                       the server's epoch (`Clinic-Epoch`) and its time in ms (`Clinic-Time`); every \
+                       error is `{code, message}`."
+    ),
+    modifiers(&AccessToken)
+)]
+struct ApiDoc;
+
+/// The access token `/v1/token` gives, sent as `Authorization: Bearer ...`.
+struct AccessToken;
+
+impl Modify for AccessToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "access_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The routes and the OpenAPI document generated from them.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(handlers!(health))
+        .routes(handlers!(pair))
+        .routes(handlers!(token))
+        .routes(handlers!(reenrol))
+        .routes(handlers!(push))
+        .routes(handlers!(pull))
+        .routes(handlers!(devices))
+        .routes(handlers!(openapi_document))
+        .routes(handlers!(reference))
+        .split_for_parts()
+}
+
+/// The server's OpenAPI document (for the reference page, tools and tests).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api().1;
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/health", get(health))
-        .route("/v1/pair", post(pair))
-        .route("/v1/token", post(token))
-        .route("/v1/reenrol", post(reenrol))
-        .route("/v1/push", post(push))
-        .route("/v1/pull", get(pull))
-        .route("/v1/devices", get(devices))
+    api()
+        .0
         .fallback(|| async { ServerError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
         .with_state(state)
+}
+
+/// The name of the schema a body follows, as the document's components name it.
+fn schema_name(content: &utoipa::openapi::Content) -> Option<String> {
+    match content.schema.as_ref()? {
+        utoipa::openapi::RefOr::Ref(reference) => {
+            Some(reference.ref_location.rsplit('/').next()?.to_owned())
+        }
+        utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(array)) => match &array.items {
+            utoipa::openapi::schema::ArrayItems::RefOrSchema(item) => match item.as_ref() {
+                utoipa::openapi::RefOr::Ref(reference) => {
+                    Some(format!("[{}]", reference.ref_location.rsplit('/').next()?))
+                }
+                utoipa::openapi::RefOr::T(_) => None,
+            },
+            utoipa::openapi::schema::ArrayItems::False => None,
+        },
+        utoipa::openapi::RefOr::T(_) => None,
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/v1/openapi.json", responses(
+    (status = 200, description = "The OpenAPI document of this API", content_type = "application/json"),
+))]
+async fn openapi_document() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}
+
+/// The API reference, as a page to read.
+#[utoipa::path(get, path = "/v1/reference", responses(
+    (status = 200, description = "The API reference page", content_type = "text/html"),
+))]
+async fn reference() -> Html<String> {
+    Html(reference_page(&openapi()))
+}
+
+/// The API reference page: every route with what it takes and answers, from the OpenAPI document.
+/// Plain HTML, no scripts: the clinic's network may have no internet for a script to come from.
+fn reference_page(doc: &utoipa::openapi::OpenApi) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} API</title>\
+         <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}\
+         code{{background:#f3f3f3;padding:0 .2em}}h2{{margin-top:2em}}</style></head><body>\
+         <h1>{title} API {version}</h1><p>{description}</p>\
+         <p>The machine-readable document: <a href=\"{openapi}\">{openapi}</a>.</p>",
+        title = escape(&doc.info.title),
+        version = escape(&doc.info.version),
+        description = escape(doc.info.description.as_deref().unwrap_or_default()),
+        openapi = routes::OPENAPI,
+    );
+    for (path, item) in &doc.paths.paths {
+        for (method, operation) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ] {
+            let Some(operation) = operation else { continue };
+            let said = [&operation.summary, &operation.description]
+                .into_iter()
+                .flatten()
+                .map(|text| escape(text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            page.push_str(&format!(
+                "<h2><code>{method} {path}</code></h2><p>{said}</p>"
+            ));
+            if operation.security.is_some() {
+                page.push_str("<p>Needs an access token.</p>");
+            }
+            if let Some(parameters) = &operation.parameters {
+                let named = parameters
+                    .iter()
+                    .map(|p| {
+                        let said = p.description.as_deref().map(escape).unwrap_or_default();
+                        format!("<code>{}</code> {said}", escape(&p.name))
+                    })
+                    .collect::<Vec<_>>();
+                page.push_str(&format!("<p>Query: {}</p>", named.join("; ")));
+            }
+            if let Some(body) = &operation.request_body {
+                let takes = body
+                    .content
+                    .values()
+                    .filter_map(schema_name)
+                    .collect::<Vec<_>>();
+                if !takes.is_empty() {
+                    page.push_str(&format!("<p>Takes <code>{}</code>.</p>", takes.join(", ")));
+                }
+            }
+            page.push_str("<ul>");
+            for (status, response) in &operation.responses.responses {
+                let (said, body) = match response {
+                    utoipa::openapi::RefOr::T(response) => (
+                        escape(&response.description),
+                        response.content.values().find_map(schema_name),
+                    ),
+                    utoipa::openapi::RefOr::Ref(reference) => {
+                        (escape(&reference.ref_location), None)
+                    }
+                };
+                let body = body
+                    .map(|name| format!(": <code>{name}</code>"))
+                    .unwrap_or_default();
+                page.push_str(&format!("<li><code>{status}</code> {said}{body}</li>"));
+            }
+            page.push_str("</ul>");
+        }
+    }
+    page.push_str("</body></html>");
+    page
 }
 
 /// Runs a store call off the async threads.
@@ -60,13 +226,19 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ServerError::Internal(format!("a request's work stopped: {e}")))?
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Health {
     status: &'static str,
     store: &'static str,
 }
 
+/// Whether the server runs and its store answers; also how a device reads the epoch and the clinic's
+/// time before a round.
+#[utoipa::path(get, path = "/health", responses(
+    (status = 200, description = "Running, its store reachable", body = Health),
+    (status = 503, description = "Running, its store unreachable", body = Health),
+))]
 async fn health(State(state): State<AppState>) -> Response {
     let reachable = blocking(move || Ok(state.storage.reachable()))
         .await
@@ -87,6 +259,16 @@ async fn health(State(state): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
+/// Turns a one-time pairing code into a device credential and a number-series prefix. The clinic's
+/// first device brings its clinic; a device of another clinic is refused. Failed codes are limited
+/// per minute.
+#[utoipa::path(post, path = "/v1/pair", request_body = PairRequest, responses(
+    (status = 200, description = "Paired", body = Paired),
+    (status = 400, description = "Not a pairing request", body = ErrorAnswer),
+    (status = 409, description = "The code is unknown, used or expired, or the clinic is another", body = ErrorAnswer),
+    (status = 426, description = "The device's version is too old or too new", body = ErrorAnswer),
+    (status = 429, description = "Too many failed codes this minute", body = ErrorAnswer),
+))]
 async fn pair(
     State(state): State<AppState>,
     body: Result<Json<PairRequest>, JsonRejection>,
@@ -96,6 +278,13 @@ async fn pair(
     Ok(Json(paired))
 }
 
+/// Exchanges the device's credential for a 15-minute access token and its next credential (the one
+/// presented stays good until the next is used).
+#[utoipa::path(post, path = "/v1/token", request_body = TokenRequest, responses(
+    (status = 200, description = "An access token and the next credential", body = TokenAnswer),
+    (status = 400, description = "Not a token request", body = ErrorAnswer),
+    (status = 401, description = "Unknown credential, or a revoked device", body = ErrorAnswer),
+))]
 async fn token(
     State(state): State<AppState>,
     body: Result<Json<TokenRequest>, JsonRejection>,
@@ -105,6 +294,14 @@ async fn token(
     Ok(Json(answer))
 }
 
+/// A device restored from a backup goes on as a new device (new id and prefix); the old one is
+/// revoked in the same transaction.
+#[utoipa::path(post, path = "/v1/reenrol", request_body = ReenrolRequest,
+    security(("access_token" = [])), responses(
+    (status = 200, description = "Enrolled anew", body = Paired),
+    (status = 400, description = "Not a re-enrolment", body = ErrorAnswer),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+))]
 async fn reenrol(
     State(state): State<AppState>,
     Device(device): Device,
@@ -115,6 +312,18 @@ async fn reenrol(
     Ok(Json(paired))
 }
 
+/// Takes a batch of the device's changes in device-number order: each applied (with its place in
+/// the stream), taken before, or rejected with the reason. A gap in the numbers is refused; a batch
+/// sent again changes nothing.
+#[utoipa::path(post, path = "/v1/push", request_body = PushRequest,
+    security(("access_token" = [])), responses(
+    (status = 200, description = "What became of each change", body = PushAnswer),
+    (status = 400, description = "Malformed changes", body = ErrorAnswer),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+    (status = 409, description = "A gap in the device numbers, a restored device, or a clock ahead", body = ErrorAnswer),
+    (status = 413, description = "Over the size limit", body = ErrorAnswer),
+    (status = 426, description = "The device's version is too old or too new", body = ErrorAnswer),
+))]
 async fn push(
     State(state): State<AppState>,
     Device(device): Device,
@@ -125,13 +334,22 @@ async fn push(
     Ok(Json(answer))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 struct PullQuery {
+    /// The last place in the stream the device has applied.
     after: i64,
+    /// The most changes wanted (at most 5,000).
     limit: Option<usize>,
 }
 
+/// The clinic's changes after a place in the stream, in commit order, a page at a time.
+#[utoipa::path(get, path = "/v1/pull", params(PullQuery),
+    security(("access_token" = [])), responses(
+    (status = 200, description = "A page of changes", body = PullAnswer),
+    (status = 400, description = "A bad place in the stream", body = ErrorAnswer),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+))]
 async fn pull(
     State(state): State<AppState>,
     Device(_): Device,
@@ -149,6 +367,10 @@ async fn pull(
 /// The clinic's devices, for the administrators' list in every device's settings. Names, number
 /// series and when each was last seen: nothing of a patient's, and nothing that lets one device act as
 /// another.
+#[utoipa::path(get, path = "/v1/devices", security(("access_token" = [])), responses(
+    (status = 200, description = "Every device, revoked ones too", body = Vec<DeviceInfo>),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+))]
 async fn devices(
     State(state): State<AppState>,
     Device(_): Device,

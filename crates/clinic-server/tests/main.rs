@@ -4,6 +4,7 @@
 mod bad_input;
 mod common;
 mod fuzz;
+mod openapi;
 mod proxy;
 mod scenario;
 mod server;

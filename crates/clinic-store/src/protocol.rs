@@ -5,12 +5,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::sync::{Change, PulledChange};
 
+/// Every route of the clinic server, written once: the device's client calls them, the server serves
+/// them, and a test checks its OpenAPI document lists exactly these.
+pub mod routes {
+    pub const HEALTH: &str = "/health";
+    pub const PAIR: &str = "/v1/pair";
+    pub const TOKEN: &str = "/v1/token";
+    pub const REENROL: &str = "/v1/reenrol";
+    pub const PUSH: &str = "/v1/push";
+    pub const PULL: &str = "/v1/pull";
+    pub const DEVICES: &str = "/v1/devices";
+    /// The server's OpenAPI document, and the API reference page made from it.
+    pub const OPENAPI: &str = "/v1/openapi.json";
+    pub const REFERENCE: &str = "/v1/reference";
+    pub const ALL: [&str; 9] = [
+        HEALTH, PAIR, TOKEN, REENROL, PUSH, PULL, DEVICES, OPENAPI, REFERENCE,
+    ];
+}
+
 /// The oldest device schema the server still takes changes from: a device below it is told to update
 /// (and keeps its outbox until it does).
 pub const OLDEST_SYNCING_SCHEMA: i64 = 9;
 
 /// A pairing: the one-time code from `clinic-server pair` turned into this device's credential.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PairRequest {
     pub code: String,
@@ -27,6 +46,7 @@ pub struct PairRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Paired {
     pub device_id: String,
@@ -45,6 +65,7 @@ pub struct Paired {
 
 /// The device's credential, exchanged for an access token.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TokenRequest {
     pub credential: String,
@@ -53,6 +74,7 @@ pub struct TokenRequest {
 /// A short-lived access token (sent as `Authorization: Bearer ...`) and the device's next credential,
 /// which replaces the one it sent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenAnswer {
     pub access_token: String,
@@ -63,6 +85,7 @@ pub struct TokenAnswer {
 /// A device restored from a backup asks, with its credential, to go on as a new device: its device
 /// numbers after the backup may already be the server's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReenrolRequest {
     pub device_id: String,
@@ -74,6 +97,7 @@ pub struct ReenrolRequest {
 
 /// A batch from the device's outbox, in `device_seq` order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PushRequest {
     pub schema_version: i64,
@@ -84,6 +108,7 @@ pub struct PushRequest {
 
 /// What became of one pushed change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", tag = "status")]
 pub enum PushResult {
     /// Taken into the stream at `server_seq`.
@@ -95,6 +120,7 @@ pub enum PushResult {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushAnswer {
     pub epoch: String,
@@ -102,6 +128,7 @@ pub struct PushAnswer {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PullAnswer {
     pub epoch: String,
@@ -114,6 +141,7 @@ pub struct PullAnswer {
 
 /// A device of the clinic, as the server knows it (`/v1/devices`, `clinic-server devices list`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceInfo {
     pub id: String,
@@ -129,6 +157,7 @@ pub struct DeviceInfo {
 
 /// Every error answer: a code for programs, a sentence for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorAnswer {
     pub code: String,
     pub message: String,

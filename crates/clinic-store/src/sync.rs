@@ -29,6 +29,7 @@ pub const MAX_CLOCK_AHEAD_MS: i64 = 5 * 60_000;
 
 /// One change to one row, as the outbox records it and the server hands it on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Change {
     pub change_id: String,
@@ -39,6 +40,7 @@ pub struct Change {
     pub row_id: String,
     pub operation: Operation,
     /// The columns the change set, with their new values (blobs as `{"$hex": "..."}`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: serde_json::Map<String, serde_json::Value>,
     pub schema_version: i64,
     pub user_id: Option<String>,
@@ -47,6 +49,7 @@ pub struct Change {
 
 /// A change in its place in the clinic's one ordered stream.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PulledChange {
     pub server_seq: i64,

@@ -26,6 +26,7 @@ use crate::{StoreError, StoreResult, Table, format_instant};
 
 /// The kind of change an outbox record describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Operation {
     Insert,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress, ServerHello};
 use clinic_store::protocol::{
     DeviceInfo, ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
-    ReenrolRequest, TokenAnswer, TokenRequest, certificate_fingerprint,
+    ReenrolRequest, TokenAnswer, TokenRequest, certificate_fingerprint, routes,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -66,7 +66,11 @@ impl HttpsServer {
 
 impl ClinicServer for HttpsServer {
     fn hello(&self) -> CoreResult<ServerHello> {
-        let ask = || self.client.get(format!("{}/health", self.base)).send();
+        let ask = || {
+            self.client
+                .get(format!("{}{}", self.base, routes::HEALTH))
+                .send()
+        };
         // A kept-alive connection the server (or the network) has since closed fails at once; the
         // question is harmless to ask again on a new one.
         let response = ask().or_else(|_| ask()).map_err(unreachable)?;
@@ -91,7 +95,7 @@ impl ClinicServer for HttpsServer {
     fn pair(&self, request: &PairRequest) -> CoreResult<Paired> {
         self.send(
             self.client
-                .post(format!("{}/v1/pair", self.base))
+                .post(format!("{}{}", self.base, routes::PAIR))
                 .json(request),
         )
     }
@@ -99,7 +103,7 @@ impl ClinicServer for HttpsServer {
     fn token(&self, credential: &str) -> CoreResult<TokenAnswer> {
         self.send(
             self.client
-                .post(format!("{}/v1/token", self.base))
+                .post(format!("{}{}", self.base, routes::TOKEN))
                 .json(&TokenRequest {
                     credential: credential.to_owned(),
                 }),
@@ -109,7 +113,7 @@ impl ClinicServer for HttpsServer {
     fn reenrol(&self, access: &str, request: &ReenrolRequest) -> CoreResult<Paired> {
         self.send(
             self.client
-                .post(format!("{}/v1/reenrol", self.base))
+                .post(format!("{}{}", self.base, routes::REENROL))
                 .bearer_auth(access)
                 .json(request),
         )
@@ -118,7 +122,7 @@ impl ClinicServer for HttpsServer {
     fn push(&self, access: &str, request: &PushRequest) -> CoreResult<PushAnswer> {
         self.send(
             self.client
-                .post(format!("{}/v1/push", self.base))
+                .post(format!("{}{}", self.base, routes::PUSH))
                 .bearer_auth(access)
                 .json(request),
         )
@@ -127,7 +131,11 @@ impl ClinicServer for HttpsServer {
     fn pull(&self, access: &str, after: i64, limit: usize) -> CoreResult<PullAnswer> {
         self.send(
             self.client
-                .get(format!("{}/v1/pull?after={after}&limit={limit}", self.base))
+                .get(format!(
+                    "{}{}?after={after}&limit={limit}",
+                    self.base,
+                    routes::PULL
+                ))
                 .bearer_auth(access),
         )
     }
@@ -135,7 +143,7 @@ impl ClinicServer for HttpsServer {
     fn devices(&self, access: &str) -> CoreResult<Vec<DeviceInfo>> {
         self.send(
             self.client
-                .get(format!("{}/v1/devices", self.base))
+                .get(format!("{}{}", self.base, routes::DEVICES))
                 .bearer_auth(access),
         )
     }
@@ -153,7 +161,10 @@ pub fn server_fingerprint(url: &str) -> CoreResult<String> {
         .timeout(CONNECT_TIMEOUT)
         .build()
         .map_err(|e| CoreError::Internal(format!("preparing the connection: {e}")))?;
-    let refused = client.get(format!("{}/health", address.url)).send().err();
+    let refused = client
+        .get(format!("{}{}", address.url, routes::HEALTH))
+        .send()
+        .err();
     let fingerprint = seen.lock().unwrap_or_else(PoisonError::into_inner).take();
     match (fingerprint, refused) {
         (Some(fingerprint), _) => Ok(fingerprint),

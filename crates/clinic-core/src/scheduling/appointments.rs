@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::clash::{BookedTime, HeldBy, first_clash};
 use super::slots::{
     DayContext, OutsideHours, Slot, Span, day_plan, fits, free_slots, outside_hours, slot,
 };
 use super::status::{AppointmentTime, ClinicNow};
 use super::{
-    AppointmentStatus, FREEING_STATUSES, Provider, active_provider, default_minutes, instant,
-    minutes, optional_id, parse_id,
+    AppointmentStatus, Provider, active_provider, default_minutes, instant, minutes, optional_id,
+    parse_id,
 };
 use crate::auth::permissions::Action;
 use crate::patients::active_patient;
@@ -201,21 +202,33 @@ pub(crate) fn appointments_between(
     to: DateTime<Utc>,
     holding_time_only: bool,
 ) -> CoreResult<Vec<AppointmentSummary>> {
-    let holding = if holding_time_only {
-        format!("AND a.status NOT IN {FREEING_STATUSES} AND a.walk_in = 0")
-    } else {
-        String::new()
-    };
-    Ok(r.query_all(
+    let found = r.query_all(
         &format!(
             "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}
              WHERE a.archived_at IS NULL AND a.starts_at < ?2 AND a.ends_at > ?1
-               AND (?3 IS NULL OR a.provider_id = ?3) {holding}
+               AND (?3 IS NULL OR a.provider_id = ?3)
              ORDER BY a.starts_at, v.display_name"
         ),
         (format_instant(from), format_instant(to), provider),
         summary_row(tz, now),
-    )?)
+    )?;
+    if !holding_time_only {
+        return Ok(found);
+    }
+    let mut holding = Vec::with_capacity(found.len());
+    for a in found {
+        let booked = BookedTime {
+            id: a.id.clone(),
+            span: stored_span(&a.starts_at, &a.ends_at)?,
+            status: a.status,
+            walk_in: a.walk_in,
+            archived: false,
+        };
+        if booked.holds_time(HeldBy::Provider) {
+            holding.push(a);
+        }
+    }
+    Ok(holding)
 }
 
 /// A time as messages name it: the clinic-local day (which the UI writes as its dialogs do) and the
@@ -298,7 +311,7 @@ fn check_free(
     ignore: Option<&str>,
     allow_patient_overlap: bool,
 ) -> CoreResult<()> {
-    if let Some(clash) = first_overlap(r, Holder::Provider(&provider.id), span, ignore)? {
+    if let Some(clash) = first_overlap(r, HeldBy::Provider, &provider.id, span, ignore)? {
         let at = when(tz, clash.span);
         return Err(CoreError::Conflict(message!(
             "provider_booked",
@@ -322,7 +335,7 @@ fn check_free(
         )));
     }
     if !allow_patient_overlap
-        && let Some(other) = first_overlap(r, Holder::Patient(patient), span, ignore)?
+        && let Some(other) = first_overlap(r, HeldBy::Patient, &patient.to_string(), span, ignore)?
     {
         let at = when(tz, other.span);
         return Err(CoreError::PatientAlreadyBooked(message!(
@@ -377,14 +390,6 @@ fn time_off_message(
     }
 }
 
-/// Whose bookings an overlap check looks at.
-enum Holder<'a> {
-    /// A provider's bookings that hold calendar time (walk-ins do not).
-    Provider(&'a str),
-    /// A patient's bookings with any provider.
-    Patient(Uuid),
-}
-
 /// An existing booking a new time overlaps.
 struct Overlap {
     span: Span,
@@ -393,48 +398,90 @@ struct Overlap {
     provider: String,
 }
 
-/// The earliest booking of `holder` that overlaps `span` and still holds its time, but `ignore`.
+/// The earliest booking of a provider (`HeldBy::Provider`, `holder` its id) or a patient that clashes
+/// with `span` by the booking rule ([`first_clash`]), but `ignore`. The query only narrows the rows by
+/// whose and when; the rule decides.
 fn first_overlap(
     r: &Reader<'_>,
-    holder: Holder<'_>,
+    whom: HeldBy,
+    holder: &str,
     span: Span,
     ignore: Option<&str>,
 ) -> CoreResult<Option<Overlap>> {
-    let (filter, id) = match holder {
-        Holder::Provider(provider) => ("a.provider_id = ?1 AND a.walk_in = 0", provider.to_owned()),
-        Holder::Patient(patient) => ("a.patient_id = ?1", patient.to_string()),
+    let filter = match whom {
+        HeldBy::Provider => "a.provider_id = ?1",
+        HeldBy::Patient => "a.patient_id = ?1",
     };
-    let found = r.query_opt(
+    let rows = r.query_all(
         &format!(
-            "SELECT a.starts_at, a.ends_at, p.first_name || ' ' || p.last_name, p.mrn, v.display_name
+            "SELECT {BOOKED_COLUMNS}, p.first_name || ' ' || p.last_name, p.mrn, v.display_name
              FROM appointments a
              JOIN patients p ON p.id = a.patient_id
              JOIN providers v ON v.id = a.provider_id
-             WHERE {filter} AND a.archived_at IS NULL AND a.status NOT IN {FREEING_STATUSES}
-               AND a.starts_at < ?3 AND a.ends_at > ?2 AND a.id IS NOT ?4
-             ORDER BY a.starts_at LIMIT 1"
+             WHERE {filter} AND a.starts_at < ?3 AND a.ends_at > ?2"
         ),
-        (id, format_instant(span.0), format_instant(span.1), ignore),
+        (holder, format_instant(span.0), format_instant(span.1)),
         |row| {
             Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
+                stored_booking(row)?,
+                (row.get(6)?, row.get(7)?, row.get(8)?),
             ))
         },
     )?;
-    found
-        .map(|(starts, ends, patient, mrn, provider)| {
-            Ok(Overlap {
-                span: stored_span(&starts, &ends)?,
-                patient,
-                mrn,
-                provider,
-            })
+    let mut booked = Vec::with_capacity(rows.len());
+    let mut names = Vec::with_capacity(rows.len());
+    for (stored, who) in rows {
+        booked.push(stored.for_the_rule()?);
+        names.push(who);
+    }
+    Ok(first_clash(&booked, whom, span, ignore).map(|clash| {
+        let at = booked
+            .iter()
+            .position(|b| b.id == clash.id)
+            .unwrap_or_default();
+        let (patient, mrn, provider) = names.swap_remove(at);
+        Overlap {
+            span: clash.span,
+            patient,
+            mrn,
+            provider,
+        }
+    }))
+}
+
+/// The columns [`stored_booking`] reads first, from `appointments a`.
+pub(crate) const BOOKED_COLUMNS: &str =
+    "a.id, a.starts_at, a.ends_at, a.status, a.walk_in, a.archived_at IS NOT NULL";
+
+/// A booking as stored: id, start, end, status, walk-in, archived.
+pub(crate) struct StoredBooking(String, String, String, String, bool, bool);
+
+/// Reads a booking from the first columns of a row ([`BOOKED_COLUMNS`]).
+pub(crate) fn stored_booking(row: &Row<'_>) -> RowResult<StoredBooking> {
+    Ok(StoredBooking(
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    ))
+}
+
+impl StoredBooking {
+    /// The booking as the booking rule sees it.
+    pub(crate) fn for_the_rule(self) -> CoreResult<BookedTime> {
+        let StoredBooking(id, starts, ends, status, walk_in, archived) = self;
+        Ok(BookedTime {
+            span: stored_span(&starts, &ends)?,
+            status: AppointmentStatus::parse(&status).ok_or_else(|| {
+                CoreError::Internal(format!("an appointment has the unknown status {status}"))
+            })?,
+            id,
+            walk_in,
+            archived,
         })
-        .transpose()
+    }
 }
 
 fn not_past(span: Span, now: DateTime<Utc>) -> CoreResult<()> {

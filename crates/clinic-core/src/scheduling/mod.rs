@@ -4,6 +4,7 @@
 
 mod appointments;
 mod calendar;
+pub mod clash;
 mod queue;
 mod slots;
 mod status;
@@ -29,8 +30,6 @@ pub use queue::{QueueEntry, RoomCall};
 pub use slots::{FreeTime, Slot, SlotQuery};
 pub use status::AppointmentStatus;
 pub use waitlist::{NewWaitlistEntry, WaitlistEntry};
-
-pub(crate) use status::FREEING_STATUSES;
 
 /// A provider to add, or a provider's new details.
 #[derive(Clone, Debug, Deserialize, TS)]

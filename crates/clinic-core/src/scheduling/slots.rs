@@ -12,9 +12,11 @@ use clinic_store::{Reader, format_instant};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::appointments::{BOOKED_COLUMNS, stored_booking};
+use super::clash::HeldBy;
 use super::{
-    FREEING_STATUSES, Provider, active_provider, default_minutes, opening_blocks, optional_id,
-    parse_id, time_off_between, working_blocks,
+    Provider, active_provider, default_minutes, opening_blocks, optional_id, parse_id,
+    time_off_between, working_blocks,
 };
 use crate::auth::permissions::Action;
 use crate::time::{day_bounds, local_hhmm, local_to_utc, parse_instant, today};
@@ -351,20 +353,22 @@ pub(crate) fn day_plan(
     ignore: Option<&str>,
 ) -> CoreResult<DayPlan> {
     let (from, to) = day_bounds(context.tz, day);
-    let mut busy: Vec<Span> = r
-        .query_all(
-            &format!(
-                "SELECT starts_at, ends_at FROM appointments
-                 WHERE provider_id = ?1 AND archived_at IS NULL AND walk_in = 0
-                   AND status NOT IN {FREEING_STATUSES} AND starts_at < ?3 AND ends_at > ?2
-                   AND id IS NOT ?4"
-            ),
-            (provider, format_instant(from), format_instant(to), ignore),
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
-        )?
-        .into_iter()
-        .filter_map(|(s, e)| Some((parse_instant(&s)?, parse_instant(&e)?)))
-        .collect();
+    // The query narrows the rows by provider and day; the booking rule says which hold time.
+    let rows = r.query_all(
+        &format!(
+            "SELECT {BOOKED_COLUMNS} FROM appointments a
+             WHERE a.provider_id = ?1 AND a.starts_at < ?3 AND a.ends_at > ?2"
+        ),
+        (provider, format_instant(from), format_instant(to)),
+        stored_booking,
+    )?;
+    let mut busy: Vec<Span> = Vec::with_capacity(rows.len());
+    for stored in rows {
+        let booked = stored.for_the_rule()?;
+        if Some(booked.id.as_str()) != ignore && booked.holds_time(HeldBy::Provider) {
+            busy.push(booked.span);
+        }
+    }
     busy.extend(
         time_off_between(r, provider, from, to)?
             .into_iter()

@@ -181,9 +181,6 @@ impl AppointmentStatus {
     }
 }
 
-/// The statuses that free their time, as SQL text, for queries that look for bookings.
-pub(crate) const FREEING_STATUSES: &str = "('cancelled', 'no_show', 'rescheduled')";
-
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -286,16 +283,5 @@ mod tests {
             .filter(|s| s.is_final())
             .collect();
         assert_eq!(finals, [Completed, Cancelled, NoShow, Rescheduled]);
-    }
-
-    #[test]
-    fn the_freeing_statuses_are_those_that_hold_no_time() {
-        for status in AppointmentStatus::ALL {
-            assert_eq!(
-                super::FREEING_STATUSES.contains(&format!("'{}'", status.as_str())),
-                !status.occupies_slot(),
-                "{status:?}"
-            );
-        }
     }
 }
