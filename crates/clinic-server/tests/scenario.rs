@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use clinic_core::{
-    Clinic, ClinicServer, CoreError, KeyOptions, NewClinic, NewPatient, NewUser, Role,
-    ServerAddress, SessionUser, Sex,
+    AllergySeverity, Clinic, ClinicServer, CoreError, KeyOptions, NewAllergy, NewClinic,
+    NewPatient, NewUser, Role, ServerAddress, SessionUser, Sex,
 };
 use clinic_store::ContentDigest;
 use clinic_sync::HttpsServer;
@@ -138,6 +138,13 @@ fn clinic_with_ana<const N: usize>(
     (ana, devices)
 }
 
+/// The running server's address, and the way a device reaches it.
+fn reach(running: &Running) -> (ServerAddress, HttpsServer) {
+    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
+    let server = HttpsServer::new(&address).unwrap();
+    (address, server)
+}
+
 /// Rounds on every device until a whole pass moves nothing: each has pushed all it made and pulled
 /// all the others made.
 fn sync_until_quiet(devices: &[&Device], server: &dyn ClinicServer) {
@@ -160,8 +167,7 @@ fn sync_until_quiet(devices: &[&Device], server: &dyn ClinicServer) {
 #[test]
 fn three_devices_work_offline_and_converge_with_the_server() {
     let running = Running::start();
-    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
-    let server = HttpsServer::new(&address).unwrap();
+    let (address, server) = reach(&running);
 
     // The front desk's computer has the clinic: it pairs and brings it.
     let dirs = [(); 3].map(|_| tempfile::tempdir().unwrap());
@@ -287,11 +293,53 @@ fn three_devices_work_offline_and_converge_with_the_server() {
     );
 }
 
+/// Allergies are rows of their own (as are problems, prescriptions and vitals): what two computers add
+/// for one patient while apart all stays, on both and on the server; neither overwrites the other.
+#[test]
+fn allergies_recorded_apart_on_two_computers_all_stay() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+
+    // Both offline: the front desk notes an allergy Ana mentions at the desk, the doctor's laptop
+    // another one during the visit.
+    let allergy = |device: &Device, substance: &str, severity| {
+        let new = NewAllergy {
+            substance: substance.into(),
+            reaction: None,
+            severity: Some(severity),
+        };
+        device
+            .clinic
+            .record_allergy(&device.admin, &ana, new)
+            .unwrap()
+    };
+    allergy(&front, "Penicillin", AllergySeverity::Severe);
+    allergy(&laptop, "Latex", AllergySeverity::Mild);
+    sync_until_quiet(&[&front, &laptop], &server);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert_eq!(on_server["allergies"].rows, 2, "{on_server:?}");
+    for device in [&front, &laptop] {
+        assert_eq!(device.digest(), on_server, "{}", device.name);
+        let header = device.clinic.patient_header(&device.admin, &ana).unwrap();
+        let substances: Vec<&str> = header
+            .allergies
+            .iter()
+            .map(|a| a.substance.as_str())
+            .collect();
+        // The severe one first, as the header always shows them.
+        assert_eq!(substances, ["Penicillin", "Latex"], "{}", device.name);
+        assert_eq!(device.clinic.sync_status().unwrap().needs_attention, 0);
+    }
+}
+
 #[test]
 fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices() {
     let running = Running::start();
-    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
-    let server = HttpsServer::new(&address).unwrap();
+    let (address, server) = reach(&running);
     let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
     let (early, [front, laptop]) =
         clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
@@ -427,8 +475,7 @@ fn a_server_killed_in_the_middle_of_a_push_loses_nothing_and_takes_nothing_twice
 #[test]
 fn computers_whose_clocks_are_hours_off_still_order_edits_as_they_happened() {
     let running = Running::start();
-    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
-    let server = HttpsServer::new(&address).unwrap();
+    let (address, server) = reach(&running);
     let dirs = [(); 3].map(|_| tempfile::tempdir().unwrap());
     let (ana, [front, laptop, physio]) = clinic_with_ana(
         &running,
@@ -482,8 +529,7 @@ fn computers_whose_clocks_are_hours_off_still_order_edits_as_they_happened() {
 #[test]
 fn a_computer_restored_from_a_backup_goes_on_as_a_new_device_and_loses_nothing() {
     let running = Running::start();
-    let address = ServerAddress::parse(&running.url, &running.fingerprint).unwrap();
-    let server = HttpsServer::new(&address).unwrap();
+    let (address, server) = reach(&running);
     let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
     let (ana, [front, laptop]) =
         clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
