@@ -130,7 +130,7 @@ fn jitter() -> f64 {
 }
 
 /// The server this computer is paired with, from its sync status.
-fn server_of(status: &SyncStatus) -> IpcResult<HttpsServer> {
+pub(crate) fn server_of(status: &SyncStatus) -> IpcResult<HttpsServer> {
     match (&status.server_url, &status.fingerprint, status.paired) {
         (Some(url), Some(fingerprint), true) => Ok(HttpsServer::new(&ServerAddress {
             url: url.clone(),

@@ -64,17 +64,20 @@ impl ServerAddress {
     /// The address and fingerprint as a person typed or pasted them: `https://host:port`, and the
     /// certificate's SHA-256 (any case, with or without colons).
     pub fn parse(url: &str, fingerprint: &str) -> CoreResult<ServerAddress> {
+        let url = ServerAddress::parse_url(url)?;
+        let fingerprint = normalized_fingerprint(fingerprint)
+            .ok_or_else(|| CoreError::invalid("fingerprint", message!("fingerprint_format")))?;
+        Ok(ServerAddress { url, fingerprint })
+    }
+
+    /// The address alone, as typed or pasted (before its certificate is known): `https://host:port`.
+    pub fn parse_url(url: &str) -> CoreResult<String> {
         let url = url.trim().trim_end_matches('/');
         let host = url.strip_prefix("https://").unwrap_or_default();
         if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/') {
             return Err(CoreError::invalid("server", message!("server_address")));
         }
-        let fingerprint = normalized_fingerprint(fingerprint)
-            .ok_or_else(|| CoreError::invalid("fingerprint", message!("fingerprint_format")))?;
-        Ok(ServerAddress {
-            url: url.to_owned(),
-            fingerprint,
-        })
+        Ok(url.to_owned())
     }
 }
 

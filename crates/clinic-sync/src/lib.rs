@@ -153,7 +153,7 @@ impl ClinicServer for HttpsServer {
 /// person to compare with the one `clinic-server pair` printed before anything is sent to it. Nothing
 /// is sent: the connection is dropped once the certificate is seen.
 pub fn server_fingerprint(url: &str) -> CoreResult<String> {
-    let address = ServerAddress::parse(url, &"0".repeat(64))?;
+    let url = ServerAddress::parse_url(url)?;
     let seen = Arc::new(Mutex::new(None));
     let client = Client::builder()
         .tls_backend_preconfigured(tls_config(Expect::Observe(Arc::clone(&seen))))
@@ -161,10 +161,7 @@ pub fn server_fingerprint(url: &str) -> CoreResult<String> {
         .timeout(CONNECT_TIMEOUT)
         .build()
         .map_err(|e| CoreError::Internal(format!("preparing the connection: {e}")))?;
-    let refused = client
-        .get(format!("{}{}", address.url, routes::HEALTH))
-        .send()
-        .err();
+    let refused = client.get(format!("{url}{}", routes::HEALTH)).send().err();
     let fingerprint = seen.lock().unwrap_or_else(PoisonError::into_inner).take();
     match (fingerprint, refused) {
         (Some(fingerprint), _) => Ok(fingerprint),

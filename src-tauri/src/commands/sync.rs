@@ -14,7 +14,7 @@ use super::security::{sheet_file, suggested_sheet_path};
 use super::session::{AppStatus, status};
 use crate::ipc::{IpcError, IpcResult, blocking};
 use crate::state::AppState;
-use crate::sync::{JoinView, SyncOverview};
+use crate::sync::{JoinView, SyncOverview, server_of};
 
 /// What `clinic-server pair` printed, as typed or pasted.
 #[derive(Debug, Deserialize, TS)]
@@ -216,11 +216,7 @@ pub async fn sync_now(state: State<'_, Arc<AppState>>) -> IpcResult<SyncReport> 
 pub async fn clinic_devices(state: State<'_, Arc<AppState>>) -> IpcResult<Vec<ClinicDevice>> {
     state
         .as_user(|clinic, user| {
-            let status = clinic.sync_status()?;
-            let (Some(url), Some(fingerprint)) = (status.server_url, status.fingerprint) else {
-                return Err(CoreError::Conflict(message!("sync_not_paired")).into());
-            };
-            let server = HttpsServer::new(&ServerAddress { url, fingerprint })?;
+            let server = server_of(&clinic.sync_status()?)?;
             clinic.clinic_devices(user, &server).map_err(IpcError::from)
         })
         .await
