@@ -49,6 +49,8 @@ pub use records::{
     AllergySeverity, NewAllergy, NewPrescription, NewVitals, VisitDiagnosis, VisitNote,
     VisitPrescription, VisitRecord, VisitSummary, VisitVitals,
 };
+/// The booking rule, which the clinic server enforces too.
+pub use scheduling::clash::{BookedTime, HeldBy, ProviderClash, first_clash, provider_clash};
 pub use scheduling::{
     AppointmentStatus, AppointmentSummary, AppointmentType, BookedSeries, Calendar,
     CalendarProvider, CallListEntry, FreeTime, NewAppointment, NewProvider, NewTimeOff,

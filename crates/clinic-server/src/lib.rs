@@ -3,5 +3,6 @@
 
 pub mod api;
 pub mod error;
+mod rules;
 pub mod store;
 pub mod tls;

@@ -7,16 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
-use clinic_core::{ChangeAuthor, PushingDevice, Role, may_push};
 use clinic_store::key::KeyRecord;
 use clinic_store::protocol::{
     DeviceInfo, OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
-    PushResult, ReenrolRequest, TokenAnswer,
+    PushResult, ReenrolRequest, ServerRow, TokenAnswer, refusals,
 };
 use clinic_store::{
     Change, ContentDigest, DigestBuilder, HlcStamp, KeyOptions, MAX_CLOCK_AHEAD_MS, Operation,
-    PulledChange, RowClocks, SCHEMA_VERSION, Table, create_encrypted_file, open_encrypted_file,
-    takes_column,
+    PulledChange, SCHEMA_VERSION, create_encrypted_file, open_encrypted_file, takes_column,
 };
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -24,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ServerError, ServerResult};
+use crate::rules::{self, Refusal};
 use crate::tls::TlsIdentity;
 
 const DB_FILE: &str = "server.db";
@@ -578,35 +577,16 @@ impl ClinicStorage for SqliteStorage {
                     results.push(earlier_result(&tx, device_id, change)?);
                     continue;
                 }
-                let checked = check_change(&tx, change)
-                    .and_then(|()| check_author(&tx, device_id, change));
-                let result = match checked {
-                    Ok(()) => {
-                        apply_to_rows(&tx, change)?;
+                let result = match take(&tx, device_id, change)? {
+                    Ok(after) => {
+                        write_row(&tx, change, &after)?;
                         let server_seq = append_change(&tx, change, push.seen_through, now)?;
                         PushResult::Applied {
                             device_seq: change.device_seq,
                             server_seq,
                         }
                     }
-                    Err(reason) => {
-                        tx.execute(
-                            "INSERT INTO rejected_changes (change_id, device_id, device_seq, change, reason, rejected_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                            params![
-                                change.change_id,
-                                device_id,
-                                change.device_seq,
-                                serde_json::to_string(change).unwrap_or_default(),
-                                reason,
-                                stamp(now)
-                            ],
-                        )?;
-                        PushResult::Rejected {
-                            device_seq: change.device_seq,
-                            reason,
-                        }
-                    }
+                    Err(refusal) => refuse(&tx, device_id, change, refusal, now)?,
                 };
                 results.push(result);
                 through = change.device_seq;
@@ -767,165 +747,166 @@ fn earlier_result(
     change: &Change,
 ) -> ServerResult<PushResult> {
     let device_seq = change.device_seq;
-    let taken: Option<(String, Option<i64>, Option<String>)> = tx
+    let taken: Option<(String, Option<i64>)> = tx
         .prepare_cached(
-            "SELECT change_id, server_seq, NULL FROM changes WHERE device_id = ?1 AND device_seq = ?2
+            "SELECT change_id, server_seq FROM changes WHERE device_id = ?1 AND device_seq = ?2
              UNION ALL
-             SELECT change_id, NULL, reason FROM rejected_changes WHERE device_id = ?1 AND device_seq = ?2",
+             SELECT change_id, NULL FROM rejected_changes WHERE device_id = ?1 AND device_seq = ?2",
         )?
         .query_row(params![device_id, device_seq], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    match taken {
-        Some((change_id, _, _)) if change_id != change.change_id => {
-            Err(ServerError::DeviceRestored { device_seq })
-        }
-        Some((_, Some(server_seq), _)) => Ok(PushResult::Duplicate {
-            device_seq,
-            server_seq,
-        }),
-        Some((_, None, reason)) => Ok(PushResult::Rejected {
-            device_seq,
-            reason: reason.unwrap_or_default(),
-        }),
-        None => Ok(PushResult::Rejected {
-            device_seq,
-            reason: "this change was not kept by the server".into(),
-        }),
-    }
-}
-
-/// Why a change cannot be taken into the stream, if it cannot: each reason is one a person can act on.
-fn check_change(tx: &Transaction<'_>, change: &Change) -> Result<(), String> {
-    let Some(table) = Table::from_name(&change.table) else {
-        return Err(format!(
-            "the server does not know the table {}",
-            change.table
-        ));
-    };
-    let stamp: HlcStamp = change.hlc.parse().map_err(|e: String| e)?;
-    if stamp.node != change.device_id {
-        return Err("the change's clock stamp is another device's".into());
-    }
-    for (column, value) in &change.fields {
-        let plain = column
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !plain || column.is_empty() {
-            return Err(format!("{column:?} is not a column name"));
-        }
-        if matches!(
-            column.as_str(),
-            "id" | "created_at" | "created_by" | "updated_at" | "updated_by" | "hlc"
-        ) {
-            return Err(format!(
-                "{column} is set by the write path, not by a change"
-            ));
-        }
-        let scalar = match value {
-            serde_json::Value::Array(_) => false,
-            serde_json::Value::Object(map) => {
-                map.len() == 1 && map.get("$hex").is_some_and(serde_json::Value::is_string)
-            }
-            _ => true,
-        };
-        if !scalar {
-            return Err(format!("{column} holds a value of no column type"));
-        }
-    }
-    let exists: bool = tx
-        .prepare_cached("SELECT 1 FROM rows WHERE table_name = ?1 AND row_id = ?2")
-        .and_then(|mut s| s.exists(params![table.name(), change.row_id]))
-        .map_err(|e| e.to_string())?;
-    if !exists && change.operation != Operation::Insert {
-        return Err(format!(
-            "{} {} is not on the server: its insert never arrived",
-            change.table, change.row_id
-        ));
-    }
-    Ok(())
-}
-
-/// Sets the row's columns the change is newer for (the same rule the devices apply).
-/// Whether the change's author may make it: the same rule as on the device, with the role the server
-/// holds for that user now.
-fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Change) -> Result<(), String> {
-    let lookup = |sql: &str, id: &str| -> Result<Option<String>, String> {
-        tx.prepare_cached(sql)
-            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
-            .map_err(|e| e.to_string())
-    };
-    let prefix = lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?.unwrap_or_default();
-    let role = match &change.user_id {
-        None => None,
-        Some(user) => lookup(
-            "SELECT json_extract(fields, '$.role') FROM rows WHERE table_name = 'users' AND row_id = ?1",
-            user,
-        )?
-        .map(|role| Role::parse(&role)),
-    };
-    let author = match (&change.user_id, role) {
-        (Some(id), Some(Some(role))) => ChangeAuthor::User { id, role },
-        (Some(_), _) => ChangeAuthor::UnknownUser,
-        // The computer the clinic was set up on is the first to pair: prefix A.
-        (None, _) => ChangeAuthor::NoUser {
-            brought_the_clinic: prefix == "A",
-        },
-    };
-    let device = PushingDevice {
-        id: device_id,
-        prefix: &prefix,
-    };
-    may_push(author, device, change)
-}
-
-fn apply_to_rows(tx: &Transaction<'_>, change: &Change) -> ServerResult<()> {
-    let stamp: HlcStamp = change.hlc.parse().map_err(ServerError::BadRequest)?;
-    let current: Option<(String, String)> = tx
-        .prepare_cached("SELECT fields, clocks FROM rows WHERE table_name = ?1 AND row_id = ?2")?
-        .query_row(params![change.table, change.row_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
-    let Some((fields, clocks)) = current else {
+    match taken {
+        Some((change_id, _)) if change_id != change.change_id => {
+            Err(ServerError::DeviceRestored { device_seq })
+        }
+        Some((_, Some(server_seq))) => Ok(PushResult::Duplicate {
+            device_seq,
+            server_seq,
+        }),
+        Some((change_id, None)) => {
+            let (code, reason, clashes_with): (String, String, Option<String>) = tx
+                .prepare_cached(
+                    "SELECT code, reason, clashes_with FROM rejected_changes WHERE change_id = ?1",
+                )?
+                .query_row([change_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(PushResult::Rejected {
+                device_seq,
+                reason,
+                code,
+                clashes_with,
+                current: stored_row(tx, &change.table, &change.row_id)?,
+            })
+        }
+        None => Ok(PushResult::Rejected {
+            device_seq,
+            reason: "this change was not kept by the server".into(),
+            code: refusals::REFUSED.into(),
+            clashes_with: None,
+            current: stored_row(tx, &change.table, &change.row_id)?,
+        }),
+    }
+}
+
+/// The row as the change leaves it, when every check lets it be taken; else why not.
+fn take(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    change: &Change,
+) -> ServerResult<Result<ServerRow, Refusal>> {
+    if let Err(refusal) = rules::check_shape(change) {
+        return Ok(Err(refusal));
+    }
+    let before = stored_row(tx, &change.table, &change.row_id)?;
+    if let Err(refusal) = rules::check_row_is_here(change, before.as_ref()) {
+        return Ok(Err(refusal));
+    }
+    let after = after_change(before.as_ref(), change)?;
+    if let Err(refusal) = rules::check_references(tx, change)? {
+        return Ok(Err(refusal));
+    }
+    if let Err(refusal) = rules::check_author(tx, device_id, change)? {
+        return Ok(Err(refusal));
+    }
+    if let Err(refusal) = rules::check_booking(tx, change, before.as_ref(), &after)? {
+        return Ok(Err(refusal));
+    }
+    Ok(Ok(after))
+}
+
+/// Keeps a refused change and why, for the device that sent it again; a refused insert's row is
+/// remembered so that changes referring to it are refused too. Answers with the row as the server
+/// holds it, for the device to put back.
+fn refuse(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    change: &Change,
+    refusal: Refusal,
+    now: DateTime<Utc>,
+) -> ServerResult<PushResult> {
+    tx.prepare_cached(
+        "INSERT INTO rejected_changes (change_id, device_id, device_seq, change, reason, code,
+                                       clashes_with, rejected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        change.change_id,
+        device_id,
+        change.device_seq,
+        serde_json::to_string(change).unwrap_or_default(),
+        refusal.reason,
+        refusal.code,
+        refusal.clashes_with,
+        stamp(now)
+    ])?;
+    let current = stored_row(tx, &change.table, &change.row_id)?;
+    if current.is_none() {
         tx.prepare_cached(
-            "INSERT INTO rows (table_name, row_id, fields, clocks) VALUES (?1, ?2, ?3, json_object('*', ?4))",
+            "INSERT OR IGNORE INTO refused_rows (row_id, table_name, change_id) VALUES (?1, ?2, ?3)",
         )?
-        .execute(params![
-            change.table,
-            change.row_id,
-            serde_json::Value::Object(change.fields.clone()).to_string(),
-            change.hlc
-        ])?;
-        return Ok(());
+        .execute(params![change.row_id, change.table, change.change_id])?;
+    }
+    Ok(PushResult::Rejected {
+        device_seq: change.device_seq,
+        reason: refusal.reason,
+        code: refusal.code.into(),
+        clashes_with: refusal.clashes_with,
+        current,
+    })
+}
+
+/// A row as the server holds it, if it does.
+fn stored_row(tx: &Connection, table: &str, row_id: &str) -> ServerResult<Option<ServerRow>> {
+    let found: Option<(String, String)> = tx
+        .prepare_cached("SELECT fields, clocks FROM rows WHERE table_name = ?1 AND row_id = ?2")?
+        .query_row(params![table, row_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(found.map(|(fields, clocks)| ServerRow {
+        fields: serde_json::from_str(&fields).unwrap_or_default(),
+        clocks: serde_json::from_str(&clocks).unwrap_or_default(),
+    }))
+}
+
+/// The row with the columns the change is newer for set (the same rule the devices apply).
+fn after_change(before: Option<&ServerRow>, change: &Change) -> ServerResult<ServerRow> {
+    let Some(before) = before else {
+        return Ok(ServerRow {
+            fields: change.fields.clone(),
+            clocks: [("*".to_owned(), change.hlc.clone())].into(),
+        });
     };
-    let mut fields: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&fields).unwrap_or_default();
-    let mut clock_map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&clocks).unwrap_or_default();
-    let row_clocks = RowClocks::from_json(&clocks);
-    let mut changed = false;
+    let stamp: HlcStamp = change.hlc.parse().map_err(ServerError::BadRequest)?;
+    let mut after = before.clone();
     for (column, value) in &change.fields {
-        if takes_column(row_clocks.of(column), &stamp) {
-            fields.insert(column.clone(), value.clone());
-            clock_map.insert(
-                column.clone(),
-                serde_json::Value::String(change.hlc.clone()),
-            );
-            changed = true;
+        let clock = before
+            .clocks
+            .get(column)
+            .or_else(|| before.clocks.get("*"))
+            .and_then(|c| c.parse::<HlcStamp>().ok());
+        if takes_column(clock.as_ref(), &stamp) {
+            after.fields.insert(column.clone(), value.clone());
+            after.clocks.insert(column.clone(), change.hlc.clone());
         }
     }
-    if changed {
-        tx.prepare_cached(
-            "UPDATE rows SET fields = ?1, clocks = ?2 WHERE table_name = ?3 AND row_id = ?4",
-        )?
-        .execute(params![
-            serde_json::Value::Object(fields).to_string(),
-            serde_json::Value::Object(clock_map).to_string(),
-            change.table,
-            change.row_id
-        ])?;
+    Ok(after)
+}
+
+/// Writes the row as a taken change left it; an insert taken now is no longer a refused one.
+fn write_row(tx: &Transaction<'_>, change: &Change, row: &ServerRow) -> ServerResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO rows (table_name, row_id, fields, clocks) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (table_name, row_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",
+    )?
+    .execute(params![
+        change.table,
+        change.row_id,
+        serde_json::to_string(&row.fields).unwrap_or_default(),
+        serde_json::to_string(&row.clocks).unwrap_or_default()
+    ])?;
+    if change.operation == Operation::Insert {
+        tx.prepare_cached("DELETE FROM refused_rows WHERE row_id = ?1")?
+            .execute([&change.row_id])?;
     }
     Ok(())
 }

@@ -6,9 +6,11 @@
 
 use std::path::Path;
 
+use chrono::{Duration, NaiveTime, Utc};
 use clinic_core::{
-    AllergySeverity, Clinic, ClinicServer, CoreError, KeyOptions, NewAllergy, NewClinic,
-    NewPatient, NewUser, Role, ServerAddress, SessionUser, Sex,
+    AllergySeverity, AppointmentStatus, Clinic, ClinicServer, CoreError, KeyOptions, NewAllergy,
+    NewAppointment, NewClinic, NewPatient, NewProvider, NewTimeOff, NewUser, Role, ServerAddress,
+    SessionUser, Sex,
 };
 use clinic_store::ContentDigest;
 use clinic_sync::HttpsServer;
@@ -146,22 +148,71 @@ fn reach(running: &Running) -> (ServerAddress, HttpsServer) {
 }
 
 /// Rounds on every device until a whole pass moves nothing: each has pushed all it made and pulled
-/// all the others made.
+/// all the others made. Nothing may be refused.
 fn sync_until_quiet(devices: &[&Device], server: &dyn ClinicServer) {
+    assert_eq!(settle(devices, server), 0);
+}
+
+/// Like [`sync_until_quiet`], where the server may refuse changes; returns how many it refused.
+fn settle(devices: &[&Device], server: &dyn ClinicServer) -> usize {
+    let mut refused = 0;
     for _ in 0..4 {
-        let moved: usize = devices
-            .iter()
-            .map(|d| {
-                let report = d.sync(server);
-                assert_eq!(report.refused, 0, "{}: {report:?}", d.name);
-                report.pushed + report.pulled
-            })
-            .sum();
+        let mut moved = 0;
+        for d in devices {
+            let report = d.sync(server);
+            refused += report.refused;
+            moved += report.pushed + report.pulled + report.refused;
+        }
         if moved == 0 {
-            return;
+            return refused;
         }
     }
     panic!("the devices still had changes to exchange after four passes");
+}
+
+/// A doctor of the clinic (added on `device`); returns her provider id.
+fn doctor(device: &Device, name: &str) -> String {
+    device
+        .clinic
+        .add_provider(
+            &device.admin,
+            NewProvider {
+                user_id: None,
+                display_name: name.into(),
+                specialty: "General practice".into(),
+                licence_number: None,
+                colour: "#1c7ed6".into(),
+            },
+        )
+        .unwrap()
+}
+
+/// Books `patient` with `provider` tomorrow (the clinic keeps UTC) from `from` for `minutes`, as the
+/// front desk squeezes a patient in (outside hours and beside another booking of the patient allowed).
+fn book(
+    device: &Device,
+    provider: &str,
+    patient: &str,
+    from: (u32, u32),
+    minutes: i64,
+) -> Result<String, CoreError> {
+    let day = (Utc::now() + Duration::days(1)).date_naive();
+    let starts = day
+        .and_time(NaiveTime::from_hms_opt(from.0, from.1, 0).unwrap())
+        .and_utc();
+    device.clinic.book_appointment(
+        &device.admin,
+        NewAppointment {
+            patient_id: patient.into(),
+            provider_id: provider.into(),
+            appointment_type_id: None,
+            starts_at: clinic_store::format_instant(starts),
+            ends_at: clinic_store::format_instant(starts + Duration::minutes(minutes)),
+            reason: None,
+            allow_patient_overlap: Some(true),
+            allow_outside_hours: Some(true),
+        },
+    )
 }
 
 #[test]
@@ -334,6 +385,78 @@ fn allergies_recorded_apart_on_two_computers_all_stay() {
         assert_eq!(substances, ["Penicillin", "Latex"], "{}", device.name);
         assert_eq!(device.clinic.sync_status().unwrap().needs_attention, 0);
     }
+}
+
+/// Two computers book the same doctor's time while apart, and one books into time off the other gave
+/// her: the server takes the booking that reaches it first and refuses what clashes with what it holds.
+/// The computer that made a refused booking keeps it (nothing is deleted) and shows it needs attention;
+/// no other computer, nor the server, ever holds both.
+#[test]
+fn bookings_made_apart_into_the_same_time_are_refused_and_stay_for_a_person() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let rosa = doctor(&front, "Dr Rosa Diaz");
+    let bo = front.register("Bo", "Lind", "1975-06-07");
+    sync_until_quiet(&[&front, &laptop], &server);
+
+    // Tomorrow, both offline.
+    let day = (Utc::now() + Duration::days(1)).date_naive();
+    let at_the_desk = book(&front, &rosa, &ana, (10, 0), 30).unwrap();
+    front
+        .clinic
+        .add_time_off(
+            &front.admin,
+            NewTimeOff {
+                provider_id: rosa.clone(),
+                from_date: day.to_string(),
+                to_date: None,
+                from_time: Some("14:00".into()),
+                to_time: Some("15:00".into()),
+                reason: Some("Training".into()),
+            },
+        )
+        .unwrap();
+    let on_the_laptop = book(&laptop, &rosa, &bo, (10, 15), 30).unwrap();
+    let into_time_off = book(&laptop, &rosa, &ana, (14, 30), 15).unwrap();
+    let fine = book(&laptop, &rosa, &bo, (11, 0), 30).unwrap();
+
+    front.sync(&server);
+    let report = laptop.sync(&server);
+    assert_eq!(report.refused, 2, "{report:?}");
+    sync_until_quiet(&[&front, &laptop], &server);
+
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert_eq!(on_server["appointments"].rows, 2, "{on_server:?}");
+    let holds = |device: &Device, id: &str| device.clinic.appointment(&device.admin, id).is_ok();
+    for id in [&at_the_desk, &fine] {
+        assert!(holds(&front, id) && holds(&laptop, id));
+    }
+    // The refused bookings stay on the laptop, as they were, and reach no one else.
+    for id in [&on_the_laptop, &into_time_off] {
+        assert!(!holds(&front, id));
+        let kept = laptop.clinic.appointment(&laptop.admin, id).unwrap();
+        assert_eq!(kept.status, AppointmentStatus::Scheduled);
+    }
+    assert_eq!(laptop.clinic.sync_status().unwrap().needs_attention, 2);
+    assert_eq!(front.clinic.sync_status().unwrap().needs_attention, 0);
+    // Nothing the laptop does with them later reaches the others either.
+    laptop
+        .clinic
+        .set_appointment_status(
+            &laptop.admin,
+            &on_the_laptop,
+            AppointmentStatus::Cancelled,
+            Some("Double booked"),
+        )
+        .unwrap();
+    let later = laptop.sync(&server);
+    assert_eq!(later.refused, 1, "{later:?}");
+    assert_eq!(laptop.clinic.sync_status().unwrap().needs_attention, 2);
+    assert!(!holds(&front, &on_the_laptop));
 }
 
 #[test]
@@ -637,15 +760,19 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
         &dirs,
         ["front desk", "laptop", "physio"],
     );
+    let rosa = doctor(&devices[0], "Dr Rosa Diaz");
     sync_until_quiet(&devices.iter().collect::<Vec<_>>(), &server);
 
-    // Each step one device registers, edits, archives or restores a patient, or tries to sync
-    // through a network that drops, delays and cuts connections.
+    // Each step one device registers, edits, archives or restores a patient, books one doctor's time
+    // tomorrow morning (the same few hours on every device), or tries to sync through a network that
+    // drops, delays and cuts connections.
     proxy.faults(true);
     let mut patients = vec![ana];
+    let mut booked: Vec<(usize, String)> = Vec::new();
     let (mut rounds, mut failed) = (0, 0);
-    for step in 0..80 {
-        let device = &devices[rng.random_range(0..devices.len())];
+    for step in 0..100 {
+        let maker = rng.random_range(0..devices.len());
+        let device = &devices[maker];
         let id = patients[rng.random_range(0..patients.len())].clone();
         let known = device.clinic.patient(&device.admin, &id).ok();
         match (rng.random_range(0..10), known) {
@@ -665,27 +792,74 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
                 .clinic
                 .set_patient_archived(&device.admin, &id, !p.archived)
                 .unwrap(),
+            (6..=7, Some(p)) if !p.archived => {
+                let from = (rng.random_range(9..12), 15 * rng.random_range(0..4));
+                // This device's own check refuses a time it already knows is taken.
+                match book(device, &rosa, &id, from, 15 * rng.random_range(1..=4)) {
+                    Ok(appointment) => booked.push((maker, appointment)),
+                    Err(CoreError::Conflict(_)) => {}
+                    Err(other) => panic!("{}: {other}", device.name),
+                }
+            }
             _ => {
                 rounds += 1;
                 match device.clinic.sync_now(&device.admin, &server) {
-                    Ok(report) => assert_eq!(report.refused, 0, "{report:?}"),
+                    Ok(_) => {}
                     Err(CoreError::ServerUnreachable(_)) => failed += 1,
                     Err(other) => panic!("{}: {other}", device.name),
                 }
             }
         }
     }
-    eprintln!("seed {seed}: {rounds} sync rounds, {failed} cut short by the network");
 
-    // Healed: everyone converges, and every change any device made is on the server.
+    // Healed: everyone converges, and every change any device made is on the server but the bookings
+    // it refused, which stay on the device that made them.
     proxy.faults(false);
     let all: Vec<&Device> = devices.iter().collect();
-    sync_until_quiet(&all, &server);
+    settle(&all, &server);
     let on_server: ContentDigest =
         serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
-    for device in &devices {
-        assert_eq!(device.digest(), on_server, "{}", device.name);
-        assert_eq!(device.clinic.sync_status().unwrap().changes_waiting, 0);
+    let holds = |d: &Device, id: &str| d.clinic.appointment(&d.admin, id).is_ok();
+    let mut accepted = Vec::new();
+    let mut kept_apart = [0; 3];
+    for (maker, id) in &booked {
+        let everywhere = devices.iter().all(|d| holds(d, id));
+        if everywhere {
+            accepted.push(
+                devices[0]
+                    .clinic
+                    .appointment(&devices[0].admin, id)
+                    .unwrap(),
+            );
+        } else {
+            // A refused booking: on the device that made it alone.
+            for (i, d) in devices.iter().enumerate() {
+                assert_eq!(holds(d, id), i == *maker, "{id} on {}", d.name);
+            }
+            kept_apart[*maker] += 1;
+        }
+    }
+    eprintln!(
+        "seed {seed}: {rounds} sync rounds, {failed} cut short by the network; {} bookings, {} refused",
+        booked.len(),
+        booked.len() - accepted.len()
+    );
+    assert_eq!(on_server["appointments"].rows, accepted.len() as u64);
+    // No two accepted bookings of the doctor overlap.
+    accepted.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
+    for pair in accepted.windows(2) {
+        assert!(pair[0].ends_at <= pair[1].starts_at, "{pair:?}");
+    }
+    for (device, apart) in devices.iter().zip(kept_apart) {
+        let mut digest = device.digest();
+        let mut server_part = on_server.clone();
+        digest.remove("appointments");
+        server_part.remove("appointments");
+        assert_eq!(digest, server_part, "{}", device.name);
+        let status = device.clinic.sync_status().unwrap();
+        assert_eq!(status.changes_waiting, 0);
+        // Every refusal is there for a person to see.
+        assert!(status.needs_attention >= apart as i64, "{}", device.name);
     }
     assert_eq!(on_server["patients"].rows, patients.len() as u64);
 }

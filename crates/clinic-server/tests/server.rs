@@ -462,24 +462,49 @@ async fn a_change_the_users_role_does_not_allow_is_refused_and_reaches_no_other_
         })
         .unwrap();
     let pushed = sync(&server, &front, &front_pair.credential).await;
-    let refused: Vec<&str> = pushed
+    let refused: Vec<(&str, &str, bool)> = pushed
         .iter()
         .filter_map(|r| match r {
-            PushResult::Rejected { reason, .. } => Some(reason.as_str()),
+            PushResult::Rejected {
+                reason,
+                code,
+                current,
+                ..
+            } => Some((reason.as_str(), code.as_str(), current.is_some())),
             _ => None,
         })
         .collect();
     assert_eq!(
         refused,
         [
-            "a user whose role is receptionist may not change users",
-            "a user whose role is receptionist may not change services",
+            (
+                "a user whose role is receptionist may not change users",
+                "not_permitted",
+                true
+            ),
+            (
+                "a user whose role is receptionist may not change services",
+                "not_permitted",
+                false
+            ),
         ],
         "{pushed:?}"
     );
-    // Kept on the device for a person to see, never sent again.
+    // Kept on the device for a person to see, never sent again; her role is put back to the server's,
+    // and the price she added, which the server does not have, stays here (nothing is deleted).
     assert_eq!(front.sync_state().unwrap().needs_attention, 2);
     assert!(front.changes_to_push(10).unwrap().is_empty());
+    let on_front = front
+        .read(|r| {
+            Ok::<_, clinic_store::StoreError>((
+                r.query_row("SELECT role FROM users WHERE id = ?1", [&lena], |row| {
+                    row.get::<_, String>(0)
+                })?,
+                r.count("SELECT count(*) FROM services", [])?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(on_front, ("receptionist".to_owned(), 1));
 
     sync(&server, &laptop, &laptop_pair.credential).await;
     let seen = laptop

@@ -115,8 +115,55 @@ pub enum PushResult {
     Applied { device_seq: i64, server_seq: i64 },
     /// Taken before (a repeated batch): nothing changed.
     Duplicate { device_seq: i64, server_seq: i64 },
-    /// Refused for good, with the reason; the device shows it to a person.
-    Rejected { device_seq: i64, reason: String },
+    /// Refused for good, with the reason; the device puts its row back to `current` and shows what it
+    /// had to a person.
+    Rejected {
+        device_seq: i64,
+        reason: String,
+        /// What kind of refusal, for programs: one of [`refusals`].
+        #[serde(default = "refused")]
+        code: String,
+        /// The accepted row the change clashes with (a booking, time off), if it clashes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        clashes_with: Option<String>,
+        /// The row as the server holds it; None when the server does not have it (its insert was
+        /// refused or never arrived).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        current: Option<ServerRow>,
+    },
+}
+
+fn refused() -> String {
+    refusals::REFUSED.to_owned()
+}
+
+/// Why the server refused a change, for programs (the reason beside it is for people).
+pub mod refusals {
+    /// Anything else (an answer from an older server).
+    pub const REFUSED: &str = "refused";
+    /// Not a change the server can take: an unknown table, a bad stamp or column.
+    pub const BAD_CHANGE: &str = "bad_change";
+    /// An edit of a row the server does not have: its insert was refused or never arrived.
+    pub const NOT_ON_SERVER: &str = "not_on_server";
+    /// It refers to a row whose insert the server refused.
+    pub const REFERS_TO_REFUSED: &str = "refers_to_refused";
+    /// Its author may not make it (the user's role, or no user).
+    pub const NOT_PERMITTED: &str = "not_permitted";
+    /// It books a provider's time that another booking already holds.
+    pub const BOOKING_CLASH: &str = "booking_clash";
+    /// It books a provider's time off.
+    pub const PROVIDER_AWAY: &str = "provider_away";
+}
+
+/// A row as the server holds it: its columns, and the clock stamp of each column's last write
+/// (`"*"`: the insert's, for every column not written since).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServerRow {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub clocks: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::audit::{self, AuditContext, AuditEvent};
 use crate::hlc::HlcStamp;
-use crate::protocol::{Paired, PushResult};
+use crate::protocol::{Paired, PushResult, ServerRow};
 use crate::store::Identity;
 use crate::table::METADATA_COLUMNS;
 use crate::write::Fields;
@@ -109,6 +109,14 @@ pub struct PageApplied {
     pub cursor: i64,
 }
 
+/// The server's answer refusing one change.
+struct Refused<'a> {
+    reason: &'a str,
+    code: &'a str,
+    clashes_with: Option<&'a str>,
+    current: Option<&'a ServerRow>,
+}
+
 /// Whether a remote write stamped `remote` takes a column last written at `local`: only a newer
 /// stamp does, so every device ends with the same value whatever order the changes arrive in.
 pub fn takes_column(local: Option<&HlcStamp>, remote: &HlcStamp) -> bool {
@@ -158,10 +166,11 @@ impl Store {
     pub fn changes_to_push(&self, limit: usize) -> StoreResult<Vec<Change>> {
         self.read(|r| {
             r.query_all(
-                "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
-                        schema_version, user_id, recorded_at
-                 FROM outbox WHERE pushed_at IS NULL AND superseded_by IS NULL
-                 ORDER BY device_seq LIMIT ?1",
+                &format!(
+                    "SELECT {OUTBOX_CHANGE} FROM outbox
+                     WHERE pushed_at IS NULL AND superseded_by IS NULL
+                     ORDER BY device_seq LIMIT ?1"
+                ),
                 [i64::try_from(limit).unwrap_or(i64::MAX)],
                 outbox_change,
             )
@@ -174,11 +183,11 @@ impl Store {
     pub fn outbox_history(&self, device_seq: i64, limit: usize) -> StoreResult<Vec<Change>> {
         self.read(|r| {
             r.query_all(
-                "SELECT change_id, device_id, device_seq, hlc, table_name, row_id, operation, fields,
-                        schema_version, user_id, recorded_at
-                 FROM outbox
-                 WHERE device_seq > ?1 AND device_id = (SELECT device_id FROM this_device)
-                 ORDER BY device_seq LIMIT ?2",
+                &format!(
+                    "SELECT {OUTBOX_CHANGE} FROM outbox
+                     WHERE device_seq > ?1 AND device_id = (SELECT device_id FROM this_device)
+                     ORDER BY device_seq LIMIT ?2"
+                ),
                 params![device_seq, i64::try_from(limit).unwrap_or(i64::MAX)],
                 outbox_change,
             )
@@ -203,27 +212,29 @@ impl Store {
                         device_seq,
                         server_seq,
                     } => (*device_seq, Some(*server_seq)),
-                    PushResult::Rejected { device_seq, reason } => {
-                        let newly = tx
+                    PushResult::Rejected {
+                        device_seq,
+                        reason,
+                        code,
+                        clashes_with,
+                        current,
+                    } => {
+                        let refused = tx
                             .tx
-                            .prepare_cached(
-                                "SELECT 1 FROM outbox WHERE device_seq = ?1 AND pushed_at IS NULL",
-                            )?
-                            .exists([device_seq])?;
-                        if newly {
-                            tx.tx
-                                .prepare_cached(
-                                    "INSERT INTO conflicts (id, kind, table_name, row_id, local_value,
-                                                            local_hlc, reason, detected_at)
-                                     SELECT ?1, 'rejected', table_name, row_id, fields, hlc, ?2, ?3
-                                     FROM outbox WHERE device_seq = ?4",
-                                )?
-                                .execute(params![
-                                    uuid::Uuid::now_v7().to_string(),
-                                    reason,
-                                    now,
-                                    device_seq
-                                ])?;
+                            .prepare_cached(&format!(
+                                "SELECT {OUTBOX_CHANGE} FROM outbox
+                                 WHERE device_seq = ?1 AND pushed_at IS NULL"
+                            ))?
+                            .query_row([device_seq], outbox_change)
+                            .optional()?;
+                        if let Some(refused) = refused {
+                            let answer = Refused {
+                                reason,
+                                code,
+                                clashes_with: clashes_with.as_deref(),
+                                current: current.as_ref(),
+                            };
+                            tx.put_back(&refused, &answer)?;
                         }
                         (*device_seq, None)
                     }
@@ -586,6 +597,106 @@ impl WriteTx<'_> {
         Ok(())
     }
 
+    /// What this device does with a change the server refused: the columns it set and nothing here
+    /// has written since go back to the server's values (the server's row, with its clocks), so this
+    /// device holds what every other one does; the refused values are kept in `conflicts` with the
+    /// server's reason for a person to resolve. A row the server does not have stays as it is here
+    /// (nothing is deleted), once in `conflicts` however many of its changes are refused.
+    fn put_back(&mut self, refused: &Change, answer: &Refused<'_>) -> StoreResult<()> {
+        let now = format_instant(self.now);
+        let table = Table::from_name(&refused.table).ok_or_else(|| StoreError::BadChange {
+            change_id: refused.change_id.clone(),
+            reason: format!("no table {}", refused.table),
+        })?;
+        let row = self.row_state(table, &refused.row_id)?;
+        let mut put_back: Vec<(&str, Value)> = Vec::new();
+        if let (Some(current), Some(clocks)) = (answer.current, &row) {
+            let refused_at: Option<HlcStamp> = refused.hlc.parse().ok();
+            for column in refused.fields.keys() {
+                let server_value = current.fields.get(column).and_then(json_to_value);
+                let server_clock = current
+                    .clocks
+                    .get(column)
+                    .or_else(|| current.clocks.get("*"))
+                    .and_then(|c| c.parse::<HlcStamp>().ok());
+                let (Some(value), Some(clock)) = (server_value, server_clock) else {
+                    continue;
+                };
+                if clocks.of(column) != refused_at.as_ref() {
+                    continue;
+                }
+                self.tx.execute(
+                    &format!("UPDATE {} SET {column} = ?1 WHERE id = ?2", table.name()),
+                    params![value, refused.row_id],
+                )?;
+                self.stamp_columns(table, &refused.row_id, &[column], &clock)?;
+                put_back.push((column, value));
+            }
+            self.tx
+                .prepare_cached("UPDATE outbox SET put_back_at = ?1 WHERE change_id = ?2")?
+                .execute(params![now, refused.change_id])?;
+        }
+        let folded = answer.current.is_none()
+            && self
+                .tx
+                .prepare_cached(
+                    "SELECT 1 FROM conflicts WHERE kind = 'rejected' AND table_name = ?1 AND row_id = ?2
+                     AND resolved_at IS NULL",
+                )?
+                .exists(params![refused.table, refused.row_id])?;
+        if !folded {
+            let server_values: Option<serde_json::Map<String, serde_json::Value>> =
+                answer.current.map(|current| {
+                    refused
+                        .fields
+                        .keys()
+                        .filter_map(|c| Some((c.clone(), current.fields.get(c)?.clone())))
+                        .collect()
+                });
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO conflicts (id, kind, table_name, row_id, local_value, remote_value,
+                                            local_hlc, reason, code, clashes_with, detected_at)
+                     VALUES (?1, 'rejected', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?
+                .execute(params![
+                    uuid::Uuid::now_v7().to_string(),
+                    refused.table,
+                    refused.row_id,
+                    serde_json::Value::Object(refused.fields.clone()).to_string(),
+                    server_values.map(|v| serde_json::Value::Object(v).to_string()),
+                    refused.hlc,
+                    answer.reason,
+                    answer.code,
+                    answer.clashes_with,
+                    now,
+                ])?;
+        }
+        let patient_id = self.patient_of_row(table, &refused.row_id)?;
+        let device_id = self.device.device_id.clone();
+        audit::append(
+            &self.tx,
+            &AuditContext {
+                at: &now,
+                user_id: refused.user_id.as_deref(),
+                device_id: &device_id,
+            },
+            &AuditEvent {
+                action: "refused".into(),
+                entity: table.name().to_owned(),
+                entity_id: Some(refused.row_id.clone()),
+                patient_id,
+                details: Some(json!({
+                    "source": "sync",
+                    "change": refused.change_id,
+                    "code": answer.code,
+                    "putBack": put_back.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+                })),
+            },
+        )?;
+        Ok(())
+    }
+
     /// Applies one change pulled from the server. Returns None when it changed nothing here, else the
     /// number of conflicts it recorded.
     fn apply_remote(&mut self, pulled: &PulledChange) -> StoreResult<Option<usize>> {
@@ -923,6 +1034,10 @@ fn json_to_value(json: &serde_json::Value) -> Option<Value> {
     })
 }
 
+/// The outbox columns [`outbox_change`] reads.
+const OUTBOX_CHANGE: &str = "change_id, device_id, device_seq, hlc, table_name, row_id, operation, \
+     fields, schema_version, user_id, recorded_at";
+
 fn outbox_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Change> {
     let operation: String = row.get(6)?;
     let fields: String = row.get(7)?;
@@ -952,7 +1067,7 @@ pub(crate) fn changes_of_table(
 ) -> StoreResult<Vec<(String, serde_json::Map<String, serde_json::Value>)>> {
     let rows = r.query_all(
         "SELECT row_id, fields FROM (
-             SELECT row_id, fields, hlc FROM outbox WHERE table_name = ?1
+             SELECT row_id, fields, hlc FROM outbox WHERE table_name = ?1 AND put_back_at IS NULL
              UNION ALL
              SELECT row_id, fields, hlc FROM pulled_changes WHERE table_name = ?1)
          ORDER BY hlc",

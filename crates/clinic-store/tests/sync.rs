@@ -3,7 +3,7 @@
 //! local edits kept for a person. The "server" here is a relay that numbers the changes in order.
 
 use chrono::{DateTime, TimeZone, Utc};
-use clinic_store::protocol::PushResult;
+use clinic_store::protocol::{PushResult, ServerRow};
 use clinic_store::{Change, Fields, PageApplied, PulledChange, Store, StoreError, Table};
 use uuid::Uuid;
 
@@ -18,21 +18,7 @@ struct Relay {
 impl Relay {
     /// Takes what `device` has not pushed yet, as the server accepts it, and answers with the places.
     fn push(&mut self, device: &Store) {
-        let seen_through = device.pull_cursor().unwrap();
-        let mut acks = Vec::new();
-        for change in device.changes_to_push(1_000).unwrap() {
-            let server_seq = self.stream.len() as i64 + 1;
-            acks.push(PushResult::Applied {
-                device_seq: change.device_seq,
-                server_seq,
-            });
-            self.stream.push(PulledChange {
-                server_seq,
-                seen_through,
-                change,
-            });
-        }
-        device.record_push(&acks).unwrap();
+        self.push_refusing(device, |_| false);
     }
 
     /// Pulls what is new, as the device would just after the newest of it was made.
@@ -52,6 +38,69 @@ impl Relay {
             .and_then(DateTime::from_timestamp_millis)
             .unwrap_or_else(Utc::now);
         device.apply_pulled_at(newest, &page).unwrap()
+    }
+
+    /// Like [`Relay::push`], but the changes `refuse` picks are refused, answered with the row as the
+    /// stream has it (as the server answers).
+    fn push_refusing(&mut self, device: &Store, refuse: impl Fn(&Change) -> bool) -> usize {
+        let seen_through = device.pull_cursor().unwrap();
+        let mut answers = Vec::new();
+        for change in device.changes_to_push(1_000).unwrap() {
+            if refuse(&change) {
+                answers.push(PushResult::Rejected {
+                    device_seq: change.device_seq,
+                    reason: "refused by the test".into(),
+                    code: "not_permitted".into(),
+                    clashes_with: None,
+                    current: self.row(&change.table, &change.row_id),
+                });
+                continue;
+            }
+            let server_seq = self.stream.len() as i64 + 1;
+            answers.push(PushResult::Applied {
+                device_seq: change.device_seq,
+                server_seq,
+            });
+            self.stream.push(PulledChange {
+                server_seq,
+                seen_through,
+                change,
+            });
+        }
+        device.record_push(&answers).unwrap();
+        answers
+            .iter()
+            .filter(|a| matches!(a, PushResult::Rejected { .. }))
+            .count()
+    }
+
+    /// A row as the stream's changes leave it, each column with its newest stamp (as the server keeps
+    /// it); None when no change made it.
+    fn row(&self, table: &str, row_id: &str) -> Option<ServerRow> {
+        let mut row: Option<ServerRow> = None;
+        for c in self
+            .stream
+            .iter()
+            .map(|p| &p.change)
+            .filter(|c| c.table == table && c.row_id == row_id)
+        {
+            let row = row.get_or_insert_with(|| ServerRow {
+                clocks: [("*".to_owned(), c.hlc.clone())].into(),
+                ..ServerRow::default()
+            });
+            for (column, value) in &c.fields {
+                let newer = row
+                    .clocks
+                    .get(column)
+                    .or(row.clocks.get("*"))
+                    .is_none_or(|was| *was <= c.hlc);
+                if newer {
+                    row.fields.insert(column.clone(), value.clone());
+                    row.clocks.insert(column.clone(), c.hlc.clone());
+                }
+            }
+        }
+        row
     }
 
     /// One round, as a device always does it: push, then pull.
@@ -503,5 +552,93 @@ fn a_page_of_any_content_is_applied_whole_or_refused_with_nothing_changed() {
         at(200),
         clinic.id,
         Fields::new().set("phone", "+1 555 0100"),
+    );
+}
+
+/// A refused edit goes back to the server's values on the device that made it (columns it wrote again
+/// since stay), its values kept in conflicts; a refused insert stays, in conflicts once however many
+/// of its edits are refused; and the devices converge.
+#[test]
+fn a_refused_change_is_put_back_to_the_servers_row_and_kept_for_a_person() {
+    let Clinic {
+        a,
+        b,
+        mut relay,
+        id,
+        ..
+    } = two_devices_with_a_patient();
+    edit(&a, at(100), id, Fields::new().set("phone", "A's phone"));
+    relay.sync(&a);
+    // B, not having pulled A's edit: one change the server refuses, then notes again.
+    edit(
+        &b,
+        at(200),
+        id,
+        Fields::new()
+            .set("phone", "B's phone")
+            .set("notes", "B's first"),
+    );
+    edit(&b, at(300), id, Fields::new().set("notes", "B's second"));
+    let refused = relay.push_refusing(&b, |c| c.fields.contains_key("phone"));
+    assert_eq!(refused, 1);
+    // The phone is the server's again; the notes B wrote later stay B's.
+    assert_eq!(column(&b, id, "phone").as_deref(), Some("A's phone"));
+    assert_eq!(column(&b, id, "notes").as_deref(), Some("B's second"));
+    let kept: (String, String, Option<String>, String) = b
+        .read(|r| {
+            r.query_row(
+                "SELECT kind, local_value, remote_value, code FROM conflicts",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+        })
+        .unwrap();
+    assert_eq!(kept.0, "rejected");
+    assert!(kept.1.contains("B's phone") && kept.1.contains("B's first"));
+    assert!(kept.2.is_some_and(|server| server.contains("A's phone")));
+    assert_eq!(kept.3, "not_permitted");
+    assert_eq!(b.sync_state().unwrap().needs_attention, 1);
+
+    // Pulling A's edit changes nothing more on B, and both hold the same row.
+    relay.pull(&b);
+    relay.sync(&a);
+    assert_eq!(patient(&a, id), patient(&b, id));
+    // What B holds is what its recorded changes add up to: the refused one no longer counts.
+    let altered = b
+        .rows_unlike_their_changes(Table::Patients, &["phone", "notes"], "1")
+        .unwrap();
+    assert_eq!(altered, []);
+    assert_eq!(
+        count(
+            &b,
+            "SELECT count(*) FROM audit_log WHERE action = 'refused'"
+        ),
+        1
+    );
+
+    // A patient registered on B whose insert is refused stays on B (nothing is deleted), and its
+    // later edit, refused for it, makes no second entry.
+    let (row, _) = sample(Table::Patients, &Parents::default(), 8);
+    let new = b
+        .write_at(at(400), Some("user-b"), |tx| {
+            tx.insert(Table::Patients, row)
+        })
+        .unwrap();
+    edit(&b, at(500), new, Fields::new().set("notes", "seen today"));
+    let new_text = new.to_string();
+    assert_eq!(relay.push_refusing(&b, |c| c.row_id == new_text), 2);
+    assert_eq!(column(&b, new, "notes").as_deref(), Some("seen today"));
+    assert_eq!(
+        count(&b, "SELECT count(*) FROM conflicts WHERE kind = 'rejected'"),
+        2
+    );
+    assert_eq!(b.changes_to_push(10).unwrap(), []);
+    relay.pull(&a);
+    assert_eq!(
+        count(
+            &a,
+            &format!("SELECT count(*) FROM patients WHERE id = '{new}'")
+        ),
+        0
     );
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::clash::{BookedTime, HeldBy, first_clash};
+use super::clash::{BookedTime, HeldBy, ProviderClash, first_clash, provider_clash};
 use super::slots::{
     DayContext, OutsideHours, Slot, Span, day_plan, fits, free_slots, outside_hours, slot,
 };
@@ -311,31 +311,39 @@ fn check_free(
     ignore: Option<&str>,
     allow_patient_overlap: bool,
 ) -> CoreResult<()> {
-    if let Some(clash) = first_overlap(r, HeldBy::Provider, &provider.id, span, ignore)? {
-        let at = when(tz, clash.span);
-        return Err(CoreError::Conflict(message!(
-            "provider_booked",
-            provider = &provider.display_name,
-            date = at.date,
-            start = at.start,
-            end = at.end,
-            patient = clash.patient,
-            mrn = clash.mrn,
-        )));
-    }
+    let (booked, names) = bookings_around(r, HeldBy::Provider, &provider.id, span)?;
     let off = super::time_off_between(r, &provider.id, span.0, span.1)?;
-    if let Some(off) = off.first() {
-        let off_span = stored_span(&off.starts_at, &off.ends_at)?;
-        return Err(CoreError::Conflict(time_off_message(
-            tz,
-            provider,
-            off_span,
-            span,
-            off.reason.as_deref(),
-        )));
+    let away = off
+        .iter()
+        .map(|o| stored_span(&o.starts_at, &o.ends_at))
+        .collect::<CoreResult<Vec<_>>>()?;
+    match provider_clash(span, ignore, &booked, &away) {
+        Some(ProviderClash::Booked(clash)) => {
+            let (patient, mrn, _) = named(&booked, &names, clash);
+            let at = when(tz, clash.span);
+            return Err(CoreError::Conflict(message!(
+                "provider_booked",
+                provider = &provider.display_name,
+                date = at.date,
+                start = at.start,
+                end = at.end,
+                patient = patient,
+                mrn = mrn,
+            )));
+        }
+        Some(ProviderClash::Away(i)) => {
+            return Err(CoreError::Conflict(time_off_message(
+                tz,
+                provider,
+                away[i],
+                span,
+                off[i].reason.as_deref(),
+            )));
+        }
+        None => {}
     }
     if !allow_patient_overlap
-        && let Some(other) = first_overlap(r, HeldBy::Patient, &patient.to_string(), span, ignore)?
+        && let Some(other) = first_overlap(r, &patient.to_string(), span, ignore)?
     {
         let at = when(tz, other.span);
         return Err(CoreError::PatientAlreadyBooked(message!(
@@ -394,20 +402,20 @@ fn time_off_message(
 struct Overlap {
     span: Span,
     patient: String,
-    mrn: String,
     provider: String,
 }
 
-/// The earliest booking of a provider (`HeldBy::Provider`, `holder` its id) or a patient that clashes
-/// with `span` by the booking rule ([`first_clash`]), but `ignore`. The query only narrows the rows by
-/// whose and when; the rule decides.
-fn first_overlap(
+/// Who a booking is: its patient's name and MRN, and its provider's name.
+type Names = (String, String, String);
+
+/// The bookings of a provider (`HeldBy::Provider`, `holder` its id) or a patient whose times overlap
+/// `span`, with their names. The query only narrows the rows by whose and when; the rule decides.
+fn bookings_around(
     r: &Reader<'_>,
     whom: HeldBy,
     holder: &str,
     span: Span,
-    ignore: Option<&str>,
-) -> CoreResult<Option<Overlap>> {
+) -> CoreResult<(Vec<BookedTime>, Vec<Names>)> {
     let filter = match whom {
         HeldBy::Provider => "a.provider_id = ?1",
         HeldBy::Patient => "a.patient_id = ?1",
@@ -434,19 +442,37 @@ fn first_overlap(
         booked.push(stored.for_the_rule()?);
         names.push(who);
     }
-    Ok(first_clash(&booked, whom, span, ignore).map(|clash| {
-        let at = booked
-            .iter()
-            .position(|b| b.id == clash.id)
-            .unwrap_or_default();
-        let (patient, mrn, provider) = names.swap_remove(at);
-        Overlap {
-            span: clash.span,
-            patient,
-            mrn,
-            provider,
-        }
-    }))
+    Ok((booked, names))
+}
+
+/// The names of `clash`, one of `booked`.
+fn named(booked: &[BookedTime], names: &[Names], clash: &BookedTime) -> Names {
+    booked
+        .iter()
+        .position(|b| b.id == clash.id)
+        .and_then(|at| names.get(at).cloned())
+        .unwrap_or_default()
+}
+
+/// The earliest booking of a patient that clashes with `span` by the booking rule ([`first_clash`]),
+/// but `ignore`.
+fn first_overlap(
+    r: &Reader<'_>,
+    holder: &str,
+    span: Span,
+    ignore: Option<&str>,
+) -> CoreResult<Option<Overlap>> {
+    let (booked, names) = bookings_around(r, HeldBy::Patient, holder, span)?;
+    Ok(
+        first_clash(&booked, HeldBy::Patient, span, ignore).map(|clash| {
+            let (patient, _, provider) = named(&booked, &names, clash);
+            Overlap {
+                span: clash.span,
+                patient,
+                provider,
+            }
+        }),
+    )
 }
 
 /// The columns [`stored_booking`] reads first, from `appointments a`.

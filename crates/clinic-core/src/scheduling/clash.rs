@@ -1,10 +1,13 @@
 //! The booking rule, written once over plain data: which bookings hold time, and which of them a new
 //! time clashes with. The app's checks (booking, rescheduling, free slots, time off) read candidate
-//! rows by provider or patient and time, and let this decide; the clinic server will decide the same
-//! way over its own rows, so the two can never disagree.
+//! rows by provider or patient and time, and let this decide; the clinic server decides the same way
+//! over its own rows ([`BookedTime::from_fields`]), so the two can never disagree.
+
+use serde_json::{Map, Value};
 
 use super::AppointmentStatus;
 use super::slots::{Span, overlaps};
+use crate::time::parse_instant;
 
 /// A booking as the rule sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +30,34 @@ pub enum HeldBy {
 }
 
 impl BookedTime {
+    /// A booking and its provider from an appointment's columns as the clinic server keeps them
+    /// (column → JSON value); columns an insert left out take the table's defaults. None when the
+    /// row has no readable provider, times or status.
+    pub fn from_fields(id: &str, fields: &Map<String, Value>) -> Option<(String, BookedTime)> {
+        let text = |column: &str| fields.get(column).and_then(Value::as_str);
+        let provider = text("provider_id")?.to_owned();
+        let span = (
+            parse_instant(text("starts_at")?)?,
+            parse_instant(text("ends_at")?)?,
+        );
+        let status = match fields.get("status") {
+            None | Some(Value::Null) => AppointmentStatus::Scheduled,
+            Some(status) => AppointmentStatus::parse(status.as_str()?)?,
+        };
+        let walk_in = fields
+            .get("walk_in")
+            .is_some_and(|w| w.as_i64() == Some(1) || w.as_bool() == Some(true));
+        let archived = fields.get("archived_at").is_some_and(|a| !a.is_null());
+        let booked = BookedTime {
+            id: id.to_owned(),
+            span,
+            status,
+            walk_in,
+            archived,
+        };
+        Some((provider, booked))
+    }
+
     /// Whether this booking still holds time for `whom`: not archived, not freed by its status
     /// (cancelled, no-show, rescheduled), and for a provider not a walk-in.
     pub fn holds_time(&self, whom: HeldBy) -> bool {
@@ -46,6 +77,32 @@ pub fn first_clash<'a>(
         .iter()
         .filter(|b| Some(b.id.as_str()) != ignore && b.holds_time(whom) && overlaps(b.span, span))
         .min_by_key(|b| b.span.0)
+}
+
+/// What a booking runs into on its provider's calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProviderClash<'a> {
+    /// Another booking that holds the provider's time.
+    Booked(&'a BookedTime),
+    /// The provider's time off: its index in the time off given.
+    Away(usize),
+}
+
+/// Whether a booking at `span` may take its provider's time: not when it clashes with one of `booked`
+/// (the provider's bookings, leaving out `ignore`, the booking itself) or runs into `away` (the
+/// provider's time off). A clash with a booking is reported before time off.
+pub fn provider_clash<'a>(
+    span: Span,
+    ignore: Option<&str>,
+    booked: &'a [BookedTime],
+    away: &[Span],
+) -> Option<ProviderClash<'a>> {
+    if let Some(clash) = first_clash(booked, HeldBy::Provider, span, ignore) {
+        return Some(ProviderClash::Booked(clash));
+    }
+    away.iter()
+        .position(|off| overlaps(*off, span))
+        .map(ProviderClash::Away)
 }
 
 #[cfg(test)]
@@ -108,6 +165,48 @@ mod tests {
         // A walk-in is squeezed into the provider's day, but its patient is busy all the same.
         assert!(!walk_in.holds_time(HeldBy::Provider));
         assert!(walk_in.holds_time(HeldBy::Patient));
+    }
+
+    #[test]
+    fn time_off_is_a_clash_after_bookings() {
+        let day = [booked("a", 60, 90)];
+        let away = [(at(0), at(30)), (at(70), at(80))];
+        let span = (at(20), at(75));
+        assert_eq!(
+            provider_clash(span, None, &day, &away),
+            Some(ProviderClash::Booked(&day[0]))
+        );
+        assert_eq!(
+            provider_clash(span, Some("a"), &day, &away),
+            Some(ProviderClash::Away(0))
+        );
+        assert_eq!(provider_clash((at(30), at(60)), None, &day, &away), None);
+    }
+
+    #[test]
+    fn a_booking_is_read_from_the_servers_columns_with_the_tables_defaults() {
+        let fields = |json: serde_json::Value| json.as_object().unwrap().clone();
+        let inserted = fields(serde_json::json!({
+            "provider_id": "p1",
+            "patient_id": "x",
+            "starts_at": "2026-12-07T09:00:00.000Z",
+            "ends_at": "2026-12-07T09:30:00.000Z",
+        }));
+        let (provider, b) = BookedTime::from_fields("a", &inserted).unwrap();
+        assert_eq!(provider, "p1");
+        assert_eq!(b, booked("a", 0, 30));
+        let walk_in = fields(serde_json::json!({
+            "provider_id": "p1",
+            "starts_at": "2026-12-07T09:00:00.000Z",
+            "ends_at": "2026-12-07T09:30:00.000Z",
+            "status": "cancelled",
+            "walk_in": 1,
+            "archived_at": "2026-12-07T10:00:00.000Z",
+        }));
+        let (_, b) = BookedTime::from_fields("a", &walk_in).unwrap();
+        assert!(b.walk_in && b.archived && b.status == AppointmentStatus::Cancelled);
+        let unreadable = fields(serde_json::json!({"provider_id": "p1", "starts_at": "soon"}));
+        assert_eq!(BookedTime::from_fields("a", &unreadable), None);
     }
 
     proptest! {

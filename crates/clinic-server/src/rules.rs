@@ -1,0 +1,250 @@
+//! What the server checks before it takes a change into the clinic's stream. Each check answers with a
+//! [`Refusal`]: a code for the device's program and a reason a person can act on. The clinic's own
+//! rules (who may make a change, the booking rule) are clinic-core's, the same functions the app
+//! checks with, applied here to the server's rows.
+
+use chrono::{DateTime, Utc};
+use clinic_core::time::parse_instant;
+use clinic_core::{
+    BookedTime, ChangeAuthor, HeldBy, ProviderClash, PushingDevice, Role, may_push, provider_clash,
+};
+use clinic_store::protocol::{ServerRow, refusals};
+use clinic_store::{Change, HlcStamp, Operation, Table};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Map, Value};
+
+use crate::error::ServerResult;
+
+/// Why a change cannot be taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub code: &'static str,
+    pub reason: String,
+    /// The accepted row the change clashes with.
+    pub clashes_with: Option<String>,
+}
+
+impl Refusal {
+    fn new(code: &'static str, reason: impl Into<String>) -> Refusal {
+        Refusal {
+            code,
+            reason: reason.into(),
+            clashes_with: None,
+        }
+    }
+}
+
+type Fields = Map<String, Value>;
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
+/// What a rule's check returns: Err(Refusal) refuses the change, a `ServerError` fails the push.
+pub(crate) type Checked = ServerResult<Result<(), Refusal>>;
+
+/// Whether the change is one the server can take at all: a known table, its device's own clock
+/// stamp, plain column names the write path does not own, and values of a column type.
+pub(crate) fn check_shape(change: &Change) -> Result<(), Refusal> {
+    let bad = |reason: String| Err(Refusal::new(refusals::BAD_CHANGE, reason));
+    if Table::from_name(&change.table).is_none() {
+        return bad(format!(
+            "the server does not know the table {}",
+            change.table
+        ));
+    }
+    let stamp: HlcStamp = match change.hlc.parse() {
+        Ok(stamp) => stamp,
+        Err(reason) => return bad(reason),
+    };
+    if stamp.node != change.device_id {
+        return bad("the change's clock stamp is another device's".into());
+    }
+    for (column, value) in &change.fields {
+        let plain = column
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain || column.is_empty() {
+            return bad(format!("{column:?} is not a column name"));
+        }
+        if matches!(
+            column.as_str(),
+            "id" | "created_at" | "created_by" | "updated_at" | "updated_by" | "hlc"
+        ) {
+            return bad(format!(
+                "{column} is set by the write path, not by a change"
+            ));
+        }
+        let scalar = match value {
+            serde_json::Value::Array(_) => false,
+            serde_json::Value::Object(map) => {
+                map.len() == 1 && map.get("$hex").is_some_and(serde_json::Value::is_string)
+            }
+            _ => true,
+        };
+        if !scalar {
+            return bad(format!("{column} holds a value of no column type"));
+        }
+    }
+    Ok(())
+}
+
+/// An edit needs its row on the server: one whose insert was refused, or never arrived, is not.
+pub(crate) fn check_row_is_here(
+    change: &Change,
+    before: Option<&ServerRow>,
+) -> Result<(), Refusal> {
+    if before.is_none() && change.operation != Operation::Insert {
+        return Err(Refusal::new(
+            refusals::NOT_ON_SERVER,
+            format!(
+                "{} {} is not on the server: its insert was refused or never arrived",
+                change.table, change.row_id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A change may not refer to a row whose insert the server refused: the other devices do not have it
+/// (ids are UUIDs, unique across tables, so any column holding one is a reference).
+pub(crate) fn check_references(tx: &Transaction<'_>, change: &Change) -> Checked {
+    let mut refused = tx.prepare_cached("SELECT table_name FROM refused_rows WHERE row_id = ?1")?;
+    for value in change.fields.values() {
+        let Some(id) = value.as_str().filter(|v| uuid::Uuid::parse_str(v).is_ok()) else {
+            continue;
+        };
+        if let Some(table) = refused
+            .query_row([id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            return Ok(Err(Refusal {
+                code: refusals::REFERS_TO_REFUSED,
+                reason: format!(
+                    "it refers to {table} {id}, which the server refused: resolve that first"
+                ),
+                clashes_with: Some(id.to_owned()),
+            }));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Whether the change's author may make it: the same rule as on the device, with the role the server
+/// holds for that user now.
+pub(crate) fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Change) -> Checked {
+    let lookup = |sql: &str, id: &str| -> ServerResult<Option<String>> {
+        Ok(tx
+            .prepare_cached(sql)?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    };
+    let prefix = lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?.unwrap_or_default();
+    let role = match &change.user_id {
+        None => None,
+        Some(user) => lookup(
+            "SELECT json_extract(fields, '$.role') FROM rows WHERE table_name = 'users' AND row_id = ?1",
+            user,
+        )?
+        .map(|role| Role::parse(&role)),
+    };
+    let author = match (&change.user_id, role) {
+        (Some(id), Some(Some(role))) => ChangeAuthor::User { id, role },
+        (Some(_), _) => ChangeAuthor::UnknownUser,
+        // The computer the clinic was set up on is the first to pair: prefix A.
+        (None, _) => ChangeAuthor::NoUser {
+            brought_the_clinic: prefix == "A",
+        },
+    };
+    let device = PushingDevice {
+        id: device_id,
+        prefix: &prefix,
+    };
+    Ok(may_push(author, device, change)
+        .map_err(|reason| Refusal::new(refusals::NOT_PERMITTED, reason)))
+}
+
+/// The booking rule ([`provider_clash`]) for an appointment as the change leaves it: one that takes
+/// its provider's time anew (booked, moved, given back its time) must not clash with another accepted
+/// booking of that provider, nor with the provider's time off. An edit that leaves its time as it was
+/// is not checked again.
+pub(crate) fn check_booking(
+    tx: &Transaction<'_>,
+    change: &Change,
+    before: Option<&ServerRow>,
+    after: &ServerRow,
+) -> Checked {
+    if change.table != Table::Appointments.name() {
+        return Ok(Ok(()));
+    }
+    let read = |row: &ServerRow| BookedTime::from_fields(&change.row_id, &row.fields);
+    let Some((provider, booking)) = read(after) else {
+        return Ok(Err(Refusal::new(
+            refusals::BAD_CHANGE,
+            "the appointment has no readable provider, times or status",
+        )));
+    };
+    if !booking.holds_time(HeldBy::Provider) {
+        return Ok(Ok(()));
+    }
+    let unchanged = before.and_then(read).is_some_and(|(was_with, was)| {
+        was_with == provider && was.span == booking.span && was.holds_time(HeldBy::Provider)
+    });
+    if unchanged {
+        return Ok(Ok(()));
+    }
+    let (from, to) = (
+        clinic_store::format_instant(booking.span.0),
+        clinic_store::format_instant(booking.span.1),
+    );
+    // Only rows of the provider around that time (an index on these two columns keeps this short).
+    let around = |table: &str| -> ServerResult<Vec<(String, Fields)>> {
+        let mut found = tx.prepare_cached(
+            "SELECT row_id, fields FROM rows
+             WHERE table_name = ?1 AND json_extract(fields, '$.provider_id') = ?2
+               AND json_extract(fields, '$.starts_at') < ?4 AND json_extract(fields, '$.ends_at') > ?3",
+        )?;
+        let rows = found
+            .query_map(params![table, provider, from, to], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, fields)| (id, serde_json::from_str(&fields).unwrap_or_default()))
+            .collect())
+    };
+    let booked: Vec<BookedTime> = around(Table::Appointments.name())?
+        .iter()
+        .filter_map(|(id, fields)| BookedTime::from_fields(id, fields).map(|(_, b)| b))
+        .collect();
+    let (off_ids, away): (Vec<String>, Vec<Span>) = around(Table::ProviderTimeOff.name())?
+        .into_iter()
+        .filter(|(_, fields)| fields.get("archived_at").is_none_or(Value::is_null))
+        .filter_map(|(id, fields)| {
+            let at = |c: &str| {
+                fields
+                    .get(c)
+                    .and_then(Value::as_str)
+                    .and_then(parse_instant)
+            };
+            Some((id, (at("starts_at")?, at("ends_at")?)))
+        })
+        .unzip();
+    Ok(
+        match provider_clash(booking.span, Some(&change.row_id), &booked, &away) {
+            None => Ok(()),
+            Some(ProviderClash::Booked(other)) => Err(Refusal {
+                code: refusals::BOOKING_CLASH,
+                reason: format!(
+                    "the provider already has a booking from {} to {}: an appointment booked first holds that time",
+                    clinic_store::format_instant(other.span.0),
+                    clinic_store::format_instant(other.span.1)
+                ),
+                clashes_with: Some(other.id.clone()),
+            }),
+            Some(ProviderClash::Away(i)) => Err(Refusal {
+                code: refusals::PROVIDER_AWAY,
+                reason: "the provider is away (time off) at that time".into(),
+                clashes_with: off_ids.get(i).cloned(),
+            }),
+        },
+    )
+}
