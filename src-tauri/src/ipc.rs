@@ -10,7 +10,7 @@ use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
 
 use clinic_core::{
-    AppointmentSummary, AppointmentType, AuditFilterOptions, AuditPage, AuditQuery,
+    AppointmentSummary, AppointmentType, Attention, AuditFilterOptions, AuditPage, AuditQuery,
     BackupSettingsInput, BackupStatus, BackupSummary, BookedSeries, Calendar, CallListEntry,
     ClinicDevice, ClinicOverview, CoreError, ErrorCode, FreeTime, ImportProgress, ImportReport,
     MergePreview, Message, MessageParam, NewAppointment, NewClinic, NewPatient, NewProvider,
@@ -40,7 +40,7 @@ use crate::commands::scheduling::{
 };
 use crate::commands::security::{FinishHandoverArgs, RecoveryKeyHandover, SaveRecoverySheetArgs};
 use crate::commands::session::{AppStatus, ChangePasswordArgs, RecoverArgs, SignInArgs};
-use crate::commands::sync::{JoinSheetArgs, ServerArgs, ServerUrlArgs};
+use crate::commands::sync::{JoinSheetArgs, ResolveArgs, ServerArgs, ServerUrlArgs};
 use crate::commands::users::{ResetPasswordArgs, SetUserActiveArgs, SetUserRoleArgs};
 use crate::sync::{JoinView, SyncOverview};
 
@@ -230,6 +230,8 @@ ipc_commands! {
     sync::pair_with_server: ServerArgs => SyncOverview,
     sync::sync_now: () => SyncReport,
     sync::clinic_devices: () => Vec<ClinicDevice>,
+    sync::needs_attention: () => Vec<Attention>,
+    sync::resolve_attention: ResolveArgs => (),
 }
 
 /// Collects the TypeScript declaration of every named type reachable from the commands.

@@ -69,11 +69,15 @@ export async function launch(dataDir, args = [], { readOnly = false, port = FIRS
  * The real clinic server on a free port of 127.0.0.1, on a new data directory: `init`, then `serve`.
  * Resolves to { url, fingerprint, pair(), stop() } once it listens; `pair()` runs `clinic-server pair`.
  */
-export async function startServer(dataDir) {
+export async function startServer(dataDir, { again = null } = {}) {
   const env = { ...process.env, CLINIC_SERVER_PASSPHRASE: 'e2e server passphrase', RUST_LOG: 'warn' };
-  execFileSync(serverBinary, ['--data-dir', dataDir, 'init'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (again === null) {
+    execFileSync(serverBinary, ['--data-dir', dataDir, 'init'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  // Started again (`again`: the server it replaces), it listens where that one did: devices know it there.
+  const listen = again === null ? '127.0.0.1:0' : new URL(again.url).host;
   // Its request log goes to the rotating file in its data directory.
-  const child = spawn(serverBinary, ['--data-dir', dataDir, 'serve', '--listen', '127.0.0.1:0'], {
+  const child = spawn(serverBinary, ['--data-dir', dataDir, 'serve', '--listen', listen], {
     env,
     stdio: ['ignore', 'pipe', 'ignore'],
   });

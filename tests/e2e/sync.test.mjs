@@ -4,7 +4,9 @@
 // screen (fingerprint compared, the clinic arriving with a progress bar, its recovery key
 // shown meanwhile) and signs in with the clinic's users. A patient registered on either computer then
 // appears on the other by the background sync alone, and the header says how syncing goes. A third
-// computer whose app is killed while the clinic arrives finishes joining when it is started again.
+// computer whose app is killed while the clinic arrives finishes joining when it is started again. With
+// the server off, both computers book the same doctor's time: the server takes the booking that reaches
+// it first, and the other computer shows its own in Needs attention, where the receptionist moves it.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -171,5 +173,112 @@ test('a join cut short by the app being killed goes on when it is started again'
     await waitForPatient(third, 'Bjorn Laptop', 'B-');
   } finally {
     await third.quit().catch(() => {});
+  }
+});
+
+/** Books `patient` into the first free cell of tomorrow's calendar; returns when, as the dialog said. */
+async function bookFirstFreeTomorrow(wd, patient) {
+  await wd.click('nav-schedule');
+  await wd.find('schedule-provider-group');
+  const today = await wd.text('schedule-day-label');
+  await wd.click('schedule-next');
+  await wd.waitForText('schedule-day-label', (t) => t !== today);
+  await wd.click('schedule-slot', { timeout: 20000 });
+  await wd.type('booking-patient', patient);
+  await wd.find('booking-patient-option');
+  await wd.pressEnter('booking-patient');
+  const when = await wd.waitForText('booking-when', (t) => t.length > 0);
+  await wd.click('booking-submit');
+  await wd.waitGone('booking-submit');
+  return when;
+}
+
+/** Sync now from the header's status (opened, then closed again). */
+async function startSync(wd) {
+  await wd.click('sync-indicator');
+  await wd.click('sync-now');
+  await wd.click('sync-indicator');
+  await wd.waitGone('sync-details');
+}
+
+/** Sync now, then until the header says Synced. */
+async function syncNow(wd) {
+  await startSync(wd);
+  await wd.waitForText('sync-state', (t) => t === 'Synced', { timeout: 60000 });
+}
+
+/** Sets a controlled input's value as typing would (a time input takes no keys over WebDriver). */
+async function setInput(wd, testId, value) {
+  await wd.cmd('POST', '/execute/sync', {
+    script: `const input = document.querySelector('[data-testid="' + arguments[0] + '"]');
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, arguments[1]);
+      input.dispatchEvent(new Event('input', { bubbles: true }));`,
+    args: [testId, value],
+  });
+}
+
+test('the same time booked on both computers while the server is off: the later one needs attention', async () => {
+  const desk = await launch(frontDeskDir, ['--sync-every', '2']);
+  const laptop = await launch(laptopDir, ['--sync-every', '2'], { port: LAPTOP_DRIVER });
+  try {
+    for (const wd of [desk, laptop]) {
+      await signIn(wd, 'frontdesk', password);
+      await wd.find('shell-clinic-name', { timeout: 30000 });
+    }
+    // The server is off: each computer books the same first free time tomorrow for its own patient.
+    server.stop();
+    const atDesk = await bookFirstFreeTomorrow(desk, 'Astrid Synced');
+    const onLaptop = await bookFirstFreeTomorrow(laptop, 'Bjorn Laptop');
+    assert.equal(onLaptop, atDesk, 'both booked the same time');
+
+    // Back on: the front desk's booking reaches the server first and holds the time.
+    server = await startServer(serverDir, { again: server });
+    await syncNow(desk);
+    await startSync(laptop);
+    await laptop.waitForText('attention-button', (t) => t.includes('1 needs attention'), { timeout: 60000 });
+    // The laptop's own booking stays, outlined, until someone resolves it.
+    const marked = await laptop.cmd('POST', '/execute/sync', {
+      script: `return document.querySelectorAll('[data-testid="appointment-block"][data-needs-attention="true"]').length;`,
+      args: [],
+    });
+    assert.equal(marked, 1, 'the refused booking is marked on the calendar');
+    await shot(laptop, '70-refused-booking-on-calendar');
+
+    await laptop.click('attention-button');
+    const headline = await laptop.waitForText('attention-headline', (t) => t.length > 0);
+    assert.match(headline, /already has a booking at that time/);
+    assert.match(await laptop.text('attention-mine'), /Bjorn Laptop/);
+    assert.match(await laptop.text('attention-theirs'), /Astrid Synced/);
+    assert.equal((await laptop.texts('attention-overbook')).length, 0, 'a receptionist does not overbook');
+    await shot(laptop, '71-needs-attention-double-booking');
+
+    // Moved to the evening, when the doctor is free; the move reaches the front desk.
+    await laptop.click('attention-move');
+    await setInput(laptop, 'attention-move-time', '19:30');
+    await laptop.click('attention-move-submit');
+    await laptop.find('attention-empty', { timeout: 20000 });
+    await shot(laptop, '72-needs-attention-resolved');
+    await syncNow(laptop);
+    await startSync(desk);
+    await desk.click('nav-today');
+    await desk.click('nav-schedule');
+    const today = await desk.text('schedule-day-label');
+    await desk.click('schedule-next');
+    await desk.waitForText('schedule-day-label', (t) => t !== today);
+    for (let i = 0; ; i += 1) {
+      const blocks = await desk.texts('appointment-block');
+      if (blocks.some((b) => b.includes('Bjorn'))) break;
+      assert.ok(i < 60, 'the moved booking reaches the front desk');
+      await sleep(500);
+    }
+    await desk.cmd('POST', '/execute/sync', {
+      script: `[...document.querySelectorAll('[data-testid="appointment-block"]')]
+        .find((b) => b.textContent.includes('Bjorn')).scrollIntoView({ block: 'center' });`,
+      args: [],
+    });
+    await shot(desk, '73-moved-booking-at-the-desk');
+  } finally {
+    await laptop.quit();
+    await desk.quit();
   }
 });

@@ -1,7 +1,7 @@
 // This file is generated from Rust by `scripts/gen-bindings.sh`. Do not edit by hand.
 // Source of truth: src-tauri/src/ipc.rs (the command list) and the DTOs it names.
 
-export type Action = "view_demographics" | "edit_demographics" | "view_schedule" | "edit_schedule" | "check_in" | "start_visit" | "view_clinical" | "record_vitals" | "write_clinical" | "sign_notes" | "prescribe" | "view_billing" | "edit_billing" | "refund" | "manage_users" | "manage_settings" | "manage_backups" | "view_audit" | "export_data" | "undo_patient_merge";
+export type Action = "view_demographics" | "edit_demographics" | "view_schedule" | "edit_schedule" | "check_in" | "start_visit" | "view_clinical" | "record_vitals" | "write_clinical" | "sign_notes" | "prescribe" | "view_billing" | "edit_billing" | "refund" | "manage_users" | "manage_settings" | "manage_backups" | "view_audit" | "export_data" | "undo_patient_merge" | "overbook";
 export type AllergyBadge = { substance: string, severity: AllergySeverity, };
 export type AllergySeverity = "mild" | "moderate" | "severe" | "unknown";
 export type AppPhase = "setup" | "sign_in" | "change_password" | "ready" | "locked" | "recovery_key" | "recover" | "joining";
@@ -31,6 +31,14 @@ export type AppointmentSummary = { id: string, startsAt: string, endsAt: string,
  */
 localDate: string, localStart: string, localEnd: string, patientId: string, patientName: string, patientMrn: string, providerId: string, providerName: string, providerColor: string, status: AppointmentStatus, appointmentTypeId: string | null, appointmentType: string | null, reason: string | null, walkIn: boolean, checkedInAt: string | null, seriesId: string | null, rescheduledFromId: string | null, 
 /**
+ * Booked anyway into time its provider already had booked.
+ */
+overbooked: boolean, 
+/**
+ * The clinic server refused it, or another computer's edit met it: see Needs attention.
+ */
+needsAttention: boolean, 
+/**
  * The statuses it may take now by the clinic's rules and clock (not the user's role): what the UI
  * offers. `rescheduled` means it may be moved.
  */
@@ -42,6 +50,43 @@ export type AppointmentTypeInput = {
  * Empty to add a new type.
  */
 typeId: string | null, name: string, durationMinutes: number, };
+export type Attention = { id: string, kind: AttentionKind, table: string, rowId: string, 
+/**
+ * Why the server refused it (`protocol::refusals`), for a refusal.
+ */
+code: string | null, 
+/**
+ * The server's reason, or which edit is the newer.
+ */
+reason: string | null, values: Array<AttentionValue>, 
+/**
+ * Who wrote this computer's value, and when.
+ */
+mineBy: string | null, mineAt: string | null, 
+/**
+ * Who wrote the other computer's value, and when (an overwritten field).
+ */
+theirsBy: string | null, theirsAt: string | null, detectedAt: string, patient: AttentionPatient | null, 
+/**
+ * The appointment itself, as it is here.
+ */
+booking: AppointmentSummary | null, 
+/**
+ * The accepted appointment a refused booking clashes with.
+ */
+clashing: AppointmentSummary | null, 
+/**
+ * Whether the clinic server has the row (a refused booking: not).
+ */
+onServer: boolean, 
+/**
+ * What the signed-in user may do about it.
+ */
+actions: Array<AttentionAction>, };
+export type AttentionAction = "keep_mine" | "keep_theirs" | "move" | "overbook" | "cancel" | "dismiss";
+export type AttentionKind = "overwritten" | "refused";
+export type AttentionPatient = { id: string, name: string, mrn: string, };
+export type AttentionValue = { field: string, mine: string | null, theirs: string | null, };
 export type AuditEntry = { seq: number, at: string, userId: string | null, userName: string | null, device: string | null, action: string, entity: string, entityId: string | null, patientId: string | null, patientName: string | null, 
 /**
  * Extra facts as JSON (fields changed, patients a list showed); never clinical content.
@@ -435,6 +480,16 @@ export type Reschedule = {
 providerId: string | null, startsAt: string, endsAt: string, allowPatientOverlap?: boolean, allowOutsideHours?: boolean, };
 export type RescheduleArgs = { appointmentId: string, to: Reschedule, };
 export type ResetPasswordArgs = { userId: string, newPassword: string, };
+export type Resolution = { action: AttentionAction, 
+/**
+ * For `move`: the new time.
+ */
+startsAt?: string, endsAt?: string, 
+/**
+ * For `cancel`.
+ */
+cancellationReason?: string, };
+export type ResolveArgs = { id: string, resolution: Resolution, };
 export type RestoreOutcome = { restored: BackupSummary, 
 /**
  * Where the data that was replaced is kept.
@@ -714,4 +769,6 @@ export interface Commands {
   pair_with_server: { args: ServerArgs; result: SyncOverview };
   sync_now: { args: null; result: SyncReport };
   clinic_devices: { args: null; result: Array<ClinicDevice> };
+  needs_attention: { args: null; result: Array<Attention> };
+  resolve_attention: { args: ResolveArgs; result: null };
 }

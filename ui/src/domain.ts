@@ -93,6 +93,8 @@ export const AUDIT_ACTIONS = [
   'preview_patient_merge',
   'check_patient_import',
   'export_patients',
+  'refused',
+  'resolve',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

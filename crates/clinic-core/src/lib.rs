@@ -4,6 +4,7 @@
 //! area adds its operations to it in its own module. Every operation validates its input, then writes
 //! through `clinic-store`'s write path in one transaction (row, outbox record and audit entry together).
 
+mod attention;
 mod audit;
 mod auth;
 mod backups;
@@ -23,6 +24,9 @@ mod sync;
 pub mod time;
 mod validate;
 
+pub use attention::{
+    Attention, AttentionAction, AttentionKind, AttentionPatient, AttentionValue, Resolution,
+};
 pub use audit::{
     AuditCheck, AuditEntry, AuditFilterOptions, AuditPage, AuditQuery, AuditUser, PatientAccess,
 };

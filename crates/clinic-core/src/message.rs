@@ -224,6 +224,9 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("days_between", "Show {min} to {max} days."),
     // Appointments.
     ("appointment_not_found", "This appointment does not exist."),
+    ("attention_not_found", "This is no longer in Needs attention."),
+    ("attention_resolved_already", "Someone has resolved this already."),
+    ("attention_action_not_offered", "Your role may not resolve this in that way."),
     ("appointment_too_long", "An appointment lasts at most {hours} hours."),
     ("time_passed", "This time has passed."),
     ("provider_booked", "{provider} is already booked on {date}, {start}–{end}, with {patient} ({mrn})."),

@@ -159,6 +159,22 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
         ("sync_now", None, |c, u, _| {
             c.sync_now(u, &Offline).map(drop)
         }),
+        // Each entry offers only what the role may write there (tested in attention.rs).
+        ("needs_attention", None, |c, u, _| {
+            c.needs_attention(u).map(drop)
+        }),
+        ("resolve_attention", None, |c, u, _| {
+            let dismiss = clinic_core::Resolution {
+                action: clinic_core::AttentionAction::Dismiss,
+                starts_at: None,
+                ends_at: None,
+                cancellation_reason: None,
+            };
+            match c.resolve_attention(u, "no-such-entry", dismiss) {
+                Err(CoreError::NotFound(_)) => Ok(()),
+                other => other,
+            }
+        }),
         ("content_digest", Some(Action::ViewAudit), |c, u, _| {
             c.content_digest(u).map(drop)
         }),

@@ -181,7 +181,7 @@ pub(crate) fn check_booking(
             "the appointment has no readable provider, times or status",
         )));
     };
-    if !booking.holds_time(HeldBy::Provider) {
+    if !booking.needs_provider_free() {
         return Ok(Ok(()));
     }
     let unchanged = before.and_then(read).is_some_and(|(was_with, was)| {
@@ -233,11 +233,8 @@ pub(crate) fn check_booking(
             None => Ok(()),
             Some(ProviderClash::Booked(other)) => Err(Refusal {
                 code: refusals::BOOKING_CLASH,
-                reason: format!(
-                    "the provider already has a booking from {} to {}: an appointment booked first holds that time",
-                    clinic_store::format_instant(other.span.0),
-                    clinic_store::format_instant(other.span.1)
-                ),
+                reason: "the provider already has a booking at that time, which reached the server first"
+                    .into(),
                 clashes_with: Some(other.id.clone()),
             }),
             Some(ProviderClash::Away(i)) => Err(Refusal {

@@ -314,8 +314,42 @@ fn three_devices_work_offline_and_converge_with_the_server() {
     assert!(mrn(&front, &from_front).starts_with("A-"));
     assert!(mrn(&front, &from_laptop).starts_with("B-"));
     assert!(mrn(&front, &from_physio).starts_with("C-"));
-    // The front desk's phone number lost to the laptop's later one: kept for a person to see.
-    assert!(front.clinic.sync_status().unwrap().needs_attention >= 1);
+    // The front desk's phone number lost to the laptop's later one: kept for a person to see, who keeps
+    // the front desk's after all; that is a new change, and every computer takes it.
+    let entries = front.clinic.needs_attention(&front.admin).unwrap();
+    let phone = entries
+        .iter()
+        .find(|e| e.values.first().is_some_and(|v| v.field == "phone"))
+        .unwrap_or_else(|| panic!("{entries:?}"));
+    assert_eq!(phone.patient.as_ref().unwrap().name, "Ana Ruiz");
+    // As stored (the patient screens format phone numbers for showing).
+    assert_eq!(phone.values[0].mine.as_deref(), Some("+15552000001"));
+    assert_eq!(phone.values[0].theirs.as_deref(), Some("+15553000002"));
+    assert_eq!(phone.mine_by.as_deref(), Some("The Boss"));
+    assert!(phone.mine_at.is_some() && phone.theirs_at.is_some());
+    front
+        .clinic
+        .resolve_attention(
+            &front.admin,
+            &phone.id,
+            clinic_core::Resolution {
+                action: clinic_core::AttentionAction::KeepMine,
+                starts_at: None,
+                ends_at: None,
+                cancellation_reason: None,
+            },
+        )
+        .unwrap();
+    sync_until_quiet(&devices, &server);
+    for device in devices {
+        let ana = device.clinic.patient(&device.admin, &ana).unwrap();
+        assert_eq!(
+            ana.phone.as_deref(),
+            Some("+1 555-200-0001"),
+            "{}",
+            device.name
+        );
+    }
 
     // The physio room's computer is revoked: it keeps what it writes, and the server turns it away.
     let before = physio.clinic.sync_status().unwrap();
@@ -404,6 +438,10 @@ fn bookings_made_apart_into_the_same_time_are_refused_and_stay_for_a_person() {
 
     // Tomorrow, both offline.
     let day = (Utc::now() + Duration::days(1)).date_naive();
+    let at = |h: u32, m: u32| {
+        let time = NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        clinic_store::format_instant(day.and_time(time).and_utc())
+    };
     let at_the_desk = book(&front, &rosa, &ana, (10, 0), 30).unwrap();
     front
         .clinic
@@ -443,20 +481,80 @@ fn bookings_made_apart_into_the_same_time_are_refused_and_stay_for_a_person() {
     }
     assert_eq!(laptop.clinic.sync_status().unwrap().needs_attention, 2);
     assert_eq!(front.clinic.sync_status().unwrap().needs_attention, 0);
-    // Nothing the laptop does with them later reaches the others either.
-    laptop
-        .clinic
-        .set_appointment_status(
-            &laptop.admin,
-            &on_the_laptop,
-            AppointmentStatus::Cancelled,
-            Some("Double booked"),
-        )
-        .unwrap();
-    let later = laptop.sync(&server);
-    assert_eq!(later.refused, 1, "{later:?}");
-    assert_eq!(laptop.clinic.sync_status().unwrap().needs_attention, 2);
-    assert!(!holds(&front, &on_the_laptop));
+
+    // Needs attention on the laptop says what happened, with both appointments.
+    let entries = laptop.clinic.needs_attention(&laptop.admin).unwrap();
+    let of = |code: &str| {
+        entries
+            .iter()
+            .find(|e| e.code.as_deref() == Some(code))
+            .unwrap_or_else(|| panic!("no {code} in {entries:?}"))
+            .clone()
+    };
+    let (clash, away) = (of("booking_clash"), of("provider_away"));
+    assert_eq!(entries.len(), 2);
+    assert_eq!(clash.booking.as_ref().unwrap().id, on_the_laptop);
+    assert_eq!(clash.clashing.as_ref().unwrap().id, at_the_desk);
+    assert_eq!(clash.patient.as_ref().unwrap().name, "Bo Lind");
+    assert!(!clash.on_server);
+    use clinic_core::AttentionAction::{Cancel, Move, Overbook};
+    assert_eq!(clash.actions, [Move, Overbook, Cancel]);
+    assert_eq!(away.actions, [Move, Cancel]);
+    let decide = |action, time: Option<(u32, u32)>, reason: Option<&str>| clinic_core::Resolution {
+        action,
+        starts_at: time.map(|t| at(t.0, t.1)),
+        ends_at: time.map(|t| at(t.0, t.1 + 15)),
+        cancellation_reason: reason.map(str::to_owned),
+    };
+    let resolve = |id: &str, resolution| {
+        laptop
+            .clinic
+            .resolve_attention(&laptop.admin, id, resolution)
+    };
+    // A move into time still taken is refused here, and leaves the entry as it was.
+    let taken = resolve(&clash.id, decide(Move, Some((10, 0)), None)).unwrap_err();
+    assert!(matches!(taken, CoreError::Conflict(_)), "{taken:?}");
+    assert!(matches!(
+        resolve(&away.id, decide(Overbook, None, None)),
+        Err(CoreError::Forbidden(_))
+    ));
+    resolve(&away.id, decide(Move, Some((12, 0)), None)).unwrap();
+    resolve(&clash.id, decide(Overbook, None, None)).unwrap();
+    assert!(matches!(
+        resolve(&clash.id, decide(Overbook, None, None)),
+        Err(CoreError::Conflict(_))
+    ));
+    sync_until_quiet(&[&laptop, &front], &server);
+    for device in [&front, &laptop] {
+        let read = |id: &str| device.clinic.appointment(&device.admin, id).unwrap();
+        assert!(read(&on_the_laptop).overbooked, "{}", device.name);
+        assert_eq!(read(&into_time_off).starts_at, at(12, 0));
+        assert_eq!(device.clinic.sync_status().unwrap().needs_attention, 0);
+        assert!(
+            device
+                .clinic
+                .needs_attention(&device.admin)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    // Once more apart: a refused booking cancelled is kept, cancelled, on every computer.
+    book(&front, &rosa, &bo, (15, 0), 30).unwrap();
+    let again = book(&laptop, &rosa, &ana, (15, 10), 20).unwrap();
+    assert_eq!(settle(&[&front, &laptop], &server), 1);
+    let entry = laptop.clinic.needs_attention(&laptop.admin).unwrap();
+    let missing_reason = resolve(&entry[0].id, decide(Cancel, None, Some(" ")));
+    assert!(matches!(missing_reason, Err(CoreError::Validation { .. })));
+    resolve(&entry[0].id, decide(Cancel, None, Some("Booked twice"))).unwrap();
+    sync_until_quiet(&[&laptop, &front], &server);
+    let cancelled = front.clinic.appointment(&front.admin, &again).unwrap();
+    assert_eq!(cancelled.status, AppointmentStatus::Cancelled);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert_eq!(on_server["appointments"].rows, 6);
+    assert_eq!(front.digest(), on_server);
+    assert_eq!(laptop.digest(), on_server);
 }
 
 #[test]

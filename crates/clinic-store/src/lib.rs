@@ -31,6 +31,7 @@ pub use read::Reader;
 pub use recorded::AlteredRow;
 pub use recovery::RecoveryKey;
 /// What row-mapping closures receive and return.
+pub use rusqlite::types::Value;
 pub use rusqlite::{Connection, Result as RowResult, Row};
 pub use store::{
     BackupKey, BackupManifest, BackupPreview, BackupReport, BackupSettings, DeviceSetup,

@@ -24,8 +24,9 @@ pub mod routes {
 }
 
 /// The oldest device schema the server still takes changes from: a device below it is told to update
-/// (and keeps its outbox until it does).
-pub const OLDEST_SYNCING_SCHEMA: i64 = 9;
+/// (and keeps its outbox until it does). 11: appointments carry `overbooked`, which an older device
+/// could not apply.
+pub const OLDEST_SYNCING_SCHEMA: i64 = 11;
 
 /// A pairing: the one-time code from `clinic-server pair` turned into this device's credential.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

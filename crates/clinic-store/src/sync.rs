@@ -597,6 +597,36 @@ impl WriteTx<'_> {
         Ok(())
     }
 
+    /// Marks a conflict or refused change resolved by this transaction's user; the write that resolves
+    /// it, if any, is an ordinary change in the same transaction. False when it was resolved already.
+    pub fn resolve_conflict(&mut self, id: &str) -> StoreResult<bool> {
+        let row: Option<(String, String)> = self
+            .tx
+            .prepare_cached(
+                "UPDATE conflicts SET resolved_at = ?1, resolved_by = ?2
+                 WHERE id = ?3 AND resolved_at IS NULL RETURNING table_name, row_id",
+            )?
+            .query_row(params![format_instant(self.now), self.user_id, id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((table, row_id)) = row else {
+            return Ok(false);
+        };
+        let patient_id = match Table::from_name(&table) {
+            Some(table) => self.patient_of_row(table, &row_id)?,
+            None => None,
+        };
+        self.audit(AuditEvent {
+            action: "resolve".into(),
+            entity: "conflicts".into(),
+            entity_id: Some(id.to_owned()),
+            patient_id,
+            details: Some(json!({ "table": table, "row": row_id })),
+        })?;
+        Ok(true)
+    }
+
     /// What this device does with a change the server refused: the columns it set and nothing here
     /// has written since go back to the server's values (the server's row, with its clocks), so this
     /// device holds what every other one does; the refused values are kept in `conflicts` with the
@@ -656,8 +686,9 @@ impl WriteTx<'_> {
             self.tx
                 .prepare_cached(
                     "INSERT INTO conflicts (id, kind, table_name, row_id, local_value, remote_value,
-                                            local_hlc, reason, code, clashes_with, detected_at)
-                     VALUES (?1, 'rejected', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                            local_hlc, reason, code, clashes_with, detected_at,
+                                            local_user_id)
+                     VALUES (?1, 'rejected', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?
                 .execute(params![
                     uuid::Uuid::now_v7().to_string(),
@@ -670,6 +701,7 @@ impl WriteTx<'_> {
                     answer.code,
                     answer.clashes_with,
                     now,
+                    refused.user_id,
                 ])?;
         }
         let patient_id = self.patient_of_row(table, &refused.row_id)?;
@@ -993,8 +1025,10 @@ impl WriteTx<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO conflicts (id, kind, table_name, row_id, field, local_value, remote_value,
-                                        local_hlc, remote_hlc, reason, detected_at)
-                 VALUES (?1, 'overwritten', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                        local_hlc, remote_hlc, reason, detected_at, local_user_id,
+                                        remote_user_id)
+                 VALUES (?1, 'overwritten', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                         (SELECT user_id FROM outbox WHERE hlc = ?7), ?11)",
             )?
             .execute(params![
                 uuid::Uuid::now_v7().to_string(),
@@ -1011,6 +1045,7 @@ impl WriteTx<'_> {
                     "this device's edit is newer"
                 },
                 format_instant(self.now),
+                change.user_id,
             ])?;
         Ok(true)
     }

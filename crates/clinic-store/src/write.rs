@@ -284,7 +284,7 @@ impl<'s> WriteTx<'s> {
 
     /// Inserts a new row whose id the caller chose (for example, a device registering itself).
     pub fn insert_with_id(&mut self, table: Table, id: Uuid, fields: Fields) -> StoreResult<()> {
-        self.check_columns(table, &fields)?;
+        self.check_columns(table, fields.columns())?;
         let hlc = self.tick();
         let now = format_instant(self.now);
         let id_text = id.to_string();
@@ -321,7 +321,7 @@ impl<'s> WriteTx<'s> {
             table,
             &id_text,
             Operation::Insert,
-            &fields,
+            &fields.0,
             &hlc,
             patient_id,
         )
@@ -330,32 +330,51 @@ impl<'s> WriteTx<'s> {
     /// Sets the given columns of an existing row. Only columns whose value really changes are written
     /// and recorded; returns false (and writes nothing at all) when nothing changed.
     pub fn update(&mut self, table: Table, id: Uuid, fields: Fields) -> StoreResult<bool> {
-        self.check_columns(table, &fields)?;
+        self.check_columns(table, fields.columns())?;
+        self.write_columns(table, id, fields.0)
+    }
+
+    /// Sets one column named at run time (a value a person chose to keep in Needs attention), as
+    /// [`WriteTx::update`] does.
+    pub fn set_column(
+        &mut self,
+        table: Table,
+        id: Uuid,
+        column: &str,
+        value: Value,
+    ) -> StoreResult<bool> {
+        self.check_columns(table, std::iter::once(column))?;
+        self.write_columns(table, id, vec![(column, value)])
+    }
+
+    fn write_columns(
+        &mut self,
+        table: Table,
+        id: Uuid,
+        fields: Vec<(&str, Value)>,
+    ) -> StoreResult<bool> {
         if fields.is_empty() {
             return Ok(false);
         }
         let id_text = id.to_string();
-        let current = self.current_values(table, &id_text, fields.columns())?;
-        let changed = Fields(
-            fields
-                .0
-                .into_iter()
-                .filter(|(column, value)| current.get(column) != Some(value))
-                .collect(),
-        );
+        let current = self.current_values(table, &id_text, fields.iter().map(|(c, _)| *c))?;
+        let changed: Vec<(&str, Value)> = fields
+            .into_iter()
+            .filter(|(column, value)| current.get(column) != Some(value))
+            .collect();
         if changed.is_empty() {
             return Ok(false);
         }
         let hlc = self.tick();
-        let columns: Vec<&str> = changed.columns().collect();
+        let columns: Vec<&str> = changed.iter().map(|(c, _)| *c).collect();
         self.stamp_columns(table, &id_text, &columns, &hlc)?;
-        let assignments: Vec<String> = changed.columns().map(|c| format!("{c} = ?")).collect();
+        let assignments: Vec<String> = columns.iter().map(|c| format!("{c} = ?")).collect();
         let sql = format!(
             "UPDATE {} SET {}, updated_at = ?, updated_by = ?, hlc = ? WHERE id = ?",
             table.name(),
             assignments.join(", ")
         );
-        let mut values: Vec<Value> = changed.0.iter().map(|(_, v)| v.clone()).collect();
+        let mut values: Vec<Value> = changed.iter().map(|(_, v)| v.clone()).collect();
         values.extend([
             Value::Text(format_instant(self.now)),
             self.user_value(),
@@ -373,6 +392,57 @@ impl<'s> WriteTx<'s> {
             patient_id,
         )?;
         Ok(true)
+    }
+
+    /// Sends a row the clinic server does not have (its insert was refused) again, whole, as a new
+    /// insert, after setting `fields`: how a person resolves a refused row (moved, cancelled, booked as
+    /// overbooked). Every column of the row takes the new stamp.
+    pub fn send_again(&mut self, table: Table, id: Uuid, fields: Fields) -> StoreResult<()> {
+        self.check_columns(table, fields.columns())?;
+        let id_text = id.to_string();
+        let hlc = self.tick();
+        let mut assignments: Vec<String> = fields.columns().map(|c| format!("{c} = ?")).collect();
+        assignments.extend(["updated_at = ?", "updated_by = ?", "hlc = ?"].map(String::from));
+        let mut values: Vec<Value> = fields.0.iter().map(|(_, v)| v.clone()).collect();
+        values.extend([
+            Value::Text(format_instant(self.now)),
+            self.user_value(),
+            Value::Text(hlc.to_string()),
+            Value::Text(id_text.clone()),
+        ]);
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = ?",
+            table.name(),
+            assignments.join(", ")
+        );
+        if self.tx.execute(&sql, params_from_iter(values.iter()))? == 0 {
+            return Err(StoreError::NotFound {
+                table: table.name(),
+                id: id_text,
+            });
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO row_clocks (table_name, row_id, clocks) VALUES (?1, ?2, json_object('*', ?3))
+                 ON CONFLICT (table_name, row_id) DO UPDATE SET clocks = excluded.clocks",
+            )?
+            .execute(params![table.name(), id_text, hlc.to_string()])?;
+        let shared = self.shared;
+        let columns = shared
+            .columns
+            .get(&table)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .filter(|c| *c == "archived_at" || !METADATA_COLUMNS.contains(c));
+        let whole: Vec<(&str, Value)> = self
+            .current_values(table, &id_text, columns)?
+            .into_iter()
+            .filter(|(c, v)| *c != "archived_at" || *v != Value::Null)
+            .collect();
+        let patient_id = self.patient_of_row(table, &id_text)?;
+        self.record_change(table, &id_text, Operation::Insert, &whole, &hlc, patient_id)
     }
 
     /// Archives (soft-deletes) a row. Returns false when it was already archived.
@@ -445,7 +515,7 @@ impl<'s> WriteTx<'s> {
         };
         let patient_id = self.patient_of_row(table, &id_text)?;
         let fields = Fields::new().set("archived_at", archived_at);
-        self.record_change(table, &id_text, operation, &fields, &hlc, patient_id)?;
+        self.record_change(table, &id_text, operation, &fields.0, &hlc, patient_id)?;
         Ok(true)
     }
 
@@ -455,7 +525,7 @@ impl<'s> WriteTx<'s> {
         table: Table,
         row_id: &str,
         operation: Operation,
-        fields: &Fields,
+        fields: &[(&str, Value)],
         hlc: &HlcStamp,
         patient_id: Option<String>,
     ) -> StoreResult<()> {
@@ -467,7 +537,6 @@ impl<'s> WriteTx<'s> {
             )?
             .query_row([hlc.to_string()], |r| r.get(0))?;
         let field_json: BTreeMap<&str, serde_json::Value> = fields
-            .0
             .iter()
             .map(|(column, value)| (*column, value_to_json(value)))
             .collect();
@@ -494,7 +563,10 @@ impl<'s> WriteTx<'s> {
             ],
         )?;
         let mut details = match operation {
-            Operation::Update => Some(json!({ "fields": fields.columns().collect::<Vec<_>>() })),
+            Operation::Update => {
+                let columns: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
+                Some(json!({ "fields": columns }))
+            }
             _ => None,
         };
         if self.source != WriteSource::Local {
@@ -554,14 +626,18 @@ impl<'s> WriteTx<'s> {
         self.user_id.clone().map_or(Value::Null, Value::Text)
     }
 
-    fn check_columns(&self, table: Table, fields: &Fields) -> StoreResult<()> {
+    fn check_columns<'a>(
+        &self,
+        table: Table,
+        columns: impl Iterator<Item = &'a str>,
+    ) -> StoreResult<()> {
         let known = self
             .shared
             .columns
             .get(&table)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        for column in fields.columns() {
+        for column in columns {
             if METADATA_COLUMNS.contains(&column) || !known.iter().any(|k| k == column) {
                 return Err(StoreError::UnknownColumn {
                     table: table.name(),

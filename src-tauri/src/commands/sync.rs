@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use clinic_core::{Clinic, ClinicDevice, CoreError, ServerAddress, SyncReport, message};
+use clinic_core::{
+    Attention, Clinic, ClinicDevice, CoreError, Resolution, ServerAddress, SyncReport, message,
+};
 use clinic_sync::HttpsServer;
 use serde::Deserialize;
 use tauri::{AppHandle, State};
@@ -40,6 +42,14 @@ impl ServerArgs {
 #[serde(rename_all = "camelCase")]
 pub struct ServerUrlArgs {
     pub server: String,
+}
+
+/// One entry of Needs attention and what the person decided.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolveArgs {
+    pub id: String,
+    pub resolution: Resolution,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -218,6 +228,29 @@ pub async fn clinic_devices(state: State<'_, Arc<AppState>>) -> IpcResult<Vec<Cl
         .as_user(|clinic, user| {
             let server = server_of(&clinic.sync_status()?)?;
             clinic.clinic_devices(user, &server).map_err(IpcError::from)
+        })
+        .await
+}
+
+/// What syncing could not settle by itself and the signed-in user may resolve (Needs attention).
+#[tauri::command]
+pub async fn needs_attention(state: State<'_, Arc<AppState>>) -> IpcResult<Vec<Attention>> {
+    state
+        .as_user(|clinic, user| clinic.needs_attention(user).map_err(IpcError::from))
+        .await
+}
+
+/// Resolves one entry of Needs attention; the change it writes goes out with the next round.
+#[tauri::command]
+pub async fn resolve_attention(
+    state: State<'_, Arc<AppState>>,
+    args: ResolveArgs,
+) -> IpcResult<()> {
+    state
+        .as_user(move |clinic, user| {
+            clinic
+                .resolve_attention(user, &args.id, args.resolution)
+                .map_err(IpcError::from)
         })
         .await
 }

@@ -3,7 +3,15 @@ import { listen } from '@tauri-apps/api/event';
 import { useEffect } from 'react';
 import { call } from './ipc';
 import { queryKeys } from './queries';
-import type { AppStatus, JoinSheetArgs, JoinView, ServerArgs, ServerUrlArgs, SyncOverview } from './types';
+import type {
+  AppStatus,
+  JoinSheetArgs,
+  JoinView,
+  ResolveArgs,
+  ServerArgs,
+  ServerUrlArgs,
+  SyncOverview,
+} from './types';
 
 /** Query keys of syncing: the command name first. */
 export const syncKeys = {
@@ -11,6 +19,7 @@ export const syncKeys = {
   joinProgress: ['join_progress'] as const,
   joinSheetPath: ['join_sheet_path'] as const,
   devices: ['clinic_devices'] as const,
+  attention: ['needs_attention'] as const,
 };
 
 /** What Rust emits after a background round brought other computers' changes. */
@@ -123,4 +132,20 @@ export function useRefetchAfterSync() {
       stop?.();
     };
   }, [queryClient]);
+}
+
+/** What syncing could not settle and the signed-in user may resolve (Needs attention). */
+export function useNeedsAttention() {
+  return useQuery({ queryKey: syncKeys.attention, queryFn: () => call('needs_attention'), refetchInterval: 10000 });
+}
+
+/** Resolves one entry; every screen refetches, since it wrote a change (a booking moved, a value kept). */
+export function useResolveAttention() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: ResolveArgs) => call('resolve_attention', args),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries();
+    },
+  });
 }

@@ -8,6 +8,8 @@ import type { AppStatus, SessionUser } from '../api/types';
 import { QueryErrorAlert } from '../components/QueryErrorAlert';
 import { UserMenu } from '../features/account/UserMenu';
 import { useSignOutAction } from '../features/account/useSignOutAction';
+import { NeedsAttentionButton } from '../features/sync/NeedsAttentionButton';
+import { NeedsAttentionScreen } from '../features/sync/NeedsAttentionScreen';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { AdministrationScreen } from '../features/admin/AdministrationScreen';
 import { PatientsScreen } from '../features/patients/PatientsScreen';
@@ -65,6 +67,12 @@ export function AppLayout({ status, user }: AppLayoutProps) {
             )}
           </Group>
           <Group gap="md" wrap="nowrap">
+            <NeedsAttentionButton
+              active={route === 'attention'}
+              onOpen={() => {
+                setRoute('attention');
+              }}
+            />
             <SyncIndicator />
             <UserMenu user={user} />
             <Button
@@ -129,6 +137,7 @@ export function AppLayout({ status, user }: AppLayoutProps) {
           {route === 'providers' && <ProvidersScreen />}
           {route === 'visits' && <VisitsScreen />}
           {route === 'administration' && <AdministrationScreen currentUserId={user.id} />}
+          {route === 'attention' && <NeedsAttentionScreen />}
         </InClinicTimeZone>
       </AppShell.Main>
     </AppShell>

@@ -1,7 +1,15 @@
 import type { Action } from '../api/types';
 
 /** The app's screens. A tiny state router: the shell keeps the current route in React state. */
-export type RouteId = 'today' | 'waiting' | 'patients' | 'schedule' | 'providers' | 'visits' | 'administration';
+export type RouteId =
+  | 'today'
+  | 'waiting'
+  | 'patients'
+  | 'schedule'
+  | 'providers'
+  | 'visits'
+  | 'administration'
+  | 'attention';
 
 type NavLabelKey =
   | 'nav.today'
@@ -58,7 +66,16 @@ export function navItemsFor(can: (action: Action) => boolean): NavItem[] {
   return NAV_ITEMS.filter((item) => visibleTo(item, can));
 }
 
+/**
+ * Screens opened from the header rather than the navigation: Needs attention, which shows each user
+ * what Rust offers them to resolve (nothing, for some).
+ */
+const HEADER_ROUTES: readonly RouteId[] = ['attention'];
+
 /** Whether a user may open the route, by what they may do. */
 export function canOpen(route: RouteId, can: (action: Action) => boolean): boolean {
-  return NAV_ITEMS.some((item) => item.kind === 'route' && item.route === route && visibleTo(item, can));
+  return (
+    HEADER_ROUTES.includes(route) ||
+    NAV_ITEMS.some((item) => item.kind === 'route' && item.route === route && visibleTo(item, can))
+  );
 }

@@ -32,6 +32,7 @@ const EVERY_ACTION: Record<Action, true> = {
   view_audit: true,
   export_data: true,
   undo_patient_merge: true,
+  overbook: true,
 };
 
 /** What an administrator may do: everything. */
@@ -132,6 +133,8 @@ export function appointment(overrides: Partial<AppointmentSummary> = {}): Appoin
     checkedInAt: null,
     seriesId: null,
     rescheduledFromId: null,
+    overbooked: false,
+    needsAttention: false,
     ...overrides,
   };
 }

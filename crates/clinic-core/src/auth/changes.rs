@@ -135,6 +135,12 @@ fn actions_for(table: Table, change: &Change, columns: &[&str]) -> Vec<Action> {
         Table::Devices => Action::ALL.to_vec(),
         Table::Users => vec![ManageUsers],
         Table::Patients | Table::PatientMerges => vec![EditDemographics, UndoPatientMerge],
+        // Booking anyway into time already booked.
+        Table::Appointments
+            if change.fields.get("overbooked").and_then(|o| o.as_i64()) == Some(1) =>
+        {
+            vec![Overbook]
+        }
         Table::Appointments => {
             // A move of status (with the time it happened) needs what that move needs; anything
             // else about an appointment (its time, provider, patient) is scheduling.
@@ -216,6 +222,12 @@ mod tests {
         );
         assert!(may_make_change(Role::Doctor, "u", &started).is_ok());
         assert!(may_make_change(Role::Receptionist, "u", &started).is_err());
+
+        // Booking anyway into booked time is the doctor's (or an administrator's) call.
+        let anyway = json!({"provider_id": "p", "starts_at": "x", "overbooked": 1});
+        let anyway = change("appointments", "a", Operation::Insert, anyway);
+        assert!(may_make_change(Role::Doctor, "u", &anyway).is_ok());
+        assert!(may_make_change(Role::Receptionist, "u", &anyway).is_err());
 
         let role = change("users", "u", Operation::Update, json!({"role": "admin"}));
         assert!(

@@ -46,10 +46,13 @@ pub enum Action {
     ExportData,
     /// Undo a merge of two patient records (the same day).
     UndoPatientMerge,
+    /// Book anyway into time a provider already has booked (a booking the clinic server refused): it
+    /// adds to a doctor's day, so the doctor or an administrator decides.
+    Overbook,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewDemographics,
         Action::EditDemographics,
         Action::ViewSchedule,
@@ -70,6 +73,7 @@ impl Action {
         Action::ViewAudit,
         Action::ExportData,
         Action::UndoPatientMerge,
+        Action::Overbook,
     ];
 }
 
@@ -106,6 +110,7 @@ const DOCTOR: &[Action] = &[
     SignNotes,
     Prescribe,
     ViewBilling,
+    Overbook,
 ];
 /// Billing staff: invoices, payments, refunds and reports; demographics and schedule read (to invoice
 /// visits); no clinical content.

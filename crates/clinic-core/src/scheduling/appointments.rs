@@ -128,6 +128,10 @@ pub struct AppointmentSummary {
     pub checked_in_at: Option<String>,
     pub series_id: Option<String>,
     pub rescheduled_from_id: Option<String>,
+    /// Booked anyway into time its provider already had booked.
+    pub overbooked: bool,
+    /// The clinic server refused it, or another computer's edit met it: see Needs attention.
+    pub needs_attention: bool,
     /// The statuses it may take now by the clinic's rules and clock (not the user's role): what the UI
     /// offers. `rescheduled` means it may be moved.
     pub next_statuses: Vec<AppointmentStatus>,
@@ -137,7 +141,11 @@ pub struct AppointmentSummary {
 pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.starts_at, a.ends_at, a.patient_id,
         p.first_name || ' ' || p.last_name, p.mrn, a.provider_id, v.display_name, v.colour, a.status,
         a.appointment_type_id, t.name, a.reason, a.walk_in, a.checked_in_at, a.series_id,
-        a.rescheduled_from_id";
+        a.rescheduled_from_id, a.overbooked,
+        EXISTS (SELECT 1 FROM conflicts WHERE conflicts.table_name = 'appointments'
+                AND conflicts.row_id = a.id AND conflicts.resolved_at IS NULL)";
+/// How many columns [`SUMMARY_COLUMNS`] are: a query's own columns after them start here.
+pub(crate) const SUMMARY_WIDTH: usize = 19;
 pub(crate) const SUMMARY_FROM: &str = "FROM appointments a
     JOIN patients p ON p.id = a.patient_id
     JOIN providers v ON v.id = a.provider_id
@@ -188,6 +196,8 @@ pub(crate) fn summary_row(
             checked_in_at: row.get(14)?,
             series_id: row.get(15)?,
             rescheduled_from_id: row.get(16)?,
+            overbooked: row.get(17)?,
+            needs_attention: row.get(18)?,
         })
     }
 }
@@ -223,6 +233,7 @@ pub(crate) fn appointments_between(
             status: a.status,
             walk_in: a.walk_in,
             archived: false,
+            overbooked: a.overbooked,
         };
         if booked.holds_time(HeldBy::Provider) {
             holding.push(a);
@@ -432,7 +443,7 @@ fn bookings_around(
         |row| {
             Ok((
                 stored_booking(row)?,
-                (row.get(6)?, row.get(7)?, row.get(8)?),
+                (row.get(7)?, row.get(8)?, row.get(9)?),
             ))
         },
     )?;
@@ -477,10 +488,10 @@ fn first_overlap(
 
 /// The columns [`stored_booking`] reads first, from `appointments a`.
 pub(crate) const BOOKED_COLUMNS: &str =
-    "a.id, a.starts_at, a.ends_at, a.status, a.walk_in, a.archived_at IS NOT NULL";
+    "a.id, a.starts_at, a.ends_at, a.status, a.walk_in, a.archived_at IS NOT NULL, a.overbooked";
 
-/// A booking as stored: id, start, end, status, walk-in, archived.
-pub(crate) struct StoredBooking(String, String, String, String, bool, bool);
+/// A booking as stored: id, start, end, status, walk-in, archived, overbooked.
+pub(crate) struct StoredBooking(String, String, String, String, bool, bool, bool);
 
 /// Reads a booking from the first columns of a row ([`BOOKED_COLUMNS`]).
 pub(crate) fn stored_booking(row: &Row<'_>) -> RowResult<StoredBooking> {
@@ -491,13 +502,14 @@ pub(crate) fn stored_booking(row: &Row<'_>) -> RowResult<StoredBooking> {
         row.get(3)?,
         row.get(4)?,
         row.get(5)?,
+        row.get(6)?,
     ))
 }
 
 impl StoredBooking {
     /// The booking as the booking rule sees it.
     pub(crate) fn for_the_rule(self) -> CoreResult<BookedTime> {
-        let StoredBooking(id, starts, ends, status, walk_in, archived) = self;
+        let StoredBooking(id, starts, ends, status, walk_in, archived, overbooked) = self;
         Ok(BookedTime {
             span: stored_span(&starts, &ends)?,
             status: AppointmentStatus::parse(&status).ok_or_else(|| {
@@ -506,6 +518,7 @@ impl StoredBooking {
             id,
             walk_in,
             archived,
+            overbooked,
         })
     }
 }
@@ -943,6 +956,49 @@ impl Clinic {
         )?;
         Ok(found)
     }
+}
+
+/// An appointment as lists show it, if it is here (for Needs attention, which is not a view of it).
+pub(crate) fn appointment_summary(
+    r: &Reader<'_>,
+    tz: Tz,
+    now: DateTime<Utc>,
+    id: &str,
+) -> CoreResult<Option<AppointmentSummary>> {
+    Ok(r.query_opt(
+        &format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE a.id = ?1"),
+        [id],
+        summary_row(tz, now),
+    )?)
+}
+
+/// The new time of a booking the clinic server refused, checked as a move is (the provider free, no
+/// time off; the patient was booked at this time already, so another booking of theirs is no
+/// reason to refuse): the columns to set.
+pub(crate) fn refused_booking_moved(
+    r: &Reader<'_>,
+    tz: Tz,
+    now: DateTime<Utc>,
+    id: Uuid,
+    starts_at: &str,
+    ends_at: &str,
+) -> CoreResult<Fields> {
+    let span = span(starts_at, ends_at)?;
+    not_past(span, now)?;
+    let booked = stored(r, id)?;
+    let provider = active_provider(r, booked.provider)?;
+    check_free(
+        r,
+        tz,
+        &provider,
+        booked.patient,
+        span,
+        Some(&id.to_string()),
+        true,
+    )?;
+    Ok(Fields::new()
+        .set("starts_at", format_instant(span.0))
+        .set("ends_at", format_instant(span.1)))
 }
 
 fn occurrence(tz: Tz, span: Span) -> PlannedOccurrence {

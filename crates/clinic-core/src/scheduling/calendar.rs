@@ -5,7 +5,9 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::appointments::{SUMMARY_COLUMNS, SUMMARY_FROM, appointments_between, summary_row};
+use super::appointments::{
+    SUMMARY_COLUMNS, SUMMARY_FROM, SUMMARY_WIDTH, appointments_between, summary_row,
+};
 use super::{
     AppointmentStatus, AppointmentSummary, PROVIDER_COLUMNS, Provider, TimeBlock, TimeOff,
     optional_id, provider_row, time_off_between, working_blocks,
@@ -180,7 +182,9 @@ impl Clinic {
                 |row| {
                     Ok(CallListEntry {
                         appointment: summary(row)?,
-                        phone: row.get::<_, Option<String>>(17)?.map(|p| display_phone(&p)),
+                        phone: row
+                            .get::<_, Option<String>>(SUMMARY_WIDTH)?
+                            .map(|p| display_phone(&p)),
                     })
                 },
             )?)

@@ -18,6 +18,9 @@ pub struct BookedTime {
     /// Squeezed in between bookings: it holds its patient's time, not its provider's.
     pub walk_in: bool,
     pub archived: bool,
+    /// Booked on purpose into time its provider already had booked ("book anyway"): it stands beside
+    /// the other booking, and holds its time all the same.
+    pub overbooked: bool,
 }
 
 /// Whose time a new booking must not clash with.
@@ -44,18 +47,27 @@ impl BookedTime {
             None | Some(Value::Null) => AppointmentStatus::Scheduled,
             Some(status) => AppointmentStatus::parse(status.as_str()?)?,
         };
-        let walk_in = fields
-            .get("walk_in")
-            .is_some_and(|w| w.as_i64() == Some(1) || w.as_bool() == Some(true));
+        let flag = |column: &str| {
+            fields
+                .get(column)
+                .is_some_and(|w| w.as_i64() == Some(1) || w.as_bool() == Some(true))
+        };
         let archived = fields.get("archived_at").is_some_and(|a| !a.is_null());
         let booked = BookedTime {
             id: id.to_owned(),
             span,
             status,
-            walk_in,
+            walk_in: flag("walk_in"),
             archived,
+            overbooked: flag("overbooked"),
         };
         Some((provider, booked))
+    }
+
+    /// Whether this booking must find its provider free: it holds the provider's time and was not
+    /// booked anyway (overbooked).
+    pub fn needs_provider_free(&self) -> bool {
+        self.holds_time(HeldBy::Provider) && !self.overbooked
     }
 
     /// Whether this booking still holds time for `whom`: not archived, not freed by its status
@@ -123,6 +135,7 @@ mod tests {
             status: AppointmentStatus::Scheduled,
             walk_in: false,
             archived: false,
+            overbooked: false,
         }
     }
 
@@ -201,10 +214,17 @@ mod tests {
             "ends_at": "2026-12-07T09:30:00.000Z",
             "status": "cancelled",
             "walk_in": 1,
+            "overbooked": 1,
             "archived_at": "2026-12-07T10:00:00.000Z",
         }));
         let (_, b) = BookedTime::from_fields("a", &walk_in).unwrap();
-        assert!(b.walk_in && b.archived && b.status == AppointmentStatus::Cancelled);
+        assert!(b.walk_in && b.archived && b.overbooked);
+        assert_eq!(b.status, AppointmentStatus::Cancelled);
+        assert!(!b.needs_provider_free());
+        let mut overbooked = booked("o", 0, 30);
+        overbooked.overbooked = true;
+        // It holds its time for the next booking, but need not find the provider free itself.
+        assert!(overbooked.holds_time(HeldBy::Provider) && !overbooked.needs_provider_free());
         let unreadable = fields(serde_json::json!({"provider_id": "p1", "starts_at": "soon"}));
         assert_eq!(BookedTime::from_fields("a", &unreadable), None);
     }
@@ -227,6 +247,7 @@ mod tests {
                     status: AppointmentStatus::ALL[status],
                     walk_in,
                     archived,
+                    overbooked: false,
                 })
                 .collect();
             let span = (at(from), at(from + length));

@@ -5,7 +5,7 @@ use clinic_store::{Fields, Table, format_instant};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::appointments::{SUMMARY_COLUMNS, SUMMARY_FROM, summary_row};
+use super::appointments::{SUMMARY_COLUMNS, SUMMARY_FROM, SUMMARY_WIDTH, summary_row};
 use super::{AppointmentStatus, AppointmentSummary, parse_id};
 use crate::auth::permissions::Action;
 use crate::time::{day_bounds, local_hhmm, parse_instant, today};
@@ -66,7 +66,7 @@ impl Clinic {
                 (format_instant(from), format_instant(to)),
                 |row| {
                     let appointment = summary(row)?;
-                    let called_at: Option<String> = row.get(18)?;
+                    let called_at: Option<String> = row.get(SUMMARY_WIDTH + 1)?;
                     let arrived = appointment
                         .checked_in_at
                         .as_deref()
@@ -82,7 +82,7 @@ impl Clinic {
                     Ok(QueueEntry {
                         arrived_at: local_hhmm(tz, arrived),
                         waiting_minutes: (now - since).num_minutes().max(0),
-                        room: row.get(17)?,
+                        room: row.get(SUMMARY_WIDTH)?,
                         called_at,
                         appointment,
                     })

@@ -154,7 +154,7 @@ export function AppointmentDialog({ appointment, timeZone, onClose }: Appointmen
   );
 }
 
-function CancelForm({
+export function CancelForm({
   pending,
   onBack,
   onCancel,

@@ -1,4 +1,4 @@
-import { Box, ColorSwatch, Group, Paper, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Badge, Box, ColorSwatch, Group, Paper, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useRef, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentSummary, TimeBlock } from '../../api/types';
@@ -233,6 +233,8 @@ function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart, ma
       status,
     }),
     appointment.appointmentType,
+    appointment.overbooked ? t('schedule.overbooked') : null,
+    appointment.needsAttention ? t('schedule.needsAttention') : null,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -242,6 +244,7 @@ function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart, ma
       data-appointment-id={appointment.id}
       data-status={appointment.status}
       data-compact={compact}
+      data-needs-attention={appointment.needsAttention}
       title={details}
       draggable={movable}
       onDragStart={(event) => {
@@ -263,6 +266,9 @@ function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart, ma
         boxShadow: 'var(--mantine-shadow-xs)',
         opacity: INACTIVE_STATUSES.has(appointment.status) ? 0.45 : 1,
         cursor: movable ? 'grab' : 'pointer',
+        // Refused by the clinic server (held on this computer only) until someone resolves it.
+        outline: appointment.needsAttention ? '2px dashed var(--mantine-color-orange-6)' : undefined,
+        outlineOffset: -2,
       }}
     >
       {compact ? (
@@ -290,6 +296,11 @@ function AppointmentBlock({ appointment, compact, style, onOpen, onDragStart, ma
               {appointment.localStart}
             </Text>
             <StatusBadge status={appointment.status} />
+            {appointment.overbooked && (
+              <Badge size="xs" color="orange" variant="outline">
+                {t('schedule.overbooked')}
+              </Badge>
+            )}
           </Group>
           <Text size="sm" fw={500} truncate>
             {appointment.patientName}

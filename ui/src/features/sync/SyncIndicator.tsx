@@ -57,11 +57,6 @@ function Indicator({ overview, now }: { overview: SyncOverview; now: number }) {
                 {t('sync.waitingCount', { count: status.changesWaiting })}
               </Badge>
             )}
-            {status.needsAttention > 0 && (
-              <Badge color="orange" variant="filled" data-testid="sync-attention">
-                {t('sync.attentionCount', { count: status.needsAttention })}
-              </Badge>
-            )}
           </Group>
         </UnstyledButton>
       </Popover.Target>

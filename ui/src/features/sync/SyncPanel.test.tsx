@@ -115,9 +115,10 @@ describe('the header’s sync status', () => {
     const indicator = await screen.findByTestId('sync-indicator');
     expect(indicator).toHaveAttribute('data-state', 'needsAction');
     expect(screen.getByTestId('sync-waiting')).toHaveTextContent('4 to send');
-    expect(screen.getByTestId('sync-attention')).toHaveTextContent('1 to check');
     await user.click(indicator);
     expect(await screen.findByTestId('sync-failure')).toHaveTextContent('this device has been revoked');
+    // What needs attention has its own button in the header; the details still say it.
+    expect(screen.getByText(/1 edit met another computer/)).toBeInTheDocument();
     await user.click(screen.getByTestId('sync-now'));
     expect(callsOf('sync_now')).toHaveLength(1);
   });

@@ -1,0 +1,127 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Attention, ResolveArgs } from '../../api/types';
+import { appointment } from '../../test/fixtures';
+import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
+import { renderWithProviders } from '../../test/render';
+import { NeedsAttentionScreen } from './NeedsAttentionScreen';
+
+function entry(overrides: Partial<Attention> = {}): Attention {
+  return {
+    id: 'c1',
+    kind: 'refused',
+    table: 'appointments',
+    rowId: 'a2',
+    code: 'booking_clash',
+    reason: 'the provider already has a booking from 2025-03-04T14:00:00.000Z to 2025-03-04T14:30:00.000Z',
+    values: [],
+    mineBy: 'Lena Ward',
+    mineAt: '2025-03-03T10:00:00Z',
+    theirsBy: null,
+    theirsAt: null,
+    detectedAt: '2025-03-03T12:00:00Z',
+    patient: { id: 'p2', name: 'Bo Lind', mrn: 'B-000004' },
+    booking: appointment({ id: 'a2', patientName: 'Bo Lind', localStart: '09:15', localEnd: '09:45', needsAttention: true }),
+    clashing: appointment({ id: 'a1' }),
+    onServer: false,
+    actions: ['move', 'overbook', 'cancel'],
+    ...overrides,
+  };
+}
+
+const phone = entry({
+  id: 'c2',
+  kind: 'overwritten',
+  table: 'patients',
+  rowId: 'p1',
+  code: null,
+  reason: "the other device's edit is newer",
+  values: [{ field: 'phone', mine: '+15552000001', theirs: '+15553000002' }],
+  mineBy: 'Lena Ward',
+  theirsBy: 'Dr. Grace Chen',
+  theirsAt: '2025-03-03T11:00:00Z',
+  patient: { id: 'p1', name: 'Maria Lopez', mrn: 'MRN-000123' },
+  booking: null,
+  clashing: null,
+  onServer: true,
+  actions: ['keep_mine', 'keep_theirs'],
+});
+
+describe('Needs attention', () => {
+  it('says all is settled when nothing is left', async () => {
+    mockCommands({ needs_attention: () => [] });
+    renderWithProviders(<NeedsAttentionScreen />);
+    expect(await screen.findByTestId('attention-empty')).toHaveTextContent('Nothing needs attention.');
+  });
+
+  it('shows a refused booking beside the one holding the time, and moves it to a time the user picks', async () => {
+    const resolved: ResolveArgs[] = [];
+    mockCommands({
+      needs_attention: () => (resolved.length === 0 ? [entry()] : []),
+      resolve_attention: (args: ResolveArgs) => {
+        if (args.resolution.action === 'move' && args.resolution.startsAt?.includes('T14:00')) {
+          throw new IpcRejection('conflict', 'Dr. Grace Chen is booked then');
+        }
+        resolved.push(args);
+        return null;
+      },
+    });
+    const { user } = renderWithProviders(<NeedsAttentionScreen />, { timeZone: 'UTC' });
+    const card = await screen.findByTestId('attention-entry');
+    expect(within(card).getByTestId('attention-headline')).toHaveTextContent(
+      'Dr. Grace Chen already has a booking at that time',
+    );
+    expect(within(card).getByTestId('attention-patient')).toHaveTextContent('Bo Lind (B-000004)');
+    expect(within(card).getByTestId('attention-mine')).toHaveTextContent('Booked on this computer (Lena Ward');
+    expect(within(card).getByTestId('attention-mine')).toHaveTextContent('Bo Lind with Dr. Grace Chen');
+    expect(within(card).getByTestId('attention-theirs')).toHaveTextContent('Maria Lopez');
+
+    // A time still taken: Rust's reason, the entry stays.
+    await user.click(within(card).getByTestId('attention-move'));
+    const time = within(card).getByTestId('attention-move-time');
+    await user.clear(time);
+    await user.type(time, '14:00');
+    await user.click(within(card).getByTestId('attention-move-submit'));
+    expect(await within(card).findByTestId('attention-error')).toBeInTheDocument();
+    expect(resolved).toHaveLength(0);
+
+    await user.clear(time);
+    await user.type(time, '16:00');
+    await user.click(within(card).getByTestId('attention-move-submit'));
+    expect(await screen.findByTestId('attention-empty')).toBeInTheDocument();
+    expect(resolved).toEqual([
+      {
+        id: 'c1',
+        resolution: { action: 'move', startsAt: '2025-03-04T16:00:00Z', endsAt: '2025-03-04T16:30:00Z' },
+      },
+    ]);
+  });
+
+  it('offers only what Rust offers: a receptionist cancels with a reason, and cannot overbook', async () => {
+    mockCommands({ needs_attention: () => [entry({ actions: ['move', 'cancel'] })], resolve_attention: () => null });
+    const { user } = renderWithProviders(<NeedsAttentionScreen />);
+    const card = await screen.findByTestId('attention-entry');
+    expect(within(card).queryByTestId('attention-overbook')).not.toBeInTheDocument();
+    await user.click(within(card).getByTestId('attention-cancel'));
+    await user.click(within(card).getByTestId('cancel-submit'));
+    expect(within(card).getByText('Give a reason for cancelling.')).toBeInTheDocument();
+    await user.type(within(card).getByTestId('cancel-reason'), 'Booked twice');
+    await user.click(within(card).getByTestId('cancel-submit'));
+    expect(callsOf('resolve_attention')).toEqual([
+      { id: 'c1', resolution: { action: 'cancel', cancellationReason: 'Booked twice' } },
+    ]);
+  });
+
+  it('shows both values of a field edited on two computers, who wrote each, and keeps the one chosen', async () => {
+    mockCommands({ needs_attention: () => [phone], resolve_attention: () => null });
+    const { user } = renderWithProviders(<NeedsAttentionScreen />);
+    const card = await screen.findByTestId('attention-entry');
+    expect(card).toHaveAttribute('data-kind', 'overwritten');
+    expect(within(card).getByTestId('attention-headline')).toHaveTextContent('“Phone” was changed on this computer');
+    expect(within(card).getByTestId('attention-value-mine')).toHaveTextContent('+15552000001');
+    expect(within(card).getByTestId('attention-value-theirs')).toHaveTextContent('+15553000002');
+    expect(within(card).getByText(/Other computer \(Dr\. Grace Chen/)).toBeInTheDocument();
+    await user.click(within(card).getByTestId('attention-keep-mine'));
+    expect(callsOf('resolve_attention')).toEqual([{ id: 'c2', resolution: { action: 'keep_mine' } }]);
+  });
+});
