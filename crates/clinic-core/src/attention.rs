@@ -13,8 +13,10 @@
 use chrono::{DateTime, Utc};
 use clinic_store::protocol::refusals;
 use clinic_store::{
-    Change, Fields, HlcStamp, Operation, Reader, Row, RowResult, Table, Value, format_instant,
+    Change, Fields, HlcStamp, Operation, Reader, Row, RowResult, Table, Value, WriteTx,
+    format_instant,
 };
+use uuid::Uuid;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -403,46 +405,32 @@ impl Clinic {
         resolution: Resolution,
     ) -> CoreResult<()> {
         let (access, role) = self.resolver(by)?;
-        let stored = access
-            .read(|r| {
-                Ok(r.query_opt(
+        let tz = self.settings()?.time_zone;
+        let now = self.now();
+        // Read, checked and resolved in one transaction: two people resolving one entry at once, or a
+        // sync round changing its row meanwhile, cannot both act on what they saw.
+        access.write(|tx| {
+            let stored = tx
+                .reader()
+                .query_opt(
                     &format!("SELECT {STORED_COLUMNS} FROM conflicts WHERE id = ?1"),
                     [id],
                     stored_row,
-                )?)
-            })?
-            .flatten()
-            .ok_or_else(|| CoreError::NotFound(message!("attention_not_found")))?;
-        if stored.resolved {
-            return Err(CoreError::Conflict(message!("attention_resolved_already")));
-        }
-        if !offered(role, &by.id, &stored).contains(&resolution.action) {
-            return Err(CoreError::Forbidden(message!(
-                "attention_action_not_offered"
-            )));
-        }
-        let row = parse_id("rowId", &stored.row_id)?;
-        let tz = self.settings()?.time_zone;
-        let now = self.now();
-        // A refused booking goes to the server again whole; a row the server has, as an edit.
-        let write_booking = |tx: &mut clinic_store::WriteTx<'_>, fields: Fields| {
-            if stored.on_server() {
-                tx.update(Table::Appointments, row, fields).map(|_| ())
-            } else {
-                tx.send_again(Table::Appointments, row, fields)
+                )?
+                .flatten()
+                .ok_or_else(|| CoreError::NotFound(message!("attention_not_found")))?;
+            if stored.resolved {
+                return Err(CoreError::Conflict(message!("attention_resolved_already")));
             }
-        };
-        access.write(|tx| {
+            if !offered(role, &by.id, &stored).contains(&resolution.action) {
+                return Err(CoreError::Forbidden(message!(
+                    "attention_action_not_offered"
+                )));
+            }
+            let row = parse_id("rowId", &stored.row_id)?;
             match resolution.action {
                 AttentionAction::KeepMine | AttentionAction::KeepTheirs => {
-                    let field = stored.field.as_deref().unwrap_or_default();
-                    let values = if resolution.action == AttentionAction::KeepMine {
-                        stored.mine()
-                    } else {
-                        stored.theirs()
-                    };
-                    let value = column_value(values.get(field))?;
-                    tx.set_column(stored.table, row, field, value)?;
+                    keep(tx, &stored, row, resolution.action)?;
                 }
                 AttentionAction::Move => {
                     let fields = scheduling::refused_booking_moved(
@@ -453,10 +441,11 @@ impl Clinic {
                         resolution.starts_at.as_deref().unwrap_or_default(),
                         resolution.ends_at.as_deref().unwrap_or_default(),
                     )?;
-                    write_booking(tx, fields)?;
+                    write_booking(tx, &stored, row, fields)?;
                 }
                 AttentionAction::Overbook => {
-                    write_booking(tx, Fields::new().set("overbooked", 1))?;
+                    scheduling::refused_booking_overbooked(&tx.reader(), tz, row)?;
+                    write_booking(tx, &stored, row, Fields::new().set("overbooked", 1))?;
                 }
                 AttentionAction::Cancel => {
                     let reason = optional(
@@ -473,7 +462,7 @@ impl Clinic {
                     let fields = Fields::new()
                         .set("status", AppointmentStatus::Cancelled.as_str())
                         .set("cancellation_reason", reason);
-                    write_booking(tx, fields)?;
+                    write_booking(tx, &stored, row, fields)?;
                 }
                 AttentionAction::Dismiss => {}
             }
@@ -481,6 +470,62 @@ impl Clinic {
             Ok(())
         })
     }
+}
+
+/// Writes the value kept of a field edited on two computers, as a new change. When the field has been
+/// written since by neither of the two edits, that later edit stands: keeping this computer's value is
+/// refused (it would overwrite an edit no one here has seen), keeping the other leaves it.
+fn keep(
+    tx: &mut WriteTx<'_>,
+    stored: &Stored,
+    row: Uuid,
+    action: AttentionAction,
+) -> CoreResult<()> {
+    let field = stored.field.as_deref().unwrap_or_default();
+    let now_at = tx.column_stamp(stored.table, &stored.row_id, field)?;
+    let either = [stored.local_hlc.as_deref(), stored.remote_hlc.as_deref()];
+    if !either.contains(&now_at.map(|s| s.to_string()).as_deref()) {
+        // Written again since by a third edit: that one stands. Keeping "the other" leaves it; this
+        // computer's value is not written over it unseen.
+        return match action {
+            AttentionAction::KeepMine => {
+                Err(CoreError::Conflict(message!("attention_changed_since")))
+            }
+            _ => Ok(()),
+        };
+    }
+    let values = if action == AttentionAction::KeepMine {
+        stored.mine()
+    } else {
+        stored.theirs()
+    };
+    let value = column_value(values.get(field))?;
+    // Archiving is its own change (and the write path's own column).
+    if field == "archived_at" {
+        if value == Value::Null {
+            tx.restore(stored.table, row)?;
+        } else {
+            tx.archive(stored.table, row)?;
+        }
+    } else {
+        tx.set_column(stored.table, row, field, value)?;
+    }
+    Ok(())
+}
+
+/// A refused booking goes to the server again whole; a row the server has, as an edit.
+fn write_booking(
+    tx: &mut WriteTx<'_>,
+    stored: &Stored,
+    row: Uuid,
+    fields: Fields,
+) -> CoreResult<()> {
+    if stored.on_server() {
+        tx.update(Table::Appointments, row, fields)?;
+    } else {
+        tx.send_again(Table::Appointments, row, fields)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -519,7 +564,7 @@ mod tests {
         );
         assert_eq!(offered(Role::Admin, "u", &clash), [Move, Overbook, Cancel]);
         assert_eq!(offered(Role::Receptionist, "u", &clash), [Move, Cancel]);
-        assert_eq!(offered(Role::Doctor, "u", &clash), [Overbook]);
+        assert_eq!(offered(Role::Doctor, "u", &clash), []);
         assert_eq!(offered(Role::Nurse, "u", &clash), []);
         // Time off is not booked over.
         let away = entry(

@@ -54,7 +54,9 @@ pub use records::{
     VisitPrescription, VisitRecord, VisitSummary, VisitVitals,
 };
 /// The booking rule, which the clinic server enforces too.
-pub use scheduling::clash::{BookedTime, HeldBy, ProviderClash, first_clash, provider_clash};
+pub use scheduling::clash::{
+    BookedTime, HeldBy, ProviderClash, booking_refusal, first_clash, flag, provider_clash,
+};
 pub use scheduling::{
     AppointmentStatus, AppointmentSummary, AppointmentType, BookedSeries, Calendar,
     CalendarProvider, CallListEntry, FreeTime, NewAppointment, NewProvider, NewTimeOff,

@@ -226,6 +226,10 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("appointment_not_found", "This appointment does not exist."),
     ("attention_not_found", "This is no longer in Needs attention."),
     ("attention_resolved_already", "Someone has resolved this already."),
+    (
+        "attention_changed_since",
+        "This field has been changed again since; what stands now is the newest. Look at it again.",
+    ),
     ("attention_action_not_offered", "Your role may not resolve this in that way."),
     ("appointment_too_long", "An appointment lasts at most {hours} hours."),
     ("time_passed", "This time has passed."),

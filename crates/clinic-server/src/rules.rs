@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use clinic_core::time::parse_instant;
 use clinic_core::{
-    BookedTime, ChangeAuthor, HeldBy, ProviderClash, PushingDevice, Role, may_push, provider_clash,
+    BookedTime, ChangeAuthor, HeldBy, ProviderClash, PushingDevice, Role, booking_refusal, may_push,
 };
 use clinic_store::protocol::{ServerRow, refusals};
 use clinic_store::{Change, HlcStamp, Operation, Table};
@@ -130,11 +130,17 @@ pub(crate) fn check_references(tx: &Transaction<'_>, change: &Change) -> Checked
 /// Whether the change's author may make it: the same rule as on the device, with the role the server
 /// holds for that user now.
 pub(crate) fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Change) -> Checked {
+    // A text, or None: a row not here, or a value that is no text (a user row whose role is not one
+    // makes its user unknown, and their changes refused, rather than failing every push).
     let lookup = |sql: &str, id: &str| -> ServerResult<Option<String>> {
-        Ok(tx
+        let found: Option<rusqlite::types::Value> = tx
             .prepare_cached(sql)?
             .query_row([id], |r| r.get(0))
-            .optional()?)
+            .optional()?;
+        Ok(match found {
+            Some(rusqlite::types::Value::Text(text)) => Some(text),
+            _ => None,
+        })
     };
     let prefix = lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?.unwrap_or_default();
     let role = match &change.user_id {
@@ -181,11 +187,14 @@ pub(crate) fn check_booking(
             "the appointment has no readable provider, times or status",
         )));
     };
-    if !booking.needs_provider_free() {
+    if !booking.holds_time(HeldBy::Provider) {
         return Ok(Ok(()));
     }
     let unchanged = before.and_then(read).is_some_and(|(was_with, was)| {
-        was_with == provider && was.span == booking.span && was.holds_time(HeldBy::Provider)
+        was_with == provider
+            && was.span == booking.span
+            && was.overbooked == booking.overbooked
+            && was.holds_time(HeldBy::Provider)
     });
     if unchanged {
         return Ok(Ok(()));
@@ -228,20 +237,19 @@ pub(crate) fn check_booking(
             Some((id, (at("starts_at")?, at("ends_at")?)))
         })
         .unzip();
-    Ok(
-        match provider_clash(booking.span, Some(&change.row_id), &booked, &away) {
-            None => Ok(()),
-            Some(ProviderClash::Booked(other)) => Err(Refusal {
-                code: refusals::BOOKING_CLASH,
-                reason: "the provider already has a booking at that time, which reached the server first"
+    Ok(match booking_refusal(&booking, &booked, &away) {
+        None => Ok(()),
+        Some(ProviderClash::Booked(other)) => Err(Refusal {
+            code: refusals::BOOKING_CLASH,
+            reason:
+                "the provider already has a booking at that time, which reached the server first"
                     .into(),
-                clashes_with: Some(other.id.clone()),
-            }),
-            Some(ProviderClash::Away(i)) => Err(Refusal {
-                code: refusals::PROVIDER_AWAY,
-                reason: "the provider is away (time off) at that time".into(),
-                clashes_with: off_ids.get(i).cloned(),
-            }),
-        },
-    )
+            clashes_with: Some(other.id.clone()),
+        }),
+        Some(ProviderClash::Away(i)) => Err(Refusal {
+            code: refusals::PROVIDER_AWAY,
+            reason: "the provider is away (time off) at that time".into(),
+            clashes_with: off_ids.get(i).cloned(),
+        }),
+    })
 }

@@ -351,6 +351,60 @@ fn three_devices_work_offline_and_converge_with_the_server() {
         );
     }
 
+    // Eve is archived on two computers while apart; the laptop's is the later, and the front desk keeps
+    // its own: archiving is the write path's own column, kept through archive and restore.
+    let keep = |device: &Device, entry: &clinic_core::Attention, action| {
+        let resolution = clinic_core::Resolution {
+            action,
+            starts_at: None,
+            ends_at: None,
+            cancellation_reason: None,
+        };
+        device
+            .clinic
+            .resolve_attention(&device.admin, &entry.id, resolution)
+    };
+    let of_field = |device: &Device, field: &str| {
+        device
+            .clinic
+            .needs_attention(&device.admin)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.values.first().is_some_and(|v| v.field == field))
+    };
+    for device in [&front, &laptop] {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        device
+            .clinic
+            .set_patient_archived(&device.admin, &from_laptop, true)
+            .unwrap();
+    }
+    sync_until_quiet(&[&front, &laptop], &server);
+    let archive =
+        of_field(&front, "archived_at").expect("the front desk's archive was overwritten");
+    keep(&front, &archive, clinic_core::AttentionAction::KeepMine).unwrap();
+    sync_until_quiet(&devices, &server);
+    for device in devices {
+        let eve = device.clinic.patient(&device.admin, &from_laptop).unwrap();
+        assert!(eve.archived, "{}", device.name);
+    }
+
+    // Bo's city, edited on two computers; before the front desk decides, a third edit arrives: keeping
+    // its own would overwrite that unseen, so it is refused; keeping the other leaves the newest.
+    front.edit(&bo, |p| p.city = Some("Eugene".into()));
+    laptop.edit(&bo, |p| p.city = Some("Bend".into()));
+    sync_until_quiet(&[&front, &laptop], &server);
+    let city = of_field(&front, "city").expect("the front desk's city was overwritten");
+    physio.edit(&bo, |p| p.city = Some("Medford".into()));
+    sync_until_quiet(&[&physio, &front], &server);
+    let refused = keep(&front, &city, clinic_core::AttentionAction::KeepMine).unwrap_err();
+    assert!(matches!(refused, CoreError::Conflict(_)), "{refused:?}");
+    keep(&front, &city, clinic_core::AttentionAction::KeepTheirs).unwrap();
+    let now = front.clinic.patient(&front.admin, &bo).unwrap();
+    assert_eq!(now.city.as_deref(), Some("Medford"));
+    assert!(of_field(&front, "city").is_none());
+    sync_until_quiet(&devices, &server);
+
     // The physio room's computer is revoked: it keeps what it writes, and the server turns it away.
     let before = physio.clinic.sync_status().unwrap();
     json(
@@ -374,7 +428,7 @@ fn three_devices_work_offline_and_converge_with_the_server() {
             .unwrap()
             .city
             .as_deref(),
-        Some("Portland")
+        Some("Medford")
     );
 }
 
@@ -923,6 +977,15 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
     for (maker, id) in &booked {
         let everywhere = devices.iter().all(|d| holds(d, id));
         if everywhere {
+            // The same booking on every computer.
+            let seen: Vec<_> = devices
+                .iter()
+                .map(|d| {
+                    let a = d.clinic.appointment(&d.admin, id).unwrap();
+                    (a.starts_at, a.ends_at, a.status, a.patient_id, a.overbooked)
+                })
+                .collect();
+            assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
             accepted.push(
                 devices[0]
                     .clinic

@@ -77,7 +77,7 @@ pub(crate) fn rows_unlike_their_changes(
 }
 
 /// Each column's declared default as the JSON a change record would hold (a number or a quoted text).
-fn column_defaults(
+pub(crate) fn column_defaults(
     r: &Reader<'_>,
     table: Table,
 ) -> StoreResult<HashMap<String, serde_json::Value>> {

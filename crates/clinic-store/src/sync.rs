@@ -597,6 +597,19 @@ impl WriteTx<'_> {
         Ok(())
     }
 
+    /// The clock stamp of a column's last write here (the row's insert, if never written since); None
+    /// when the row is not here.
+    pub fn column_stamp(
+        &self,
+        table: Table,
+        row_id: &str,
+        column: &str,
+    ) -> StoreResult<Option<HlcStamp>> {
+        Ok(self
+            .row_state(table, row_id)?
+            .and_then(|clocks| clocks.of(column).cloned()))
+    }
+
     /// Marks a conflict or refused change resolved by this transaction's user; the write that resolves
     /// it, if any, is an ordinary change in the same transaction. False when it was resolved already.
     pub fn resolve_conflict(&mut self, id: &str) -> StoreResult<bool> {
@@ -639,32 +652,62 @@ impl WriteTx<'_> {
             reason: format!("no table {}", refused.table),
         })?;
         let row = self.row_state(table, &refused.row_id)?;
-        let mut put_back: Vec<(&str, Value)> = Vec::new();
-        if let (Some(current), Some(clocks)) = (answer.current, &row) {
+        // The server's value of each column the change set; a column its row does not hold (an insert
+        // leaves out what it does not set) has the schema's default there, or nothing.
+        let server_values: Option<serde_json::Map<String, serde_json::Value>> = match answer.current
+        {
+            None => None,
+            Some(current) => {
+                let defaults = crate::recorded::column_defaults(&self.reader(), table)?;
+                Some(
+                    refused
+                        .fields
+                        .keys()
+                        .map(|c| {
+                            let value = current.fields.get(c).or_else(|| defaults.get(c));
+                            (c.clone(), value.cloned().unwrap_or(serde_json::Value::Null))
+                        })
+                        .collect(),
+                )
+            }
+        };
+        let mut put_back: Vec<String> = Vec::new();
+        if let (Some(current), Some(values), Some(clocks)) = (answer.current, &server_values, &row)
+        {
             let refused_at: Option<HlcStamp> = refused.hlc.parse().ok();
-            for column in refused.fields.keys() {
-                let server_value = current.fields.get(column).and_then(json_to_value);
+            for (column, value) in values {
+                let value = json_to_value(value).ok_or_else(|| StoreError::BadChange {
+                    change_id: refused.change_id.clone(),
+                    reason: format!("the server's {column} holds a value of no column type"),
+                })?;
                 let server_clock = current
                     .clocks
                     .get(column)
                     .or_else(|| current.clocks.get("*"))
                     .and_then(|c| c.parse::<HlcStamp>().ok());
-                let (Some(value), Some(clock)) = (server_value, server_clock) else {
+                // Put back only what this change wrote last: a later edit here stands (it is sent on).
+                let Some(clock) = server_clock.filter(|_| clocks.of(column) == refused_at.as_ref())
+                else {
                     continue;
                 };
-                if clocks.of(column) != refused_at.as_ref() {
-                    continue;
-                }
                 self.tx.execute(
                     &format!("UPDATE {} SET {column} = ?1 WHERE id = ?2", table.name()),
                     params![value, refused.row_id],
                 )?;
                 self.stamp_columns(table, &refused.row_id, &[column], &clock)?;
-                put_back.push((column, value));
+                put_back.push(column.clone());
             }
             self.tx
                 .prepare_cached("UPDATE outbox SET put_back_at = ?1 WHERE change_id = ?2")?
                 .execute(params![now, refused.change_id])?;
+            // An edit of another computer's that this refused value had won against stands after all.
+            self.tx
+                .prepare_cached(
+                    "UPDATE conflicts SET resolved_at = ?1
+                     WHERE kind = 'overwritten' AND table_name = ?2 AND row_id = ?3 AND local_hlc = ?4
+                       AND resolved_at IS NULL",
+                )?
+                .execute(params![now, refused.table, refused.row_id, refused.hlc])?;
         }
         let folded = answer.current.is_none()
             && self
@@ -675,14 +718,6 @@ impl WriteTx<'_> {
                 )?
                 .exists(params![refused.table, refused.row_id])?;
         if !folded {
-            let server_values: Option<serde_json::Map<String, serde_json::Value>> =
-                answer.current.map(|current| {
-                    refused
-                        .fields
-                        .keys()
-                        .filter_map(|c| Some((c.clone(), current.fields.get(c)?.clone())))
-                        .collect()
-                });
             self.tx
                 .prepare_cached(
                     "INSERT INTO conflicts (id, kind, table_name, row_id, local_value, remote_value,
@@ -695,7 +730,9 @@ impl WriteTx<'_> {
                     refused.table,
                     refused.row_id,
                     serde_json::Value::Object(refused.fields.clone()).to_string(),
-                    server_values.map(|v| serde_json::Value::Object(v).to_string()),
+                    server_values
+                        .as_ref()
+                        .map(|v| serde_json::Value::Object(v.clone()).to_string()),
                     refused.hlc,
                     answer.reason,
                     answer.code,
@@ -722,7 +759,7 @@ impl WriteTx<'_> {
                     "source": "sync",
                     "change": refused.change_id,
                     "code": answer.code,
-                    "putBack": put_back.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+                    "putBack": put_back,
                 })),
             },
         )?;

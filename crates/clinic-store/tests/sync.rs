@@ -616,6 +616,19 @@ fn a_refused_change_is_put_back_to_the_servers_row_and_kept_for_a_person() {
         1
     );
 
+    // An archive refused: the server's row never held `archived_at` (an insert leaves it out), so the
+    // patient is active again here, as everywhere else.
+    b.write_at(at(350), Some("user-b"), |tx| {
+        tx.archive(Table::Patients, id)
+    })
+    .unwrap();
+    let refused = relay.push_refusing(&b, |c| c.fields.contains_key("archived_at"));
+    assert_eq!(refused, 1);
+    assert_eq!(column(&b, id, "archived_at"), None);
+    relay.sync(&a);
+    // The same content (when it was last changed here is this computer's own bookkeeping).
+    assert_eq!(a.content_digest().unwrap(), b.content_digest().unwrap());
+
     // A patient registered on B whose insert is refused stays on B (nothing is deleted), and its
     // later edit, refused for it, makes no second entry.
     let (row, _) = sample(Table::Patients, &Parents::default(), 8);
@@ -630,7 +643,7 @@ fn a_refused_change_is_put_back_to_the_servers_row_and_kept_for_a_person() {
     assert_eq!(column(&b, new, "notes").as_deref(), Some("seen today"));
     assert_eq!(
         count(&b, "SELECT count(*) FROM conflicts WHERE kind = 'rejected'"),
-        2
+        3
     );
     assert_eq!(b.changes_to_push(10).unwrap(), []);
     relay.pull(&a);

@@ -7,6 +7,7 @@ use clinic_store::{Change, Operation, Table};
 use super::Role;
 use super::permissions::{Action, allows};
 use crate::scheduling::AppointmentStatus;
+use crate::scheduling::clash::flag;
 
 /// What a user may change in their own account whatever their role: their password, and the
 /// sign-in counters that signing in keeps.
@@ -135,12 +136,8 @@ fn actions_for(table: Table, change: &Change, columns: &[&str]) -> Vec<Action> {
         Table::Devices => Action::ALL.to_vec(),
         Table::Users => vec![ManageUsers],
         Table::Patients | Table::PatientMerges => vec![EditDemographics, UndoPatientMerge],
-        // Booking anyway into time already booked.
-        Table::Appointments
-            if change.fields.get("overbooked").and_then(|o| o.as_i64()) == Some(1) =>
-        {
-            vec![Overbook]
-        }
+        // Booking anyway into time already booked (or a flag no device could store, refused later).
+        Table::Appointments if flag(&change.fields, "overbooked") != Some(false) => vec![Overbook],
         Table::Appointments => {
             // A move of status (with the time it happened) needs what that move needs; anything
             // else about an appointment (its time, provider, patient) is scheduling.
@@ -223,11 +220,14 @@ mod tests {
         assert!(may_make_change(Role::Doctor, "u", &started).is_ok());
         assert!(may_make_change(Role::Receptionist, "u", &started).is_err());
 
-        // Booking anyway into booked time is the doctor's (or an administrator's) call.
-        let anyway = json!({"provider_id": "p", "starts_at": "x", "overbooked": 1});
-        let anyway = change("appointments", "a", Operation::Insert, anyway);
-        assert!(may_make_change(Role::Doctor, "u", &anyway).is_ok());
-        assert!(may_make_change(Role::Receptionist, "u", &anyway).is_err());
+        // Booking anyway into booked time is an administrator's call, however the flag is written.
+        for set in [json!(1), json!(true)] {
+            let anyway = json!({"provider_id": "p", "starts_at": "x", "overbooked": set});
+            let anyway = change("appointments", "a", Operation::Insert, anyway);
+            assert!(may_make_change(Role::Admin, "u", &anyway).is_ok());
+            assert!(may_make_change(Role::Receptionist, "u", &anyway).is_err());
+            assert!(may_make_change(Role::Doctor, "u", &anyway).is_err());
+        }
 
         let role = change("users", "u", Operation::Update, json!({"role": "admin"}));
         assert!(

@@ -47,7 +47,7 @@ pub enum Action {
     /// Undo a merge of two patient records (the same day).
     UndoPatientMerge,
     /// Book anyway into time a provider already has booked (a booking the clinic server refused): it
-    /// adds to a doctor's day, so the doctor or an administrator decides.
+    /// adds to a doctor's day, so an administrator (the practice manager) decides.
     Overbook,
 }
 
@@ -110,7 +110,6 @@ const DOCTOR: &[Action] = &[
     SignNotes,
     Prescribe,
     ViewBilling,
-    Overbook,
 ];
 /// Billing staff: invoices, payments, refunds and reports; demographics and schedule read (to invoice
 /// visits); no clinical content.

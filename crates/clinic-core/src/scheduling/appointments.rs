@@ -1001,6 +1001,25 @@ pub(crate) fn refused_booking_moved(
         .set("ends_at", format_instant(span.1)))
 }
 
+/// Whether a booking the clinic server refused may be booked anyway where it is, beside the booking
+/// it clashes with: not into the provider's time off ([`super::clash::booking_refusal`]).
+pub(crate) fn refused_booking_overbooked(r: &Reader<'_>, tz: Tz, id: Uuid) -> CoreResult<()> {
+    let booked = stored(r, id)?;
+    let provider = active_provider(r, booked.provider)?;
+    let off = super::time_off_between(r, &provider.id, booked.span.0, booked.span.1)?;
+    if let Some(off) = off.first() {
+        let off_span = stored_span(&off.starts_at, &off.ends_at)?;
+        return Err(CoreError::Conflict(time_off_message(
+            tz,
+            &provider,
+            off_span,
+            booked.span,
+            off.reason.as_deref(),
+        )));
+    }
+    Ok(())
+}
+
 fn occurrence(tz: Tz, span: Span) -> PlannedOccurrence {
     PlannedOccurrence {
         starts_at: format_instant(span.0),

@@ -47,27 +47,16 @@ impl BookedTime {
             None | Some(Value::Null) => AppointmentStatus::Scheduled,
             Some(status) => AppointmentStatus::parse(status.as_str()?)?,
         };
-        let flag = |column: &str| {
-            fields
-                .get(column)
-                .is_some_and(|w| w.as_i64() == Some(1) || w.as_bool() == Some(true))
-        };
         let archived = fields.get("archived_at").is_some_and(|a| !a.is_null());
         let booked = BookedTime {
             id: id.to_owned(),
             span,
             status,
-            walk_in: flag("walk_in"),
+            walk_in: flag(fields, "walk_in")?,
             archived,
-            overbooked: flag("overbooked"),
+            overbooked: flag(fields, "overbooked")?,
         };
         Some((provider, booked))
-    }
-
-    /// Whether this booking must find its provider free: it holds the provider's time and was not
-    /// booked anyway (overbooked).
-    pub fn needs_provider_free(&self) -> bool {
-        self.holds_time(HeldBy::Provider) && !self.overbooked
     }
 
     /// Whether this booking still holds time for `whom`: not archived, not freed by its status
@@ -89,6 +78,21 @@ pub fn first_clash<'a>(
         .iter()
         .filter(|b| Some(b.id.as_str()) != ignore && b.holds_time(whom) && overlaps(b.span, span))
         .min_by_key(|b| b.span.0)
+}
+
+/// A yes/no column as a change or the server holds it (1 or true; absent or empty is no). None when it
+/// holds anything else, which no device could store.
+pub fn flag(fields: &Map<String, Value>, column: &str) -> Option<bool> {
+    match fields.get(column) {
+        None | Some(Value::Null) => Some(false),
+        Some(Value::Bool(set)) => Some(*set),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Some(_) => None,
+    }
 }
 
 /// What a booking runs into on its provider's calendar.
@@ -115,6 +119,22 @@ pub fn provider_clash<'a>(
     away.iter()
         .position(|off| overlaps(*off, span))
         .map(ProviderClash::Away)
+}
+
+/// The booking rule for one booking as it stands, over its provider's other bookings and time off:
+/// None when it may hold its time. One that holds its provider's time must not clash with another
+/// booking that does, nor run into time off; one booked anyway (overbooked) stands beside other
+/// bookings, but never in time off.
+pub fn booking_refusal<'a>(
+    booking: &BookedTime,
+    booked: &'a [BookedTime],
+    away: &[Span],
+) -> Option<ProviderClash<'a>> {
+    if !booking.holds_time(HeldBy::Provider) {
+        return None;
+    }
+    let others = if booking.overbooked { &[] } else { booked };
+    provider_clash(booking.span, Some(&booking.id), others, away)
 }
 
 #[cfg(test)]
@@ -197,6 +217,29 @@ mod tests {
     }
 
     #[test]
+    fn a_booking_booked_anyway_stands_beside_others_but_never_in_time_off() {
+        let day = [booked("a", 0, 30)];
+        let mut anyway = booked("o", 10, 40);
+        anyway.overbooked = true;
+        assert_eq!(booking_refusal(&anyway, &day, &[]), None);
+        // It holds its time for the next booking all the same.
+        let next = booked("n", 35, 50);
+        let with_it = [day[0].clone(), anyway.clone()];
+        assert_eq!(
+            booking_refusal(&next, &with_it, &[]),
+            Some(ProviderClash::Booked(&with_it[1]))
+        );
+        let away = [(at(20), at(25))];
+        assert_eq!(
+            booking_refusal(&anyway, &day, &away),
+            Some(ProviderClash::Away(0))
+        );
+        let mut cancelled = booked("c", 0, 30);
+        cancelled.status = AppointmentStatus::Cancelled;
+        assert_eq!(booking_refusal(&cancelled, &day, &away), None);
+    }
+
+    #[test]
     fn a_booking_is_read_from_the_servers_columns_with_the_tables_defaults() {
         let fields = |json: serde_json::Value| json.as_object().unwrap().clone();
         let inserted = fields(serde_json::json!({
@@ -220,11 +263,10 @@ mod tests {
         let (_, b) = BookedTime::from_fields("a", &walk_in).unwrap();
         assert!(b.walk_in && b.archived && b.overbooked);
         assert_eq!(b.status, AppointmentStatus::Cancelled);
-        assert!(!b.needs_provider_free());
-        let mut overbooked = booked("o", 0, 30);
-        overbooked.overbooked = true;
-        // It holds its time for the next booking, but need not find the provider free itself.
-        assert!(overbooked.holds_time(HeldBy::Provider) && !overbooked.needs_provider_free());
+        // A flag no device could store makes no booking.
+        let mut odd = inserted.clone();
+        odd.insert("overbooked".into(), serde_json::json!(2));
+        assert_eq!(BookedTime::from_fields("a", &odd), None);
         let unreadable = fields(serde_json::json!({"provider_id": "p1", "starts_at": "soon"}));
         assert_eq!(BookedTime::from_fields("a", &unreadable), None);
     }

@@ -25,7 +25,9 @@ pub use appointments::{
     AppointmentSummary, BookedSeries, NewAppointment, PlannedOccurrence, RecurringPlan, Reschedule,
     WalkIn,
 };
-pub(crate) use appointments::{appointment_summary, refused_booking_moved};
+pub(crate) use appointments::{
+    appointment_summary, refused_booking_moved, refused_booking_overbooked,
+};
 pub use calendar::{Calendar, CalendarProvider, CallListEntry, StatusCount};
 pub use queue::{QueueEntry, RoomCall};
 pub use slots::{FreeTime, Slot, SlotQuery};
