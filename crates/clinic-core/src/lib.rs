@@ -49,6 +49,8 @@ pub use patients::{
     PatientHeader, PatientImport, PatientMerge, PatientPage, PatientQuery, PatientRow, PatientSort,
     RejectedRow, Sex, merged_tables,
 };
+/// What the clinic keeps as written, which the clinic server enforces too.
+pub use records::kept::{PAYMENT_FACTS, kept_as_written};
 pub use records::{
     AllergySeverity, NewAllergy, NewPrescription, NewVitals, VisitDiagnosis, VisitNote,
     VisitPrescription, VisitRecord, VisitSummary, VisitVitals,

@@ -5,6 +5,7 @@ mod audit_trail;
 mod backups;
 mod common;
 mod demo;
+mod kept;
 mod patient_import;
 mod patient_merge;
 mod patients;

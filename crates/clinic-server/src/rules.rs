@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use clinic_core::time::parse_instant;
 use clinic_core::{
-    BookedTime, ChangeAuthor, HeldBy, ProviderClash, PushingDevice, Role, booking_refusal, may_push,
+    BookedTime, ChangeAuthor, HeldBy, ProviderClash, PushingDevice, Role, booking_refusal,
+    kept_as_written, may_push,
 };
 use clinic_store::protocol::{ServerRow, refusals};
 use clinic_store::{Change, HlcStamp, Operation, Table};
@@ -251,5 +252,70 @@ pub(crate) fn check_booking(
             reason: "the provider is away (time off) at that time".into(),
             clashes_with: off_ids.get(i).cloned(),
         }),
+    })
+}
+
+/// What is kept as written stays so ([`kept_as_written`]): a change that would change a signed note or
+/// a recorded payment's money, as the server holds them, is refused.
+pub(crate) fn check_kept(
+    change: &Change,
+    before: Option<&ServerRow>,
+    after: &ServerRow,
+) -> Result<(), Refusal> {
+    let Some(before) = before else {
+        return Ok(());
+    };
+    let changed: Vec<&str> = change
+        .fields
+        .keys()
+        .map(String::as_str)
+        .filter(|c| after.fields.get(*c) != before.fields.get(*c))
+        .collect();
+    match kept_as_written(&change.table, &before.fields, &changed) {
+        Some(reason) => Err(Refusal::new(refusals::KEPT_AS_WRITTEN, reason)),
+        None => Ok(()),
+    }
+}
+
+/// A note is signed as its signer read it: a signature from a computer that had not seen a change
+/// another computer made to the note since (after `seen_through` in the stream) is refused, and the
+/// note stays a draft for them to read again and sign.
+pub(crate) fn check_signature(
+    tx: &Transaction<'_>,
+    change: &Change,
+    before: Option<&ServerRow>,
+    after: &ServerRow,
+    seen_through: i64,
+) -> Checked {
+    let status = |row: &ServerRow| {
+        row.fields
+            .get("status")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let signs = change.table == Table::EncounterNotes.name()
+        && status(after).as_deref() == Some("signed")
+        && before.and_then(status).as_deref() != Some("signed");
+    if !signs {
+        return Ok(Ok(()));
+    }
+    let unseen = tx
+        .prepare_cached(
+            "SELECT 1 FROM changes WHERE table_name = ?1 AND row_id = ?2 AND server_seq > ?3
+             AND device_id <> ?4 LIMIT 1",
+        )?
+        .exists(params![
+            change.table,
+            change.row_id,
+            seen_through,
+            change.device_id
+        ])?;
+    Ok(if unseen {
+        Err(Refusal::new(
+            refusals::NOTE_CHANGED_SINCE,
+            "the note was changed on another computer since this one last synced: read it again and sign",
+        ))
+    } else {
+        Ok(())
     })
 }

@@ -577,7 +577,7 @@ impl ClinicStorage for SqliteStorage {
                     results.push(earlier_result(&tx, device_id, change)?);
                     continue;
                 }
-                let result = match take(&tx, device_id, change)? {
+                let result = match take(&tx, device_id, change, push.seen_through)? {
                     Ok(after) => {
                         write_row(&tx, change, &after)?;
                         let server_seq = append_change(&tx, change, push.seen_through, now)?;
@@ -794,6 +794,7 @@ fn take(
     tx: &Transaction<'_>,
     device_id: &str,
     change: &Change,
+    seen_through: i64,
 ) -> ServerResult<Result<ServerRow, Refusal>> {
     if let Err(refusal) = rules::check_shape(change) {
         return Ok(Err(refusal));
@@ -810,6 +811,13 @@ fn take(
         return Ok(Err(refusal));
     }
     if let Err(refusal) = rules::check_booking(tx, change, before.as_ref(), &after)? {
+        return Ok(Err(refusal));
+    }
+    if let Err(refusal) = rules::check_kept(change, before.as_ref(), &after) {
+        return Ok(Err(refusal));
+    }
+    if let Err(refusal) = rules::check_signature(tx, change, before.as_ref(), &after, seen_through)?
+    {
         return Ok(Err(refusal));
     }
     Ok(Ok(after))

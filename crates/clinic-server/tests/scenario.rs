@@ -611,6 +611,80 @@ fn bookings_made_apart_into_the_same_time_are_refused_and_stay_for_a_person() {
     assert_eq!(laptop.digest(), on_server);
 }
 
+/// A signed note stays as it was signed, and is signed as its signer read it. While apart, the doctor's
+/// laptop rewrites a draft the front desk's computer signs: whichever reaches the server first stands,
+/// and the other is refused and put back on the computer that made it, kept there for a person.
+#[test]
+fn a_note_signed_on_one_computer_and_edited_on_another_is_signed_as_read() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let rosa = doctor(&front, "Dr Rosa Diaz");
+    let visit = front
+        .clinic
+        .open_encounter(&front.admin, &ana, &rosa, None)
+        .unwrap();
+    let draft = |text: &str| front.clinic.write_note(&front.admin, &visit, text).unwrap();
+    let (first, second) = (draft("Cough, no fever."), draft("Knee pain."));
+    sync_until_quiet(&[&front, &laptop], &server);
+    let note = |device: &Device, id: &str| {
+        let visit = device.clinic.open_visit(&device.admin, &visit).unwrap();
+        let note = visit.notes.into_iter().find(|n| n.id == id).unwrap();
+        (note.status, note.body)
+    };
+    let codes = |device: &Device| -> Vec<String> {
+        let entries = device.clinic.needs_attention(&device.admin).unwrap();
+        entries.into_iter().filter_map(|e| e.code).collect()
+    };
+
+    // The laptop's rewrite reaches the server first: the front desk's signature, of a text it had not
+    // read, is refused; the note is a draft again there, with the laptop's text, to read and sign.
+    laptop
+        .clinic
+        .edit_note(&laptop.admin, &first, "Cough, no fever. Chest clear.")
+        .unwrap();
+    front.clinic.sign_note(&front.admin, &first).unwrap();
+    laptop.sync(&server);
+    assert_eq!(front.sync(&server).refused, 1);
+    assert_eq!(
+        note(&front, &first),
+        ("draft".into(), "Cough, no fever. Chest clear.".into())
+    );
+    assert_eq!(codes(&front), ["note_changed_since"]);
+    front.clinic.sign_note(&front.admin, &first).unwrap();
+
+    // The front desk's signature reaches the server first: the laptop's rewrite of the signed note is
+    // refused and put back there; its text is kept in Needs attention.
+    front.clinic.sign_note(&front.admin, &second).unwrap();
+    laptop
+        .clinic
+        .edit_note(&laptop.admin, &second, "Knee pain, left.")
+        .unwrap();
+    front.sync(&server);
+    assert_eq!(laptop.sync(&server).refused, 1);
+    settle(&[&front, &laptop], &server);
+    assert_eq!(
+        note(&laptop, &second),
+        ("signed".into(), "Knee pain.".into())
+    );
+    let kept = laptop.clinic.needs_attention(&laptop.admin).unwrap();
+    assert_eq!(kept[0].code.as_deref(), Some("kept_as_written"));
+    assert_eq!(kept[0].values[0].mine.as_deref(), Some("Knee pain, left."));
+
+    for device in [&front, &laptop] {
+        assert_eq!(
+            note(device, &first),
+            ("signed".into(), "Cough, no fever. Chest clear.".into())
+        );
+    }
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert_eq!(front.digest(), on_server);
+    assert_eq!(laptop.digest(), on_server);
+}
+
 #[test]
 fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices() {
     let running = Running::start();

@@ -154,6 +154,11 @@ pub mod refusals {
     pub const BOOKING_CLASH: &str = "booking_clash";
     /// It books a provider's time off.
     pub const PROVIDER_AWAY: &str = "provider_away";
+    /// It changes what is kept as written: a signed note, a recorded payment's money.
+    pub const KEPT_AS_WRITTEN: &str = "kept_as_written";
+    /// It signs a note another computer changed since the signing one last synced: the signer had not
+    /// read what would be signed.
+    pub const NOTE_CHANGED_SINCE: &str = "note_changed_since";
 }
 
 /// A row as the server holds it: its columns, and the clock stamp of each column's last write

@@ -675,6 +675,7 @@ impl WriteTx<'_> {
         if let (Some(current), Some(values), Some(clocks)) = (answer.current, &server_values, &row)
         {
             let refused_at: Option<HlcStamp> = refused.hlc.parse().ok();
+            let mut columns: Vec<(&str, Value, HlcStamp)> = Vec::new();
             for (column, value) in values {
                 let value = json_to_value(value).ok_or_else(|| StoreError::BadChange {
                     change_id: refused.change_id.clone(),
@@ -686,16 +687,38 @@ impl WriteTx<'_> {
                     .or_else(|| current.clocks.get("*"))
                     .and_then(|c| c.parse::<HlcStamp>().ok());
                 // Put back only what this change wrote last: a later edit here stands (it is sent on).
-                let Some(clock) = server_clock.filter(|_| clocks.of(column) == refused_at.as_ref())
-                else {
-                    continue;
-                };
+                if let Some(clock) =
+                    server_clock.filter(|_| clocks.of(column) == refused_at.as_ref())
+                {
+                    columns.push((column, value, clock));
+                }
+            }
+            if !columns.is_empty() {
+                // One statement, so the row's checks hold of the whole (a signature's three columns).
+                let assignments: Vec<String> = columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 2))
+                    .collect();
+                let mut params: Vec<Value> = vec![Value::Text(refused.row_id.clone())];
+                params.extend(columns.iter().map(|(_, v, _)| v.clone()));
+                // A refused signature makes the note a draft again: its trigger lets this write through.
+                self.tx
+                    .execute("UPDATE sync_state SET putting_back = 1", [])?;
                 self.tx.execute(
-                    &format!("UPDATE {} SET {column} = ?1 WHERE id = ?2", table.name()),
-                    params![value, refused.row_id],
+                    &format!(
+                        "UPDATE {} SET {} WHERE id = ?1",
+                        table.name(),
+                        assignments.join(", ")
+                    ),
+                    params_from_iter(params.iter()),
                 )?;
-                self.stamp_columns(table, &refused.row_id, &[column], &clock)?;
-                put_back.push(column.clone());
+                self.tx
+                    .execute("UPDATE sync_state SET putting_back = 0", [])?;
+                for (column, _, clock) in &columns {
+                    self.stamp_columns(table, &refused.row_id, &[column], clock)?;
+                    put_back.push((*column).to_owned());
+                }
             }
             self.tx
                 .prepare_cached("UPDATE outbox SET put_back_at = ?1 WHERE change_id = ?2")?

@@ -1,6 +1,7 @@
 //! Clinical records: encounters (visits), their notes, vitals, diagnoses and prescriptions. Writing them
 //! is here; reading them in [`view`].
 
+pub mod kept;
 mod view;
 
 pub use view::{
@@ -145,21 +146,28 @@ impl Clinic {
         })
     }
 
+    /// Rewrites a draft note; a signed one is refused (it is amended instead).
+    pub fn edit_note(&self, by: &SessionUser, note_id: &str, body: &str) -> CoreResult<()> {
+        let access = self.authorize(by, Action::WriteClinical)?;
+        let note = parse_id("noteId", note_id)?;
+        let body = required_lines("body", body, 20_000)?;
+        access.write(|tx| {
+            still_a_draft(&tx.reader(), note)?;
+            tx.update(
+                Table::EncounterNotes,
+                note,
+                Fields::new().set("body", body.as_str()),
+            )?;
+            Ok(())
+        })
+    }
+
     /// Signs a draft note. From then on it never changes; corrections are amendments.
     pub fn sign_note(&self, by: &SessionUser, note_id: &str) -> CoreResult<()> {
         let access = self.authorize(by, Action::SignNotes)?;
         let note = parse_id("noteId", note_id)?;
         access.write(|tx| {
-            let status: Option<String> = tx.reader().query_opt(
-                "SELECT status FROM encounter_notes WHERE id = ?1",
-                [note.to_string()],
-                |r| r.get(0),
-            )?;
-            match status.as_deref() {
-                None => return Err(CoreError::NotFound(message!("note_not_found"))),
-                Some("signed") => return Err(CoreError::Conflict(message!("note_signed"))),
-                _ => {}
-            }
+            still_a_draft(&tx.reader(), note)?;
             let now = tx.now();
             tx.update(
                 Table::EncounterNotes,
@@ -342,4 +350,18 @@ fn encounter_patient(tx: &clinic_store::WriteTx<'_>, encounter: Uuid) -> CoreRes
             |r| r.get(0),
         )?
         .ok_or_else(|| CoreError::NotFound(message!("visit_not_found")))
+}
+
+/// A note that may still be written or signed: it exists and is not signed yet.
+fn still_a_draft(r: &clinic_store::Reader<'_>, note: Uuid) -> CoreResult<()> {
+    let status: Option<String> = r.query_opt(
+        "SELECT status FROM encounter_notes WHERE id = ?1",
+        [note.to_string()],
+        |row| row.get(0),
+    )?;
+    match status.as_deref() {
+        None => Err(CoreError::NotFound(message!("note_not_found"))),
+        Some("signed") => Err(CoreError::Conflict(message!("note_signed"))),
+        _ => Ok(()),
+    }
 }

@@ -32,6 +32,8 @@ const REFUSAL_KEYS = {
   not_permitted: 'attention.headline.notPermitted',
   not_on_server: 'attention.headline.notOnServer',
   refers_to_refused: 'attention.headline.refersToRefused',
+  kept_as_written: 'attention.headline.keptAsWritten',
+  note_changed_since: 'attention.headline.noteChangedSince',
 } as const;
 
 /** What happened, in one sentence. */
