@@ -197,12 +197,44 @@ impl Clinic {
     }
 }
 
+/// What an invoice comes to and what was paid on it, in minor units. Payments and refunds are entries
+/// of their own, so two computers taking payments while apart both keep theirs; what is paid beyond
+/// the total is said, never hidden (to refund, or to keep as credit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceBalance {
+    /// With tax.
+    pub total_minor: i64,
+    /// Payments less refunds.
+    pub paid_minor: i64,
+    /// Still to pay (0 once paid).
+    pub due_minor: i64,
+    /// Paid beyond the total.
+    pub overpaid_minor: i64,
+}
+
+impl InvoiceBalance {
+    fn of(total_minor: i64, paid_minor: i64) -> InvoiceBalance {
+        InvoiceBalance {
+            total_minor,
+            paid_minor,
+            due_minor: (total_minor - paid_minor).max(0),
+            overpaid_minor: (paid_minor - total_minor).max(0),
+        }
+    }
+}
+
 impl Clinic {
-    /// (total with tax, net paid) of an invoice, in minor units.
-    pub fn invoice_balance(&self, by: &SessionUser, invoice_id: &str) -> CoreResult<(i64, i64)> {
+    /// What an invoice comes to, what was paid, what is still due and what was paid beyond it.
+    pub fn invoice_balance(
+        &self,
+        by: &SessionUser,
+        invoice_id: &str,
+    ) -> CoreResult<InvoiceBalance> {
         let access = self.authorize(by, Action::ViewBilling)?;
         let id = parse_id("invoiceId", invoice_id)?;
-        access.read(|r| invoice_totals(&r, &id.to_string()))
+        let (total, paid) = access.read(|r| invoice_totals(&r, &id.to_string()))?;
+        Ok(InvoiceBalance::of(total, paid))
     }
 }
 
@@ -224,4 +256,19 @@ pub(crate) fn invoice_totals(
         |row| row.get(0),
     )?;
     Ok((total, paid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InvoiceBalance;
+
+    #[test]
+    fn a_balance_says_what_is_due_and_what_was_paid_beyond_the_total() {
+        let part = InvoiceBalance::of(6000, 2500);
+        assert_eq!((part.due_minor, part.overpaid_minor), (3500, 0));
+        let exact = InvoiceBalance::of(6000, 6000);
+        assert_eq!((exact.due_minor, exact.overpaid_minor), (0, 0));
+        let twice = InvoiceBalance::of(6000, 12000);
+        assert_eq!((twice.due_minor, twice.overpaid_minor), (0, 6000));
+    }
 }

@@ -977,7 +977,7 @@ fn bill_visit(
         });
     }
     let (invoice, _) = c.issue_invoice(billing, v.patient_id, Some(v.appointment), &lines)?;
-    let total = c.invoice_balance(billing, &invoice)?.0;
+    let total = c.invoice_balance(billing, &invoice)?.total_minor;
     let roll: f64 = rng.random();
     let method = *[
         PaymentMethod::Card,

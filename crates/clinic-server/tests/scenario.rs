@@ -685,6 +685,65 @@ fn a_note_signed_on_one_computer_and_edited_on_another_is_signed_as_read() {
     assert_eq!(laptop.digest(), on_server);
 }
 
+/// Payments are entries of their own: two computers taking Ana's payment of one invoice while apart both
+/// keep theirs, on every computer and the server, and the invoice says it was paid twice over.
+#[test]
+fn payments_taken_apart_on_one_invoice_all_stay_and_the_overpayment_is_said() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let service = front
+        .clinic
+        .add_service(&front.admin, "CONS", "Consultation", 6000, false)
+        .unwrap();
+    let lines = [clinic_core::InvoiceLineInput {
+        service_id: service,
+        quantity: 1,
+    }];
+    let (invoice, _) = front
+        .clinic
+        .issue_invoice(&front.admin, &ana, None, &lines)
+        .unwrap();
+    sync_until_quiet(&[&front, &laptop], &server);
+
+    for device in [&front, &laptop] {
+        device
+            .clinic
+            .record_payment(
+                &device.admin,
+                &invoice,
+                clinic_core::PaymentMethod::Card,
+                6000,
+                None,
+            )
+            .unwrap();
+    }
+    sync_until_quiet(&[&front, &laptop], &server);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    assert_eq!(on_server["payments"].rows, 2);
+    for device in [&front, &laptop] {
+        assert_eq!(device.digest(), on_server, "{}", device.name);
+        let balance = device
+            .clinic
+            .invoice_balance(&device.admin, &invoice)
+            .unwrap();
+        assert_eq!(
+            balance,
+            clinic_core::InvoiceBalance {
+                total_minor: 6000,
+                paid_minor: 12000,
+                due_minor: 0,
+                overpaid_minor: 6000,
+            },
+            "{}",
+            device.name
+        );
+    }
+}
+
 #[test]
 fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices() {
     let running = Running::start();
