@@ -7,6 +7,8 @@
 // computer whose app is killed while the clinic arrives finishes joining when it is started again. With
 // the server off, both computers book the same doctor's time: the server takes the booking that reaches
 // it first, and the other computer shows its own in Needs attention, where the receptionist moves it.
+// Meanwhile one person registered at both, her name spelt two ways, is suggested as a merge on both,
+// and merged from the laptop through the merge review.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -227,6 +229,8 @@ test('the same time booked on both computers while the server is off: the later 
     }
     // The server is off: each computer books the same first free time tomorrow for its own patient.
     server.stop();
+    await register(desk, 'Noor', 'Haddad', '(555) 301-0077');
+    await register(laptop, 'Noor', 'Hadad', '(555) 301-0077');
     const atDesk = await bookFirstFreeTomorrow(desk, 'Astrid Synced');
     const onLaptop = await bookFirstFreeTomorrow(laptop, 'Bjorn Laptop');
     assert.equal(onLaptop, atDesk, 'both booked the same time');
@@ -235,7 +239,7 @@ test('the same time booked on both computers while the server is off: the later 
     server = await startServer(serverDir, { again: server });
     await syncNow(desk);
     await startSync(laptop);
-    await laptop.waitForText('attention-button', (t) => t.includes('1 needs attention'), { timeout: 60000 });
+    await laptop.waitForText('attention-button', (t) => t.includes('2 need attention'), { timeout: 60000 });
     // The laptop's own booking stays, outlined, until someone resolves it.
     const marked = await laptop.cmd('POST', '/execute/sync', {
       script: `return document.querySelectorAll('[data-testid="appointment-block"][data-needs-attention="true"]').length;`,
@@ -256,6 +260,22 @@ test('the same time booked on both computers while the server is off: the later 
     await laptop.click('attention-move');
     await setInput(laptop, 'attention-move-time', '19:30');
     await laptop.click('attention-move-submit');
+    for (let i = 0; (await laptop.texts('attention-entry')).length > 1; i += 1) {
+      assert.ok(i < 40, 'the moved booking leaves Needs attention');
+      await sleep(250);
+    }
+
+    // The two registrations of Noor, side by side; merged through the merge review.
+    assert.match(await laptop.text('attention-headline'), /Noor Haddad was registered on another computer/);
+    const records = await laptop.texts('attention-record');
+    assert.match(records[0], /Noor Haddad/);
+    assert.match(records[1], /Noor Hadad/);
+    await shot(laptop, '74-needs-attention-same-person');
+    await laptop.click('attention-merge');
+    await laptop.find('merge-preview');
+    assert.match(await laptop.text('merge-kept'), /Hadad/);
+    await shot(laptop, '75-merge-review-from-needs-attention');
+    await laptop.click('merge-confirm');
     await laptop.find('attention-empty', { timeout: 20000 });
     await shot(laptop, '72-needs-attention-resolved');
     await syncNow(laptop);

@@ -68,6 +68,14 @@ mineBy: string | null, mineAt: string | null,
  */
 theirsBy: string | null, theirsAt: string | null, detectedAt: string, patient: AttentionPatient | null, 
 /**
+ * The other record of a refused merge: the one this computer merged `patient` into.
+ */
+otherPatient: AttentionPatient | null, 
+/**
+ * A suggested merge's two records: the one registered on the other computer, then the one here.
+ */
+records: Array<PatientRow>, 
+/**
  * The appointment itself, as it is here.
  */
 booking: AppointmentSummary | null, 
@@ -83,8 +91,8 @@ onServer: boolean,
  * What the signed-in user may do about it.
  */
 actions: Array<AttentionAction>, };
-export type AttentionAction = "keep_mine" | "keep_theirs" | "move" | "overbook" | "cancel" | "dismiss";
-export type AttentionKind = "overwritten" | "refused";
+export type AttentionAction = "keep_mine" | "keep_theirs" | "move" | "overbook" | "cancel" | "dismiss" | "merge";
+export type AttentionKind = "overwritten" | "refused" | "duplicate";
 export type AttentionPatient = { id: string, name: string, mrn: string, };
 export type AttentionValue = { field: string, mine: string | null, theirs: string | null, };
 export type AuditEntry = { seq: number, at: string, userId: string | null, userName: string | null, device: string | null, action: string, entity: string, entityId: string | null, patientId: string | null, patientName: string | null, 

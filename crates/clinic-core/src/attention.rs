@@ -4,7 +4,9 @@
 //! - **refused**: a change the clinic server refused. Its row was put back to the server's values, or,
 //!   when the server does not have the row at all (a refused booking), the row stays here only. A
 //!   refused booking is moved, booked anyway (overbooked) or cancelled, which sends it again; anything
-//!   else refused is acknowledged.
+//!   else refused (a merge another computer made the other way) is acknowledged;
+//! - **duplicate**: a patient registered on another computer, while the two were apart, who is likely
+//!   one registered here: merged through the merge review, or marked not the same person.
 //!
 //! Each entry offers only what the signed-in user's role allows (the same matrix as every change);
 //! resolving writes an ordinary change (audited, synced) and marks the entry resolved in the same
@@ -24,6 +26,7 @@ use ts_rs::TS;
 use crate::auth::Role;
 use crate::auth::changes::may_make_change;
 use crate::auth::permissions::{Action, allows};
+use crate::patients::{self, PatientRow};
 use crate::scheduling::parse_id;
 use crate::scheduling::{self, AppointmentStatus, AppointmentSummary};
 use crate::validate::optional;
@@ -35,7 +38,11 @@ use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 pub enum AttentionKind {
     Overwritten,
     Refused,
+    Duplicate,
 }
+
+/// The code of a suggested merge: two registrations likely of one person.
+pub const POSSIBLE_DUPLICATE: &str = "possible_duplicate";
 
 /// What a person may do about an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -51,8 +58,11 @@ pub enum AttentionAction {
     Overbook,
     /// Cancel a refused booking (it is kept, cancelled, on every computer).
     Cancel,
-    /// Acknowledge a refusal: what the server holds stands.
+    /// Acknowledge a refusal: what the server holds stands. For a suggested merge: not the same person.
     Dismiss,
+    /// Merge two records of one person, through the merge review (`merge_patients`, which resolves the
+    /// suggestion with the merge).
+    Merge,
 }
 
 /// One field of an entry: this computer's value and the other's (the server's, for a refusal).
@@ -93,6 +103,10 @@ pub struct Attention {
     pub theirs_at: Option<String>,
     pub detected_at: String,
     pub patient: Option<AttentionPatient>,
+    /// The other record of a refused merge: the one this computer merged `patient` into.
+    pub other_patient: Option<AttentionPatient>,
+    /// A suggested merge's two records: the one registered on the other computer, then the one here.
+    pub records: Vec<PatientRow>,
     /// The appointment itself, as it is here.
     pub booking: Option<AppointmentSummary>,
     /// The accepted appointment a refused booking clashes with.
@@ -190,10 +204,10 @@ fn stored_row(row: &Row<'_>) -> RowResult<Option<Stored>> {
     };
     Ok(Some(Stored {
         id: row.get(0)?,
-        kind: if kind == "overwritten" {
-            AttentionKind::Overwritten
-        } else {
-            AttentionKind::Refused
+        kind: match kind.as_str() {
+            "overwritten" => AttentionKind::Overwritten,
+            "duplicate" => AttentionKind::Duplicate,
+            _ => AttentionKind::Refused,
         },
         table,
         row_id: row.get(3)?,
@@ -215,6 +229,13 @@ fn stored_row(row: &Row<'_>) -> RowResult<Option<Stored>> {
 /// What `role` may do about an entry: what the permission matrix lets it write there.
 fn offered(role: Role, user_id: &str, stored: &Stored) -> Vec<AttentionAction> {
     use AttentionAction::*;
+    if stored.kind == AttentionKind::Duplicate {
+        return if allows(role, Action::EditDemographics) {
+            vec![Merge, Dismiss]
+        } else {
+            Vec::new()
+        };
+    }
     if stored.refused_booking() {
         let schedule = allows(role, Action::EditSchedule);
         let overbook = allows(role, Action::Overbook)
@@ -358,9 +379,24 @@ impl Clinic {
                 if actions.is_empty() {
                     continue;
                 }
+                let records = match stored.kind {
+                    AttentionKind::Duplicate => {
+                        let pair = [Some(stored.row_id.as_str()), stored.clashes_with.as_deref()];
+                        let records = patients::active_rows(&r, pair.into_iter().flatten())?;
+                        // Merged or archived since (here or elsewhere): nothing left to suggest.
+                        if records.len() < 2 {
+                            continue;
+                        }
+                        records
+                    }
+                    _ => Vec::new(),
+                };
                 let (mine, theirs) = (stored.mine(), stored.theirs());
+                let merge = stored.code.as_deref() == Some(refusals::MERGED_ELSEWHERE);
+                // A refused merge is told by its two records, not by the ids its redirect held.
                 let values = mine
                     .iter()
+                    .filter(|_| !merge)
                     .map(|(field, value)| AttentionValue {
                         field: field.clone(),
                         mine: shown(Some(value)),
@@ -385,6 +421,13 @@ impl Clinic {
                     theirs_at: stamped_at(stored.remote_hlc.as_deref()),
                     detected_at: stored.detected_at.clone(),
                     patient: patient_of(&r, stored.table, &stored.row_id)?,
+                    other_patient: match stored.clashes_with.as_deref() {
+                        Some(other) if merge || stored.kind == AttentionKind::Duplicate => {
+                            patient_of(&r, Table::Patients, other)?
+                        }
+                        _ => None,
+                    },
+                    records,
                     booking: appointment(Some(&stored.row_id))?,
                     clashing: appointment(stored.clashes_with.as_deref())?,
                     on_server: stored.on_server(),
@@ -465,6 +508,10 @@ impl Clinic {
                     write_booking(tx, &stored, row, fields)?;
                 }
                 AttentionAction::Dismiss => {}
+                // Two records are merged after a review of what moves, where merging resolves this.
+                AttentionAction::Merge => {
+                    return Err(CoreError::Conflict(message!("merge_through_review")));
+                }
             }
             tx.resolve_conflict(&stored.id)?;
             Ok(())

@@ -43,6 +43,8 @@ pub use error::{CoreError, CoreResult, ErrorCode};
 pub use keys::RecoveryKeyStatus;
 pub use message::{ENGLISH as MESSAGES_IN_ENGLISH, Message, MessageParam};
 pub use overview::{ClinicCounts, ClinicOverview};
+/// The merge rule, which the clinic server enforces too.
+pub use patients::merge_rule::{MergeRefusal, MergeSide, merge_refusal, moves_with_a_merge};
 pub use patients::{
     AllergyBadge, DateOrder, DuplicateRow, ImportColumn, ImportField, ImportProgress, ImportReport,
     ImportStage, MergePreview, MovedCounts, NewPatient, NextAppointment, PatientDetails,

@@ -231,6 +231,10 @@ pub const ENGLISH: &[(&str, &str)] = &[
         "This field has been changed again since; what stands now is the newest. Look at it again.",
     ),
     ("attention_action_not_offered", "Your role may not resolve this in that way."),
+    (
+        "merge_through_review",
+        "Two records are merged from the merge review, which shows what moves.",
+    ),
     ("appointment_too_long", "An appointment lasts at most {hours} hours."),
     ("time_passed", "This time has passed."),
     ("provider_booked", "{provider} is already booked on {date}, {start}–{end}, with {patient} ({mrn})."),

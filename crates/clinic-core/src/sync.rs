@@ -465,6 +465,8 @@ fn round(
     let (pulled, conflicts) = pull_all(store, server, &access, now, &mut |_| {})?;
     report.pulled = pulled;
     report.conflicts = conflicts;
+    // Two registrations of one person made apart: suggested as a merge once both are here.
+    store.write_at(now(), None, crate::patients::suggest_merges_after_pull)?;
     Ok(report)
 }
 

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use clinic_core::time::parse_instant;
 use clinic_core::{
-    BookedTime, ChangeAuthor, HeldBy, ProviderClash, PushingDevice, Role, booking_refusal,
-    kept_as_written, may_push,
+    BookedTime, ChangeAuthor, HeldBy, MergeRefusal, MergeSide, ProviderClash, PushingDevice, Role,
+    booking_refusal, kept_as_written, may_push, merge_refusal, moves_with_a_merge,
 };
 use clinic_store::protocol::{ServerRow, refusals};
 use clinic_store::{Change, HlcStamp, Operation, Table};
@@ -318,4 +318,129 @@ pub(crate) fn check_signature(
     } else {
         Ok(())
     })
+}
+
+/// The merge rule ([`merge_refusal`], [`moves_with_a_merge`]) over the records as the server holds
+/// them: a redirect that merges two records another computer merged the other way (or into a third)
+/// is refused, and so is the rest of that merge (its rows moved, its record), which no merge on the
+/// server carries. A merge's redirect is its first change, so it is refused before anything else of it.
+pub(crate) fn check_merge(
+    tx: &Transaction<'_>,
+    change: &Change,
+    before: Option<&ServerRow>,
+    after: &ServerRow,
+) -> Checked {
+    let text = |row: &ServerRow, column: &str| {
+        row.fields
+            .get(column)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let merged_into = |id: &str| -> ServerResult<Option<String>> {
+        Ok(tx
+            .prepare_cached(
+                "SELECT json_extract(fields, '$.merged_into_id') FROM rows
+                 WHERE table_name = 'patients' AND row_id = ?1",
+            )?
+            .query_row([id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    };
+    let without_its_merge = |what: &str| {
+        Ok(Err(Refusal::new(
+            refusals::WITHOUT_ITS_MERGE,
+            format!("{what} belongs to a merge the server does not hold"),
+        )))
+    };
+    if change.table == Table::Patients.name() {
+        let was = before.and_then(|b| text(b, "merged_into_id"));
+        let Some(kept) = text(after, "merged_into_id").filter(|k| was.as_ref() != Some(k)) else {
+            return Ok(Ok(()));
+        };
+        let kept_into = merged_into(&kept)?;
+        let refusal = merge_refusal(
+            MergeSide {
+                id: &kept,
+                merged_into: kept_into.as_deref(),
+            },
+            MergeSide {
+                id: &change.row_id,
+                merged_into: was.as_deref(),
+            },
+        );
+        let reason = match refusal {
+            None => return Ok(Ok(())),
+            Some(MergeRefusal::OtherWay) => {
+                "another computer merged these two records the other way first"
+            }
+            Some(MergeRefusal::KeptMergedElsewhere) => {
+                "another computer merged the record to keep into a third record first"
+            }
+            Some(MergeRefusal::MergedElsewhere) => {
+                "another computer merged this record into another one first"
+            }
+        };
+        return Ok(Err(Refusal {
+            code: refusals::MERGED_ELSEWHERE,
+            reason: reason.into(),
+            clashes_with: Some(kept),
+        }));
+    }
+    if change.table == Table::PatientMerges.name() {
+        if change.operation != Operation::Insert {
+            return Ok(Ok(()));
+        }
+        let (Some(kept), Some(merged)) =
+            (text(after, "patient_id"), text(after, "merged_patient_id"))
+        else {
+            return without_its_merge("the merge's record");
+        };
+        // One record per merge: the same merge made on two computers is recorded once (the first).
+        let redirected = merged_into(&merged)?.as_deref() == Some(kept.as_str());
+        return if redirected && merges_of(tx, &kept, &merged)?.1 == 0 {
+            Ok(Ok(()))
+        } else {
+            without_its_merge("the merge's record")
+        };
+    }
+    let from = before.and_then(|b| text(b, "patient_id"));
+    let (Some(from), Some(to)) = (from, text(after, "patient_id")) else {
+        return Ok(Ok(()));
+    };
+    if from == to {
+        return Ok(Ok(()));
+    }
+    // Rows go back while a merge of `to` into `from` is undone: marked so, with none standing.
+    let (merges, standing) = merges_of(tx, &from, &to)?;
+    let undoing = merges > 0 && standing == 0;
+    let (from_into, to_into) = (merged_into(&from)?, merged_into(&to)?);
+    let moves = moves_with_a_merge(
+        MergeSide {
+            id: &from,
+            merged_into: from_into.as_deref(),
+        },
+        MergeSide {
+            id: &to,
+            merged_into: to_into.as_deref(),
+        },
+        undoing,
+    );
+    if moves {
+        Ok(Ok(()))
+    } else {
+        without_its_merge("moving it to another patient's record")
+    }
+}
+
+/// How many records of merges of `merged` into `kept` the server holds, and how many of them stand
+/// (are not undone).
+fn merges_of(tx: &Transaction<'_>, kept: &str, merged: &str) -> ServerResult<(i64, i64)> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE json_extract(fields, '$.undone_at') IS NULL)
+             FROM rows WHERE table_name = 'patient_merges'
+               AND json_extract(fields, '$.patient_id') = ?1
+               AND json_extract(fields, '$.merged_patient_id') = ?2",
+        )?
+        .query_row(params![kept, merged], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }

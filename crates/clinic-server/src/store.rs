@@ -813,6 +813,9 @@ fn take(
     if let Err(refusal) = rules::check_booking(tx, change, before.as_ref(), &after)? {
         return Ok(Err(refusal));
     }
+    if let Err(refusal) = rules::check_merge(tx, change, before.as_ref(), &after)? {
+        return Ok(Err(refusal));
+    }
     if let Err(refusal) = rules::check_kept(change, before.as_ref(), &after) {
         return Ok(Err(refusal));
     }

@@ -687,6 +687,304 @@ fn a_note_signed_on_one_computer_and_edited_on_another_is_signed_as_read() {
 
 /// Payments are entries of their own: two computers taking Ana's payment of one invoice while apart both
 /// keep theirs, on every computer and the server, and the invoice says it was paid twice over.
+/// Two records of one person merged in opposite directions on two computers while apart: the server
+/// takes the merge that reaches it first and refuses the other as a whole (its redirect, the rows it
+/// moved, its record). Every computer ends with the first merge, every row of both records under the
+/// kept one, and the second computer is told, once. The same merge made on both stands on both.
+#[test]
+fn records_merged_the_other_way_on_another_computer_are_refused_and_nothing_leaves_the_lists() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let register_again = |first: &str, last: &str, born: &str| {
+        let mut again = patient(first, last, born);
+        again.allow_duplicates = true;
+        front
+            .clinic
+            .register_patient(&front.admin, again)
+            .unwrap()
+            .id
+    };
+    let ana_again = register_again("Ana", "Ruiz", "1980-02-03");
+    let (bo, bo_again) = (
+        front.register("Bo", "Lind", "1975-06-07"),
+        register_again("Bo", "Lind", "1975-06-07"),
+    );
+    let rosa = doctor(&front, "Dr Rosa Diaz");
+    let allergy = |device: &Device, patient: &str, substance: &str| {
+        let new = NewAllergy {
+            substance: substance.into(),
+            reaction: None,
+            severity: Some(AllergySeverity::Moderate),
+        };
+        device
+            .clinic
+            .record_allergy(&device.admin, patient, new)
+            .unwrap();
+    };
+    allergy(&front, &ana, "Penicillin");
+    allergy(&front, &ana_again, "Latex");
+    let visit = book(&front, &rosa, &ana_again, (9, 0), 20).unwrap();
+    sync_until_quiet(&[&front, &laptop], &server);
+
+    // Apart: the front desk keeps Ana's first record, the laptop her second; both merge Bo the same way.
+    let merge = |device: &Device, kept: &str, merged: &str| {
+        device
+            .clinic
+            .merge_patients(&device.admin, kept, merged)
+            .unwrap()
+    };
+    merge(&front, &ana, &ana_again);
+    merge(&laptop, &ana_again, &ana);
+    merge(&front, &bo, &bo_again);
+    merge(&laptop, &bo, &bo_again);
+    front.sync(&server);
+    let report = laptop.sync(&server);
+    // Its redirect, the row it moved (Ana's first record's allergy) and its record: refused together.
+    assert!(report.refused >= 3, "{report:?}");
+    assert_eq!(settle(&[&front, &laptop], &server), 0);
+
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    for device in [&front, &laptop] {
+        let (c, who, name) = (&device.clinic, &device.admin, device.name);
+        assert_eq!(device.digest(), on_server, "{name}");
+        // Ana's second record opens her first, which holds everything of both.
+        assert_eq!(c.patient(who, &ana_again).unwrap().id, ana, "{name}");
+        assert_eq!(c.patient(who, &ana).unwrap().id, ana, "{name}");
+        let mut allergies: Vec<String> = c
+            .patient_header(who, &ana)
+            .unwrap()
+            .allergies
+            .into_iter()
+            .map(|a| a.substance)
+            .collect();
+        allergies.sort();
+        assert_eq!(allergies, ["Latex", "Penicillin"], "{name}");
+        let booked = c.appointment(who, &visit).unwrap();
+        assert_eq!(booked.patient_id, ana, "{name}");
+        // One Ana and one Bo in the list, each the record kept.
+        let listed = c
+            .list_patients(who, &clinic_core::PatientQuery::all(0, 50))
+            .unwrap();
+        let ids: Vec<&str> = listed.rows.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids.len(), 2, "{name}: {ids:?}");
+        assert!(
+            ids.contains(&ana.as_str()) && ids.contains(&bo.as_str()),
+            "{name}"
+        );
+        // The merge that stands, once; Bo's, made on both computers, once too.
+        assert_eq!(c.patient_merges(who, &ana).unwrap().len(), 1, "{name}");
+        assert_eq!(c.patient_merges(who, &bo).unwrap().len(), 1, "{name}");
+    }
+    // The front desk has nothing to look at; the laptop is told its merge was refused, once.
+    assert!(
+        front
+            .clinic
+            .needs_attention(&front.admin)
+            .unwrap()
+            .is_empty()
+    );
+    let told = laptop.clinic.needs_attention(&laptop.admin).unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    let entry = &told[0];
+    assert_eq!(
+        entry.code.as_deref(),
+        Some(clinic_store::protocol::refusals::MERGED_ELSEWHERE)
+    );
+    assert_eq!(
+        entry.patient.as_ref().map(|p| p.id.as_str()),
+        Some(ana.as_str())
+    );
+    assert_eq!(
+        entry.other_patient.as_ref().map(|p| p.id.as_str()),
+        Some(ana_again.as_str())
+    );
+    assert_eq!(entry.actions, [clinic_core::AttentionAction::Dismiss]);
+    let dismiss = clinic_core::Resolution {
+        action: clinic_core::AttentionAction::Dismiss,
+        starts_at: None,
+        ends_at: None,
+        cancellation_reason: None,
+    };
+    laptop
+        .clinic
+        .resolve_attention(&laptop.admin, &entry.id, dismiss)
+        .unwrap();
+    assert!(
+        laptop
+            .clinic
+            .needs_attention(&laptop.admin)
+            .unwrap()
+            .is_empty()
+    );
+
+    // Bo's merge, made on both, is recorded once, and the front desk's administrator undoes it the same
+    // day: the rows go back along it, on every computer.
+    let bos = front.clinic.patient_merges(&front.admin, &bo).unwrap();
+    assert_eq!(bos.len(), 1);
+    front
+        .clinic
+        .undo_patient_merge(&front.admin, &bos[0].id)
+        .unwrap();
+    sync_until_quiet(&[&front, &laptop], &server);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    for device in [&front, &laptop] {
+        assert_eq!(device.digest(), on_server, "{}", device.name);
+        let opened = device.clinic.patient(&device.admin, &bo_again).unwrap();
+        assert_eq!(opened.id, bo_again, "{}", device.name);
+    }
+
+    // Apart again: the front desk registers Cy anew and merges his old record into the new one; the
+    // laptop merges the old record into a third. The laptop's merge is put back to the server's, which
+    // names a record the laptop has not pulled yet: the pull that follows brings it.
+    let cy_old = register_again("Cy", "Moss", "1966-03-03");
+    let cy_other = register_again("Cy", "Moss", "1966-03-03");
+    allergy(&front, &cy_old, "Aspirin");
+    sync_until_quiet(&[&front, &laptop], &server);
+    let cy_new = register_again("Cy", "Moss", "1966-03-03");
+    merge(&front, &cy_new, &cy_old);
+    merge(&laptop, &cy_other, &cy_old);
+    front.sync(&server);
+    let report = laptop.sync(&server);
+    assert!(report.refused >= 2, "{report:?}");
+    assert_eq!(settle(&[&front, &laptop], &server), 0);
+    let on_server: ContentDigest =
+        serde_json::from_value(json(running.dir.path(), &["digest"])).unwrap();
+    for device in [&front, &laptop] {
+        let (c, who, name) = (&device.clinic, &device.admin, device.name);
+        assert_eq!(device.digest(), on_server, "{name}");
+        assert_eq!(c.patient(who, &cy_old).unwrap().id, cy_new, "{name}");
+        assert_eq!(c.patient(who, &cy_other).unwrap().id, cy_other, "{name}");
+        let header = c.patient_header(who, &cy_new).unwrap();
+        assert_eq!(header.allergies.len(), 1, "{name}");
+    }
+}
+
+/// One person registered at the front desk and on the laptop while the two were apart (the same phone,
+/// the names written differently): after the sync each computer suggests merging the other's record
+/// with its own; merging on one settles it on both. A look-alike with nothing else in common is not
+/// suggested, and "not the same person" settles a suggestion for good.
+#[test]
+fn one_person_registered_on_two_computers_apart_is_suggested_as_a_merge() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (_, [front, laptop]) = clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let register = |device: &Device, first: &str, last: &str, born: &str, phone: Option<&str>| {
+        let mut new = patient(first, last, born);
+        new.phone = phone.map(str::to_owned);
+        device
+            .clinic
+            .register_patient(&device.admin, new)
+            .unwrap()
+            .id
+    };
+    let at_the_desk = register(
+        &front,
+        "José",
+        "Núñez",
+        "1990-04-05",
+        Some("+1 555-201-0001"),
+    );
+    let on_the_laptop = register(
+        &laptop,
+        "Jose",
+        "Nunez Diaz",
+        "1990-04-05",
+        Some("+1 555-201-0001"),
+    );
+    let twin_desk = register(&front, "Lea", "Berg", "2001-01-01", None);
+    let twin_laptop = register(&laptop, "Lea", "Berg", "2001-01-01", None);
+    register(&laptop, "Lea", "Holm", "2001-01-01", None);
+    sync_until_quiet(&[&front, &laptop], &server);
+    sync_until_quiet(&[&front, &laptop], &server);
+
+    let suggested = |device: &Device| {
+        let entries = device.clinic.needs_attention(&device.admin).unwrap();
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.kind == clinic_core::AttentionKind::Duplicate)
+        );
+        entries
+    };
+    let pairs = |device: &Device| -> Vec<[String; 2]> {
+        let mut pairs: Vec<[String; 2]> = suggested(device)
+            .iter()
+            .map(|e| [e.records[0].id.clone(), e.records[1].id.clone()])
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    // Each computer: the other's record first, its own second; each pair once.
+    let mut expected_front = vec![
+        [on_the_laptop.clone(), at_the_desk.clone()],
+        [twin_laptop.clone(), twin_desk.clone()],
+    ];
+    expected_front.sort();
+    assert_eq!(pairs(&front), expected_front);
+    let mut expected_laptop = vec![
+        [at_the_desk.clone(), on_the_laptop.clone()],
+        [twin_desk.clone(), twin_laptop.clone()],
+    ];
+    expected_laptop.sort();
+    assert_eq!(pairs(&laptop), expected_laptop);
+    let entry = suggested(&front)
+        .into_iter()
+        .find(|e| e.row_id == on_the_laptop)
+        .unwrap();
+    use clinic_core::AttentionAction::{Dismiss, Merge};
+    assert_eq!(entry.actions, [Merge, Dismiss]);
+    assert_eq!(
+        entry.patient.as_ref().map(|p| p.name.as_str()),
+        Some("Jose Nunez Diaz")
+    );
+    assert_eq!(
+        entry.other_patient.as_ref().map(|p| p.name.as_str()),
+        Some("José Núñez")
+    );
+    let decide = |action| clinic_core::Resolution {
+        action,
+        starts_at: None,
+        ends_at: None,
+        cancellation_reason: None,
+    };
+    // Merged through the merge review, not from the entry itself.
+    assert!(matches!(
+        front
+            .clinic
+            .resolve_attention(&front.admin, &entry.id, decide(Merge)),
+        Err(CoreError::Conflict(_))
+    ));
+
+    // The front desk merges José's two records; the laptop decides the two Leas are twins.
+    front
+        .clinic
+        .merge_patients(&front.admin, &at_the_desk, &on_the_laptop)
+        .unwrap();
+    let twins = suggested(&laptop)
+        .into_iter()
+        .find(|e| e.row_id == twin_desk)
+        .unwrap();
+    laptop
+        .clinic
+        .resolve_attention(&laptop.admin, &twins.id, decide(Dismiss))
+        .unwrap();
+    sync_until_quiet(&[&front, &laptop], &server);
+    let left = |device: &Device| -> Vec<String> {
+        suggested(device).into_iter().map(|e| e.row_id).collect()
+    };
+    assert_eq!(left(&front), std::slice::from_ref(&twin_laptop));
+    assert!(left(&laptop).is_empty(), "{:?}", left(&laptop));
+    // Nothing more is suggested by later rounds.
+    sync_until_quiet(&[&front, &laptop], &server);
+    assert_eq!(left(&front), [twin_laptop]);
+}
+
 #[test]
 fn payments_taken_apart_on_one_invoice_all_stay_and_the_overpayment_is_said() {
     let running = Running::start();
@@ -1049,18 +1347,20 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
     sync_until_quiet(&devices.iter().collect::<Vec<_>>(), &server);
 
     // Each step one device registers, edits, archives or restores a patient, books one doctor's time
-    // tomorrow morning (the same few hours on every device), or tries to sync through a network that
-    // drops, delays and cuts connections.
+    // tomorrow morning (the same few hours on every device), merges two records (either way round), or
+    // tries to sync through a network that drops, delays and cuts connections.
     proxy.faults(true);
     let mut patients = vec![ana];
     let mut booked: Vec<(usize, String)> = Vec::new();
-    let (mut rounds, mut failed) = (0, 0);
+    let (mut rounds, mut failed, mut merges) = (0, 0, 0);
     for step in 0..100 {
         let maker = rng.random_range(0..devices.len());
         let device = &devices[maker];
-        let id = patients[rng.random_range(0..patients.len())].clone();
-        let known = device.clinic.patient(&device.admin, &id).ok();
-        match (rng.random_range(0..10), known) {
+        let asked = patients[rng.random_range(0..patients.len())].clone();
+        // A record merged here opens the one it was merged into: that is the one worked on.
+        let known = device.clinic.patient(&device.admin, &asked).ok();
+        let id = known.as_ref().map_or(asked, |p| p.id.clone());
+        match (rng.random_range(0..12), known) {
             (0..=1, _) => {
                 let born = format!("19{:02}-0{}-1{}", step, step % 9 + 1, step % 9);
                 patients.push(device.register(&format!("P{step}"), device.name, &born));
@@ -1084,6 +1384,18 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
                     Ok(appointment) => booked.push((maker, appointment)),
                     Err(CoreError::Conflict(_)) => {}
                     Err(other) => panic!("{}: {other}", device.name),
+                }
+            }
+            (8..=9, Some(p)) if !p.archived => {
+                // Two records merged, either way round; devices apart may merge them the other way.
+                let other = &patients[rng.random_range(0..patients.len())];
+                let other = device.clinic.patient(&device.admin, other).ok();
+                if let Some(other) = other.filter(|o| o.id != id) {
+                    match device.clinic.merge_patients(&device.admin, &id, &other.id) {
+                        Ok(_) => merges += 1,
+                        Err(CoreError::Validation { .. } | CoreError::Conflict(_)) => {}
+                        Err(e) => panic!("{}: {e}", device.name),
+                    }
                 }
             }
             _ => {
@@ -1133,8 +1445,19 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
             kept_apart[*maker] += 1;
         }
     }
+    let merges_refused: usize = devices
+        .iter()
+        .map(|d| {
+            let entries = d.clinic.needs_attention(&d.admin).unwrap();
+            entries
+                .iter()
+                .filter(|e| e.code.as_deref() == Some("merged_elsewhere"))
+                .count()
+        })
+        .sum();
     eprintln!(
-        "seed {seed}: {rounds} sync rounds, {failed} cut short by the network; {} bookings, {} refused",
+        "seed {seed}: {rounds} sync rounds, {failed} cut short by the network; {} bookings, {} refused; \
+         {merges} merges, {merges_refused} refused",
         booked.len(),
         booked.len() - accepted.len()
     );
@@ -1156,4 +1479,13 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
         assert!(status.needs_attention >= apart as i64, "{}", device.name);
     }
     assert_eq!(on_server["patients"].rows, patients.len() as u64);
+    // Every record opens on every computer, to the same record of its own: no merge went round in a
+    // circle, none was lost.
+    for id in &patients {
+        let opened: Vec<String> = devices
+            .iter()
+            .map(|d| d.clinic.patient(&d.admin, id).unwrap().id)
+            .collect();
+        assert!(opened.windows(2).all(|w| w[0] == w[1]), "{id}: {opened:?}");
+    }
 }

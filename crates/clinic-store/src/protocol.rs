@@ -159,6 +159,15 @@ pub mod refusals {
     /// It signs a note another computer changed since the signing one last synced: the signer had not
     /// read what would be signed.
     pub const NOTE_CHANGED_SINCE: &str = "note_changed_since";
+    /// It merges two records another computer merged the other way (or into a third record).
+    pub const MERGED_ELSEWHERE: &str = "merged_elsewhere";
+    /// It belongs to a merge the server does not hold (a row moved to another record, the merge's own
+    /// record): refused with that merge. Putting it back settles it; the merge's refusal is the one a
+    /// person reads.
+    pub const WITHOUT_ITS_MERGE: &str = "without_its_merge";
+
+    /// Refusals that putting the row back settles, with nothing left for a person to do.
+    pub const SETTLED_BY_PUT_BACK: [&str; 1] = [WITHOUT_ITS_MERGE];
 }
 
 /// A row as the server holds it: its columns, and the clock stamp of each column's last write

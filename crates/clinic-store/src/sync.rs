@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::audit::{self, AuditContext, AuditEvent};
 use crate::hlc::HlcStamp;
-use crate::protocol::{Paired, PushResult, ServerRow};
+use crate::protocol::{Paired, PushResult, ServerRow, refusals};
 use crate::store::Identity;
 use crate::table::METADATA_COLUMNS;
 use crate::write::Fields;
@@ -610,6 +610,74 @@ impl WriteTx<'_> {
             .and_then(|clocks| clocks.of(column).cloned()))
     }
 
+    /// The rows of `table` inserted on other computers and pulled here since the last call; the next
+    /// call starts after them. (Registrations to check for a record of the same person made here.)
+    pub fn take_pulled_inserts(&mut self, table: Table) -> StoreResult<Vec<String>> {
+        let after: i64 = self.tx.query_row(
+            "SELECT duplicates_checked_through FROM sync_state",
+            [],
+            |r| r.get(0),
+        )?;
+        let rows: Vec<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT row_id FROM pulled_changes
+                 WHERE seq > ?1 AND table_name = ?2 AND operation = 'insert' ORDER BY seq",
+            )?
+            .query_map(params![after, table.name()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        self.tx.execute(
+            "UPDATE sync_state SET duplicates_checked_through =
+                 (SELECT coalesce(max(seq), ?1) FROM pulled_changes)",
+            [after],
+        )?;
+        Ok(rows)
+    }
+
+    /// Records, for a person to look at, that `row_id` (pulled) and `other` (made here) look like two
+    /// records of one thing; once per pair, whichever way round. False when the pair was noted before.
+    pub fn suggest_duplicate(
+        &mut self,
+        table: Table,
+        row_id: &str,
+        other: &str,
+        code: &str,
+    ) -> StoreResult<bool> {
+        let noted = self
+            .tx
+            .prepare_cached(
+                "SELECT 1 FROM conflicts WHERE kind = 'duplicate' AND table_name = ?1
+                 AND ((row_id = ?2 AND clashes_with = ?3) OR (row_id = ?3 AND clashes_with = ?2))",
+            )?
+            .exists(params![table.name(), row_id, other])?;
+        if noted {
+            return Ok(false);
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conflicts (id, kind, table_name, row_id, code, clashes_with, detected_at)
+                 VALUES (?1, 'duplicate', ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                table.name(),
+                row_id,
+                code,
+                other,
+                format_instant(self.now)
+            ])?;
+        let patient_id = self.patient_of_row(table, row_id)?;
+        self.audit(AuditEvent {
+            action: "suggest_merge".into(),
+            entity: "conflicts".into(),
+            entity_id: Some(id),
+            patient_id,
+            details: Some(json!({ "table": table.name(), "row": row_id, "with": other })),
+        })?;
+        Ok(true)
+    }
+
     /// Marks a conflict or refused change resolved by this transaction's user; the write that resolves
     /// it, if any, is an ordinary change in the same transaction. False when it was resolved already.
     pub fn resolve_conflict(&mut self, id: &str) -> StoreResult<bool> {
@@ -687,11 +755,23 @@ impl WriteTx<'_> {
                     .or_else(|| current.clocks.get("*"))
                     .and_then(|c| c.parse::<HlcStamp>().ok());
                 // Put back only what this change wrote last: a later edit here stands (it is sent on).
-                if let Some(clock) =
-                    server_clock.filter(|_| clocks.of(column) == refused_at.as_ref())
-                {
-                    columns.push((column, value, clock));
+                let Some(clock) = server_clock.filter(|_| clocks.of(column) == refused_at.as_ref())
+                else {
+                    continue;
+                };
+                if self.refers_to_missing_row(table, column, &value)? {
+                    // The server's value is a row this device has not pulled yet (another computer's
+                    // merge moved it there): the pull brings it, and the change that set it, at once.
+                    // Till then the column's clock is the lowest, so that change takes it.
+                    let lowest = HlcStamp {
+                        wall_ms: 0,
+                        counter: 0,
+                        node: self.device.device_id.clone(),
+                    };
+                    self.stamp_columns(table, &refused.row_id, &[column], &lowest)?;
+                    continue;
                 }
+                columns.push((column, value, clock));
             }
             if !columns.is_empty() {
                 // One statement, so the row's checks hold of the whole (a signature's three columns).
@@ -720,9 +800,6 @@ impl WriteTx<'_> {
                     put_back.push((*column).to_owned());
                 }
             }
-            self.tx
-                .prepare_cached("UPDATE outbox SET put_back_at = ?1 WHERE change_id = ?2")?
-                .execute(params![now, refused.change_id])?;
             // An edit of another computer's that this refused value had won against stands after all.
             self.tx
                 .prepare_cached(
@@ -731,6 +808,14 @@ impl WriteTx<'_> {
                        AND resolved_at IS NULL",
                 )?
                 .execute(params![now, refused.table, refused.row_id, refused.hlc])?;
+        }
+        let settled = refusals::SETTLED_BY_PUT_BACK.contains(&answer.code);
+        // No longer among the changes the row's values add up to: put back to the server's, or (a
+        // settled refusal of a row the server does not have) left here, outside what is shared.
+        if answer.current.is_some() || settled {
+            self.tx
+                .prepare_cached("UPDATE outbox SET put_back_at = ?1 WHERE change_id = ?2")?
+                .execute(params![now, refused.change_id])?;
         }
         let folded = answer.current.is_none()
             && self
@@ -745,8 +830,9 @@ impl WriteTx<'_> {
                 .prepare_cached(
                     "INSERT INTO conflicts (id, kind, table_name, row_id, local_value, remote_value,
                                             local_hlc, reason, code, clashes_with, detected_at,
-                                            local_user_id)
-                     VALUES (?1, 'rejected', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                            local_user_id, resolved_at)
+                     VALUES (?1, 'rejected', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                             CASE WHEN ?12 THEN ?10 END)",
                 )?
                 .execute(params![
                     uuid::Uuid::now_v7().to_string(),
@@ -762,6 +848,7 @@ impl WriteTx<'_> {
                     answer.clashes_with,
                     now,
                     refused.user_id,
+                    settled,
                 ])?;
         }
         let patient_id = self.patient_of_row(table, &refused.row_id)?;
@@ -787,6 +874,33 @@ impl WriteTx<'_> {
             },
         )?;
         Ok(())
+    }
+
+    /// Whether `value` of `table.column` refers to a row (by the column's foreign key) that is not here.
+    fn refers_to_missing_row(
+        &self,
+        table: Table,
+        column: &str,
+        value: &Value,
+    ) -> StoreResult<bool> {
+        let Value::Text(id) = value else {
+            return Ok(false);
+        };
+        let target: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT \"table\" FROM pragma_foreign_key_list(?1) WHERE \"from\" = ?2",
+            )?
+            .query_row(params![table.name(), column], |r| r.get(0))
+            .optional()?;
+        let Some(target) = target else {
+            return Ok(false);
+        };
+        let here = self
+            .tx
+            .prepare_cached(&format!("SELECT 1 FROM \"{target}\" WHERE id = ?1"))?
+            .exists([id])?;
+        Ok(!here)
     }
 
     /// Applies one change pulled from the server. Returns None when it changed nothing here, else the

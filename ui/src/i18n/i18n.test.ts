@@ -29,7 +29,7 @@ const enBaseKeys = new Set([...enKeys].map(baseKey));
  * Each prefix used in code must be listed here with every value it can take.
  */
 const DYNAMIC_KEYS: Record<string, readonly string[]> = {
-  'attention.kind.': ['overwritten', 'refused'],
+  'attention.kind.': ['overwritten', 'refused', 'duplicate'],
   'errors.': ERROR_CODES,
   'appointmentStatus.': APPOINTMENT_STATUSES,
   'sex.': SEXES,

@@ -6,11 +6,13 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use clinic_store::protocol::refusals;
 use clinic_store::{Fields, Reader, Table, WriteTx};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::merge_rule::{MergeRefusal, MergeSide, merge_refusal};
 use super::{PatientRow, email_taken, row_by_id};
 use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
@@ -196,27 +198,39 @@ impl Clinic {
         let merge_id = access.write(|tx| {
             check_mergeable(tx.reader(), kept, merged)?;
             let filled = fills(tx.reader(), kept, merged)?;
-            let mut fill = Fields::new();
-            for (column, value) in &filled {
-                fill = fill.set(column, value.as_str());
-            }
-            tx.update(Table::Patients, kept, fill)?;
-            // The redirect first: a recorded payment may only move between records merged this way.
+            // The redirect first: rows may only move between records merged this way (a recorded
+            // payment here, every row on the clinic server), and a server that refuses the merge
+            // refuses it before anything else of it.
             tx.update(
                 Table::Patients,
                 merged,
                 Fields::new().set("merged_into_id", kept),
             )?;
+            let mut fill = Fields::new();
+            for (column, value) in &filled {
+                fill = fill.set(column, value.as_str());
+            }
+            tx.update(Table::Patients, kept, fill)?;
             let moved = move_rows(tx, merged, kept)?;
-            tx.insert(
+            let merge_id = tx.insert(
                 Table::PatientMerges,
                 Fields::new()
                     .set("patient_id", kept)
                     .set("merged_patient_id", merged)
                     .set("moved_rows", json(&moved)?)
                     .set("filled_fields", json(&filled)?),
-            )
-            .map_err(CoreError::from)
+            )?;
+            // A suggestion, after a sync, to merge these two is settled by the merge.
+            let suggested: Vec<String> = tx.reader().query_all(
+                "SELECT id FROM conflicts WHERE kind = 'duplicate' AND resolved_at IS NULL
+                 AND ((row_id = ?1 AND clashes_with = ?2) OR (row_id = ?2 AND clashes_with = ?1))",
+                [kept.to_string(), merged.to_string()],
+                |r| r.get(0),
+            )?;
+            for id in suggested {
+                tx.resolve_conflict(&id)?;
+            }
+            Ok::<_, CoreError>(merge_id)
         })?;
         let settings = self.settings()?;
         access
@@ -272,6 +286,13 @@ impl Clinic {
             if kept_merged_since {
                 return Err(CoreError::Conflict(message!("kept_record_merged_since")));
             }
+            // Marked undone first: rows move back only along a merge being undone (the clinic server's
+            // merge rule), while its redirect still stands.
+            tx.update(
+                Table::PatientMerges,
+                id,
+                Fields::new().set("undone_at", tx.now()),
+            )?;
             let (moved, filled): (String, String) = tx.reader().query_row(
                 "SELECT moved_rows, filled_fields FROM patient_merges WHERE id = ?1",
                 [id.to_string()],
@@ -330,11 +351,6 @@ impl Clinic {
                     email = email
                 )));
             }
-            tx.update(
-                Table::PatientMerges,
-                id,
-                Fields::new().set("undone_at", tx.now()),
-            )?;
             Ok(())
         })
     }
@@ -391,8 +407,10 @@ fn pair(kept_id: &str, merged_id: &str) -> CoreResult<(Uuid, Uuid)> {
     Ok((kept, merged))
 }
 
-/// Both records exist and are records of their own; the kept one is active.
+/// Both records exist and are records of their own (the merge rule, and the duplicate not merged the
+/// same way already); the kept one is active.
 fn check_mergeable(r: Reader<'_>, kept: Uuid, merged: Uuid) -> CoreResult<()> {
+    let mut redirects = Vec::new();
     for (id, field) in [(kept, "keptPatientId"), (merged, "mergedPatientId")] {
         let state: Option<(Option<String>, Option<String>)> = r.query_opt(
             "SELECT archived_at, merged_into_id FROM patients WHERE id = ?1",
@@ -402,14 +420,37 @@ fn check_mergeable(r: Reader<'_>, kept: Uuid, merged: Uuid) -> CoreResult<()> {
         let Some((archived, merged_into)) = state else {
             return Err(CoreError::invalid(field, message!("patient_not_found")));
         };
-        if merged_into.is_some() {
-            return Err(CoreError::invalid(field, message!("already_merged")));
-        }
         if id == kept && archived.is_some() {
             return Err(CoreError::invalid(field, message!("kept_record_archived")));
         }
+        redirects.push(merged_into);
     }
-    Ok(())
+    let (kept_id, merged_id) = (kept.to_string(), merged.to_string());
+    let refusal = merge_refusal(
+        MergeSide {
+            id: &kept_id,
+            merged_into: redirects[0].as_deref(),
+        },
+        MergeSide {
+            id: &merged_id,
+            merged_into: redirects[1].as_deref(),
+        },
+    );
+    match refusal {
+        Some(MergeRefusal::OtherWay | MergeRefusal::KeptMergedElsewhere) => Err(
+            CoreError::invalid("keptPatientId", message!("already_merged")),
+        ),
+        Some(MergeRefusal::MergedElsewhere) => Err(CoreError::invalid(
+            "mergedPatientId",
+            message!("already_merged"),
+        )),
+        // Merged this way already: there is nothing left to merge.
+        None if redirects[1].is_some() => Err(CoreError::invalid(
+            "mergedPatientId",
+            message!("already_merged"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The kept record's empty fields the duplicate has a value for.
@@ -480,9 +521,14 @@ fn merges_where(r: Reader<'_>, condition: &str, value: &str) -> CoreResult<Vec<P
              FROM patient_merges m
              JOIN patients p ON p.id = m.merged_patient_id
              LEFT JOIN users u ON u.id = m.created_by
-             WHERE {condition} ORDER BY m.created_at DESC"
+             WHERE {condition}
+               -- A merge the clinic server refused (made the other way, or already, elsewhere) stays
+               -- here only, as a record of what was tried: it is no merge.
+               AND m.id NOT IN (SELECT row_id FROM conflicts
+                                WHERE table_name = 'patient_merges' AND code = ?2)
+             ORDER BY m.created_at DESC"
         ),
-        [value],
+        [value, refusals::WITHOUT_ITS_MERGE],
         |r| {
             Ok((
                 PatientMerge {

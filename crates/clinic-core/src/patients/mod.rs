@@ -5,6 +5,7 @@
 mod header;
 mod import;
 mod merge;
+pub mod merge_rule;
 mod phone;
 mod search;
 
@@ -677,21 +678,41 @@ fn duplicates(
     patient: &ValidPatient,
     except: Option<Uuid>,
 ) -> CoreResult<Vec<PatientRow>> {
-    let born = patient.born.to_string();
-    let names = format!("{} {}", patient.first_name, patient.last_name);
+    let compared = Compared {
+        names: format!("{} {}", patient.first_name, patient.last_name),
+        born: patient.born.to_string(),
+        phone: patient.phone.clone(),
+        email: patient.email.clone(),
+    };
+    duplicates_of(r, &compared, except.map(|e| e.to_string()))
+}
+
+/// What a record is compared on, as the store keeps it.
+struct Compared {
+    names: String,
+    born: String,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+fn duplicates_of(
+    r: Reader<'_>,
+    patient: &Compared,
+    except: Option<String>,
+) -> CoreResult<Vec<PatientRow>> {
     let new = Likeness {
-        names: &names,
-        born: &born,
+        names: &patient.names,
+        born: &patient.born,
         same_phone: false,
         same_email: false,
     };
     let found = r.query_all(
         &duplicates_sql(),
         (
-            born.as_str(),
+            patient.born.as_str(),
             patient.phone.as_deref(),
             patient.email.as_deref(),
-            except.map(|e| e.to_string()),
+            except,
         ),
         |r| {
             Ok((
@@ -718,6 +739,77 @@ fn duplicates(
     likely.sort_by(|a, b| (&a.last_name, &a.first_name).cmp(&(&b.last_name, &b.first_name)));
     likely.truncate(20);
     Ok(likely)
+}
+
+/// The records of these ids that are active (not archived, not merged), in the order given.
+pub(crate) fn active_rows<'a>(
+    r: &Reader<'_>,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> CoreResult<Vec<PatientRow>> {
+    let mut rows = Vec::new();
+    for id in ids {
+        let found = r.query_opt(
+            &format!("SELECT {ROW_COLUMNS} FROM patients p WHERE p.id = ?1 AND {ACTIVE}"),
+            [id],
+            row,
+        )?;
+        rows.extend(found);
+    }
+    Ok(rows)
+}
+
+/// Registrations pulled from other computers since the last look that are likely the same person as a
+/// patient registered on this one: two records of one person made while the two were apart (had one
+/// computer known of the other record, its user was warned when registering). Each pair is suggested
+/// as a merge in Needs attention, once. Returns how many were.
+pub(crate) fn suggest_merges_after_pull(tx: &mut WriteTx<'_>) -> CoreResult<usize> {
+    let pulled = tx.take_pulled_inserts(Table::Patients)?;
+    // A computer that never registered anyone (a joining one, a doctor's laptop) has nothing to find.
+    let registers = tx.reader().count(
+        "SELECT count(*) FROM (SELECT 1 FROM outbox
+                               WHERE table_name = 'patients' AND operation = 'insert' LIMIT 1)",
+        [],
+    )? > 0;
+    if !registers {
+        return Ok(0);
+    }
+    let mut suggested = 0;
+    for id in pulled {
+        let pulled = tx.reader().query_opt(
+            &format!(
+                "SELECT p.first_name || ' ' || p.last_name, p.date_of_birth, p.phone, p.email
+                 FROM patients p WHERE p.id = ?1 AND {ACTIVE}"
+            ),
+            [&id],
+            |r| {
+                Ok(Compared {
+                    names: r.get(0)?,
+                    born: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                })
+            },
+        )?;
+        let Some(pulled) = pulled else { continue };
+        for registered in duplicates_of(tx.reader(), &pulled, Some(id.clone()))? {
+            let made_here = tx.reader().count(
+                "SELECT count(*) FROM outbox
+                 WHERE table_name = 'patients' AND row_id = ?1 AND operation = 'insert'",
+                [&registered.id],
+            )? > 0;
+            if made_here
+                && tx.suggest_duplicate(
+                    Table::Patients,
+                    &id,
+                    &registered.id,
+                    crate::attention::POSSIBLE_DUPLICATE,
+                )?
+            {
+                suggested += 1;
+            }
+        }
+    }
+    Ok(suggested)
 }
 
 #[cfg(test)]

@@ -14,7 +14,9 @@ interface MergePatientsModalProps {
   opened: boolean;
   onClose: () => void;
   /** The record the drawer shows: the one kept, unless the user swaps. */
-  patient: PatientDetails;
+  patient: Pick<PatientDetails, 'id'>;
+  /** The other record, when it is known already (a merge suggested after a sync). */
+  initialOther?: PatientRow;
   onMerged?: (merge: PatientMerge) => void;
 }
 
@@ -22,19 +24,19 @@ interface MergePatientsModalProps {
  * Merges two records of the same person: find the other record, choose which one to keep, see both
  * side by side with what will move and which empty fields will be filled, then confirm.
  */
-export function MergePatientsModal({ opened, onClose, patient, onMerged }: MergePatientsModalProps) {
+export function MergePatientsModal({ opened, onClose, patient, initialOther, onMerged }: MergePatientsModalProps) {
   const { t } = useTranslation();
   return (
     <Modal opened={opened} onClose={onClose} title={t('patients.merge.title')} size="xl">
-      {opened && <MergeSteps patient={patient} onClose={onClose} onMerged={onMerged} />}
+      {opened && <MergeSteps patient={patient} initialOther={initialOther} onClose={onClose} onMerged={onMerged} />}
     </Modal>
   );
 }
 
-function MergeSteps({ patient, onClose, onMerged }: Omit<MergePatientsModalProps, 'opened'>) {
+function MergeSteps({ patient, initialOther, onClose, onMerged }: Omit<MergePatientsModalProps, 'opened'>) {
   const { t } = useTranslation();
   const format = useFormatters();
-  const [other, setOther] = useState<PatientRow | null>(null);
+  const [other, setOther] = useState<PatientRow | null>(initialOther ?? null);
   const [keepOther, setKeepOther] = useState(false);
   const merge = useMergePatients();
   const same = other !== null && other.id === patient.id;

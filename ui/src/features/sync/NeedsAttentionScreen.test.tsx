@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Attention, ResolveArgs } from '../../api/types';
+import type { Attention, PatientRow, ResolveArgs } from '../../api/types';
 import { appointment } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
@@ -21,6 +21,8 @@ function entry(overrides: Partial<Attention> = {}): Attention {
     theirsAt: null,
     detectedAt: '2025-03-03T12:00:00Z',
     patient: { id: 'p2', name: 'Bo Lind', mrn: 'B-000004' },
+    otherPatient: null,
+    records: [],
     booking: appointment({ id: 'a2', patientName: 'Bo Lind', localStart: '09:15', localEnd: '09:45', needsAttention: true }),
     clashing: appointment({ id: 'a1' }),
     onServer: false,
@@ -45,6 +47,31 @@ const phone = entry({
   clashing: null,
   onServer: true,
   actions: ['keep_mine', 'keep_theirs'],
+});
+
+function record(id: string, firstName: string, lastName: string, mrn: string, phone: string | null): PatientRow {
+  return { id, mrn, firstName, lastName, dateOfBirth: '1990-04-05', sex: 'male', phone, email: null, archived: false };
+}
+
+const joseThere = record('p8', 'Jose', 'Nunez Diaz', 'B-000008', '+1 555-201-0001');
+const joseHere = record('p3', 'José', 'Núñez', 'A-000003', '+1 555-201-0001');
+
+const duplicate = entry({
+  id: 'c3',
+  kind: 'duplicate',
+  table: 'patients',
+  rowId: 'p8',
+  code: 'possible_duplicate',
+  reason: null,
+  mineBy: null,
+  mineAt: null,
+  patient: { id: 'p8', name: 'Jose Nunez Diaz', mrn: 'B-000008' },
+  otherPatient: { id: 'p3', name: 'José Núñez', mrn: 'A-000003' },
+  records: [joseThere, joseHere],
+  booking: null,
+  clashing: null,
+  onServer: true,
+  actions: ['merge', 'dismiss'],
 });
 
 describe('Needs attention', () => {
@@ -123,5 +150,69 @@ describe('Needs attention', () => {
     expect(within(card).getByText(/Other computer \(Dr\. Grace Chen/)).toBeInTheDocument();
     await user.click(within(card).getByTestId('attention-keep-mine'));
     expect(callsOf('resolve_attention')).toEqual([{ id: 'c2', resolution: { action: 'keep_mine' } }]);
+  });
+
+  it('tells a merge refused for being made the other way elsewhere by the two records, with nothing to choose', async () => {
+    const refused = entry({
+      id: 'c4',
+      table: 'patients',
+      rowId: 'p1',
+      code: 'merged_elsewhere',
+      reason: 'another computer merged these two records the other way first',
+      patient: { id: 'p1', name: 'Ana Ruiz', mrn: 'A-000001' },
+      otherPatient: { id: 'p2', name: 'Ana Ruiz Soto', mrn: 'A-000002' },
+      booking: null,
+      clashing: null,
+      onServer: true,
+      actions: ['dismiss'],
+    });
+    mockCommands({ needs_attention: () => [refused], resolve_attention: () => null });
+    const { user } = renderWithProviders(<NeedsAttentionScreen />);
+    const card = await screen.findByTestId('attention-entry');
+    expect(within(card).getByTestId('attention-headline')).toHaveTextContent(
+      'Merging Ana Ruiz into Ana Ruiz Soto was refused: another computer had already merged these records another way.',
+    );
+    expect(within(card).queryByTestId('attention-values')).not.toBeInTheDocument();
+    await user.click(within(card).getByTestId('attention-dismiss'));
+    expect(callsOf('resolve_attention')).toEqual([{ id: 'c4', resolution: { action: 'dismiss' } }]);
+  });
+
+  it('suggests merging one person registered on two computers apart: the merge review opens with both records', async () => {
+    mockCommands({
+      needs_attention: () => [duplicate],
+      resolve_attention: () => null,
+      patient_merge_preview: ({ keptPatientId, mergedPatientId }) => ({
+        kept: keptPatientId === 'p3' ? joseHere : joseThere,
+        merged: mergedPatientId === 'p3' ? joseHere : joseThere,
+        moves: { appointments: 1, visits: 0, invoices: 0, payments: 0, allergies: 0, clinicalRecords: 0, waitlistEntries: 0 },
+        fills: [],
+      }),
+    });
+    const { user } = renderWithProviders(<NeedsAttentionScreen />);
+    const card = await screen.findByTestId('attention-entry');
+    expect(card).toHaveAttribute('data-kind', 'duplicate');
+    expect(within(card).getByTestId('attention-headline')).toHaveTextContent(
+      'Jose Nunez Diaz was registered on another computer while it was apart from this one, and looks like José Núñez, registered here.',
+    );
+    const [pulled, here] = within(card).getAllByTestId('attention-record');
+    expect(pulled).toHaveTextContent('Registered on the other computer');
+    expect(pulled).toHaveTextContent('Jose Nunez Diaz · B-000008');
+    expect(here).toHaveTextContent('José Núñez · A-000003');
+    expect(within(card).getByTestId('attention-dismiss')).toHaveTextContent('Not the same person');
+
+    // The record registered here is kept unless the user swaps.
+    await user.click(within(card).getByTestId('attention-merge'));
+    expect(await screen.findByTestId('merge-preview')).toBeInTheDocument();
+    expect(callsOf('patient_merge_preview')).toEqual([{ keptPatientId: 'p3', mergedPatientId: 'p8' }]);
+    expect(screen.getByTestId('merge-kept')).toHaveTextContent('A-000003');
+    expect(callsOf('resolve_attention')).toEqual([]);
+  });
+
+  it('settles a suggested merge as two people', async () => {
+    mockCommands({ needs_attention: () => [duplicate], resolve_attention: () => null });
+    const { user } = renderWithProviders(<NeedsAttentionScreen />);
+    const card = await screen.findByTestId('attention-entry');
+    await user.click(within(card).getByTestId('attention-dismiss'));
+    expect(callsOf('resolve_attention')).toEqual([{ id: 'c3', resolution: { action: 'dismiss' } }]);
   });
 });

@@ -4,10 +4,11 @@ import { useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, type DescribedError } from '../../api/errors';
 import { useNeedsAttention, useResolveAttention } from '../../api/syncQueries';
-import type { AppointmentSummary, Attention, AttentionAction, Resolution } from '../../api/types';
+import type { AppointmentSummary, Attention, AttentionAction, PatientRow, Resolution } from '../../api/types';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { ClinicTimeZone, useFormatters } from '../../i18n/format';
+import { MergePatientsModal } from '../patients/MergePatientsModal';
 import { CancelForm } from '../schedule/AppointmentDialog';
 import { addMinutes, durationMinutes, zonedInstant } from '../schedule/calendarLayout';
 import { fieldLabel, headline } from './attention';
@@ -44,12 +45,17 @@ export function NeedsAttentionScreen() {
 
 type Mode = 'actions' | 'move' | 'cancel';
 
+const KIND_COLOURS = { refused: 'red', overwritten: 'orange', duplicate: 'blue' } as const;
+
 function AttentionCard({ entry }: { entry: Attention }) {
   const { t } = useTranslation();
   const format = useFormatters();
   const resolve = useResolveAttention();
   const [mode, setMode] = useState<Mode>('actions');
   const [error, setError] = useState<DescribedError | null>(null);
+  const [merging, setMerging] = useState(false);
+  // A suggested merge: the record from the other computer, and the one registered here.
+  const [pulled, here] = entry.records;
   const offers = (action: AttentionAction) => entry.actions.includes(action);
   const decide = async (resolution: Resolution) => {
     setError(null);
@@ -68,7 +74,7 @@ function AttentionCard({ entry }: { entry: Attention }) {
     <Paper withBorder p="md" data-testid="attention-entry" data-kind={entry.kind} data-code={entry.code ?? ''}>
       <Stack gap="sm">
         <Group gap="xs">
-          <Badge color={entry.kind === 'refused' ? 'red' : 'orange'} variant="light">
+          <Badge color={KIND_COLOURS[entry.kind]} variant="light">
             {t(`attention.kind.${entry.kind}`)}
           </Badge>
           <Text size="xs" c="dimmed">
@@ -78,7 +84,8 @@ function AttentionCard({ entry }: { entry: Attention }) {
         <Text fw={600} data-testid="attention-headline">
           {headline(t, entry)}
         </Text>
-        {entry.patient !== null && (
+        {/* A suggested merge names both records below. */}
+        {entry.patient !== null && entry.kind !== 'duplicate' && (
           <Text size="sm" data-testid="attention-patient">
             {t('attention.patient', { name: entry.patient.name, mrn: entry.patient.mrn })}
           </Text>
@@ -105,7 +112,10 @@ function AttentionCard({ entry }: { entry: Attention }) {
               )}
             </Table.Tbody>
           </Table>
+        ) : entry.kind === 'duplicate' ? (
+          <DuplicateRecords records={entry.records} />
         ) : (
+          entry.values.length > 0 && (
           <Table data-testid="attention-values">
             <Table.Thead>
               <Table.Tr>
@@ -130,6 +140,7 @@ function AttentionCard({ entry }: { entry: Attention }) {
               ))}
             </Table.Tbody>
           </Table>
+          )
         )}
         {/* A refused booking is explained by the two bookings above; other refusals by the server's words. */}
         {entry.kind === 'refused' && booking === null && entry.reason !== null && (
@@ -166,9 +177,14 @@ function AttentionCard({ entry }: { entry: Attention }) {
                 {t('attention.action.cancel')}
               </Button>
             )}
+            {offers('merge') && (
+              <Button size="xs" onClick={() => { setMerging(true); }} data-testid="attention-merge">
+                {t('attention.action.merge')}
+              </Button>
+            )}
             {offers('dismiss') && (
               <Button size="xs" variant="default" onClick={() => void decide({ action: 'dismiss' })} loading={resolve.isPending} data-testid="attention-dismiss">
-                {t('attention.action.dismiss')}
+                {entry.kind === 'duplicate' ? t('attention.action.notSamePerson') : t('attention.action.dismiss')}
               </Button>
             )}
           </Group>
@@ -181,6 +197,14 @@ function AttentionCard({ entry }: { entry: Attention }) {
             onMove={(startsAt, endsAt) => void decide({ action: 'move', startsAt, endsAt })}
           />
         )}
+        {pulled !== undefined && here !== undefined && (
+          <MergePatientsModal
+            opened={merging}
+            onClose={() => { setMerging(false); }}
+            patient={here}
+            initialOther={pulled}
+          />
+        )}
         {mode === 'cancel' && (
           <CancelForm
             pending={resolve.isPending}
@@ -190,6 +214,40 @@ function AttentionCard({ entry }: { entry: Attention }) {
         )}
       </Stack>
     </Paper>
+  );
+}
+
+/** A suggested merge's two records side by side: the one registered on the other computer, then here. */
+function DuplicateRecords({ records }: { records: PatientRow[] }) {
+  const { t } = useTranslation();
+  const format = useFormatters();
+  const labels = [t('attention.records.pulled'), t('attention.records.here')];
+  return (
+    <Table withRowBorders={false} data-testid="attention-records">
+      <Table.Tbody>
+        {records.map((record, i) => (
+          <Table.Tr key={record.id} data-testid="attention-record">
+            <Table.Td w="35%">
+              <Text size="sm" c="dimmed">
+                {labels[i]}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">
+                {t('attention.records.line', {
+                  name: `${record.firstName} ${record.lastName}`,
+                  mrn: record.mrn,
+                  born: format.date(record.dateOfBirth),
+                })}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {[record.phone, record.email].filter((v) => v !== null).join(' · ')}
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 

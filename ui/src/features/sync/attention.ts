@@ -34,6 +34,7 @@ const REFUSAL_KEYS = {
   refers_to_refused: 'attention.headline.refersToRefused',
   kept_as_written: 'attention.headline.keptAsWritten',
   note_changed_since: 'attention.headline.noteChangedSince',
+  merged_elsewhere: 'attention.headline.mergedElsewhere',
 } as const;
 
 /** What happened, in one sentence. */
@@ -41,10 +42,17 @@ export function headline(t: TFunction, entry: Attention): string {
   if (entry.kind === 'overwritten') {
     return t('attention.headline.overwritten', { field: fieldLabel(t, entry.values[0]?.field ?? '') });
   }
+  if (entry.kind === 'duplicate') {
+    return t('attention.headline.duplicate', { name: entry.patient?.name ?? '', other: entry.otherPatient?.name ?? '' });
+  }
   const key = (REFUSAL_KEYS as Record<string, (typeof REFUSAL_KEYS)[keyof typeof REFUSAL_KEYS] | undefined>)[
     entry.code ?? ''
   ];
   return key === undefined
     ? t('attention.headline.refused')
-    : t(key, { provider: entry.booking?.providerName ?? '' });
+    : t(key, {
+        provider: entry.booking?.providerName ?? '',
+        name: entry.patient?.name ?? '',
+        other: entry.otherPatient?.name ?? '',
+      });
 }
