@@ -22,6 +22,10 @@ use crate::state::AppState;
 
 /// The longest pause between a joining computer's tries while the server cannot be reached.
 const JOIN_RETRY_LONGEST: Duration = Duration::from_secs(30);
+/// The longest pause before listening to the live channel again; rounds go on meanwhile.
+const LISTEN_RETRY_LONGEST: Duration = Duration::from_secs(30);
+/// How often the background task looks whether a round is due.
+const LOOK_EVERY: Duration = Duration::from_millis(100);
 
 /// The event the UI hears after a round brought other devices' changes: its cached screens refetch.
 pub const SYNCED_EVENT: &str = "clinic-synced";
@@ -304,17 +308,19 @@ impl Syncing {
     }
 }
 
-/// Starts the background task: it looks every second whether a round is due (see
-/// [`Syncing::round_due`]), or holds one at once when woken. Nothing runs while no clinic is open, none
-/// is paired, or the clinic is still arriving on a joining computer.
+/// Starts the background task: it looks every tenth of a second whether a round is due (see
+/// [`Syncing::round_due`]), or holds one at once when woken, as the live channel wakes it when another
+/// computer's changes reach the server. Nothing runs while no clinic is open, none is paired, or the
+/// clinic is still arriving on a joining computer.
 pub fn start(app: AppHandle, state: Arc<AppState>) {
+    listen(Arc::clone(&state));
     tauri::async_runtime::spawn(async move {
         let mut made_seen = 0;
         let mut quiet_since = Instant::now();
         loop {
             let woken = tokio::select! {
                 () = state.syncing.wake.notified() => true,
-                () = tokio::time::sleep(Duration::from_secs(1)) => false,
+                () = tokio::time::sleep(LOOK_EVERY) => false,
             };
             // Opening the clinic and reading the store may wait on locks: never on the async threads.
             let look = Arc::clone(&state);
@@ -359,6 +365,42 @@ pub fn start(app: AppHandle, state: Arc<AppState>) {
     });
 }
 
+/// Listens to the clinic server's live channel on a thread of its own for as long as the app runs, and
+/// wakes the background task whenever another computer's changes have reached the server. While it
+/// cannot listen (no round has given it an access token yet, the server is away) it tries again with
+/// growing pauses, and the rounds every so often carry on alone.
+fn listen(state: Arc<AppState>) {
+    std::thread::spawn(move || {
+        let mut last_seen = None;
+        let mut failures = 0;
+        loop {
+            let ready = state.clinic_if_open().and_then(|clinic| {
+                let status = clinic.sync_status().ok()?;
+                let joining = clinic.join_unfinished().ok()?;
+                let server = server_of(&status).ok().filter(|_| !joining)?;
+                // The rounds give the access token it listens with: the first comes at once.
+                clinic.can_listen().then_some((clinic, server))
+            });
+            let Some((clinic, server)) = ready else {
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            };
+            let listening_since = Instant::now();
+            let ended =
+                clinic.listen_for_changes(&server, &mut last_seen, &mut || state.syncing.wake());
+            // A connection that stood a while was a good one: the pauses start again from the shortest.
+            if listening_since.elapsed() > Duration::from_secs(60) {
+                failures = 0;
+            }
+            failures += 1;
+            if let Err(err) = ended {
+                tracing::debug!(code = ?err.code(), "not listening to the clinic server");
+            }
+            std::thread::sleep(retry_delay(failures, jitter()).min(LISTEN_RETRY_LONGEST));
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,8 +416,8 @@ mod tests {
             rounds.made_before_round = 10;
         }
         assert!(!syncing.round_due(10, Duration::from_secs(5)));
-        // A change made during or after the last round: sent once typing has stopped for 2 s.
-        assert!(!syncing.round_due(11, Duration::from_secs(1)));
+        // A change made during or after the last round: sent once changes have stopped for a moment.
+        assert!(!syncing.round_due(11, SYNC_QUIET / 2));
         assert!(syncing.round_due(11, SYNC_QUIET));
         // While rounds fail, their growing pauses stand.
         lock(&syncing.rounds).failures = 2;

@@ -8,7 +8,9 @@
 // the server off, both computers book the same doctor's time: the server takes the booking that reaches
 // it first, and the other computer shows its own in Needs attention, where the receptionist moves it.
 // Meanwhile one person registered at both, her name spelt two ways, is suggested as a merge on both,
-// and merged from the laptop through the merge review.
+// and merged from the laptop through the merge review. Last, with rounds minutes apart, a patient the
+// front desk checks in shows in the doctor's waiting room on the laptop within a second: the live
+// channel brings it.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -297,6 +299,53 @@ test('the same time booked on both computers while the server is off: the later 
       args: [],
     });
     await shot(desk, '73-moved-booking-at-the-desk');
+  } finally {
+    await laptop.quit();
+    await desk.quit();
+  }
+});
+
+test('the front desk checks a patient in: the doctor’s waiting room on the laptop shows her within a second', async () => {
+  // Rounds every 5 minutes: only the live channel can bring the check-in this soon.
+  const desk = await launch(frontDeskDir, ['--sync-every', '300']);
+  const laptop = await launch(laptopDir, ['--sync-every', '300'], { port: LAPTOP_DRIVER });
+  try {
+    await signIn(desk, 'frontdesk', password);
+    await signIn(laptop, 'dr.okafor', password);
+    for (const wd of [desk, laptop]) {
+      await wd.find('shell-clinic-name', { timeout: 30000 });
+      await wd.waitForText('sync-state', (t) => t === 'Synced', { timeout: 60000 });
+    }
+    await laptop.click('nav-waiting');
+    await laptop.find('open-display');
+    // The laptop listens once its first round has given it a token.
+    await sleep(2500);
+    assert.ok(!(await laptop.texts('queue')).some((q) => q.includes('Astrid Synced')), 'not waiting yet');
+
+    await desk.click('nav-waiting');
+    await desk.click('walk-in-open');
+    await desk.type('walk-in-patient', 'Astrid Synced');
+    await sleep(800);
+    await desk.pressKey('\uE015');
+    await desk.pressKey('\uE007');
+    await desk.click('walk-in-provider');
+    await sleep(300);
+    await desk.pressKey('\uE015');
+    await desk.pressKey('\uE007');
+    await desk.type('walk-in-reason', 'Dizzy');
+    await desk.click('walk-in-submit');
+    const checkedIn = Date.now();
+    await desk.waitGone('walk-in-submit');
+
+    let shownAfter = null;
+    while (shownAfter === null && Date.now() - checkedIn < 10000) {
+      if ((await laptop.texts('queue')).some((q) => q.includes('Astrid Synced'))) shownAfter = Date.now() - checkedIn;
+      else await sleep(25);
+    }
+    assert.ok(shownAfter !== null, 'the check-in reaches the doctor’s waiting room');
+    console.log(`# the doctor's waiting room showed the check-in ${shownAfter} ms after the front desk's click`);
+    await shot(laptop, '76-waiting-room-live-on-laptop');
+    assert.ok(shownAfter <= 1000, `shown within a second (took ${shownAfter} ms)`);
   } finally {
     await laptop.quit();
     await desk.quit();

@@ -27,6 +27,9 @@ pub struct Clinic {
     store: Store,
     /// When set, the clinic's clock reads this instead of the system clock (tests, generated history).
     clock: Mutex<Option<DateTime<Utc>>>,
+    /// The access token of the last sync round and when it was given: the live channel listens with
+    /// it (exchanging a credential of its own would race the rounds' exchanges).
+    pub(crate) live_access: Mutex<Option<(String, std::time::Instant)>>,
 }
 
 /// What setting up a clinic needs: the clinic and its first administrator.
@@ -314,6 +317,7 @@ impl Clinic {
         Clinic {
             store,
             clock: Mutex::new(None),
+            live_access: Mutex::new(None),
         }
     }
 

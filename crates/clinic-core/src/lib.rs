@@ -59,7 +59,8 @@ pub use records::{
 };
 /// The booking rule, which the clinic server enforces too.
 pub use scheduling::clash::{
-    BookedTime, HeldBy, ProviderClash, booking_refusal, first_clash, flag, provider_clash,
+    BookedTime, HeldBy, LONGEST_BOOKING, ProviderClash, booking_refusal, first_clash, flag,
+    provider_clash,
 };
 pub use scheduling::{
     AppointmentStatus, AppointmentSummary, AppointmentType, BookedSeries, Calendar,

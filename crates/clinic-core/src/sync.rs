@@ -23,6 +23,12 @@ use uuid::Uuid;
 use crate::auth::permissions::Action;
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// What the server says of itself before a round.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerHello {
@@ -51,6 +57,15 @@ pub trait ClinicServer {
     fn pull(&self, access: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
     /// Every device of the clinic the server knows, revoked ones too.
     fn devices(&self, access: &str) -> CoreResult<Vec<DeviceInfo>>;
+    /// Listens to the live channel: calls `heard` with the stream's newest place whenever it moves
+    /// (at once on connecting, unless `last_seen` is it already) until `heard` answers false or the
+    /// connection ends.
+    fn listen(
+        &self,
+        access: &str,
+        last_seen: Option<i64>,
+        heard: &mut dyn FnMut(i64) -> bool,
+    ) -> CoreResult<()>;
 }
 
 /// Where the clinic server is and which certificate is its, as `clinic-server pair` printed them.
@@ -149,10 +164,14 @@ pub struct ClinicDevice {
     pub this_device: bool,
 }
 
-/// How often the background round runs when nothing else calls for one.
+/// How often the background round runs when nothing else calls for one (the live channel calls for one
+/// as soon as another computer's changes reach the server).
 pub const SYNC_EVERY: Duration = Duration::from_secs(30);
-/// How long local changes must be quiet before they are sent (a burst of typing is one round).
-pub const SYNC_QUIET: Duration = Duration::from_secs(2);
+/// How long local changes must be quiet before they are sent: commands a moment apart (a form and the
+/// dialog after it) go in one round, and a check-in still reaches the doctor's screen within a second.
+pub const SYNC_QUIET: Duration = Duration::from_millis(200);
+/// How long a round's access token serves the live channel (the server gives 15 minutes).
+const LIVE_ACCESS_FOR: Duration = Duration::from_secs(14 * 60);
 
 /// How long to wait after `failures` failed rounds in a row before the next try: doubling from 5 s
 /// up to 5 minutes, moved by `jitter` (-1.0..=1.0) by up to a fifth either way, so that computers cut
@@ -252,6 +271,10 @@ impl Clinic {
                 outcome => outcome,
             }
         })();
+        let outcome = outcome.map(|(report, access)| {
+            *lock(&self.live_access) = Some((access, std::time::Instant::now()));
+            report
+        });
         let error = outcome.as_ref().err().map(ToString::to_string);
         store.record_sync_outcome(error.as_deref())?;
         if let Ok(report) = &outcome {
@@ -263,6 +286,47 @@ impl Clinic {
                 conflicts = report.conflicts,
                 "sync round done"
             );
+        }
+        outcome
+    }
+
+    /// Whether the live channel can be listened to: a round has given an access token lately.
+    pub fn can_listen(&self) -> bool {
+        self.live_access().is_some()
+    }
+
+    fn live_access(&self) -> Option<String> {
+        lock(&self.live_access)
+            .clone()
+            .filter(|(_, given)| given.elapsed() < LIVE_ACCESS_FOR)
+            .map(|(access, _)| access)
+    }
+
+    /// Listens to the clinic server's live channel with the last round's access token, and calls
+    /// `news` whenever the stream has moved past what this computer has pulled (the app then holds a
+    /// round at once). Returns when the connection ends or fails; `last_seen` keeps where the stream
+    /// was, to say on the next connection. Without a token ([`Clinic::can_listen`]: none given yet, an
+    /// old one, or one the server turned away) it answers `ServerUnreachable` at once.
+    pub fn listen_for_changes(
+        &self,
+        server: &dyn ClinicServer,
+        last_seen: &mut Option<i64>,
+        news: &mut dyn FnMut(),
+    ) -> CoreResult<()> {
+        let access = self.live_access().ok_or_else(|| {
+            CoreError::ServerUnreachable("no access token yet: waiting for a round".into())
+        })?;
+        let system = self.system(None);
+        let store = system.store();
+        let outcome = server.listen(&access, *last_seen, &mut |latest| {
+            *last_seen = Some(latest);
+            if store.pull_cursor().is_ok_and(|pulled| latest > pulled) {
+                news();
+            }
+            true
+        });
+        if matches!(outcome, Err(CoreError::ServerRefused { .. })) {
+            *lock(&self.live_access) = None;
         }
         outcome
     }
@@ -425,12 +489,13 @@ impl Clinic {
 }
 
 /// Push, then pull: a device never applies others' changes over edits it has not offered yet.
+/// A round; returns what it did and the access token it was given.
 fn round(
     store: &Store,
     server: &dyn ClinicServer,
     link: &SyncLink,
     now: &dyn Fn() -> DateTime<Utc>,
-) -> CoreResult<SyncReport> {
+) -> CoreResult<(SyncReport, String)> {
     let mut report = SyncReport::default();
     let hello = server.hello()?;
     store.set_clock_offset((hello.time - now()).num_milliseconds())?;
@@ -467,7 +532,7 @@ fn round(
     report.conflicts = conflicts;
     // Two registrations of one person made apart: suggested as a merge once both are here.
     store.write_at(now(), None, crate::patients::suggest_merges_after_pull)?;
-    Ok(report)
+    Ok((report, access))
 }
 
 /// Exchanges the device's credential for an access token; the next credential is kept at once (the

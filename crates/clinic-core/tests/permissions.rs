@@ -118,6 +118,11 @@ impl ClinicServer for Offline {
             "no server in this test".into(),
         ))
     }
+    fn listen(&self, _: &str, _: Option<i64>, _: &mut dyn FnMut(i64) -> bool) -> CoreResult<()> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
 }
 
 fn commands() -> Vec<(&'static str, Option<Action>, Command)> {

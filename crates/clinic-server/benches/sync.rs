@@ -4,7 +4,8 @@
 //!   `CLINIC_BENCH_APPOINTMENTS` appointments (default 500,000) sent by its first computer, in changes/s;
 //! - join: a new computer pulling that whole clinic in, time and rows/s;
 //! - device to device: one change made on one computer, seen on another that polls every 250 ms
-//!   (median of 20);
+//!   (median of 20), and on one that listens to the live channel (`/v1/events`) and pulls when it hears
+//!   (median and p95 of 50);
 //! - many devices: `CLINIC_BENCH_DEVICES` computers (default 50) pushing at once, the push latency's
 //!   p50 and p95 over 10 rounds.
 //!
@@ -14,6 +15,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use clinic_core::ClinicServer;
 use clinic_store::protocol::{
     PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, TokenAnswer,
 };
@@ -301,6 +303,75 @@ fn main() {
         "device to device, polling every 250 ms: median {:.0} ms, p95 {:.0} ms",
         percentile(&seen_after, 0.5).as_secs_f64() * 1e3,
         percentile(&seen_after, 0.95).as_secs_f64() * 1e3
+    );
+
+    // The same through the live channel: the laptop listens, and pulls when it hears.
+    let address = clinic_core::ServerAddress {
+        url: server.running.url.clone(),
+        fingerprint: server.running.fingerprint.clone(),
+    };
+    let listener = clinic_sync::HttpsServer::new(&address).unwrap();
+    let (pulled, seen) = std::sync::mpsc::channel::<Instant>();
+    let mut heard_after = Vec::new();
+    std::thread::scope(|scope| {
+        let (laptop, server, listener) = (&laptop, &server, &listener);
+        let laptop_access = &laptop_access;
+        scope.spawn(move || {
+            let mut heard = |_: i64| {
+                if server.pull_all(laptop, laptop_access) > 0 {
+                    return pulled.send(Instant::now()).is_ok();
+                }
+                true
+            };
+            let _ = listener.listen(
+                laptop_access,
+                Some(laptop.pull_cursor().unwrap()),
+                &mut heard,
+            );
+        });
+        for i in 0..50 {
+            let made = Instant::now();
+            front
+                .write(Some(&admin), |tx| {
+                    let mrn = tx.next_number(Series::Mrn)?;
+                    tx.insert(
+                        Table::Patients,
+                        Fields::new()
+                            .set("mrn", mrn)
+                            .set("first_name", format!("Live{i}"))
+                            .set("last_name", "Bench")
+                            .set("date_of_birth", "1990-01-01")
+                            .set("sex", "female"),
+                    )
+                })
+                .unwrap();
+            server.push_all(&front, &front_access);
+            let at = seen.recv_timeout(Duration::from_secs(10)).unwrap();
+            heard_after.push(at - made);
+        }
+        // The listener stops at the next event it hears, once nothing waits for it.
+        drop(seen);
+        front
+            .write(Some(&admin), |tx| {
+                let mrn = tx.next_number(Series::Mrn)?;
+                tx.insert(
+                    Table::Patients,
+                    Fields::new()
+                        .set("mrn", mrn)
+                        .set("first_name", "LiveEnd")
+                        .set("last_name", "Bench")
+                        .set("date_of_birth", "1990-01-01")
+                        .set("sex", "female"),
+                )
+            })
+            .unwrap();
+        server.push_all(&front, &front_access);
+    });
+    heard_after.sort();
+    println!(
+        "device to device through the live channel: median {:.0} ms, p95 {:.0} ms",
+        percentile(&heard_after, 0.5).as_secs_f64() * 1e3,
+        percentile(&heard_after, 0.95).as_secs_f64() * 1e3
     );
 
     // Many computers push at once.

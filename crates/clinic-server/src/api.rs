@@ -7,6 +7,7 @@
 //! `OpenApiRouter`, so the OpenAPI document (`/v1/openapi.json`, and the reference page made from it)
 //! is generated from the same code that serves the route.
 
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -14,15 +15,17 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Json, Router};
 use chrono::Utc;
 use clinic_store::protocol::{
-    DeviceInfo, ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
+    DeviceInfo, ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
     ReenrolRequest, TokenAnswer, TokenRequest, routes,
 };
+use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
@@ -30,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes as handlers;
 
 use crate::error::{ServerError, ServerResult};
+use crate::live::Live;
 use crate::store::ClinicStorage;
 
 /// The largest request body taken (a push of a few thousand changes fits well within it).
@@ -41,6 +45,8 @@ pub const MAX_PULL_PAGE: usize = 5_000;
 pub struct AppState {
     pub storage: Arc<dyn ClinicStorage>,
     pub epoch: String,
+    /// Announces each push's changes to the devices listening (`/v1/events`).
+    pub live: Arc<Live>,
 }
 
 /// What the document says of the API as a whole; each route adds its own part.
@@ -79,6 +85,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(handlers!(push))
         .routes(handlers!(pull))
         .routes(handlers!(devices))
+        .routes(handlers!(events))
         .routes(handlers!(openapi_document))
         .routes(handlers!(reference))
         .split_for_parts()
@@ -330,7 +337,16 @@ async fn push(
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> ServerResult<Json<PushAnswer>> {
     let Json(request) = body.map_err(bad_json)?;
-    let answer = blocking(move || state.storage.push(&device, &request, Utc::now())).await?;
+    let storage = Arc::clone(&state.storage);
+    let answer = blocking(move || storage.push(&device, &request, Utc::now())).await?;
+    // Committed: the devices listening hear of it and pull.
+    let newest = answer.results.iter().filter_map(|result| match result {
+        PushResult::Applied { server_seq, .. } => Some(*server_seq),
+        _ => None,
+    });
+    if let Some(newest) = newest.max() {
+        state.live.announce(newest);
+    }
     Ok(Json(answer))
 }
 
@@ -377,6 +393,31 @@ async fn devices(
 ) -> ServerResult<Json<Vec<DeviceInfo>>> {
     Ok(Json(blocking(move || state.storage.devices()).await?))
 }
+
+/// Live updates: a server-sent event `changes` whenever a push commits, its id the stream's newest place
+/// and its data `{"latest": place}`; the newest place at once on connecting, unless `Last-Event-ID` says
+/// the device has seen it. A comment every 15 s keeps the connection open. The changes themselves are
+/// pulled from `/v1/pull`.
+#[utoipa::path(get, path = "/v1/events", security(("access_token" = [])),
+    params(("Last-Event-ID" = Option<i64>, Header, description = "The last place this device heard of")),
+    responses(
+    (status = 200, description = "Server-sent events (`changes`), for as long as the connection stays", content_type = "text/event-stream"),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+))]
+async fn events(
+    State(state): State<AppState>,
+    Device(_): Device,
+    headers: HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    Sse::new(state.live.events(seen)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+/// How often an idle live connection hears a comment (well within a device's read timeout).
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
 fn bad_json(rejection: JsonRejection) -> ServerError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod error;
+pub mod live;
 mod rules;
 pub mod store;
 pub mod tls;

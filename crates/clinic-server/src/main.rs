@@ -10,6 +10,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use clinic_server::api::{self, AppState};
 use clinic_server::error::{ServerError, ServerResult};
+use clinic_server::live::Live;
 use clinic_server::store::{ClinicStorage, SqliteStorage};
 use clinic_server::tls;
 use clinic_store::KeyOptions;
@@ -186,9 +187,12 @@ fn serve(dir: &Path, listen: SocketAddr) -> ServerResult<()> {
     let address = listener
         .local_addr()
         .map_err(|e| ServerError::Internal(e.to_string()))?;
+    let latest = storage.pull(0, 1)?.latest;
+    let live = Arc::new(Live::new(latest));
     let state = AppState {
         storage: Arc::new(storage) as Arc<dyn ClinicStorage>,
         epoch: identity.epoch.clone(),
+        live: Arc::clone(&live),
     };
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| ServerError::Internal(e.to_string()))?;
@@ -197,6 +201,8 @@ fn serve(dir: &Path, listen: SocketAddr) -> ServerResult<()> {
         let stopping = handle.clone();
         tokio::spawn(async move {
             let _ = tokio::signal::ctrl_c().await;
+            // Listeners would hold the shutdown open: their streams end first.
+            live.close();
             stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
         });
         // The bound address (port 0 picks one) and the fingerprint, for whoever started the server.

@@ -6,8 +6,9 @@
 use chrono::{DateTime, Utc};
 use clinic_core::time::parse_instant;
 use clinic_core::{
-    BookedTime, ChangeAuthor, HeldBy, MergeRefusal, MergeSide, ProviderClash, PushingDevice, Role,
-    booking_refusal, kept_as_written, may_push, merge_refusal, moves_with_a_merge,
+    BookedTime, ChangeAuthor, HeldBy, LONGEST_BOOKING, MergeRefusal, MergeSide, ProviderClash,
+    PushingDevice, Role, booking_refusal, kept_as_written, may_push, merge_refusal,
+    moves_with_a_merge,
 };
 use clinic_store::protocol::{ServerRow, refusals};
 use clinic_store::{Change, HlcStamp, Operation, Table};
@@ -200,19 +201,32 @@ pub(crate) fn check_booking(
     if unchanged {
         return Ok(Ok(()));
     }
+    if booking.span.1 - booking.span.0 > LONGEST_BOOKING {
+        return Ok(Err(Refusal::new(
+            refusals::BAD_CHANGE,
+            format!(
+                "an appointment lasts at most {} hours",
+                LONGEST_BOOKING.num_hours()
+            ),
+        )));
+    }
     let (from, to) = (
         clinic_store::format_instant(booking.span.0),
         clinic_store::format_instant(booking.span.1),
     );
-    // Only rows of the provider around that time (an index on these two columns keeps this short).
-    let around = |table: &str| -> ServerResult<Vec<(String, Fields)>> {
-        let mut found = tx.prepare_cached(
+    // No booking starting earlier can reach into this one.
+    let earliest = clinic_store::format_instant(booking.span.0 - LONGEST_BOOKING);
+    // Only rows of the provider that start in the window (a partial index on provider and start per
+    // table): a push of a clinic's history checks each booking against a few, not all before it.
+    let around = |table: &str, since: &str| -> ServerResult<Vec<(String, Fields)>> {
+        let mut found = tx.prepare_cached(&format!(
             "SELECT row_id, fields FROM rows
-             WHERE table_name = ?1 AND json_extract(fields, '$.provider_id') = ?2
-               AND json_extract(fields, '$.starts_at') < ?4 AND json_extract(fields, '$.ends_at') > ?3",
-        )?;
+             WHERE table_name = '{table}' AND json_extract(fields, '$.provider_id') = ?1
+               AND json_extract(fields, '$.starts_at') < ?3 AND json_extract(fields, '$.ends_at') > ?2
+               AND json_extract(fields, '$.starts_at') >= ?4"
+        ))?;
         let rows = found
-            .query_map(params![table, provider, from, to], |r| {
+            .query_map(params![provider, from, to, since], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -221,11 +235,12 @@ pub(crate) fn check_booking(
             .map(|(id, fields)| (id, serde_json::from_str(&fields).unwrap_or_default()))
             .collect())
     };
-    let booked: Vec<BookedTime> = around(Table::Appointments.name())?
+    let booked: Vec<BookedTime> = around(Table::Appointments.name(), &earliest)?
         .iter()
         .filter_map(|(id, fields)| BookedTime::from_fields(id, fields).map(|(_, b)| b))
         .collect();
-    let (off_ids, away): (Vec<String>, Vec<Span>) = around(Table::ProviderTimeOff.name())?
+    // Time off may last weeks: looked for from the beginning (a provider has few).
+    let (off_ids, away): (Vec<String>, Vec<Span>) = around(Table::ProviderTimeOff.name(), "")?
         .into_iter()
         .filter(|(_, fields)| fields.get("archived_at").is_none_or(Value::is_null))
         .filter_map(|(id, fields)| {

@@ -985,6 +985,59 @@ fn one_person_registered_on_two_computers_apart_is_suggested_as_a_merge() {
     assert_eq!(left(&front), [twin_laptop]);
 }
 
+/// The live channel: a computer listening hears of another computer's changes as soon as the server
+/// has them (and of nothing it has pulled already), and its round then brings them.
+#[test]
+fn a_computer_listening_hears_of_another_computers_changes_at_once() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (_, [front, laptop]) = clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    assert!(
+        !laptop.clinic.can_listen(),
+        "no round has given a token yet"
+    );
+    sync_until_quiet(&[&front, &laptop], &server);
+    assert!(laptop.clinic.can_listen());
+    let (news, heard) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let listening = scope.spawn(|| {
+            let listener = HttpsServer::new(&address).unwrap();
+            let mut last_seen = None;
+            let mut tell = || {
+                let _ = news.send(std::time::Instant::now());
+            };
+            let ended = laptop
+                .clinic
+                .listen_for_changes(&listener, &mut last_seen, &mut tell);
+            (ended, last_seen)
+        });
+        // Connected: the stream's newest place is what the laptop has pulled, nothing to tell.
+        let nothing = heard.recv_timeout(std::time::Duration::from_millis(700));
+        assert!(nothing.is_err(), "{nothing:?}");
+        let cleo = front.register("Cleo", "Park", "1991-09-09");
+        let pushing = std::time::Instant::now();
+        front.sync(&server);
+        let at = heard
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the laptop hears of the front desk's change");
+        eprintln!(
+            "the laptop heard {} ms after the front desk's round began",
+            at.duration_since(pushing).as_millis()
+        );
+        let report = laptop.sync(&server);
+        assert!(report.pulled >= 1, "{report:?}");
+        assert_eq!(
+            laptop.clinic.patient(&laptop.admin, &cleo).unwrap().id,
+            cleo
+        );
+        // The server goes away: the listener's connection ends, where the stream was kept.
+        drop(running);
+        let (ended, last_seen) = listening.join().unwrap();
+        assert!(last_seen.is_some_and(|seen| seen >= 1), "{ended:?}");
+    });
+}
+
 #[test]
 fn payments_taken_apart_on_one_invoice_all_stay_and_the_overpayment_is_said() {
     let running = Running::start();

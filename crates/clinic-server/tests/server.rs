@@ -271,6 +271,10 @@ async fn sync(server: &Running, device: &Store, credential: &str) -> Vec<PushRes
 
 /// A receptionist added as the clinic's setup adds users (no user yet), on the computer it was set up on.
 fn receptionist(device: &Store, username: &str) -> String {
+    user(device, username, "receptionist")
+}
+
+fn user(device: &Store, username: &str, role: &str) -> String {
     let id = uuid::Uuid::now_v7();
     device
         .write(None, |tx| {
@@ -280,7 +284,7 @@ fn receptionist(device: &Store, username: &str) -> String {
                 Fields::new()
                     .set("username", username)
                     .set("display_name", username)
-                    .set("role", "receptionist")
+                    .set("role", role)
                     .set("password_hash", "not a real hash")
                     .set("must_change_password", false),
             )
@@ -577,4 +581,118 @@ async fn a_re_enrolled_device_may_start_past_the_number_it_gave_once() {
         .unwrap();
     assert_eq!(gap.status(), 409);
     assert_eq!(gap.json::<Value>().await.unwrap()["code"], "sequence_gap");
+}
+
+/// The live channel (`/v1/events`): only with an access token; on connecting, the stream's newest
+/// place at once unless `Last-Event-ID` says it was seen; then each push's newest place as it commits.
+#[tokio::test]
+async fn the_live_channel_tells_each_push_and_what_a_device_has_not_heard() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let front = device(dir.path(), None, "A");
+    let paired = server.pair(&front).await;
+    let client = server.client();
+    let url = format!("{}/v1/events", server.url);
+    let refused = client.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+
+    let lena = receptionist(&front, "lena");
+    sync(&server, &front, &paired.credential).await;
+    let latest = front.pull_cursor().unwrap();
+    assert!(latest > 0);
+    let access = server.access(&paired.credential).await;
+    let listen = |seen: Option<i64>| {
+        let mut request = client.get(&url).bearer_auth(&access);
+        if let Some(seen) = seen {
+            request = request.header("last-event-id", seen.to_string());
+        }
+        request.send()
+    };
+    // Reads the stream until an event's id, or gives up after `wait`.
+    async fn next_place(
+        response: &mut reqwest::Response,
+        wait: std::time::Duration,
+    ) -> Option<i64> {
+        let mut text = String::new();
+        let until = tokio::time::Instant::now() + wait;
+        loop {
+            let chunk = tokio::time::timeout_at(until, response.chunk())
+                .await
+                .ok()?;
+            text.push_str(&String::from_utf8_lossy(&chunk.ok()??));
+            if let Some(event) = text.split("\n\n").find(|e| e.contains("event: changes")) {
+                let id = event.lines().find_map(|l| l.strip_prefix("id: "))?;
+                return id.parse().ok();
+            }
+        }
+    }
+    let short = std::time::Duration::from_millis(700);
+    let mut fresh = listen(None).await.unwrap();
+    assert_eq!(fresh.status(), 200);
+    assert_eq!(
+        fresh.headers()["content-type"].to_str().unwrap(),
+        "text/event-stream"
+    );
+    assert_eq!(next_place(&mut fresh, short).await, Some(latest));
+    let mut caught_up = listen(Some(latest)).await.unwrap();
+    assert_eq!(next_place(&mut caught_up, short).await, None, "nothing new");
+    let mut behind = listen(Some(latest - 1)).await.unwrap();
+    assert_eq!(next_place(&mut behind, short).await, Some(latest));
+
+    front.write(Some(&lena), register_aoife).unwrap();
+    sync(&server, &front, &paired.credential).await;
+    let newer = front.pull_cursor().unwrap();
+    assert!(newer > latest);
+    let wait = std::time::Duration::from_secs(5);
+    assert_eq!(next_place(&mut caught_up, wait).await, Some(newer));
+    assert_eq!(next_place(&mut fresh, wait).await, Some(newer));
+}
+
+/// A booking longer than any appointment lasts is refused: the booking rule looks back that far only.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_booking_longer_than_an_appointment_lasts_is_refused() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let front = device(dir.path(), None, "A");
+    let paired = server.pair(&front).await;
+    let lena = receptionist(&front, "lena");
+    let boss = user(&front, "boss", "admin");
+    let provider = front
+        .write(Some(&boss), |tx| {
+            tx.insert(
+                Table::Providers,
+                Fields::new()
+                    .set("display_name", "Dr Rosa Diaz")
+                    .set("specialty", "General practice")
+                    .set("colour", "#1c7ed6"),
+            )
+        })
+        .unwrap();
+    // A modified app books a whole day and a night in one appointment.
+    front
+        .write(Some(&lena), |tx| {
+            let patient = register_aoife(tx)?;
+            tx.insert(
+                Table::Appointments,
+                Fields::new()
+                    .set("patient_id", patient)
+                    .set("provider_id", provider)
+                    .set("starts_at", "2027-01-04T08:00:00.000Z")
+                    .set("ends_at", "2027-01-05T08:00:00.000Z"),
+            )
+        })
+        .unwrap();
+    let pushed = sync(&server, &front, &paired.credential).await;
+    let refused: Vec<(&str, &str)> = pushed
+        .iter()
+        .filter_map(|r| match r {
+            PushResult::Rejected { reason, code, .. } => Some((reason.as_str(), code.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [("an appointment lasts at most 8 hours", "bad_change")],
+        "{pushed:?}"
+    );
 }

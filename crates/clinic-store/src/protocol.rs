@@ -18,8 +18,10 @@ pub mod routes {
     /// The server's OpenAPI document, and the API reference page made from it.
     pub const OPENAPI: &str = "/v1/openapi.json";
     pub const REFERENCE: &str = "/v1/reference";
-    pub const ALL: [&str; 9] = [
-        HEALTH, PAIR, TOKEN, REENROL, PUSH, PULL, DEVICES, OPENAPI, REFERENCE,
+    /// Live updates: server-sent events announcing the stream's newest place.
+    pub const EVENTS: &str = "/v1/events";
+    pub const ALL: [&str; 10] = [
+        HEALTH, PAIR, TOKEN, REENROL, PUSH, PULL, DEVICES, OPENAPI, REFERENCE, EVENTS,
     ];
 }
 

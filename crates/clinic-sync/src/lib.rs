@@ -2,6 +2,7 @@
 //! pinned at pairing (no certificate authority is involved on a clinic's own network), and the `/v1`
 //! requests, as the [`ClinicServer`] clinic-core's sync round runs over.
 
+use std::io::{BufRead, BufReader};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -21,24 +22,32 @@ use serde::de::DeserializeOwned;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How long the live channel waits for a line: three of the server's keep-alive comments (15 s apart).
+const LIVE_READ_TIMEOUT: Duration = Duration::from_secs(45);
+
 /// The clinic server at one address, reached over HTTPS pinned to one certificate.
 pub struct HttpsServer {
     base: String,
     client: Client,
+    /// For the live channel: a connection that stays open, each read bounded on its own.
+    live: Client,
 }
 
 impl HttpsServer {
     /// The server at `address` (see [`ServerAddress::parse`]), trusting only its pinned certificate.
     pub fn new(address: &ServerAddress) -> CoreResult<HttpsServer> {
-        let client = Client::builder()
-            .tls_backend_preconfigured(tls_config(Expect::Pinned(address.fingerprint.clone())))
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|e| CoreError::Internal(format!("preparing the connection: {e}")))?;
+        let client = |timeout| {
+            Client::builder()
+                .tls_backend_preconfigured(tls_config(Expect::Pinned(address.fingerprint.clone())))
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(timeout)
+                .build()
+                .map_err(|e| CoreError::Internal(format!("preparing the connection: {e}")))
+        };
         Ok(HttpsServer {
             base: address.url.clone(),
-            client,
+            client: client(REQUEST_TIMEOUT)?,
+            live: client(LIVE_READ_TIMEOUT)?,
         })
     }
 
@@ -146,6 +155,76 @@ impl ClinicServer for HttpsServer {
                 .get(format!("{}{}", self.base, routes::DEVICES))
                 .bearer_auth(access),
         )
+    }
+
+    fn listen(
+        &self,
+        access: &str,
+        last_seen: Option<i64>,
+        heard: &mut dyn FnMut(i64) -> bool,
+    ) -> CoreResult<()> {
+        let mut request = self
+            .live
+            .get(format!("{}{}", self.base, routes::EVENTS))
+            .header("accept", "text/event-stream")
+            .bearer_auth(access);
+        if let Some(seen) = last_seen {
+            request = request.header("last-event-id", seen.to_string());
+        }
+        let response = request.send().map_err(unreachable)?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.text().unwrap_or_default();
+            let answer: ErrorAnswer = serde_json::from_str(&body).unwrap_or_else(|_| ErrorAnswer {
+                code: format!("http_{}", status.as_u16()),
+                message: format!("it answered {status}"),
+            });
+            return Err(CoreError::ServerRefused {
+                code: answer.code,
+                message: answer.message,
+            });
+        }
+        let mut events = SseReader::default();
+        for line in BufReader::new(response).lines() {
+            // A read that outlasts three of the server's keep-alive comments: the connection is gone.
+            let line = line.map_err(|e| CoreError::ServerUnreachable(e.to_string()))?;
+            if let Some(place) = events.line(&line)
+                && !heard(place)
+            {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads server-sent events a line at a time; what matters here is each `changes` event's id, the
+/// stream's newest place.
+#[derive(Default)]
+struct SseReader {
+    event: Option<String>,
+    id: Option<String>,
+}
+
+impl SseReader {
+    /// Takes one line; at the blank line that ends an event, its place if it is a `changes` event.
+    fn line(&mut self, line: &str) -> Option<i64> {
+        if line.is_empty() {
+            let (event, id) = (self.event.take(), self.id.take());
+            return match event.as_deref() {
+                Some("changes") => id.and_then(|id| id.trim().parse().ok()),
+                _ => None,
+            };
+        }
+        // A comment (the keep-alive) or data: nothing to keep.
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "event" => self.event = Some(value.to_owned()),
+            "id" => self.id = Some(value.to_owned()),
+            _ => {}
+        }
+        None
     }
 }
 
@@ -292,5 +371,22 @@ impl ServerCertVerifier for Pinned {
         self.provider
             .signature_verification_algorithms
             .supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_place_of_each_changes_event_is_read_and_anything_else_passed_over() {
+        let mut reader = SseReader::default();
+        let mut places = Vec::new();
+        let stream = ": keep-alive\n\nevent: changes\nid: 41\ndata: {\"latest\":41}\n\n\
+                      event: other\nid: 3\n\nid:42\nevent:changes\n\nevent: changes\nid: x\n\n";
+        for line in stream.split('\n') {
+            places.extend(reader.line(line));
+        }
+        assert_eq!(places, [41, 42]);
     }
 }

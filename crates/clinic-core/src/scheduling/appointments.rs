@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::clash::{BookedTime, HeldBy, ProviderClash, first_clash, provider_clash};
+use super::clash::{
+    BookedTime, HeldBy, LONGEST_BOOKING, ProviderClash, first_clash, provider_clash,
+};
 use super::slots::{
     DayContext, OutsideHours, Slot, Span, day_plan, fits, free_slots, outside_hours, slot,
 };
@@ -292,19 +294,16 @@ fn booking(new: &NewAppointment) -> CoreResult<Booking> {
     })
 }
 
-/// The longest appointment.
-const MAX_HOURS: i64 = 8;
-
 fn span(starts_at: &str, ends_at: &str) -> CoreResult<Span> {
     let starts = instant("startsAt", starts_at)?;
     let ends = instant("endsAt", ends_at)?;
     if ends <= starts {
         return Err(CoreError::invalid("endsAt", message!("end_before_start")));
     }
-    if ends - starts > Duration::hours(MAX_HOURS) {
+    if ends - starts > LONGEST_BOOKING {
         return Err(CoreError::invalid(
             "endsAt",
-            message!("appointment_too_long", hours = MAX_HOURS),
+            message!("appointment_too_long", hours = LONGEST_BOOKING.num_hours()),
         ));
     }
     Ok((starts, ends))

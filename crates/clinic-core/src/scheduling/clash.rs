@@ -9,6 +9,10 @@ use super::AppointmentStatus;
 use super::slots::{Span, overlaps};
 use crate::time::parse_instant;
 
+/// The longest a booking lasts: a booking that clashes with a time starts at most this long before it
+/// ends (the clinic server looks no further back).
+pub const LONGEST_BOOKING: chrono::TimeDelta = chrono::TimeDelta::hours(8);
+
 /// A booking as the rule sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BookedTime {
