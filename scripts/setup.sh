@@ -14,6 +14,7 @@ packages=(
     xvfb xauth webkit2gtk-driver                                            # end-to-end tests
     gnome-keyring dbus-x11 dbus                                             # a real Secret Service in tests
     poppler-utils imagemagick                                               # looking at PDFs and screens
+    postgresql postgresql-client                                            # the server on PostgreSQL
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -246,7 +246,7 @@ fn slots_keep_to_hours_breaks_opening_hours_time_off_bookings_and_the_clock() {
             .unwrap();
     let morning: Vec<_> = slots
         .iter()
-        .filter(|s| s.local_start < "13:00".into())
+        .filter(|s| s.local_start.as_str() < "13:00")
         .collect();
     assert_eq!(morning.last().unwrap().local_end, "13:00");
 

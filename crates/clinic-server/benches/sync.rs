@@ -7,7 +7,11 @@
 //!   (median of 20), and on one that listens to the live channel (`/v1/events`) and pulls when it hears
 //!   (median and p95 of 50);
 //! - many devices: `CLINIC_BENCH_DEVICES` computers (default 50) pushing at once, the push latency's
-//!   p50 and p95 over 10 rounds.
+//!   p50 and p95 over 10 rounds; then the same computers each pushing a change every 100 ms
+//!   (10 changes/s each) for 10 s, the push latency's p50 and p95.
+//!
+//! The server keeps its store in SQLite, or in PostgreSQL when run under `scripts/with-postgres.sh`
+//! (`scripts/bench-sync.sh` runs both, one after the other).
 //!
 //! The rounds are the device's own (push batches of 500, pull pages of 1,000, each page one
 //! transaction), driven here over the protocol so that a computer needs no signed-in user.
@@ -240,6 +244,14 @@ fn main() {
     let patients = setting("CLINIC_BENCH_PATIENTS", 100_000);
     let appointments = setting("CLINIC_BENCH_APPOINTMENTS", 500_000);
     let devices = setting("CLINIC_BENCH_DEVICES", 50);
+    println!(
+        "the server's store: {}",
+        if clinic_test_server::on_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite (SQLCipher)"
+        }
+    );
     let server = Server::start();
     let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let clinic_id = Uuid::now_v7();
@@ -425,5 +437,60 @@ fn main() {
         "{devices} computers pushing 20 changes each at once (10 rounds): p50 {:.0} ms, p95 {:.0} ms",
         percentile(&latencies, 0.5).as_secs_f64() * 1e3,
         percentile(&latencies, 0.95).as_secs_f64() * 1e3
+    );
+
+    // Many computers at work: each makes a change and pushes it every 100 ms (10 changes/s) for 10 s.
+    let steady_for = Duration::from_secs(10);
+    let mut steady: Vec<Duration> = std::thread::scope(|scope| {
+        let working: Vec<_> = many
+            .iter()
+            .enumerate()
+            .map(|(d, (_, store, access))| {
+                let (server, admin) = (&server, &admin);
+                scope.spawn(move || {
+                    let mut took = Vec::new();
+                    let started = Instant::now();
+                    let mut next = started;
+                    while started.elapsed() < steady_for {
+                        store
+                            .write(Some(admin), |tx| {
+                                let mrn = tx.next_number(Series::Mrn)?;
+                                tx.insert(
+                                    Table::Patients,
+                                    Fields::new()
+                                        .set("mrn", mrn)
+                                        .set("first_name", format!("Steady{d}x{}", took.len()))
+                                        .set("last_name", "Bench")
+                                        .set("date_of_birth", "1995-01-01")
+                                        .set("sex", "female"),
+                                )
+                            })
+                            .unwrap();
+                        let pushing = Instant::now();
+                        server.push_all(store, access);
+                        took.push(pushing.elapsed());
+                        next += Duration::from_millis(100);
+                        if let Some(wait) = next.checked_duration_since(Instant::now()) {
+                            std::thread::sleep(wait);
+                        }
+                    }
+                    took
+                })
+            })
+            .collect();
+        working
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    steady.sort();
+    println!(
+        "{devices} computers each pushing a change every 100 ms for {} s: {} pushes ({:.0}/s), \
+         p50 {:.0} ms, p95 {:.0} ms",
+        steady_for.as_secs(),
+        steady.len(),
+        steady.len() as f64 / steady_for.as_secs_f64(),
+        percentile(&steady, 0.5).as_secs_f64() * 1e3,
+        percentile(&steady, 0.95).as_secs_f64() * 1e3
     );
 }

@@ -47,6 +47,8 @@ pub enum ServerError {
     Store(#[from] StoreError),
     #[error("the server's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("the server's PostgreSQL database failed: {0}")]
+    Postgres(tokio_postgres::Error),
     #[error("there is no such route on the clinic server")]
     NotFound,
     #[error(
@@ -75,7 +77,10 @@ impl ServerError {
             ServerError::AlreadyInitialized(_) => "already_initialized",
             ServerError::NotFound => "not_found",
             ServerError::TooLarge(_) => "too_large",
-            ServerError::Store(_) | ServerError::Sqlite(_) | ServerError::Internal(_) => "internal",
+            ServerError::Store(_)
+            | ServerError::Sqlite(_)
+            | ServerError::Postgres(_)
+            | ServerError::Internal(_) => "internal",
         }
     }
 

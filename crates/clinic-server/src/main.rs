@@ -9,9 +9,9 @@ use std::sync::Arc;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use clinic_server::api::{self, AppState};
+use clinic_server::data_dir::Server;
 use clinic_server::error::{ServerError, ServerResult};
 use clinic_server::live::Live;
-use clinic_server::store::{ClinicStorage, SqliteStorage};
 use clinic_server::tls;
 use clinic_store::KeyOptions;
 use serde::Serialize;
@@ -32,8 +32,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create the server's store, its TLS certificate and its identity
-    Init,
+    /// Create the server's store, its TLS certificate and its identity: in an encrypted file in the
+    /// data folder, or in PostgreSQL with --database
+    Init {
+        /// Keep the store in this PostgreSQL database (an empty one), e.g.
+        /// postgres://clinic@127.0.0.1/clinic; the data folder then keeps where it is
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+    },
     /// Serve the clinic's devices over HTTPS
     Serve {
         /// Address and port to listen on, e.g. 0.0.0.0:8443 (port 0: any free port)
@@ -47,8 +53,8 @@ enum Command {
     Devices(DevicesCommand),
     /// The server's identity, devices and changes, as JSON
     Status,
-    /// Back up the server's store (still encrypted with its key) into a new folder under DIR; safe
-    /// while the server runs
+    /// Back up the server's store into a new folder under DIR (the file still encrypted with its key,
+    /// or a pg_dump of the PostgreSQL database); safe while the server runs
     Backup {
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
@@ -117,32 +123,32 @@ fn key_options() -> ServerResult<KeyOptions> {
 fn run(cli: Cli) -> ServerResult<()> {
     let dir = cli.data_dir;
     match cli.command {
-        Command::Init => {
-            let storage = SqliteStorage::create(&dir, &key_options()?, Utc::now())?;
-            print_json(&storage.identity()?)
+        Command::Init { database } => {
+            let server = Server::create(&dir, database.as_deref(), &key_options()?, Utc::now())?;
+            print_json(&server.clinic().identity()?)
         }
         Command::Serve { listen } => serve(&dir, listen),
-        Command::Pair => print_json(&open(&dir)?.new_pairing_code(Utc::now())?),
-        Command::Devices(DevicesCommand::List) => print_json(&open(&dir)?.devices()?),
+        Command::Pair => print_json(&open(&dir)?.clinic().new_pairing_code(Utc::now())?),
+        Command::Devices(DevicesCommand::List) => print_json(&open(&dir)?.clinic().devices()?),
         Command::Devices(DevicesCommand::Revoke { id }) => {
-            open(&dir)?.revoke(&id, Utc::now())?;
+            open(&dir)?.clinic().revoke(&id, Utc::now())?;
             print_json(&serde_json::json!({ "revoked": id }))
         }
-        Command::Status => print_json(&open(&dir)?.status()?),
-        Command::Digest => print_json(&open(&dir)?.digest()?),
+        Command::Status => print_json(&open(&dir)?.clinic().status()?),
+        Command::Digest => print_json(&open(&dir)?.clinic().digest()?),
         Command::Backup { to } => {
-            let folder = open(&dir)?.back_up(&to, Utc::now())?;
+            let folder = open(&dir)?.back_up(&dir, &to, Utc::now())?;
             print_json(&serde_json::json!({ "backup": folder }))
         }
         Command::Restore { from } => {
-            let restored = SqliteStorage::restore(&dir, &from, &key_options()?)?;
-            print_json(&restored.identity()?)
+            let restored = Server::restore(&dir, &from, &key_options()?)?;
+            print_json(&restored.clinic().identity()?)
         }
     }
 }
 
-fn open(dir: &Path) -> ServerResult<SqliteStorage> {
-    SqliteStorage::open(dir, &key_options()?)
+fn open(dir: &Path) -> ServerResult<Server> {
+    Server::open(dir, &key_options()?)
 }
 
 fn print_json(value: &impl Serialize) -> ServerResult<()> {
@@ -174,7 +180,7 @@ fn start_logging(dir: &Path) -> tracing_appender::non_blocking::WorkerGuard {
 }
 
 fn serve(dir: &Path, listen: SocketAddr) -> ServerResult<()> {
-    let storage = open(dir)?;
+    let storage = open(dir)?.shared();
     let _logs = start_logging(dir);
     tls::install_crypto_provider();
     let config = storage.tls_identity()?.server_config()?;
@@ -190,7 +196,7 @@ fn serve(dir: &Path, listen: SocketAddr) -> ServerResult<()> {
     let latest = storage.pull(0, 1)?.latest;
     let live = Arc::new(Live::new(latest));
     let state = AppState {
-        storage: Arc::new(storage) as Arc<dyn ClinicStorage>,
+        storage,
         epoch: identity.epoch.clone(),
         live: Arc::clone(&live),
     };

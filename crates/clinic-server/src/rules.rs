@@ -12,9 +12,9 @@ use clinic_core::{
 };
 use clinic_store::protocol::{ServerRow, refusals};
 use clinic_store::{Change, HlcStamp, Operation, Table};
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
+use crate::db::Tx;
 use crate::error::ServerResult;
 
 /// Why a change cannot be taken.
@@ -58,6 +58,16 @@ pub(crate) fn check_shape(change: &Change) -> Result<(), Refusal> {
     };
     if stamp.node != change.device_id {
         return bad("the change's clock stamp is another device's".into());
+    }
+    // Neither database keeps a NUL character in a text, and no clinic's text holds one.
+    let nul = [&change.row_id, &change.change_id, &change.recorded_at]
+        .into_iter()
+        .chain(&change.user_id)
+        .map(String::as_str)
+        .chain(change.fields.values().filter_map(Value::as_str))
+        .any(|text| text.contains('\0'));
+    if nul {
+        return bad("a text holds a NUL character".into());
     }
     for (column, value) in &change.fields {
         let plain = column
@@ -107,16 +117,16 @@ pub(crate) fn check_row_is_here(
 
 /// A change may not refer to a row whose insert the server refused: the other devices do not have it
 /// (ids are UUIDs, unique across tables, so any column holding one is a reference).
-pub(crate) fn check_references(tx: &Transaction<'_>, change: &Change) -> Checked {
-    let mut refused = tx.prepare_cached("SELECT table_name FROM refused_rows WHERE row_id = ?1")?;
+pub(crate) fn check_references(tx: &mut dyn Tx, change: &Change) -> Checked {
     for value in change.fields.values() {
         let Some(id) = value.as_str().filter(|v| uuid::Uuid::parse_str(v).is_ok()) else {
             continue;
         };
-        if let Some(table) = refused
-            .query_row([id], |r| r.get::<_, String>(0))
-            .optional()?
-        {
+        let refused = tx.query_row(
+            "SELECT table_name FROM refused_rows WHERE row_id = ?1",
+            &[id.into()],
+        )?;
+        if let Some(table) = refused.and_then(|row| row.opt_text(0)) {
             return Ok(Err(Refusal {
                 code: refusals::REFERS_TO_REFUSED,
                 reason: format!(
@@ -131,24 +141,19 @@ pub(crate) fn check_references(tx: &Transaction<'_>, change: &Change) -> Checked
 
 /// Whether the change's author may make it: the same rule as on the device, with the role the server
 /// holds for that user now.
-pub(crate) fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Change) -> Checked {
+pub(crate) fn check_author(tx: &mut dyn Tx, device_id: &str, change: &Change) -> Checked {
     // A text, or None: a row not here, or a value that is no text (a user row whose role is not one
     // makes its user unknown, and their changes refused, rather than failing every push).
-    let lookup = |sql: &str, id: &str| -> ServerResult<Option<String>> {
-        let found: Option<rusqlite::types::Value> = tx
-            .prepare_cached(sql)?
-            .query_row([id], |r| r.get(0))
-            .optional()?;
-        Ok(match found {
-            Some(rusqlite::types::Value::Text(text)) => Some(text),
-            _ => None,
-        })
+    let mut lookup = |sql: &str, id: &str| -> ServerResult<Option<String>> {
+        Ok(tx
+            .query_row(sql, &[id.into()])?
+            .and_then(|row| row.opt_text(0)))
     };
     let prefix = lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?.unwrap_or_default();
     let role = match &change.user_id {
         None => None,
         Some(user) => lookup(
-            "SELECT json_extract(fields, '$.role') FROM rows WHERE table_name = 'users' AND row_id = ?1",
+            "SELECT fields ->> 'role' FROM rows WHERE table_name = 'users' AND row_id = ?1",
             user,
         )?
         .map(|role| Role::parse(&role)),
@@ -174,7 +179,7 @@ pub(crate) fn check_author(tx: &Transaction<'_>, device_id: &str, change: &Chang
 /// booking of that provider, nor with the provider's time off. An edit that leaves its time as it was
 /// is not checked again.
 pub(crate) fn check_booking(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     change: &Change,
     before: Option<&ServerRow>,
     after: &ServerRow,
@@ -218,22 +223,27 @@ pub(crate) fn check_booking(
     let earliest = clinic_store::format_instant(booking.span.0 - LONGEST_BOOKING);
     // Only rows of the provider that start in the window (a partial index on provider and start per
     // table): a push of a clinic's history checks each booking against a few, not all before it.
-    let around = |table: &str, since: &str| -> ServerResult<Vec<(String, Fields)>> {
-        let mut found = tx.prepare_cached(&format!(
-            "SELECT row_id, fields FROM rows
-             WHERE table_name = '{table}' AND json_extract(fields, '$.provider_id') = ?1
-               AND json_extract(fields, '$.starts_at') < ?3 AND json_extract(fields, '$.ends_at') > ?2
-               AND json_extract(fields, '$.starts_at') >= ?4"
-        ))?;
-        let rows = found
-            .query_map(params![provider, from, to, since], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, fields)| (id, serde_json::from_str(&fields).unwrap_or_default()))
-            .collect())
+    let mut around = |table: &str, since: &str| -> ServerResult<Vec<(String, Fields)>> {
+        let rows = tx.query(
+            &format!(
+                "SELECT row_id, fields FROM rows
+                 WHERE table_name = '{table}' AND fields ->> 'provider_id' = ?1
+                   AND fields ->> 'starts_at' < ?3 AND fields ->> 'ends_at' > ?2
+                   AND fields ->> 'starts_at' >= ?4"
+            ),
+            &[
+                provider.as_str().into(),
+                from.as_str().into(),
+                to.as_str().into(),
+                since.into(),
+            ],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let fields = serde_json::from_str(&row.text(1)?).unwrap_or_default();
+                Ok((row.text(0)?, fields))
+            })
+            .collect()
     };
     let booked: Vec<BookedTime> = around(Table::Appointments.name(), &earliest)?
         .iter()
@@ -296,7 +306,7 @@ pub(crate) fn check_kept(
 /// another computer made to the note since (after `seen_through` in the stream) is refused, and the
 /// note stays a draft for them to read again and sign.
 pub(crate) fn check_signature(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     change: &Change,
     before: Option<&ServerRow>,
     after: &ServerRow,
@@ -314,17 +324,16 @@ pub(crate) fn check_signature(
     if !signs {
         return Ok(Ok(()));
     }
-    let unseen = tx
-        .prepare_cached(
-            "SELECT 1 FROM changes WHERE table_name = ?1 AND row_id = ?2 AND server_seq > ?3
-             AND device_id <> ?4 LIMIT 1",
-        )?
-        .exists(params![
-            change.table,
-            change.row_id,
-            seen_through,
-            change.device_id
-        ])?;
+    let unseen = tx.exists(
+        "SELECT 1 FROM changes WHERE table_name = ?1 AND row_id = ?2 AND server_seq > ?3
+         AND device_id <> ?4 LIMIT 1",
+        &[
+            (&change.table).into(),
+            (&change.row_id).into(),
+            seen_through.into(),
+            (&change.device_id).into(),
+        ],
+    )?;
     Ok(if unseen {
         Err(Refusal::new(
             refusals::NOTE_CHANGED_SINCE,
@@ -340,7 +349,7 @@ pub(crate) fn check_signature(
 /// is refused, and so is the rest of that merge (its rows moved, its record), which no merge on the
 /// server carries. A merge's redirect is its first change, so it is refused before anything else of it.
 pub(crate) fn check_merge(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     change: &Change,
     before: Option<&ServerRow>,
     after: &ServerRow,
@@ -351,15 +360,14 @@ pub(crate) fn check_merge(
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    let merged_into = |id: &str| -> ServerResult<Option<String>> {
+    let merged_into = |tx: &mut dyn Tx, id: &str| -> ServerResult<Option<String>> {
         Ok(tx
-            .prepare_cached(
-                "SELECT json_extract(fields, '$.merged_into_id') FROM rows
+            .query_row(
+                "SELECT fields ->> 'merged_into_id' FROM rows
                  WHERE table_name = 'patients' AND row_id = ?1",
+                &[id.into()],
             )?
-            .query_row([id], |r| r.get::<_, Option<String>>(0))
-            .optional()?
-            .flatten())
+            .and_then(|row| row.opt_text(0)))
     };
     let without_its_merge = |what: &str| {
         Ok(Err(Refusal::new(
@@ -372,7 +380,7 @@ pub(crate) fn check_merge(
         let Some(kept) = text(after, "merged_into_id").filter(|k| was.as_ref() != Some(k)) else {
             return Ok(Ok(()));
         };
-        let kept_into = merged_into(&kept)?;
+        let kept_into = merged_into(tx, &kept)?;
         let refusal = merge_refusal(
             MergeSide {
                 id: &kept,
@@ -411,7 +419,7 @@ pub(crate) fn check_merge(
             return without_its_merge("the merge's record");
         };
         // One record per merge: the same merge made on two computers is recorded once (the first).
-        let redirected = merged_into(&merged)?.as_deref() == Some(kept.as_str());
+        let redirected = merged_into(tx, &merged)?.as_deref() == Some(kept.as_str());
         return if redirected && merges_of(tx, &kept, &merged)?.1 == 0 {
             Ok(Ok(()))
         } else {
@@ -428,7 +436,7 @@ pub(crate) fn check_merge(
     // Rows go back while a merge of `to` into `from` is undone: marked so, with none standing.
     let (merges, standing) = merges_of(tx, &from, &to)?;
     let undoing = merges > 0 && standing == 0;
-    let (from_into, to_into) = (merged_into(&from)?, merged_into(&to)?);
+    let (from_into, to_into) = (merged_into(tx, &from)?, merged_into(tx, &to)?);
     let moves = moves_with_a_merge(
         MergeSide {
             id: &from,
@@ -449,13 +457,12 @@ pub(crate) fn check_merge(
 
 /// How many records of merges of `merged` into `kept` the server holds, and how many of them stand
 /// (are not undone).
-fn merges_of(tx: &Transaction<'_>, kept: &str, merged: &str) -> ServerResult<(i64, i64)> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT count(*), count(*) FILTER (WHERE json_extract(fields, '$.undone_at') IS NULL)
-             FROM rows WHERE table_name = 'patient_merges'
-               AND json_extract(fields, '$.patient_id') = ?1
-               AND json_extract(fields, '$.merged_patient_id') = ?2",
-        )?
-        .query_row(params![kept, merged], |r| Ok((r.get(0)?, r.get(1)?)))?)
+fn merges_of(tx: &mut dyn Tx, kept: &str, merged: &str) -> ServerResult<(i64, i64)> {
+    let counts = tx.one(
+        "SELECT count(*), count(*) FILTER (WHERE fields ->> 'undone_at' IS NULL)
+         FROM rows WHERE table_name = 'patient_merges'
+           AND fields ->> 'patient_id' = ?1 AND fields ->> 'merged_patient_id' = ?2",
+        &[kept.into(), merged.into()],
+    )?;
+    Ok((counts.int(0)?, counts.int(1)?))
 }

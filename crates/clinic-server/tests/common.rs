@@ -19,6 +19,11 @@ pub fn clinic_server(dir: &Path, args: &[&str]) -> Output {
     clinic_test_server::run(binary(), dir, args)
 }
 
+/// `init` of a new server in `dir` (in PostgreSQL when the tests run on it); returns its JSON.
+pub fn init(dir: &Path) -> Value {
+    clinic_test_server::init(binary(), dir)
+}
+
 /// Runs a command that must succeed and returns its JSON output.
 pub fn json(dir: &Path, args: &[&str]) -> Value {
     clinic_test_server::json(binary(), dir, args)

@@ -1110,12 +1110,17 @@ fn a_server_restored_from_an_older_backup_gets_back_everything_from_its_devices(
         running.dir.path(),
         &["backup", "--to", &backups.path().display().to_string()],
     );
-    let copy =
-        std::fs::read(Path::new(backup["backup"].as_str().unwrap()).join("server.db")).unwrap();
-    assert!(
-        copy.len() > 4096 && !copy.starts_with(b"SQLite format 3"),
-        "the backup is encrypted"
-    );
+    let folder = Path::new(backup["backup"].as_str().unwrap());
+    if clinic_test_server::on_postgres() {
+        let dump = std::fs::read(folder.join("clinic.pgdump")).unwrap();
+        assert!(dump.starts_with(b"PGDMP"), "a pg_dump archive");
+    } else {
+        let copy = std::fs::read(folder.join("server.db")).unwrap();
+        assert!(
+            copy.len() > 4096 && !copy.starts_with(b"SQLite format 3"),
+            "the backup is encrypted"
+        );
+    }
     let old_epoch = json(running.dir.path(), &["status"])["epoch"].clone();
     let from_front = front.register("Dee", "Front", "2001-01-01");
     let from_laptop = laptop.register("Eve", "Laptop", "2002-02-02");

@@ -7,13 +7,13 @@ use clinic_store::{Fields, SCHEMA_VERSION, Store, Table};
 use serde_json::Value;
 
 use crate::common::{
-    Running, Serve, Talk, clinic_server, device, json, pair_request, pinned_client,
+    Running, Serve, Talk, clinic_server, device, init, json, pair_request, pinned_client,
 };
 
 #[test]
 fn init_makes_one_server_and_failures_say_why_in_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let made = json(dir.path(), &["init"]);
+    let made = init(dir.path());
     assert_eq!(made["fingerprint"].as_str().unwrap().len(), 32 * 3 - 1);
     assert!(
         made["clinicId"].is_null(),
@@ -47,6 +47,38 @@ fn init_makes_one_server_and_failures_say_why_in_one_line() {
         String::from_utf8_lossy(&short.stderr)
             .contains("CLINIC_SERVER_PASSPHRASE must be at least 12 characters")
     );
+    for (database, says) in [
+        (
+            "not a connection string",
+            "is not a PostgreSQL connection string",
+        ),
+        (
+            "postgresql://clinic@127.0.0.1:1/clinic",
+            "the PostgreSQL database cannot be reached",
+        ),
+    ] {
+        let fresh = tempfile::tempdir().unwrap();
+        let out = clinic_server(fresh.path(), &["init", "--database", database]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(
+            !fresh.path().join("server.json").exists(),
+            "nothing is left behind"
+        );
+    }
+    if clinic_test_server::on_postgres() {
+        let args = clinic_test_server::init_args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        json(tempfile::tempdir().unwrap().path(), &args);
+        let out = clinic_server(tempfile::tempdir().unwrap().path(), &args);
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("a clinic server already lives in that PostgreSQL database"),
+            "one clinic server per database"
+        );
+    }
     let out = clinic_server(tempfile::tempdir().unwrap().path(), &["status"]);
     assert!(
         String::from_utf8_lossy(&out.stderr)
@@ -67,7 +99,7 @@ async fn devices_pair_with_a_one_time_code_and_only_with_the_pinned_certificate(
     assert_eq!(health.headers()["clinic-epoch"].len(), 36);
 
     let other = tempfile::tempdir().unwrap();
-    let stranger = json(other.path(), &["init"]);
+    let stranger = init(other.path());
     let wrong_pin = pinned_client(stranger["fingerprint"].as_str().unwrap())
         .get(format!("{}/health", server.url))
         .send()
@@ -694,5 +726,140 @@ async fn a_booking_longer_than_an_appointment_lasts_is_refused() {
         refused,
         [("an appointment lasts at most 8 hours", "bad_change")],
         "{pushed:?}"
+    );
+}
+
+/// The stream's order is the order pushes commit in: twenty devices pushing at once, in small pushes,
+/// while another pulls all along in small pages, and the puller sees every change once, in the order a
+/// full pull afterwards lists them (a change committed behind its cursor would be missing).
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_devices_pushing_at_once_while_another_pulls_skip_and_repeat_nothing() {
+    const DEVICES: usize = 20;
+    const PATIENTS: usize = 12;
+    let server = Running::start();
+    let dirs: Vec<_> = (0..DEVICES).map(|_| tempfile::tempdir().unwrap()).collect();
+    let first = device(dirs[0].path(), None, "A");
+    let front = receptionist(&first, "front");
+    let mut credentials = vec![server.pair(&first).await.credential];
+    sync(&server, &first, &credentials[0]).await;
+    let clinic = first.clinic_id().to_owned();
+    let mut devices = vec![first];
+    for (i, dir) in dirs.iter().enumerate().skip(1) {
+        let store = device(dir.path(), Some(&clinic), &format!("D{i}"));
+        credentials.push(server.pair(&store).await.credential);
+        sync(&server, &store, &credentials[i]).await;
+        devices.push(store);
+    }
+    for store in &devices {
+        for _ in 0..PATIENTS {
+            store.write(Some(&front), register_aoife).unwrap();
+        }
+    }
+    let mut accesses = Vec::new();
+    for credential in &credentials {
+        accesses.push(server.access(credential).await);
+    }
+    let client = server.client();
+    let pull = |after: i64, access: &str| {
+        client
+            .get(format!("{}/v1/pull?after={after}&limit=7", server.url))
+            .bearer_auth(access)
+            .send()
+    };
+
+    let pushing_done = std::sync::atomic::AtomicBool::new(false);
+    let push_url = format!("{}/v1/push", server.url);
+    let pushers = devices.iter().zip(&accesses).map(|(store, access)| {
+        let (client, push_url) = (client.clone(), push_url.clone());
+        async move {
+            let mut applied = Vec::new();
+            loop {
+                let changes = store.changes_to_push(3).unwrap();
+                if changes.is_empty() {
+                    return applied;
+                }
+                let answer: PushAnswer = client
+                    .post(push_url.as_str())
+                    .bearer_auth(access)
+                    .json(&PushRequest {
+                        schema_version: SCHEMA_VERSION,
+                        seen_through: 0,
+                        changes,
+                    })
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                store.record_push(&answer.results).unwrap();
+                for result in answer.results {
+                    match result {
+                        PushResult::Applied { server_seq, .. } => applied.push(server_seq),
+                        other => panic!("every change is taken: {other:?}"),
+                    }
+                }
+            }
+        }
+    });
+    let pushing = async {
+        let applied = futures_util::future::join_all(pushers).await;
+        pushing_done.store(true, std::sync::atomic::Ordering::SeqCst);
+        applied
+    };
+    let pulling = async {
+        let (mut seen, mut cursor, mut pages) = (Vec::new(), 0, 0);
+        loop {
+            let finished = pushing_done.load(std::sync::atomic::Ordering::SeqCst);
+            let page: PullAnswer = pull(cursor, &accesses[0])
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            pages += 1;
+            for pulled in &page.changes {
+                assert!(
+                    pulled.server_seq > cursor,
+                    "pages come in the stream's order"
+                );
+                cursor = pulled.server_seq;
+                seen.push((pulled.server_seq, pulled.change.change_id.clone()));
+            }
+            if finished && page.changes.is_empty() {
+                return (seen, pages);
+            }
+        }
+    };
+    let (applied, (seen, pages)) = tokio::join!(pushing, pulling);
+
+    let mut listed = Vec::new();
+    loop {
+        let after = listed.last().map_or(0, |(seq, _)| *seq);
+        let page: PullAnswer = pull(after, &accesses[1])
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        listed.extend(
+            page.changes
+                .iter()
+                .map(|c| (c.server_seq, c.change.change_id.clone())),
+        );
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(seen, listed, "the puller saw the stream as it stands");
+    let applied: std::collections::BTreeSet<i64> = applied.into_iter().flatten().collect();
+    let listed_seqs: std::collections::BTreeSet<i64> = listed.iter().map(|(seq, _)| *seq).collect();
+    assert!(applied.is_subset(&listed_seqs));
+    assert!(applied.len() >= DEVICES * PATIENTS, "{}", applied.len());
+    let ids: std::collections::BTreeSet<&String> = listed.iter().map(|(_, id)| id).collect();
+    assert_eq!(ids.len(), listed.len(), "no change twice");
+    assert!(
+        pages > 10,
+        "the pull ran while the pushes did ({pages} pages)"
     );
 }

@@ -1,5 +1,6 @@
 //! The real `clinic-server` binary, started on 127.0.0.1 (any free port) in a temporary folder, for the
-//! tests and benchmarks of the crates that talk to it. Killed when dropped.
+//! tests and benchmarks of the crates that talk to it. Killed when dropped. Its store is an encrypted
+//! file, or a new database in PostgreSQL when [`POSTGRES`] names a server (`scripts/with-postgres.sh`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,58 @@ use serde_json::Value;
 
 /// The passphrase of every test server's store.
 pub const PASSPHRASE: &str = "the server's own long passphrase";
+
+/// The variable naming the PostgreSQL server test servers keep their stores in (a connection string
+/// without a database name, e.g. `postgresql://clinic@127.0.0.1:5432`); unset or empty: SQLite.
+pub const POSTGRES: &str = "CLINIC_TEST_POSTGRES";
+
+/// `clinic-server init`'s arguments for a new test server: with `--database` and a new, empty database
+/// when the tests run on PostgreSQL.
+pub fn init_args() -> Vec<String> {
+    let Some(base) = std::env::var(POSTGRES).ok().filter(|url| !url.is_empty()) else {
+        return vec!["init".into()];
+    };
+    let name = format!("clinic_{}", unique_name());
+    let out = Command::new("psql")
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-c"])
+        .arg(format!("CREATE DATABASE {name}"))
+        .arg(format!("{base}/postgres"))
+        .output()
+        .expect("psql, PostgreSQL's client, runs");
+    assert!(
+        out.status.success(),
+        "creating a database: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    vec!["init".into(), "--database".into(), format!("{base}/{name}")]
+}
+
+/// Whether test servers keep their stores in PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var(POSTGRES).is_ok_and(|url| !url.is_empty())
+}
+
+/// A name no other test server has.
+fn unique_name() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "{}_{nanos}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// `clinic-server init` of a new test server in `dir`; returns its JSON.
+pub fn init(binary: &Path, dir: &Path) -> Value {
+    let args = init_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    json(binary, dir, &args)
+}
 
 /// Runs `clinic-server --data-dir DIR ARGS` with the test passphrase.
 pub fn run(binary: &Path, dir: &Path, args: &[&str]) -> Output {
@@ -51,7 +104,7 @@ impl RunningServer {
     /// A new server: `init`, then `serve`.
     pub fn launch(binary: &Path) -> RunningServer {
         let dir = tempfile::tempdir().unwrap();
-        json(binary, dir.path(), &["init"]);
+        init(binary, dir.path());
         RunningServer::launch_at(binary, dir, "127.0.0.1:0")
     }
 
