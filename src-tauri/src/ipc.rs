@@ -180,6 +180,8 @@ ipc_commands! {
     audit::audit_filter_options: () => AuditFilterOptions,
     audit::export_audit_csv: ExportAuditArgs => String,
     audit::patient_access_report: PatientAccessArgs => Vec<PatientAccess>,
+    audit::clinic_audit_log: AuditQuery => AuditPage,
+    audit::clinic_patient_access_report: PatientAccessArgs => Vec<PatientAccess>,
     records::recent_visits: RecentVisitsArgs => Vec<VisitSummary>,
     records::open_visit: OpenVisitArgs => VisitRecord,
     scheduling::list_providers: ListProvidersArgs => Vec<Provider>,

@@ -63,9 +63,24 @@ async function waitForPatient(wd, search, text, { timeout = 60000 } = {}) {
   assert.fail(`no patient "${text}" arrived`);
 }
 
+/**
+ * Clicks `testId` until `opened` shows: a round ending as the click lands can move the header (a count
+ * of what needs attention appears), and a click WebDriver aimed before the move lands beside its target.
+ */
+async function clickUntil(wd, testId, opened, { present = true } = {}) {
+  for (let i = 0; ; i += 1) {
+    await wd.click(testId);
+    for (let j = 0; j < 10; j += 1) {
+      if ((await wd.findAll(opened)).length > 0 === present) return;
+      await sleep(200);
+    }
+    assert.ok(i < 5, `clicking ${testId} ${present ? 'shows' : 'hides'} ${opened}`);
+  }
+}
+
 async function register(wd, first, last, phone) {
   await wd.click('nav-patients');
-  await wd.click('patient-register-open');
+  await clickUntil(wd, 'patient-register-open', 'patient-first-name');
   await wd.type('patient-first-name', first);
   await wd.type('patient-last-name', last);
   await wd.type('patient-date-of-birth', '1979-06-21');
@@ -199,10 +214,9 @@ async function bookFirstFreeTomorrow(wd, patient) {
 
 /** Sync now from the header's status (opened, then closed again). */
 async function startSync(wd) {
-  await wd.click('sync-indicator');
+  await clickUntil(wd, 'sync-indicator', 'sync-details');
   await wd.click('sync-now');
-  await wd.click('sync-indicator');
-  await wd.waitGone('sync-details');
+  await clickUntil(wd, 'sync-indicator', 'sync-details', { present: false });
 }
 
 /** Sync now, then until the header says Synced. */
@@ -348,6 +362,35 @@ test('the front desk checks a patient in: the doctor’s waiting room on the lap
     assert.ok(shownAfter <= 1000, `shown within a second (took ${shownAfter} ms)`);
   } finally {
     await laptop.quit();
+    await desk.quit();
+  }
+});
+
+test('the audit log reads the whole clinic’s trail from the server, the laptop’s entries with it', async () => {
+  const desk = await launch(frontDeskDir, ['--sync-every', '300']);
+  try {
+    await signIn(desk, 'admin', password);
+    await desk.find('shell-clinic-name', { timeout: 30000 });
+    await desk.click('nav-admin');
+    await desk.click('admin-tab-audit');
+    const entries = async () => Number((await desk.text('audit-total')).replace(/\D/g, ''));
+    await desk.waitForText('audit-total', (t) => /\d/.test(t));
+    const here = await entries();
+    await desk.cmd('POST', '/execute/sync', {
+      script: `Array.from(document.querySelectorAll('[data-testid="audit-scope"] label'))
+                 .find((label) => label.textContent === 'Whole clinic').click();`,
+      args: [],
+    });
+    await desk.find('audit-table');
+    let clinic = here;
+    for (let i = 0; clinic <= here && i < 100; i += 1) {
+      await sleep(200);
+      clinic = await entries();
+    }
+    console.log(`# audit log: ${here} entries on this computer, ${clinic} in the whole clinic`);
+    assert.ok(clinic > here, 'the laptop’s entries are in the clinic’s trail');
+    await shot(desk, '77-audit-whole-clinic');
+  } finally {
     await desk.quit();
   }
 });

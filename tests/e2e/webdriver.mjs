@@ -1,3 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 // A minimal W3C WebDriver client over fetch: just what the end-to-end tests need to drive the real
 // app through tauri-driver (which forwards to WebKitWebDriver).
 
@@ -38,7 +42,7 @@ export class WebDriver {
         await sleep(200);
       }
     }
-    throw new Error(`no element [data-testid="${testId}"] after ${timeout} ms: ${lastError?.message}; ${await this.onScreen()}`);
+    throw new Error(`no element [data-testid="${testId}"] after ${timeout} ms: ${lastError?.message}; ${await this.onScreen()}; ${await this.keepScreen(testId)}`);
   }
 
   /** What the screen shows (its alerts first), for a failure's message: a failed wait says why. */
@@ -46,6 +50,17 @@ export class WebDriver {
     const script = `const alerts = [...document.querySelectorAll('[role="alert"]')].map((a) => a.innerText).join(' | ');
       return ((alerts ? 'alerts: ' + alerts + '; ' : '') + 'screen: ' + document.body.innerText).replace(/\\s+/g, ' ').slice(0, 600);`;
     return this.cmd('POST', '/execute/sync', { script, args: [] }).catch((error) => `the screen could not be read: ${error.message}`);
+  }
+
+  /** The screen as a failed wait left it, kept in the temporary folder (not among the artifacts). */
+  async keepScreen(testId) {
+    try {
+      const path = join(tmpdir(), `clinic-e2e-failure-${testId}-${Date.now()}.png`);
+      writeFileSync(path, await this.screenshot());
+      return `screen kept in ${path}`;
+    } catch (error) {
+      return `the screen could not be kept: ${error.message}`;
+    }
   }
 
   async findAll(testId) {
@@ -97,7 +112,7 @@ export class WebDriver {
       if ((await this.findAll(testId)).length === 0) return;
       await sleep(200);
     }
-    throw new Error(`[data-testid="${testId}"] is still there after ${timeout} ms; ${await this.onScreen()}`);
+    throw new Error(`[data-testid="${testId}"] is still there after ${timeout} ms; ${await this.onScreen()}; ${await this.keepScreen(testId)}`);
   }
 
   /**

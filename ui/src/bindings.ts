@@ -727,6 +727,8 @@ export interface Commands {
   audit_filter_options: { args: null; result: AuditFilterOptions };
   export_audit_csv: { args: ExportAuditArgs; result: string };
   patient_access_report: { args: PatientAccessArgs; result: Array<PatientAccess> };
+  clinic_audit_log: { args: AuditQuery; result: AuditPage };
+  clinic_patient_access_report: { args: PatientAccessArgs; result: Array<PatientAccess> };
   recent_visits: { args: RecentVisitsArgs; result: Array<VisitSummary> };
   open_visit: { args: OpenVisitArgs; result: VisitRecord };
   list_providers: { args: ListProvidersArgs; result: Array<Provider> };

@@ -11,9 +11,11 @@ use ts_rs::TS;
 use crate::auth::permissions::Action;
 use crate::clinic::Access;
 use crate::spreadsheet::csv_line;
+use crate::sync::{ClinicServer, open_session, push_audit_trail};
 use crate::time::day_bounds;
 use crate::validate::date;
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
+use clinic_store::protocol::{AuditRecord, ClinicAuditEntry, ClinicAuditPage, ClinicAuditQuery};
 
 /// What `clinic audit verify` found: whether the hash chain holds (and still reaches the head recorded
 /// outside the database), and which of the rows that matter most differ from their recorded changes.
@@ -348,27 +350,7 @@ impl Clinic {
                 },
             )?)
         })?;
-        let mut by_user: BTreeMap<Option<String>, PatientAccess> = BTreeMap::new();
-        for (user_id, user_name, role, at, action) in rows {
-            let seen = by_user
-                .entry(user_id.clone())
-                .or_insert_with(|| PatientAccess {
-                    user_id,
-                    user_name,
-                    role,
-                    times: 0,
-                    first_at: at.clone(),
-                    last_at: at.clone(),
-                    actions: Vec::new(),
-                });
-            seen.times += 1;
-            seen.last_at = at;
-            if !seen.actions.contains(&action) {
-                seen.actions.push(action);
-            }
-        }
-        let mut report: Vec<PatientAccess> = by_user.into_values().collect();
-        report.sort_by(|a, b| b.last_at.cmp(&a.last_at));
+        let report = accesses_by_user(rows);
         audit_read(
             &access,
             "patient_access_report",
@@ -376,6 +358,133 @@ impl Clinic {
             report.len() as i64,
         )?;
         Ok(report)
+    }
+
+    /// A page of the whole clinic's trail, newest first, read from the clinic server: every
+    /// computer's entries as they pushed them (this computer's are sent first, so none is missing).
+    /// The same filters as [`Clinic::audit_log`]; names are this computer's. Needs the server.
+    pub fn clinic_audit_log(
+        &self,
+        by: &SessionUser,
+        query: AuditQuery,
+        server: &dyn ClinicServer,
+    ) -> CoreResult<AuditPage> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        if !(1..=500).contains(&query.limit) {
+            return Err(CoreError::invalid(
+                "limit",
+                message!("between", min = 1, max = 500),
+            ));
+        }
+        let page = self.clinic_trail(&access, by, &query, server)?;
+        let names = Names::of(&access, &page.entries)?;
+        let entries: Vec<AuditEntry> = page
+            .entries
+            .into_iter()
+            .map(|e| names.entry(e.place, e.entry))
+            .collect();
+        audit_read(&access, "view_clinic_audit", &query, entries.len() as i64)?;
+        Ok(AuditPage {
+            total: page.total,
+            up_to: page.up_to,
+            entries,
+        })
+    }
+
+    /// "Who looked at my record" on every computer of the clinic, from the server's trail.
+    pub fn clinic_patient_access_report(
+        &self,
+        by: &SessionUser,
+        patient_id: &str,
+        server: &dyn ClinicServer,
+    ) -> CoreResult<Vec<PatientAccess>> {
+        let access = self.authorize(by, Action::ViewAudit)?;
+        let mut query = AuditQuery {
+            patient_id: Some(patient_id.to_owned()),
+            limit: MAX_PAGE,
+            ..AuditQuery::default()
+        };
+        let mut entries = Vec::new();
+        loop {
+            let page = self.clinic_trail(&access, by, &query, server)?;
+            let done = page.entries.len() < MAX_PAGE as usize;
+            query.up_to = Some(page.up_to);
+            query.offset += MAX_PAGE;
+            entries.extend(page.entries);
+            if done {
+                break;
+            }
+        }
+        let names = Names::of(&access, &entries)?;
+        // Oldest first, as the report gathers them.
+        entries.sort_by(|a, b| (&a.entry.at, a.place).cmp(&(&b.entry.at, b.place)));
+        let rows = entries
+            .into_iter()
+            .map(|e| {
+                let user = e.entry.user_id.as_ref().and_then(|id| names.users.get(id));
+                (
+                    e.entry.user_id.clone(),
+                    user.map(|(name, _)| name.clone()),
+                    user.map(|(_, role)| role.clone()),
+                    e.entry.at,
+                    e.entry.action,
+                )
+            })
+            .collect();
+        let report = accesses_by_user(rows);
+        audit_read(
+            &access,
+            "clinic_patient_access_report",
+            &query,
+            report.len() as i64,
+        )?;
+        Ok(report)
+    }
+
+    /// A page of the server's trail for `query`: this computer's entries are sent first.
+    fn clinic_trail(
+        &self,
+        access: &Access<'_>,
+        by: &SessionUser,
+        query: &AuditQuery,
+        server: &dyn ClinicServer,
+    ) -> CoreResult<ClinicAuditPage> {
+        let filter = self.filter(access, query)?;
+        let patients = match &filter.patient {
+            None => None,
+            Some(patient) => {
+                let merged: Vec<String> = access.read(|r| {
+                    Ok(r.query_all(
+                        "SELECT id FROM patients WHERE merged_into_id = ?1",
+                        [patient],
+                        |row| row.get(0),
+                    )?)
+                })?;
+                Some(
+                    std::iter::once(patient.clone())
+                        .chain(merged)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
+            }
+        };
+        let store = access.store();
+        let token = open_session(store, server)?;
+        push_audit_trail(store, server, &token)?;
+        server.clinic_audit(
+            &token,
+            &ClinicAuditQuery {
+                as_user: by.id.clone(),
+                user_id: filter.user,
+                patients,
+                action: filter.action,
+                from: filter.from,
+                to: filter.to,
+                up_to: query.up_to,
+                offset: query.offset.max(0),
+                limit: query.limit,
+            },
+        )
     }
 
     fn filter(&self, access: &Access<'_>, query: &AuditQuery) -> CoreResult<Filter> {
@@ -438,6 +547,110 @@ impl Filter {
             self.to.as_deref(),
             self.up_to,
         )
+    }
+}
+
+/// A patient's accesses (oldest first) gathered per user: how often, first and last, which actions;
+/// the user who looked last first.
+fn accesses_by_user(rows: Vec<AccessRow>) -> Vec<PatientAccess> {
+    let mut by_user: BTreeMap<Option<String>, PatientAccess> = BTreeMap::new();
+    for (user_id, user_name, role, at, action) in rows {
+        let seen = by_user
+            .entry(user_id.clone())
+            .or_insert_with(|| PatientAccess {
+                user_id,
+                user_name,
+                role,
+                times: 0,
+                first_at: at.clone(),
+                last_at: at.clone(),
+                actions: Vec::new(),
+            });
+        seen.times += 1;
+        seen.last_at = at;
+        if !seen.actions.contains(&action) {
+            seen.actions.push(action);
+        }
+    }
+    let mut report: Vec<PatientAccess> = by_user.into_values().collect();
+    report.sort_by(|a, b| b.last_at.cmp(&a.last_at));
+    report
+}
+
+/// The most entries one page of the clinic's trail holds.
+const MAX_PAGE: i64 = 500;
+
+/// The names this computer knows for the users, computers and patients a page of the clinic's trail
+/// mentions.
+struct Names {
+    /// Name and role per user id.
+    users: BTreeMap<String, (String, String)>,
+    devices: BTreeMap<String, String>,
+    patients: BTreeMap<String, String>,
+}
+
+impl Names {
+    fn of(access: &Access<'_>, entries: &[ClinicAuditEntry]) -> CoreResult<Names> {
+        access.read(|r| {
+            let users = r
+                .query_all("SELECT id, display_name, role FROM users", [], |row| {
+                    Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
+                })?
+                .into_iter()
+                .collect();
+            let devices = r
+                .query_all("SELECT id, name FROM devices", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })?
+                .into_iter()
+                .collect();
+            let mut patients = BTreeMap::new();
+            for id in entries.iter().filter_map(|e| e.entry.patient_id.as_ref()) {
+                if patients.contains_key(id) {
+                    continue;
+                }
+                let name: Option<String> = r
+                    .query_all(
+                        "SELECT first_name || ' ' || last_name FROM patients WHERE id = ?1",
+                        [id],
+                        |row| row.get(0),
+                    )?
+                    .into_iter()
+                    .next();
+                if let Some(name) = name {
+                    patients.insert(id.clone(), name);
+                }
+            }
+            Ok(Names {
+                users,
+                devices,
+                patients,
+            })
+        })
+    }
+
+    fn entry(&self, place: i64, e: AuditRecord) -> AuditEntry {
+        AuditEntry {
+            seq: place,
+            user_name: e
+                .user_id
+                .as_ref()
+                .and_then(|id| self.users.get(id))
+                .map(|(name, _)| name.clone()),
+            device: self.devices.get(&e.device_id).cloned(),
+            patient_name: e
+                .patient_id
+                .as_ref()
+                .and_then(|id| self.patients.get(id))
+                .cloned(),
+            at: e.at,
+            user_id: e.user_id,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            patient_id: e.patient_id,
+            details: e.details,
+        }
     }
 }
 

@@ -9,8 +9,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use clinic_store::protocol::{
-    DeviceInfo, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
-    ReenrolRequest, TokenAnswer, normalized_fingerprint,
+    AuditChainHead, AuditPush, ClinicAuditPage, ClinicAuditQuery, DeviceInfo, PairRequest, Paired,
+    PullAnswer, PushAnswer, PushRequest, PushResult, ReenrolRequest, TokenAnswer,
+    normalized_fingerprint,
 };
 use clinic_store::{
     AuditEvent, ContentDigest, DeviceSetup, KeyOptions, RecoveryKey, SCHEMA_VERSION, Store,
@@ -57,6 +58,12 @@ pub trait ClinicServer {
     fn pull(&self, access: &str, after: i64, limit: usize) -> CoreResult<PullAnswer>;
     /// Every device of the clinic the server knows, revoked ones too.
     fn devices(&self, access: &str) -> CoreResult<Vec<DeviceInfo>>;
+    /// The newest entry of this device's audit chain the server holds.
+    fn audit_head(&self, access: &str) -> CoreResult<AuditChainHead>;
+    /// Sends this device's next audit entries (continuing that chain); answers with the new head.
+    fn push_audit(&self, access: &str, push: &AuditPush) -> CoreResult<AuditChainHead>;
+    /// A page of the whole clinic's audit trail.
+    fn clinic_audit(&self, access: &str, query: &ClinicAuditQuery) -> CoreResult<ClinicAuditPage>;
     /// Listens to the live channel: calls `heard` with the stream's newest place whenever it moves
     /// (at once on connecting, unless `last_seen` is it already) until `heard` answers false or the
     /// connection ends.
@@ -532,12 +539,33 @@ fn round(
     report.conflicts = conflicts;
     // Two registrations of one person made apart: suggested as a merge once both are here.
     store.write_at(now(), None, crate::patients::suggest_merges_after_pull)?;
+    push_audit_trail(store, server, &access)?;
     Ok((report, access))
+}
+
+/// Audit entries sent in one push.
+const AUDIT_BATCH: usize = 500;
+
+/// Sends the server this device's audit entries it does not hold yet, so that the clinic's trail (and
+/// "who looked at my record") covers this device too. The server checks each continues the chain.
+pub(crate) fn push_audit_trail(
+    store: &Store,
+    server: &dyn ClinicServer,
+    access: &str,
+) -> CoreResult<()> {
+    let mut head = server.audit_head(access)?;
+    loop {
+        let entries = store.audit_records_after(head.seq, AUDIT_BATCH)?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        head = server.push_audit(access, &AuditPush { entries })?;
+    }
 }
 
 /// Exchanges the device's credential for an access token; the next credential is kept at once (the
 /// server still takes the one before until the next is used, in case this is cut short).
-fn open_session(store: &Store, server: &dyn ClinicServer) -> CoreResult<String> {
+pub(crate) fn open_session(store: &Store, server: &dyn ClinicServer) -> CoreResult<String> {
     let link = store
         .sync_link()?
         .ok_or_else(|| CoreError::Conflict(message!("sync_not_paired")))?;

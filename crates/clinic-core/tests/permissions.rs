@@ -13,8 +13,8 @@ use clinic_core::{
     SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
 };
 use clinic_store::protocol::{
-    DeviceInfo, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest,
-    TokenAnswer,
+    AuditChainHead, AuditPush, ClinicAuditPage, ClinicAuditQuery, DeviceInfo, PairRequest, Paired,
+    PullAnswer, PushAnswer, PushRequest, ReenrolRequest, TokenAnswer,
 };
 
 const ADMIN_PASSWORD: &str = "admin passphrase 2026";
@@ -114,6 +114,21 @@ impl ClinicServer for Offline {
         ))
     }
     fn devices(&self, _: &str) -> CoreResult<Vec<DeviceInfo>> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn audit_head(&self, _: &str) -> CoreResult<AuditChainHead> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn push_audit(&self, _: &str, _: &AuditPush) -> CoreResult<AuditChainHead> {
+        Err(CoreError::ServerUnreachable(
+            "no server in this test".into(),
+        ))
+    }
+    fn clinic_audit(&self, _: &str, _: &ClinicAuditQuery) -> CoreResult<ClinicAuditPage> {
         Err(CoreError::ServerUnreachable(
             "no server in this test".into(),
         ))
@@ -233,6 +248,25 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             Some(Action::ViewAudit),
             |c, u, f| c.patient_access_report(u, &f.patient).map(drop),
         ),
+        (
+            "clinic_patient_access_report",
+            Some(Action::ViewAudit),
+            |c, u, f| {
+                c.clinic_patient_access_report(u, &f.patient, &Offline)
+                    .map(drop)
+            },
+        ),
+        ("clinic_audit_log", Some(Action::ViewAudit), |c, u, _| {
+            c.clinic_audit_log(
+                u,
+                AuditQuery {
+                    limit: 10,
+                    ..AuditQuery::default()
+                },
+                &Offline,
+            )
+            .map(drop)
+        }),
         (
             "change_database_key",
             Some(Action::ManageBackups),

@@ -22,8 +22,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Json, Router};
 use chrono::Utc;
 use clinic_store::protocol::{
-    DeviceInfo, ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
-    ReenrolRequest, TokenAnswer, TokenRequest, routes,
+    AuditChainHead, AuditPush, ClinicAuditPage, ClinicAuditQuery, DeviceInfo, ErrorAnswer,
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult, ReenrolRequest,
+    TokenAnswer, TokenRequest, routes,
 };
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(handlers!(pull))
         .routes(handlers!(devices))
         .routes(handlers!(events))
+        .routes(handlers!(audit_head))
+        .routes(handlers!(push_audit, clinic_audit))
         .routes(handlers!(openapi_document))
         .routes(handlers!(reference))
         .split_for_parts()
@@ -414,6 +417,60 @@ async fn events(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok());
     Sse::new(state.live.events(seen)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+/// The newest entry of this device's audit chain the server holds: its next push of entries starts
+/// after it.
+#[utoipa::path(get, path = "/v1/audit/head", security(("access_token" = [])), responses(
+    (status = 200, description = "The chain's newest entry held (seq 0 while none)", body = AuditChainHead),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+))]
+async fn audit_head(
+    State(state): State<AppState>,
+    Device(device): Device,
+) -> ServerResult<Json<AuditChainHead>> {
+    Ok(Json(
+        blocking(move || state.storage.audit_head(&device)).await?,
+    ))
+}
+
+/// Takes this device's next audit entries. Each must continue the chain (its number next, the hash of
+/// the entry before, its own content's hash): one that does not is refused with the whole push.
+#[utoipa::path(post, path = "/v1/audit", request_body = AuditPush,
+    security(("access_token" = [])), responses(
+    (status = 200, description = "The chain's newest entry now held", body = AuditChainHead),
+    (status = 400, description = "Malformed entries", body = ErrorAnswer),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+    (status = 409, description = "An entry does not continue the chain (`audit_broken`)", body = ErrorAnswer),
+))]
+async fn push_audit(
+    State(state): State<AppState>,
+    Device(device): Device,
+    body: Result<Json<AuditPush>, JsonRejection>,
+) -> ServerResult<Json<AuditChainHead>> {
+    let Json(push) = body.map_err(bad_json)?;
+    Ok(Json(
+        blocking(move || state.storage.push_audit(&device, &push, Utc::now())).await?,
+    ))
+}
+
+/// A page of the whole clinic's audit trail, newest first, for a user whose role may read it.
+#[utoipa::path(get, path = "/v1/audit", params(ClinicAuditQuery),
+    security(("access_token" = [])), responses(
+    (status = 200, description = "A page of the clinic's trail", body = ClinicAuditPage),
+    (status = 400, description = "A bad filter or page", body = ErrorAnswer),
+    (status = 401, description = "No valid access token", body = ErrorAnswer),
+    (status = 403, description = "The user may not read the audit trail", body = ErrorAnswer),
+))]
+async fn clinic_audit(
+    State(state): State<AppState>,
+    Device(_): Device,
+    query: Result<Query<ClinicAuditQuery>, QueryRejection>,
+) -> ServerResult<Json<ClinicAuditPage>> {
+    let Query(query) = query.map_err(|e| ServerError::BadRequest(e.body_text()))?;
+    Ok(Json(
+        blocking(move || state.storage.clinic_audit(&query)).await?,
+    ))
 }
 
 /// How often an idle live connection hears a comment (well within a device's read timeout).

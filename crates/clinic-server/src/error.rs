@@ -39,6 +39,12 @@ pub enum ServerError {
         "this device sent change {device_seq} again with other content: it was put back to an earlier state (restored from a backup) and must re-enrol before it syncs again; its changes are kept"
     )]
     DeviceRestored { device_seq: i64 },
+    #[error(
+        "this device's audit trail does not hold together at its entry {seq}: {why}; nothing of it was taken"
+    )]
+    AuditBroken { seq: i64, why: &'static str },
+    #[error("{0}")]
+    Forbidden(String),
     #[error("no clinic server in {0}: run `clinic-server --data-dir DIR init` first")]
     NotInitialized(String),
     #[error("a clinic server already lives in {0}")]
@@ -48,7 +54,7 @@ pub enum ServerError {
     #[error("the server's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the server's PostgreSQL database failed: {0}")]
-    Postgres(tokio_postgres::Error),
+    Postgres(String),
     #[error("there is no such route on the clinic server")]
     NotFound,
     #[error(
@@ -73,6 +79,8 @@ impl ServerError {
             ServerError::DeviceTooNew { .. } => "device_too_new",
             ServerError::SequenceGap { .. } => "sequence_gap",
             ServerError::DeviceRestored { .. } => "device_restored",
+            ServerError::AuditBroken { .. } => "audit_broken",
+            ServerError::Forbidden(_) => "forbidden",
             ServerError::NotInitialized(_) => "not_initialized",
             ServerError::AlreadyInitialized(_) => "already_initialized",
             ServerError::NotFound => "not_found",
@@ -93,7 +101,9 @@ impl ServerError {
             ServerError::Refused(_)
             | ServerError::ClockAhead
             | ServerError::SequenceGap { .. }
-            | ServerError::DeviceRestored { .. } => StatusCode::CONFLICT,
+            | ServerError::DeviceRestored { .. }
+            | ServerError::AuditBroken { .. } => StatusCode::CONFLICT,
+            ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ServerError::NotFound => StatusCode::NOT_FOUND,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -2,6 +2,7 @@
 //! else's, in one order. See ARCHITECTURE.md ("Sync") and `../shared`'s sync model it follows.
 
 pub mod api;
+pub mod audit;
 pub mod data_dir;
 pub mod db;
 pub mod error;

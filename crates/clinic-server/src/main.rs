@@ -65,9 +65,19 @@ enum Command {
         /// The folder `clinic-server backup` made
         from: PathBuf,
     },
+    /// The clinic's audit trail as the devices pushed it
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print the digest of the clinic's rows (per table: rows and SHA-256), to compare with a
     /// device's `clinic sync digest`: equal when they hold the same
     Digest,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk every device's hash chain again, from its first entry: JSON per device; exits 1 when one
+    /// does not hold
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -136,6 +146,19 @@ fn run(cli: Cli) -> ServerResult<()> {
         }
         Command::Status => print_json(&open(&dir)?.clinic().status()?),
         Command::Digest => print_json(&open(&dir)?.clinic().digest()?),
+        Command::Audit(AuditCommand::Verify) => {
+            let checks = open(&dir)?.clinic().verify_audit()?;
+            print_json(&checks)?;
+            match checks.iter().find(|c| c.first_broken.is_some()) {
+                Some(broken) => Err(ServerError::Refused(format!(
+                    "the audit trail of device {} ({}) does not hold from its entry {}",
+                    broken.device_name,
+                    broken.device_id,
+                    broken.first_broken.unwrap_or_default()
+                ))),
+                None => Ok(()),
+            }
+        }
         Command::Backup { to } => {
             let folder = open(&dir)?.back_up(&dir, &to, Utc::now())?;
             print_json(&serde_json::json!({ "backup": folder }))

@@ -159,19 +159,24 @@ impl Tx for PgTx<'_> {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> ServerResult<u64> {
         let sql = dialect(sql);
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        self.handle.block_on(async {
-            let statement = self.tx.prepare_cached(&sql).await?;
-            Ok(self.tx.execute(&statement, &params).await?)
-        })
+        self.handle
+            .block_on(async {
+                let statement = self.tx.prepare_cached(&sql).await?;
+                self.tx.execute(&statement, &params).await
+            })
+            .map_err(|e| in_statement(e, &sql))
     }
 
     fn query(&mut self, sql: &str, params: &[Param<'_>]) -> ServerResult<Vec<Row>> {
         let sql = dialect(sql);
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        let rows = self.handle.block_on(async {
-            let statement = self.tx.prepare_cached(&sql).await?;
-            self.tx.query(&statement, &params).await
-        })?;
+        let rows = self
+            .handle
+            .block_on(async {
+                let statement = self.tx.prepare_cached(&sql).await?;
+                self.tx.query(&statement, &params).await
+            })
+            .map_err(|e| in_statement(e, &sql))?;
         rows.iter()
             .map(|row| {
                 let cells = (0..row.len())
@@ -186,6 +191,18 @@ impl Tx for PgTx<'_> {
         // EXCLUSIVE waits for other writers of the stream, never for readers (ACCESS SHARE).
         self.execute("LOCK TABLE changes IN EXCLUSIVE MODE", &[])?;
         Ok(())
+    }
+}
+
+/// A failure, with the statement it came from for the server's log (statements hold no data: the
+/// values travel apart).
+fn in_statement(e: tokio_postgres::Error, sql: &str) -> ServerError {
+    match ServerError::from(e) {
+        ServerError::Postgres(why) => {
+            let statement: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            ServerError::Postgres(format!("{why} in: {statement}"))
+        }
+        other => other,
     }
 }
 
@@ -217,7 +234,11 @@ impl From<tokio_postgres::Error> for ServerError {
             Some(code) if nul.contains(code) => {
                 ServerError::BadRequest("a text holds a character no text may hold (NUL)".into())
             }
-            _ => ServerError::Postgres(e),
+            // The database's own words, where it said any ("db error" alone says nothing).
+            _ => ServerError::Postgres(match e.as_db_error() {
+                Some(db) => format!("{} ({})", db.message(), db.code().code()),
+                None => e.to_string(),
+            }),
         }
     }
 }

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use clinic_store::protocol::{
-    DeviceInfo, OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
-    PushResult, ReenrolRequest, ServerRow, TokenAnswer, refusals,
+    AuditChainHead, AuditPush, ClinicAuditPage, ClinicAuditQuery, DeviceInfo,
+    OLDEST_SYNCING_SCHEMA, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, PushResult,
+    ReenrolRequest, ServerRow, TokenAnswer, refusals,
 };
 use clinic_store::{
     Change, ContentDigest, DigestBuilder, HlcStamp, MAX_CLOCK_AHEAD_MS, Operation, PulledChange,
@@ -15,6 +16,7 @@ use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::audit::{self, ChainCheck};
 use crate::db::{Db, Row, Tx};
 use crate::error::{ServerError, ServerResult};
 use crate::rules::{self, Refusal};
@@ -97,6 +99,19 @@ pub trait ClinicStorage: Send + Sync {
     /// which rotate, prefixes, revocations), with the backup's record of the changes it holds from
     /// each; and the store gets a new epoch, so its devices send again what it lacks.
     fn carry_over(&self, devices: &[KnownDevice]) -> ServerResult<()>;
+    /// The newest entry of a device's audit chain the server holds.
+    fn audit_head(&self, device_id: &str) -> ServerResult<AuditChainHead>;
+    /// Takes a device's next audit entries, which must continue its chain; returns the new head.
+    fn push_audit(
+        &self,
+        device_id: &str,
+        push: &AuditPush,
+        now: DateTime<Utc>,
+    ) -> ServerResult<AuditChainHead>;
+    /// A page of the clinic's audit trail.
+    fn clinic_audit(&self, query: &ClinicAuditQuery) -> ServerResult<ClinicAuditPage>;
+    /// Every device's audit chain walked again (`clinic-server audit verify`).
+    fn verify_audit(&self) -> ServerResult<Vec<ChainCheck>>;
 }
 
 /// The server's store in a database.
@@ -641,6 +656,31 @@ impl<D: Db> ClinicStorage for Storage<D> {
                 }
             }
         })
+    }
+
+    fn audit_head(&self, device_id: &str) -> ServerResult<AuditChainHead> {
+        self.db.transaction(|tx| audit::head(tx, device_id))
+    }
+
+    fn push_audit(
+        &self,
+        device_id: &str,
+        push: &AuditPush,
+        now: DateTime<Utc>,
+    ) -> ServerResult<AuditChainHead> {
+        self.db.transaction(|tx| {
+            // Two rounds of one device at once must not both append its next entry.
+            tx.lock_stream()?;
+            audit::take(tx, device_id, &push.entries, now)
+        })
+    }
+
+    fn clinic_audit(&self, query: &ClinicAuditQuery) -> ServerResult<ClinicAuditPage> {
+        self.db.transaction(|tx| audit::page(tx, query))
+    }
+
+    fn verify_audit(&self) -> ServerResult<Vec<ChainCheck>> {
+        self.db.transaction(audit::verify)
     }
 
     fn reachable(&self) -> bool {

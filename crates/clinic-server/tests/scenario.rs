@@ -1547,3 +1547,90 @@ fn random_offline_work_through_a_faulty_network_converges_with_nothing_lost() {
         assert!(opened.windows(2).all(|w| w[0] == w[1]), "{id}: {opened:?}");
     }
 }
+
+/// The clinic's audit trail covers every computer: Ana's chart opened at the front desk and on the
+/// laptop shows in the whole clinic's trail read on either, with the computer each was opened on, and
+/// "who looked at her record" counts both.
+#[test]
+fn who_looked_at_a_record_covers_every_computer_of_the_clinic() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    front.clinic.patient(&front.admin, &ana).unwrap();
+    laptop.clinic.patient(&laptop.admin, &ana).unwrap();
+    laptop.clinic.patient(&laptop.admin, &ana).unwrap();
+    let here = |device: &Device| {
+        device
+            .clinic
+            .patient_access_report(&device.admin, &ana)
+            .unwrap()
+            .iter()
+            .map(|access| access.times)
+            .sum::<i64>()
+    };
+    let (on_front, on_laptop) = (here(&front), here(&laptop));
+    let query = clinic_core::AuditQuery {
+        patient_id: Some(ana.clone()),
+        limit: 500,
+        ..clinic_core::AuditQuery::default()
+    };
+    let entries_on = |device: &Device| {
+        device
+            .clinic
+            .audit_log(&device.admin, query.clone())
+            .unwrap()
+            .total
+    };
+    let (front_entries, laptop_entries) = (entries_on(&front), entries_on(&laptop));
+    // The laptop's entries reach the server with its next round (the front desk's are sent as it
+    // reads), and its device record the front desk.
+    sync_until_quiet(&[&laptop, &front], &server);
+
+    let trail = front
+        .clinic
+        .clinic_audit_log(&front.admin, query, &server)
+        .unwrap();
+    assert!(
+        trail.total >= front_entries + laptop_entries,
+        "{} entries, at least the front desk's {front_entries} and the laptop's {laptop_entries}",
+        trail.total
+    );
+    assert!(
+        trail.entries.iter().all(|e| e.device.is_some()),
+        "each entry names its computer"
+    );
+    assert!(trail.entries.iter().all(|e| {
+        e.patient_id.as_deref() == Some(ana.as_str())
+            || e.details
+                .as_deref()
+                .is_some_and(|d| d.contains(&ana) || d.contains("allPatients"))
+    }));
+
+    let report = front
+        .clinic
+        .clinic_patient_access_report(&front.admin, &ana, &server)
+        .unwrap();
+    let times: i64 = report.iter().map(|access| access.times).sum();
+    assert!(
+        times >= on_front + on_laptop,
+        "{times} accesses, at least the front desk's {on_front} and the laptop's {on_laptop}"
+    );
+
+    // A computer not paired has no clinic trail to read: it says so.
+    let alone_dir = tempfile::tempdir().unwrap();
+    let alone = founded("alone", alone_dir.path());
+    let refused = alone
+        .clinic
+        .clinic_audit_log(
+            &alone.admin,
+            clinic_core::AuditQuery {
+                limit: 10,
+                ..Default::default()
+            },
+            &server,
+        )
+        .unwrap_err();
+    assert!(matches!(refused, CoreError::Conflict(_)), "{refused:?}");
+}

@@ -863,3 +863,91 @@ async fn twenty_devices_pushing_at_once_while_another_pulls_skip_and_repeat_noth
         "the pull ran while the pushes did ({pages} pages)"
     );
 }
+
+/// Each device's audit chain reaches the server whole or not at all: an entry altered on the way (or
+/// on the device, behind the app's back) is refused with the rest of the push; the same entries sent
+/// again change nothing; `clinic-server audit verify` walks every chain; and only a user whose role may
+/// read the audit trail reads the clinic's.
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_chains_are_checked_on_receipt_and_read_by_those_who_may() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let desk = device(dir.path(), None, "A");
+    let lena = receptionist(&desk, "lena");
+    let boss = user(&desk, "boss", "admin");
+    let credential = server.pair(&desk).await.credential;
+    let aoife = desk.write(Some(&lena), register_aoife).unwrap().to_string();
+    sync(&server, &desk, &credential).await;
+    let client = server.client();
+    let access = server.access(&credential).await;
+    let audit_url = format!("{}/v1/audit", server.url);
+    let head = || async {
+        let answer: Value = client
+            .get(format!("{}/v1/audit/head", server.url))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["seq"].as_i64().unwrap()
+    };
+    assert_eq!(head().await, 0, "nothing held yet");
+    let entries = desk.audit_records_after(0, 1_000).unwrap();
+    assert!(entries.len() >= 3, "{entries:?}");
+    let push = |entries: Vec<clinic_store::protocol::AuditRecord>| {
+        client
+            .post(audit_url.as_str())
+            .bearer_auth(&access)
+            .json(&clinic_store::protocol::AuditPush { entries })
+            .send()
+    };
+
+    let mut altered = entries.clone();
+    altered[1].details = Some(r#"{"fields":["nothing"]}"#.into());
+    let refused = push(altered).await.unwrap();
+    assert_eq!(refused.status(), 409);
+    let said: Value = refused.json().await.unwrap();
+    assert_eq!(said["code"], "audit_broken");
+    assert!(
+        said["message"].as_str().unwrap().contains("entry 2"),
+        "{said}"
+    );
+    assert_eq!(head().await, 0, "nothing of a refused push is kept");
+
+    let taken = push(entries.clone()).await.unwrap();
+    assert_eq!(taken.status(), 200);
+    let newest = entries.last().unwrap().seq;
+    assert_eq!(head().await, newest);
+    assert_eq!(push(entries.clone()).await.unwrap().status(), 200);
+    assert_eq!(head().await, newest, "entries sent again are taken once");
+
+    let checks = server.json(&["audit", "verify"]);
+    assert_eq!(checks[0]["entries"].as_i64(), Some(newest));
+    assert!(checks[0]["firstBroken"].is_null(), "{checks}");
+
+    let read = |as_user: String| {
+        client
+            .get(audit_url.as_str())
+            .bearer_auth(&access)
+            .query(&[
+                ("asUser", as_user),
+                ("patients", aoife.clone()),
+                ("offset", "0".into()),
+                ("limit", "50".into()),
+            ])
+            .send()
+    };
+    let forbidden = read(lena.clone()).await.unwrap();
+    assert_eq!(forbidden.status(), 403);
+    let page: Value = read(boss.clone()).await.unwrap().json().await.unwrap();
+    let about: Vec<&Value> = page["entries"].as_array().unwrap().iter().collect();
+    assert!(!about.is_empty());
+    assert!(
+        about
+            .iter()
+            .all(|e| e["entry"]["patientId"] == aoife.as_str()),
+        "only entries about Aoife: {page}"
+    );
+}

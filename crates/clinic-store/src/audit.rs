@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::StoreResult;
+use crate::protocol::{AuditChainHead, AuditRecord};
 
 /// The hash the first entry chains from.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The newest entry of the chain. It is also kept outside the database (in `store.json` when a store
 /// closes, in every backup's header), so entries cut from the end, or a whole chain rewritten by someone
@@ -103,6 +104,68 @@ pub(crate) fn append(
         ],
     )?;
     Ok(())
+}
+
+/// The hash an entry must carry: the device checks its own chain with it, and the server each chain a
+/// device pushes.
+pub fn record_hash(record: &AuditRecord) -> String {
+    entry_hash(
+        &record.prev_hash,
+        &[
+            Some(record.id.as_str()),
+            Some(record.at.as_str()),
+            record.user_id.as_deref(),
+            Some(record.device_id.as_str()),
+            Some(record.action.as_str()),
+            Some(record.entity.as_str()),
+            record.entity_id.as_deref(),
+            record.patient_id.as_deref(),
+            record.details.as_deref(),
+        ],
+    )
+}
+
+/// Why `record` does not continue a chain whose newest entry is `head`; None when it does.
+pub fn chain_break(head: &AuditChainHead, record: &AuditRecord) -> Option<&'static str> {
+    if record.seq != head.seq + 1 {
+        Some("its number does not follow the entry before")
+    } else if record.prev_hash != head.hash {
+        Some("it does not chain from the entry before")
+    } else if record_hash(record) != record.hash {
+        Some("its content is not what its hash says")
+    } else {
+        None
+    }
+}
+
+/// The entries after `seq`, oldest first, at most `limit`: what the server does not hold yet.
+pub(crate) fn records_after(
+    conn: &Connection,
+    seq: i64,
+    limit: usize,
+) -> StoreResult<Vec<AuditRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, at, user_id, device_id, action, entity, entity_id, patient_id, details,
+                prev_hash, hash
+         FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![seq, limit as i64], |r| {
+        Ok(AuditRecord {
+            seq: r.get(0)?,
+            id: r.get(1)?,
+            at: r.get(2)?,
+            user_id: r.get(3)?,
+            device_id: r.get(4)?,
+            action: r.get(5)?,
+            entity: r.get(6)?,
+            entity_id: r.get(7)?,
+            patient_id: r.get(8)?,
+            details: r.get(9)?,
+            prev_hash: r.get(10)?,
+            hash: r.get(11)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// SHA-256 over the previous hash and each field, length-prefixed so that no two different entries hash

@@ -22,7 +22,10 @@ mod sync;
 mod table;
 mod write;
 
-pub use audit::{AuditEvent, AuditHead};
+pub use audit::{
+    AuditEvent, AuditHead, GENESIS as AUDIT_GENESIS, chain_break as audit_chain_break,
+    record_hash as audit_record_hash,
+};
 pub use digest::{ContentDigest, DigestBuilder, TableDigest};
 pub use error::{StoreError, StoreResult};
 pub use hlc::{Hlc, HlcStamp};

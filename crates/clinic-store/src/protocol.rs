@@ -20,8 +20,13 @@ pub mod routes {
     pub const REFERENCE: &str = "/v1/reference";
     /// Live updates: server-sent events announcing the stream's newest place.
     pub const EVENTS: &str = "/v1/events";
-    pub const ALL: [&str; 10] = [
-        HEALTH, PAIR, TOKEN, REENROL, PUSH, PULL, DEVICES, OPENAPI, REFERENCE, EVENTS,
+    /// The clinic's audit trail: each device's entries pushed (POST), and read (GET).
+    pub const AUDIT: &str = "/v1/audit";
+    /// The newest entry of this device's audit chain the server holds.
+    pub const AUDIT_HEAD: &str = "/v1/audit/head";
+    pub const ALL: [&str; 12] = [
+        HEALTH, PAIR, TOKEN, REENROL, PUSH, PULL, DEVICES, OPENAPI, REFERENCE, EVENTS, AUDIT,
+        AUDIT_HEAD,
     ];
 }
 
@@ -217,6 +222,86 @@ pub struct DeviceInfo {
     pub paired_at: String,
     pub last_seen_at: Option<String>,
     pub revoked_at: Option<String>,
+}
+
+/// One entry of a device's audit trail as it travels: its place in that device's hash chain and its
+/// content, which the chain's hashes cover.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub id: String,
+    pub at: String,
+    pub user_id: Option<String>,
+    /// The device that wrote it (a device restored from a backup goes on under a new id, its chain with
+    /// it).
+    pub device_id: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub patient_id: Option<String>,
+    pub details: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The newest entry of a device's audit chain the server holds (seq 0 and the chain's first hash
+/// while it holds none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditChainHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// A device's next audit entries, continuing the chain the server holds of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuditPush {
+    pub entries: Vec<AuditRecord>,
+}
+
+/// Which of the clinic's audit entries to read, newest first. `asUser` is the signed-in user asking,
+/// whose role the server checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClinicAuditQuery {
+    pub as_user: String,
+    pub user_id: Option<String>,
+    /// Entries about any of these patients (comma-separated ids: a record and those merged into it),
+    /// lists that showed them and exports of every patient included.
+    pub patients: Option<String>,
+    pub action: Option<String>,
+    /// From this instant (inclusive) to that one (exclusive).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only entries up to this place (the first page's `upTo`), so later pages do not shift.
+    pub up_to: Option<i64>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// An entry of the clinic's trail: as its device wrote it, and its place in the server's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicAuditEntry {
+    pub place: i64,
+    pub entry: AuditRecord,
+}
+
+/// A page of the clinic's trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicAuditPage {
+    pub total: i64,
+    pub up_to: i64,
+    pub entries: Vec<ClinicAuditEntry>,
 }
 
 /// Every error answer: a code for programs, a sentence for people.

@@ -589,6 +589,15 @@ impl Store {
 
     /// The sequence number of the first audit entry whose hash chain is broken, if any; or of the
     /// newest entry `store.json` recorded when the store last closed, when the chain no longer holds it.
+    /// This device's audit entries after `seq`, oldest first, at most `limit` (for the server).
+    pub fn audit_records_after(
+        &self,
+        seq: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::protocol::AuditRecord>> {
+        audit::records_after(&lock(&self.reader), seq, limit)
+    }
+
     pub fn first_broken_audit_entry(&self) -> StoreResult<Option<i64>> {
         let recorded = lock(&self.keys).meta.audit_head.clone();
         audit::first_broken_entry(&lock(&self.reader), recorded.as_ref())

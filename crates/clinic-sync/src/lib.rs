@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use clinic_core::{ClinicServer, CoreError, CoreResult, ServerAddress, ServerHello};
 use clinic_store::protocol::{
-    DeviceInfo, ErrorAnswer, PairRequest, Paired, PullAnswer, PushAnswer, PushRequest,
-    ReenrolRequest, TokenAnswer, TokenRequest, certificate_fingerprint, routes,
+    AuditChainHead, AuditPush, ClinicAuditPage, ClinicAuditQuery, DeviceInfo, ErrorAnswer,
+    PairRequest, Paired, PullAnswer, PushAnswer, PushRequest, ReenrolRequest, TokenAnswer,
+    TokenRequest, certificate_fingerprint, routes,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -154,6 +155,32 @@ impl ClinicServer for HttpsServer {
             self.client
                 .get(format!("{}{}", self.base, routes::DEVICES))
                 .bearer_auth(access),
+        )
+    }
+
+    fn audit_head(&self, access: &str) -> CoreResult<AuditChainHead> {
+        self.send(
+            self.client
+                .get(format!("{}{}", self.base, routes::AUDIT_HEAD))
+                .bearer_auth(access),
+        )
+    }
+
+    fn push_audit(&self, access: &str, push: &AuditPush) -> CoreResult<AuditChainHead> {
+        self.send(
+            self.client
+                .post(format!("{}{}", self.base, routes::AUDIT))
+                .bearer_auth(access)
+                .json(push),
+        )
+    }
+
+    fn clinic_audit(&self, access: &str, query: &ClinicAuditQuery) -> CoreResult<ClinicAuditPage> {
+        self.send(
+            self.client
+                .get(format!("{}{}", self.base, routes::AUDIT))
+                .bearer_auth(access)
+                .query(query),
         )
     }
 

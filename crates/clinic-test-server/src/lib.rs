@@ -117,7 +117,12 @@ impl RunningServer {
             .env("CLINIC_SERVER_PASSPHRASE", PASSPHRASE)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // CLINIC_TEST_SERVER_LOG=1 shows the server's log, to see why it failed.
+            .stderr(if std::env::var_os("CLINIC_TEST_SERVER_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .unwrap();
         // The first JSON object on stdout says where it listens.

@@ -9,8 +9,9 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::commands::save_csv;
-use crate::ipc::IpcResult;
+use crate::ipc::{IpcError, IpcResult};
 use crate::state::AppState;
+use crate::sync::server_of;
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -63,5 +64,37 @@ pub async fn patient_access_report(
 ) -> IpcResult<Vec<PatientAccess>> {
     state
         .as_user(move |clinic, user| clinic.patient_access_report(user, &args.patient_id))
+        .await
+}
+
+/// A page of the whole clinic's trail, from the clinic server (paired computers, online).
+#[tauri::command]
+pub async fn clinic_audit_log(
+    state: State<'_, Arc<AppState>>,
+    args: AuditQuery,
+) -> IpcResult<AuditPage> {
+    state
+        .as_user(move |clinic, user| {
+            let server = server_of(&clinic.sync_status()?)?;
+            clinic
+                .clinic_audit_log(user, args, &server)
+                .map_err(IpcError::from)
+        })
+        .await
+}
+
+/// "Who looked at my record" on every computer of the clinic, from the clinic server.
+#[tauri::command]
+pub async fn clinic_patient_access_report(
+    state: State<'_, Arc<AppState>>,
+    args: PatientAccessArgs,
+) -> IpcResult<Vec<PatientAccess>> {
+    state
+        .as_user(move |clinic, user| {
+            let server = server_of(&clinic.sync_status()?)?;
+            clinic
+                .clinic_patient_access_report(user, &args.patient_id, &server)
+                .map_err(IpcError::from)
+        })
         .await
 }

@@ -18,9 +18,7 @@ export const adminKeys = {
   recoveryKeyStatus: ['recovery_key_status'] as const,
   recoveryKeyHandover: ['recovery_key_handover'] as const,
   backupStatus: ['backup_status'] as const,
-  auditLog: (query: AuditQuery) => ['audit_log', query] as const,
   auditFilterOptions: ['audit_filter_options'] as const,
-  patientAccess: (patientId: string) => ['patient_access_report', { patientId }] as const,
 };
 
 export function useSecuritySettings() {
@@ -138,10 +136,12 @@ export function useRestoreBackup() {
   });
 }
 
-export function useAuditLog(query: AuditQuery) {
+/** A page of this computer's trail, or of the whole clinic's (from the clinic server). */
+export function useAuditLog(query: AuditQuery, wholeClinic = false) {
+  const command = wholeClinic ? 'clinic_audit_log' : 'audit_log';
   return useQuery({
-    queryKey: adminKeys.auditLog(query),
-    queryFn: () => call('audit_log', query),
+    queryKey: [command, query] as const,
+    queryFn: () => call(command, query),
     placeholderData: keepPreviousData,
   });
 }
@@ -154,10 +154,12 @@ export function useExportAuditCsv() {
   return useMutation({ mutationFn: (args: ExportAuditArgs) => call('export_audit_csv', args) });
 }
 
-export function usePatientAccessReport(patientId: string | null) {
+/** "Who looked at my record" on this computer, or on every computer of the clinic. */
+export function usePatientAccessReport(patientId: string | null, wholeClinic = false) {
+  const command = wholeClinic ? 'clinic_patient_access_report' : 'patient_access_report';
   return useQuery({
-    queryKey: adminKeys.patientAccess(patientId ?? ''),
-    queryFn: () => call('patient_access_report', { patientId: patientId ?? '' }),
+    queryKey: [command, { patientId: patientId ?? '' }] as const,
+    queryFn: () => call(command, { patientId: patientId ?? '' }),
     enabled: patientId !== null,
   });
 }

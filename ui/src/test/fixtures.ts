@@ -6,6 +6,8 @@ import type {
   ClinicOverview,
   PatientHeader,
   PatientRow,
+  SyncOverview,
+  SyncStatus,
   UserSummary,
   WaitlistEntry,
 } from '../api/types';
@@ -227,6 +229,41 @@ export function patientHeader(overrides: Partial<PatientHeader> = {}): PatientHe
     balanceDueMinor: 1250,
     currency: 'USD',
     nextAppointment: { id: 'a1', startsAt: '2025-03-04T15:00:00Z', providerName: 'Dr. Grace Chen' },
+    ...overrides,
+  };
+}
+
+/** How syncing goes, for screens that ask (paired with a server unless told otherwise). */
+export const FINGERPRINT = Array.from({ length: 32 }, () => 'AB').join(':');
+
+export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    paired: true,
+    serverUrl: 'https://clinic-server:8443',
+    fingerprint: FINGERPRINT,
+    deviceId: 'dev-b',
+    devicePrefix: 'B',
+    pairedAt: '2026-12-01T08:00:00Z',
+    lastSyncAt: '2026-12-07T09:00:00Z',
+    changesWaiting: 0,
+    changesMade: 40,
+    needsAttention: 0,
+    lastError: null,
+    lastErrorAt: null,
+    ...overrides,
+  };
+}
+
+export function overviewOf(overrides: Partial<SyncOverview> = {}, status: Partial<SyncStatus> = {}): SyncOverview {
+  return {
+    status: syncStatus(status),
+    online: true,
+    syncing: false,
+    failures: 0,
+    failingSince: null,
+    lastFailure: null,
+    needsAction: false,
+    nextRoundAt: null,
     ...overrides,
   };
 }

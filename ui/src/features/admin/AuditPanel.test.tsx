@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditQuery, ExportAuditArgs } from '../../api/types';
+import { overviewOf } from '../../test/fixtures';
 import { callsOf, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 import { AuditPanel } from './AuditPanel';
@@ -70,5 +71,44 @@ describe('Audit log', () => {
     await user.click(screen.getByTestId('audit-export-save'));
     await waitFor(() => expect(callsOf('export_audit_csv')).toHaveLength(1));
     expect(callsOf('export_audit_csv')[0]).toMatchObject({ path: '/home/alex/audit.csv', query: { action: 'sign_in' } });
+  });
+});
+
+describe('Audit log of the whole clinic', () => {
+  it('reads every computer’s entries from the server once this computer is paired', async () => {
+    mockCommands({
+      sync_overview: () => overviewOf(),
+      audit_filter_options: () => ({ users: [{ id: 'u1', name: 'Alex Admin' }], actions: ['open_chart'] }),
+      audit_log: () => ({ total: 1, upTo: 1, entries: [entry(1)] }),
+      clinic_audit_log: () => ({
+        total: 2,
+        upTo: 2,
+        entries: [entry(2, { device: 'LAPTOP', action: 'open_chart' }), entry(1)],
+      }),
+      patient_access_report: () => [],
+      clinic_patient_access_report: () => [
+        { userId: 'u1', userName: 'Alex Admin', role: 'admin', times: 2, firstAt: '2026-11-30T10:00:00Z', lastAt: '2026-11-30T10:00:00Z', actions: ['open_chart'] },
+      ],
+    });
+    const { user } = renderWithProviders(<AuditPanel />);
+    expect(await screen.findAllByTestId('audit-row')).toHaveLength(1);
+    await user.click(await screen.findByRole('radio', { name: 'Whole clinic' }));
+    await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(2));
+    expect(screen.getByTestId('audit-table')).toHaveTextContent('LAPTOP');
+    expect(callsOf('clinic_audit_log')[0]).toMatchObject({ offset: 0, limit: 25 });
+    // The export writes this computer's trail: it is offered there only.
+    expect(screen.queryByTestId('audit-export-open')).not.toBeInTheDocument();
+  });
+
+  it('offers only this computer’s trail on a computer not paired with a server', async () => {
+    mockCommands({
+      sync_overview: () => overviewOf({}, { paired: false }),
+      audit_filter_options: () => ({ users: [], actions: [] }),
+      audit_log: () => ({ total: 1, upTo: 1, entries: [entry(1)] }),
+    });
+    renderWithProviders(<AuditPanel />);
+    await screen.findAllByTestId('audit-row');
+    expect(screen.queryByTestId('audit-scope')).not.toBeInTheDocument();
+    expect(callsOf('clinic_audit_log')).toHaveLength(0);
   });
 });

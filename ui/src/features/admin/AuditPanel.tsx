@@ -6,6 +6,7 @@ import {
   Modal,
   Pagination,
   Paper,
+  SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
@@ -24,6 +25,7 @@ import {
   useExportAuditCsv,
   usePatientAccessReport,
 } from '../../api/administration';
+import { useSyncOverview } from '../../api/syncQueries';
 import { fieldErrorMessage } from '../../api/errors';
 import { splitFieldError } from '../../api/formErrors';
 import { toIpcFailure } from '../../api/ipc';
@@ -51,15 +53,22 @@ function isKnownAction(action: string): action is AuditAction {
   return (AUDIT_ACTIONS as readonly string[]).includes(action);
 }
 
-/** Administration > Audit log: who did what, filtered, paged and exportable; "who looked at" a patient. */
+/**
+ * Administration > Audit log: who did what, filtered, paged and exportable; "who looked at" a patient.
+ * On a computer paired with a clinic server, the whole clinic's trail too (every computer's, read from
+ * the server).
+ */
 export function AuditPanel() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [page, setPage] = useState(1);
   // Pages after the first are pinned to the newest entry the first page saw.
   const [upTo, setUpTo] = useState<number | null>(null);
+  const paired = useSyncOverview().data?.status.paired === true;
+  const [scope, setScope] = useState<'device' | 'clinic'>('device');
+  const wholeClinic = paired && scope === 'clinic';
   const query: AuditQuery = { ...filters, upTo: page === 1 ? null : upTo, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
-  const log = useAuditLog(query);
+  const log = useAuditLog(query, wholeClinic);
   const options = useAuditFilterOptions();
   const [exportOpened, exportModal] = useDisclosure(false);
   // Rust checks the dates (a start after the end, a malformed date) and names the field.
@@ -81,10 +90,34 @@ export function AuditPanel() {
           <Title order={2} size="h4">
             {t('admin.audit.title')}
           </Title>
-          <Button variant="light" onClick={exportModal.open} data-testid="audit-export-open">
-            {t('admin.audit.export')}
-          </Button>
+          <Group>
+            {paired && (
+              <SegmentedControl
+                value={scope}
+                onChange={(value) => {
+                  setScope(value === 'clinic' ? 'clinic' : 'device');
+                  setPage(1);
+                  setUpTo(null);
+                }}
+                data={[
+                  { value: 'device', label: t('admin.audit.thisComputer') },
+                  { value: 'clinic', label: t('admin.audit.wholeClinic') },
+                ]}
+                data-testid="audit-scope"
+              />
+            )}
+            {!wholeClinic && (
+              <Button variant="light" onClick={exportModal.open} data-testid="audit-export-open">
+                {t('admin.audit.export')}
+              </Button>
+            )}
+          </Group>
         </Group>
+        {wholeClinic && (
+          <Text size="sm" c="dimmed" mb="md">
+            {t('admin.audit.wholeClinicIntro')}
+          </Text>
+        )}
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} mb="md">
           <Select
             label={t('admin.audit.user')}
@@ -174,7 +207,7 @@ export function AuditPanel() {
           </>
         )}
       </Paper>
-      {filters.patientId && <PatientAccessReport patientId={filters.patientId} />}
+      {filters.patientId && <PatientAccessReport patientId={filters.patientId} wholeClinic={wholeClinic} />}
       <ExportModal opened={exportOpened} onClose={exportModal.close} query={{ ...filters, upTo: null, offset: 0, limit: 0 }} />
     </Stack>
   );
@@ -199,17 +232,17 @@ function AuditRow({ entry, label }: { entry: AuditEntry; label: (action: string)
   );
 }
 
-function PatientAccessReport({ patientId }: { patientId: string }) {
+function PatientAccessReport({ patientId, wholeClinic }: { patientId: string; wholeClinic: boolean }) {
   const { t } = useTranslation();
   const format = useFormatters();
-  const report = usePatientAccessReport(patientId);
+  const report = usePatientAccessReport(patientId, wholeClinic);
   return (
     <Paper withBorder p="lg" data-testid="patient-access-report">
       <Title order={2} size="h4" mb="xs">
         {t('admin.audit.whoLooked')}
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        {t('admin.audit.whoLookedIntro')}
+        {t(wholeClinic ? 'admin.audit.whoLookedClinicIntro' : 'admin.audit.whoLookedIntro')}
       </Text>
       {report.isError && <QueryErrorAlert error={report.error} />}
       {report.data && (

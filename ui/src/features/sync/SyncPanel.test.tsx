@@ -1,46 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { ClinicDevice, ServerArgs, SyncOverview, SyncStatus } from '../../api/types';
-import { readyStatus } from '../../test/fixtures';
+import type { ClinicDevice, ServerArgs } from '../../api/types';
+import { FINGERPRINT, overviewOf, readyStatus } from '../../test/fixtures';
 import { callsOf, IpcRejection, mockCommands } from '../../test/ipcMock';
 import { renderWithProviders } from '../../test/render';
 import { SyncIndicator } from './SyncIndicator';
 import { SyncPanel } from './SyncPanel';
 import { syncState } from './syncState';
-
-const FINGERPRINT = Array.from({ length: 32 }, () => 'AB').join(':');
-
-function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
-  return {
-    paired: true,
-    serverUrl: 'https://clinic-server:8443',
-    fingerprint: FINGERPRINT,
-    deviceId: 'dev-b',
-    devicePrefix: 'B',
-    pairedAt: '2026-12-01T08:00:00Z',
-    lastSyncAt: '2026-12-07T09:00:00Z',
-    changesWaiting: 0,
-    changesMade: 40,
-    needsAttention: 0,
-    lastError: null,
-    lastErrorAt: null,
-    ...overrides,
-  };
-}
-
-function overviewOf(overrides: Partial<SyncOverview> = {}, status: Partial<SyncStatus> = {}): SyncOverview {
-  return {
-    status: syncStatus(status),
-    online: true,
-    syncing: false,
-    failures: 0,
-    failingSince: null,
-    lastFailure: null,
-    needsAction: false,
-    nextRoundAt: null,
-    ...overrides,
-  };
-}
 
 const devices: ClinicDevice[] = [
   {
