@@ -15,7 +15,7 @@ use crate::sync::{ClinicServer, open_session, push_audit_trail};
 use crate::time::day_bounds;
 use crate::validate::date;
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
-use clinic_store::protocol::{AuditRecord, ClinicAuditEntry, ClinicAuditPage, ClinicAuditQuery};
+use clinic_store::protocol::{AuditRecord, ClinicAuditEntry, ClinicAuditQuery};
 
 /// What `clinic audit verify` found: whether the hash chain holds (and still reaches the head recorded
 /// outside the database), and which of the rows that matter most differ from their recorded changes.
@@ -376,7 +376,8 @@ impl Clinic {
                 message!("between", min = 1, max = 500),
             ));
         }
-        let page = self.clinic_trail(&access, by, &query, server)?;
+        let asked = self.clinic_query(&access, by, &query)?;
+        let page = server.clinic_audit(&send_own_trail(&access, server)?, &asked)?;
         let names = Names::of(&access, &page.entries)?;
         let entries: Vec<AuditEntry> = page
             .entries
@@ -399,17 +400,19 @@ impl Clinic {
         server: &dyn ClinicServer,
     ) -> CoreResult<Vec<PatientAccess>> {
         let access = self.authorize(by, Action::ViewAudit)?;
-        let mut query = AuditQuery {
+        let query = AuditQuery {
             patient_id: Some(patient_id.to_owned()),
             limit: MAX_PAGE,
             ..AuditQuery::default()
         };
+        let mut asked = self.clinic_query(&access, by, &query)?;
+        let token = send_own_trail(&access, server)?;
         let mut entries = Vec::new();
         loop {
-            let page = self.clinic_trail(&access, by, &query, server)?;
+            let page = server.clinic_audit(&token, &asked)?;
             let done = page.entries.len() < MAX_PAGE as usize;
-            query.up_to = Some(page.up_to);
-            query.offset += MAX_PAGE;
+            asked.up_to = Some(page.up_to);
+            asked.offset += MAX_PAGE;
             entries.extend(page.entries);
             if done {
                 break;
@@ -441,14 +444,14 @@ impl Clinic {
         Ok(report)
     }
 
-    /// A page of the server's trail for `query`: this computer's entries are sent first.
-    fn clinic_trail(
+    /// `query` as the server reads it: the patient with the records merged into theirs, the dates as
+    /// instants.
+    fn clinic_query(
         &self,
         access: &Access<'_>,
         by: &SessionUser,
         query: &AuditQuery,
-        server: &dyn ClinicServer,
-    ) -> CoreResult<ClinicAuditPage> {
+    ) -> CoreResult<ClinicAuditQuery> {
         let filter = self.filter(access, query)?;
         let patients = match &filter.patient {
             None => None,
@@ -468,23 +471,17 @@ impl Clinic {
                 )
             }
         };
-        let store = access.store();
-        let token = open_session(store, server)?;
-        push_audit_trail(store, server, &token)?;
-        server.clinic_audit(
-            &token,
-            &ClinicAuditQuery {
-                as_user: by.id.clone(),
-                user_id: filter.user,
-                patients,
-                action: filter.action,
-                from: filter.from,
-                to: filter.to,
-                up_to: query.up_to,
-                offset: query.offset.max(0),
-                limit: query.limit,
-            },
-        )
+        Ok(ClinicAuditQuery {
+            as_user: by.id.clone(),
+            user_id: filter.user,
+            patients,
+            action: filter.action,
+            from: filter.from,
+            to: filter.to,
+            up_to: query.up_to,
+            offset: query.offset.max(0),
+            limit: query.limit,
+        })
     }
 
     fn filter(&self, access: &Access<'_>, query: &AuditQuery) -> CoreResult<Filter> {
@@ -575,6 +572,15 @@ fn accesses_by_user(rows: Vec<AccessRow>) -> Vec<PatientAccess> {
     let mut report: Vec<PatientAccess> = by_user.into_values().collect();
     report.sort_by(|a, b| b.last_at.cmp(&a.last_at));
     report
+}
+
+/// Opens a session with the server and sends it this computer's audit entries it lacks, so the
+/// clinic's trail read next includes them; returns the session's access token.
+fn send_own_trail(access: &Access<'_>, server: &dyn ClinicServer) -> CoreResult<String> {
+    let store = access.store();
+    let token = open_session(store, server)?;
+    push_audit_trail(store, server, &token)?;
+    Ok(token)
 }
 
 /// The most entries one page of the clinic's trail holds.
