@@ -13,18 +13,21 @@ use clinic_core::{
     AppointmentSummary, AppointmentType, Attention, AuditFilterOptions, AuditPage, AuditQuery,
     BackupSettingsInput, BackupStatus, BackupSummary, BookedSeries, Calendar, CallListEntry,
     ClinicDevice, ClinicOverview, CoreError, ErrorCode, FreeTime, ImportProgress, ImportReport,
-    MergePreview, Message, MessageParam, NewAppointment, NewClinic, NewPatient, NewProvider,
-    NewTimeOff, NewUser, NewWaitlistEntry, PatientAccess, PatientDetails, PatientHeader,
-    PatientMerge, PatientPage, PatientQuery, PatientRow, PlannedOccurrence, Provider, QueueEntry,
-    RecoveryKeyStatus, RecurringPlan, RoomCall, SecuritySettings, Slot, SlotQuery, SyncReport,
-    TimeOff, TimeOffAdded, UserSummary, VisitRecord, VisitSummary, WaitlistEntry, WalkIn,
-    WeekdayHours,
+    InvoiceDetails, InvoicePage, InvoiceQuery, MergePreview, Message, MessageParam, NewAppointment,
+    NewClinic, NewPatient, NewProvider, NewTimeOff, NewUser, NewWaitlistEntry, PatientAccess,
+    PatientDetails, PatientHeader, PatientMerge, PatientPage, PatientQuery, PatientRow,
+    PlannedOccurrence, Provider, QueueEntry, RecoveryKeyStatus, RecurringPlan, RoomCall,
+    SecuritySettings, Service, Slot, SlotQuery, SyncReport, TimeOff, TimeOffAdded, UserSummary,
+    VisitRecord, VisitSummary, WaitlistEntry, WalkIn, WeekdayHours,
 };
 use serde::Serialize;
 use ts_rs::{Config, TS, TypeVisitor};
 
 use crate::commands::audit::{ExportAuditArgs, PatientAccessArgs};
 use crate::commands::backups::{BackupFileArgs, RestoreOutcome};
+use crate::commands::billing::{
+    InvoiceIdArgs, IssueInvoiceArgs, IssuedInvoice, RecordPaymentArgs, RefundPaymentArgs,
+};
 use crate::commands::clinic::ListAppointmentsArgs;
 use crate::commands::patients::{
     ExportPatientsArgs, FindDuplicatesArgs, MergeIdArgs, MergePatientsArgs, PatientIdArgs,
@@ -182,6 +185,12 @@ ipc_commands! {
     audit::patient_access_report: PatientAccessArgs => Vec<PatientAccess>,
     audit::clinic_audit_log: AuditQuery => AuditPage,
     audit::clinic_patient_access_report: PatientAccessArgs => Vec<PatientAccess>,
+    billing::list_services: () => Vec<Service>,
+    billing::list_invoices: InvoiceQuery => InvoicePage,
+    billing::open_invoice: InvoiceIdArgs => InvoiceDetails,
+    billing::issue_invoice: IssueInvoiceArgs => IssuedInvoice,
+    billing::record_payment: RecordPaymentArgs => String,
+    billing::refund_payment: RefundPaymentArgs => String,
     records::recent_visits: RecentVisitsArgs => Vec<VisitSummary>,
     records::open_visit: OpenVisitArgs => VisitRecord,
     scheduling::list_providers: ListProvidersArgs => Vec<Provider>,

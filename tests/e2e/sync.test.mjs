@@ -10,7 +10,9 @@
 // Meanwhile one person registered at both, her name spelt two ways, is suggested as a merge on both,
 // and merged from the laptop through the merge review. Last, with rounds minutes apart, a patient the
 // front desk checks in shows in the doctor's waiting room on the laptop within a second: the live
-// channel brings it.
+// channel brings it. Last of all, with the server off again, one invoice is paid at the front desk and in the
+// billing office: both payments stay, the invoice says what was paid beyond its total, and the difference is
+// given back.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -225,6 +227,45 @@ async function syncNow(wd) {
   await wd.waitForText('sync-state', (t) => t === 'Synced', { timeout: 60000 });
 }
 
+/** Opens a select and clicks its option labelled `label`. */
+async function choose(wd, testId, label) {
+  await wd.click(testId);
+  for (let i = 0; ; i += 1) {
+    const clicked = await wd.cmd('POST', '/execute/sync', {
+      script: `const option = [...document.querySelectorAll('[role="option"]')].find((o) => o.textContent === arguments[0]);
+        if (option) option.click();
+        return Boolean(option);`,
+      args: [label],
+    });
+    if (clicked) break;
+    assert.ok(i < 25, `the option "${label}" of ${testId} shows`);
+    await sleep(200);
+  }
+  assert.equal(await wd.value(testId), label, `${testId} shows the option chosen`);
+}
+
+/** Opens the invoice listed, once its side panel has slid in (a click during the slide lands beside). */
+async function openInvoice(wd) {
+  await wd.click('invoice-open');
+  await wd.find('invoice-detail');
+  await sleep(600);
+}
+
+/** Closes the side panel open (an invoice) with Escape. */
+async function closePanel(wd) {
+  await wd.pressKey(ESCAPE);
+  await wd.waitGone('invoice-detail');
+}
+
+/** Picks one of the billing screen's lists. */
+async function pickFilter(wd, label) {
+  await wd.cmd('POST', '/execute/sync', {
+    script: `Array.from(document.querySelectorAll('[data-testid="invoice-filter"] label'))
+               .find((l) => l.textContent === arguments[0]).click();`,
+    args: [label],
+  });
+}
+
 /** Sets a controlled input's value as typing would (a time input takes no keys over WebDriver). */
 async function setInput(wd, testId, value) {
   await wd.cmd('POST', '/execute/sync', {
@@ -391,6 +432,83 @@ test('the audit log reads the whole clinic’s trail from the server, the laptop
     assert.ok(clinic > here, 'the laptop’s entries are in the clinic’s trail');
     await shot(desk, '77-audit-whole-clinic');
   } finally {
+    await desk.quit();
+  }
+});
+
+test('one invoice paid on both computers while the server is off: it says it was paid beyond its total, and the difference goes back', async () => {
+  const desk = await launch(frontDeskDir, ['--sync-every', '2']);
+  const laptop = await launch(laptopDir, ['--sync-every', '2'], { port: LAPTOP_DRIVER });
+  try {
+    await signIn(desk, 'frontdesk', password);
+    await signIn(laptop, 'billing', password);
+    for (const wd of [desk, laptop]) await wd.find('shell-clinic-name', { timeout: 30000 });
+
+    // The front desk invoices Astrid's consultation; the invoice reaches the billing office's laptop.
+    await desk.click('nav-billing');
+    await clickUntil(desk, 'invoice-new', 'invoice-patient');
+    await desk.type('invoice-patient', 'Astrid Synced');
+    await desk.find('invoice-patient-option');
+    await desk.pressEnter('invoice-patient');
+    await choose(desk, 'invoice-line-service', 'CONS · General consultation');
+    await desk.click('invoice-issue');
+    const number = (await desk.waitForText('invoice-number', (t) => t.length > 0)).trim();
+    await closePanel(desk);
+    await desk.type('invoice-search', number);
+    await desk.waitForText('invoice-row', (t) => t.includes(number));
+    await laptop.click('nav-billing');
+    await laptop.type('invoice-search', number);
+    await laptop.waitForText('invoice-row', (t) => t.includes(number), { timeout: 60000 });
+
+    // The server is off: the desk takes the payment by card, the billing office by bank transfer.
+    server.stop();
+    await openInvoice(desk);
+    await desk.click('payment-take');
+    await desk.waitGone('payment-take');
+    await closePanel(desk);
+    await openInvoice(laptop);
+    await choose(laptop, 'payment-method', 'Bank transfer');
+    await laptop.type('payment-reference', 'TRF 2026-1187');
+    await laptop.click('payment-take');
+    await laptop.waitGone('payment-take');
+    await closePanel(laptop);
+
+    // Back on: both payments stay, and the invoice says what was paid beyond its total.
+    server = await startServer(serverDir, { again: server });
+    await syncNow(desk);
+    await syncNow(laptop);
+    await syncNow(desk);
+    await pickFilter(desk, 'Paid beyond total');
+    const flagged = await desk.waitForText('invoice-row', (t) => t.includes(number), { timeout: 60000 });
+    assert.match(flagged, /Overpaid by/);
+    await shot(desk, '78-invoices-paid-beyond-total');
+    await openInvoice(desk);
+    const alert = await desk.waitForText('invoice-overpaid-alert', (t) => t.length > 0);
+    assert.match(alert, /beyond the total/);
+    const payments = await desk.texts('invoice-payment');
+    assert.equal(payments.length, 2, 'both payments are kept');
+    assert.match(payments.join(' '), /Bank transfer/);
+    await shot(desk, '79-invoice-paid-twice');
+
+    // The difference goes back; the invoice is then paid exactly, on both computers.
+    await desk.click('invoice-refund-overpaid');
+    await desk.type('refund-reference', 'Paid twice: transfer returned');
+    await desk.click('refund-confirm');
+    await desk.waitGone('invoice-overpaid-alert');
+    assert.equal((await desk.texts('invoice-payment')).length, 3, 'the refund is an entry of its own');
+    await shot(desk, '80-invoice-overpayment-refunded');
+    await closePanel(desk);
+    await syncNow(desk);
+    await syncNow(laptop);
+    await pickFilter(laptop, 'All');
+    for (let i = 0; ; i += 1) {
+      const row = (await laptop.texts('invoice-row')).find((t) => t.includes(number)) ?? '';
+      if (row.includes('Paid') && !row.includes('Overpaid')) break;
+      assert.ok(i < 100, `the refund reaches the laptop (row: ${row})`);
+      await sleep(200);
+    }
+  } finally {
+    await laptop.quit();
     await desk.quit();
   }
 });

@@ -192,6 +192,10 @@ revokedAt: string | null,
 thisDevice: boolean, };
 export type ClinicOverview = { clinicName: string, timeZone: string, 
 /**
+ * The ISO 4217 code of the clinic's money.
+ */
+currency: string, 
+/**
  * The clinic-local date, "YYYY-MM-DD".
  */
 today: string, counts: ClinicCounts, todaysAppointments: Array<AppointmentSummary>, };
@@ -269,7 +273,51 @@ imported: number,
  */
 unmapped: Array<ImportField>, };
 export type ImportStage = "checking" | "registering";
+export type InvoiceBalance = { 
+/**
+ * With tax.
+ */
+totalMinor: number, 
+/**
+ * Payments less refunds.
+ */
+paidMinor: number, 
+/**
+ * Still to pay (0 once paid).
+ */
+dueMinor: number, 
+/**
+ * Paid beyond the total.
+ */
+overpaidMinor: number, };
+export type InvoiceDetails = { invoice: InvoiceRow, appointmentId: string | null, lines: Array<InvoiceLine>, 
+/**
+ * Oldest first.
+ */
+payments: Array<PaymentEntry>, };
+export type InvoiceFilter = "unpaid" | "overpaid" | "all";
+export type InvoiceIdArgs = { invoiceId: string, };
+export type InvoiceLine = { description: string, quantity: number, unitPriceMinor: number, 
+/**
+ * Tax in basis points (2000 = 20 %).
+ */
+taxRateBp: number, 
+/**
+ * With tax.
+ */
+amountMinor: number, };
+export type InvoiceLineInput = { serviceId: string, quantity: number, };
+export type InvoicePage = { rows: Array<InvoiceRow>, more: boolean, };
+export type InvoiceQuery = { show: InvoiceFilter, 
+/**
+ * The start of an invoice number or MRN, or part of the patient's name.
+ */
+search: string | null, patientId: string | null, limit: number, };
+export type InvoiceRow = { id: string, number: string, patientId: string, patientName: string, patientMrn: string, issuedAt: string, status: InvoiceStatus, currency: string, balance: InvoiceBalance, };
+export type InvoiceStatus = "draft" | "issued" | "paid" | "void";
 export type IpcError = { code: ErrorCode, message: string, field: string | null, problem: Message | null, };
+export type IssueInvoiceArgs = { patientId: string, appointmentId: string | null, lines: Array<InvoiceLineInput>, };
+export type IssuedInvoice = { id: string, number: string, };
 export type JoinProgress = { appliedThrough: number, latest: number, };
 export type JoinSheetArgs = { path: string, };
 export type JoinView = { 
@@ -430,6 +478,17 @@ export type PatientRow = { id: string, mrn: string, firstName: string, lastName:
  */
 phone: string | null, email: string | null, archived: boolean, };
 export type PatientSort = "name" | "mrn" | "date_of_birth" | "recent";
+export type PaymentEntry = { id: string, kind: PaymentKind, refundOfId: string | null, method: PaymentMethod, amountMinor: number, reference: string | null, receivedAt: string, 
+/**
+ * Who took it or gave it back.
+ */
+receivedBy: string | null, 
+/**
+ * What of a payment can still be given back (0 for a refund).
+ */
+refundableMinor: number, };
+export type PaymentKind = "payment" | "refund";
+export type PaymentMethod = "cash" | "card" | "insurance" | "transfer";
 export type PlannedOccurrence = { startsAt: string, endsAt: string, localDate: string, localStart: string, localEnd: string, 
 /**
  * Why this time cannot be booked, if it cannot.
@@ -448,6 +507,7 @@ arrivedAt: string,
 waitingMinutes: number, room: string | null, calledAt: string | null, };
 export type ReadingOnly = "disk_full" | "folder_read_only";
 export type RecentVisitsArgs = { limit: number, };
+export type RecordPaymentArgs = { invoiceId: string, method: PaymentMethod, amountMinor: number, reference: string | null, };
 export type RecoverArgs = { recoveryKey: string, };
 export type RecoveryKeyHandover = { recoveryKey: string, suggestedSheetPath: string, };
 export type RecoveryKeyStatus = { 
@@ -472,6 +532,7 @@ export type RecurringPlan = { first: NewAppointment, everyWeeks: number,
  * How many appointments in all (2 to 52).
  */
 count: number, };
+export type RefundPaymentArgs = { paymentId: string, amountMinor: number, reference: string | null, };
 export type RejectedRow = { 
 /**
  * The line of the file, as a text editor numbers it.
@@ -533,6 +594,7 @@ server: string, code: string,
  */
 fingerprint: string, };
 export type ServerUrlArgs = { server: string, };
+export type Service = { id: string, code: string, name: string, priceMinor: number, taxable: boolean, };
 export type SessionUser = { id: string, username: string, displayName: string, role: Role, 
 /**
  * Set by an administrator's password reset: nothing else is allowed until the password is changed.
@@ -729,6 +791,12 @@ export interface Commands {
   patient_access_report: { args: PatientAccessArgs; result: Array<PatientAccess> };
   clinic_audit_log: { args: AuditQuery; result: AuditPage };
   clinic_patient_access_report: { args: PatientAccessArgs; result: Array<PatientAccess> };
+  list_services: { args: null; result: Array<Service> };
+  list_invoices: { args: InvoiceQuery; result: InvoicePage };
+  open_invoice: { args: InvoiceIdArgs; result: InvoiceDetails };
+  issue_invoice: { args: IssueInvoiceArgs; result: IssuedInvoice };
+  record_payment: { args: RecordPaymentArgs; result: string };
+  refund_payment: { args: RefundPaymentArgs; result: string };
   recent_visits: { args: RecentVisitsArgs; result: Array<VisitSummary> };
   open_visit: { args: OpenVisitArgs; result: VisitRecord };
   list_providers: { args: ListProvidersArgs; result: Array<Provider> };

@@ -1,7 +1,17 @@
 // Runtime lists of the string unions in bindings.ts. The `satisfies`/`Exhaustive` checks make
 // `tsc` fail if the generated bindings gain a variant that is missing here (so that every variant
 // has a translation and a colour).
-import type { AppointmentStatus, ErrorCode, ReadingOnly, Role, Sex } from './api/types';
+import type {
+  AppointmentStatus,
+  ErrorCode,
+  InvoiceFilter,
+  InvoiceStatus,
+  PaymentKind,
+  PaymentMethod,
+  ReadingOnly,
+  Role,
+  Sex,
+} from './api/types';
 
 type Exhaustive<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never]
   ? List
@@ -25,6 +35,12 @@ export const APPOINTMENT_STATUSES = exhaustive<AppointmentStatus>()([
 ]);
 
 export const SEXES = exhaustive<Sex>()(['male', 'female', 'other', 'unknown']);
+
+export const INVOICE_STATUSES = exhaustive<InvoiceStatus>()(['draft', 'issued', 'paid', 'void']);
+/** The billing screen's lists, in the order it offers them. */
+export const INVOICE_FILTERS = exhaustive<InvoiceFilter>()(['unpaid', 'overpaid', 'all']);
+export const PAYMENT_METHODS = exhaustive<PaymentMethod>()(['cash', 'card', 'insurance', 'transfer']);
+export const PAYMENT_KINDS = exhaustive<PaymentKind>()(['payment', 'refund']);
 
 /** Why the clinic may be open for reading only (`shell.readingOnly.*`). */
 export const READING_ONLY_REASONS = exhaustive<ReadingOnly>()(['disk_full', 'folder_read_only']);

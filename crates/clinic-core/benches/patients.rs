@@ -8,14 +8,16 @@
 //! that file, and importing it into an empty clinic; at 100,000, checking and importing 50,000 new
 //! patients while two other writers time their waits.
 
+mod common;
+
 use std::time::Instant;
 
-use clinic_core::{Clinic, KeyOptions, NewClinic, PatientImport, PatientQuery, SessionUser};
+use clinic_core::{Clinic, PatientImport, PatientQuery, SessionUser};
 use clinic_store::{Fields, Series, Store, Table};
+use common::{PASSWORD, create_clinic, key, measuring, percentile};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 
 const RUNS: usize = 200;
-const PASSWORD: &str = "benchmark passphrase 2026";
 const FIRST: &[&str] = &[
     "José", "María", "Zoë", "Liam", "Sofía", "Noah", "Chloé", "Mateo", "Aoife", "Lucas", "Ingrid",
     "Omar", "Fatima", "Wei", "Yuki", "Olga", "Pedro", "Ana", "Jean", "Emma", "Amara", "Henrik",
@@ -49,23 +51,10 @@ const LAST: &[&str] = &[
     "Tanaka",
 ];
 
-fn key() -> KeyOptions {
-    KeyOptions::passphrase("benchmark database passphrase")
-}
-
 /// A clinic of `n` patients, written in batches straight through the store's write path (the same
 /// rows, change records and audit entries registration writes, without a commit per patient).
 fn clinic_of(dir: &std::path::Path, n: usize) -> (Clinic, SessionUser) {
-    let new = NewClinic {
-        clinic_name: "Bench".into(),
-        time_zone: "Europe/Madrid".into(),
-        country: Some("ES".into()),
-        currency: "EUR".into(),
-        admin_username: "root".into(),
-        admin_display_name: "Root".into(),
-        admin_password: PASSWORD.into(),
-    };
-    drop(Clinic::create(dir, &key(), new).unwrap());
+    drop(create_clinic(dir));
     let store = Store::open(dir, &key()).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     for batch in 0..n.div_ceil(5_000) {
@@ -229,14 +218,8 @@ fn large_import(dir: &std::path::Path, clinic: &Clinic, admin: &SessionUser) {
     }
 }
 
-fn percentile(samples: &mut [f64], p: f64) -> f64 {
-    samples.sort_by(|a, b| a.total_cmp(b));
-    samples[((samples.len() - 1) as f64 * p).round() as usize]
-}
-
 fn main() {
-    // `cargo test --benches` runs this too; only measure under `cargo bench`.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !measuring() {
         return;
     }
     println!("patient search: p50 / p95 of {RUNS} runs of the whole list_patients command");

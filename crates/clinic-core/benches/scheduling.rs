@@ -7,23 +7,19 @@
 //! calendar of one day for all 10 providers (with its audit entry); and booking an appointment (the
 //! conflict checks and one durable commit).
 
+mod common;
+
 use std::time::Instant;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use clinic_core::{
-    Clinic, KeyOptions, NewAppointment, NewClinic, NewProvider, SessionUser, SlotQuery, TimeBlock,
-};
+use clinic_core::{Clinic, NewAppointment, NewProvider, SessionUser, SlotQuery, TimeBlock};
 use clinic_store::{Fields, Series, Store, Table, format_instant};
+use common::{PASSWORD, create_clinic, key, measuring, report, timed};
 
 const RUNS: usize = 200;
-const PASSWORD: &str = "benchmark passphrase 2026";
 const PROVIDERS: usize = 10;
 const PATIENTS: usize = 2_000;
 const DAYS: i64 = 90;
-
-fn key() -> KeyOptions {
-    KeyOptions::passphrase("benchmark database passphrase")
-}
 
 fn first_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()
@@ -42,16 +38,7 @@ fn block(starts_at: &str, ends_at: &str) -> TimeBlock {
 }
 
 fn build(dir: &std::path::Path) -> (Clinic, SessionUser, Vec<String>, Vec<String>) {
-    let new = NewClinic {
-        clinic_name: "Bench".into(),
-        time_zone: "Europe/Madrid".into(),
-        country: Some("ES".into()),
-        currency: "EUR".into(),
-        admin_username: "root".into(),
-        admin_display_name: "Root".into(),
-        admin_password: PASSWORD.into(),
-    };
-    let (clinic, _) = Clinic::create(dir, &key(), new).unwrap();
+    let clinic = create_clinic(dir);
     let admin = clinic.sign_in("root", PASSWORD).unwrap();
     let mut providers = Vec::new();
     for p in 0..PROVIDERS {
@@ -151,32 +138,8 @@ fn build(dir: &std::path::Path) -> (Clinic, SessionUser, Vec<String>, Vec<String
     (clinic, admin, providers, patients)
 }
 
-fn percentile(samples: &mut [f64], p: f64) -> f64 {
-    samples.sort_by(|a, b| a.total_cmp(b));
-    samples[((samples.len() - 1) as f64 * p).round() as usize]
-}
-
-fn report(what: &str, mut times: Vec<f64>) {
-    println!(
-        "  {what:<52} p50 {:>7.2} ms   p95 {:>7.2} ms",
-        percentile(&mut times, 0.5),
-        percentile(&mut times, 0.95)
-    );
-}
-
-fn timed(runs: usize, mut f: impl FnMut(usize)) -> Vec<f64> {
-    (0..runs)
-        .map(|i| {
-            let start = Instant::now();
-            f(i);
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect()
-}
-
 fn main() {
-    // `cargo test --benches` runs this too; only measure under `cargo bench`.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !measuring() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -34,7 +34,10 @@ pub use auth::changes::{ChangeAuthor, PushingDevice, may_make_change, may_push};
 pub use auth::permissions::{self, Action};
 pub use auth::{NewUser, Role, Session, SessionUser, UserSummary};
 pub use backups::{BackupCount, BackupSettingsInput, BackupStatus, BackupSummary, PreparedRestore};
-pub use billing::{InvoiceBalance, InvoiceLineInput, PaymentMethod};
+pub use billing::{
+    InvoiceBalance, InvoiceDetails, InvoiceFilter, InvoiceLine, InvoiceLineInput, InvoicePage,
+    InvoiceQuery, InvoiceRow, InvoiceStatus, PaymentEntry, PaymentKind, PaymentMethod, Service,
+};
 pub use clinic::{
     Clinic, ClinicSettings, ClinicStatus, NewClinic, ReadingOnly, SecuritySettings,
     data_dir_from_env, default_data_dir,

@@ -206,6 +206,11 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("amount_not_positive", "The amount must be more than zero."),
     ("invoice_not_found", "This invoice does not exist."),
     ("invoice_takes_no_payments", "An invoice that is {status} takes no payments."),
+    ("invoice_takes_no_refunds", "An invoice that is {status} takes no refunds."),
+    ("amount_above_due", "The amount is more than is still due on this invoice."),
+    ("payment_not_found", "This payment does not exist."),
+    ("refund_of_a_refund", "A refund cannot itself be refunded."),
+    ("refund_above_payment", "A refund cannot give back more than the payment still holds."),
     // Visits.
     ("visit_not_found", "This visit does not exist."),
     ("note_not_found", "This note does not exist."),

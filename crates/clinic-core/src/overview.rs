@@ -28,6 +28,8 @@ pub struct ClinicCounts {
 pub struct ClinicOverview {
     pub clinic_name: String,
     pub time_zone: String,
+    /// The ISO 4217 code of the clinic's money.
+    pub currency: String,
     /// The clinic-local date, "YYYY-MM-DD".
     pub today: String,
     pub counts: ClinicCounts,
@@ -59,6 +61,7 @@ impl Clinic {
         Ok(ClinicOverview {
             clinic_name: settings.name,
             time_zone: settings.time_zone.name().to_owned(),
+            currency: settings.currency,
             today: day.to_string(),
             counts,
             todays_appointments: self.appointments_on(by, day)?,

@@ -3,6 +3,7 @@
 mod accounts;
 mod audit_trail;
 mod backups;
+mod billing;
 mod common;
 mod demo;
 mod kept;

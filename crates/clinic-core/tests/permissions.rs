@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clinic_core::{
     Action, AppointmentStatus, AuditQuery, BackupSettingsInput, Clinic, ClinicServer, CoreError,
-    CoreResult, InvoiceLineInput, KeyOptions, NewAllergy, NewAppointment, NewClinic, NewPatient,
-    NewPrescription, NewProvider, NewTimeOff, NewUser, NewVitals, NewWaitlistEntry, PatientImport,
-    PaymentMethod, RecurringPlan, Reschedule, Role, SecuritySettings, ServerAddress, ServerHello,
-    SessionUser, SlotQuery, TimeBlock, TimeSpan, WalkIn, permissions,
+    CoreResult, InvoiceFilter, InvoiceLineInput, InvoiceQuery, KeyOptions, NewAllergy,
+    NewAppointment, NewClinic, NewPatient, NewPrescription, NewProvider, NewTimeOff, NewUser,
+    NewVitals, NewWaitlistEntry, PatientImport, PaymentMethod, RecurringPlan, Reschedule, Role,
+    SecuritySettings, ServerAddress, ServerHello, SessionUser, SlotQuery, TimeBlock, TimeSpan,
+    WalkIn, permissions,
 };
 use clinic_store::protocol::{
     AuditChainHead, AuditPush, ClinicAuditPage, ClinicAuditQuery, DeviceInfo, PairRequest, Paired,
@@ -37,6 +38,7 @@ struct Fixture {
     note: String,
     service: String,
     invoice: String,
+    payment: String,
     victim: String,
     data_dir: PathBuf,
     backup: PathBuf,
@@ -756,6 +758,27 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             c.record_payment(u, &f.invoice, PaymentMethod::Cash, 100, None)
                 .map(drop)
         }),
+        ("refund_payment", Some(Action::EditBilling), |c, u, f| {
+            c.refund_payment(u, &f.payment, 1, None).map(drop)
+        }),
+        ("list_services", Some(Action::ViewBilling), |c, u, _| {
+            c.list_services(u).map(drop)
+        }),
+        ("list_invoices", Some(Action::ViewBilling), |c, u, f| {
+            c.list_invoices(
+                u,
+                &InvoiceQuery {
+                    show: InvoiceFilter::All,
+                    search: None,
+                    patient_id: Some(f.patient.clone()),
+                    limit: 10,
+                },
+            )
+            .map(drop)
+        }),
+        ("open_invoice", Some(Action::ViewBilling), |c, u, f| {
+            c.open_invoice(u, &f.invoice).map(drop)
+        }),
     ]
 }
 
@@ -884,6 +907,9 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
             }],
         )
         .unwrap();
+    let payment = clinic
+        .record_payment(&admin, &invoice, PaymentMethod::Card, 1000, None)
+        .unwrap();
     let backups = dir.join("backups");
     let backup = PathBuf::from(clinic.back_up_now(&admin, Some(&backups)).unwrap().file);
     let fixture = Fixture {
@@ -901,6 +927,7 @@ fn setup(dir: &Path) -> (Clinic, SessionUser, Vec<SessionUser>, Fixture) {
         note,
         service,
         invoice,
+        payment,
         victim,
     };
     (clinic, admin, users, fixture)

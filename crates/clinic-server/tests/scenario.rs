@@ -1092,6 +1092,70 @@ fn payments_taken_apart_on_one_invoice_all_stay_and_the_overpayment_is_said() {
             "{}",
             device.name
         );
+        // The invoice says so where billing staff look: on the list of invoices paid beyond their
+        // total, with both payments.
+        let overpaid = device
+            .clinic
+            .list_invoices(&device.admin, &overpaid_invoices())
+            .unwrap();
+        assert_eq!(
+            overpaid
+                .rows
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>(),
+            [invoice.as_str()],
+            "{}",
+            device.name
+        );
+        let opened = device.clinic.open_invoice(&device.admin, &invoice).unwrap();
+        assert_eq!(opened.payments.len(), 2, "{}", device.name);
+    }
+
+    // The desk gives the difference back from the newer payment; both computers then agree the
+    // invoice is paid exactly, all three entries kept.
+    let newer = front
+        .clinic
+        .open_invoice(&front.admin, &invoice)
+        .unwrap()
+        .payments
+        .pop()
+        .unwrap();
+    front
+        .clinic
+        .refund_payment(&front.admin, &newer.id, 6000, Some("paid twice"))
+        .unwrap();
+    sync_until_quiet(&[&front, &laptop], &server);
+    for device in [&front, &laptop] {
+        let opened = device.clinic.open_invoice(&device.admin, &invoice).unwrap();
+        assert_eq!(opened.invoice.status, clinic_core::InvoiceStatus::Paid);
+        assert_eq!(
+            (
+                opened.invoice.balance.paid_minor,
+                opened.invoice.balance.overpaid_minor
+            ),
+            (6000, 0),
+            "{}",
+            device.name
+        );
+        assert_eq!(opened.payments.len(), 3, "{}", device.name);
+        assert!(
+            device
+                .clinic
+                .list_invoices(&device.admin, &overpaid_invoices())
+                .unwrap()
+                .rows
+                .is_empty()
+        );
+    }
+}
+
+fn overpaid_invoices() -> clinic_core::InvoiceQuery {
+    clinic_core::InvoiceQuery {
+        show: clinic_core::InvoiceFilter::Overpaid,
+        search: None,
+        patient_id: None,
+        limit: 50,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backups;
+pub mod billing;
 pub mod clinic;
 pub mod patients;
 pub mod records;

@@ -39,7 +39,7 @@ describe('boot', () => {
 });
 
 describe('shell', () => {
-  it('shows clinic, user and navigation, with unbuilt sections disabled', async () => {
+  it('shows clinic, user and navigation', async () => {
     mockCommands({ app_status: () => readyStatus, clinic_overview: () => overview() });
     renderWithProviders(<App />);
 
@@ -47,11 +47,7 @@ describe('shell', () => {
     expect(screen.getByTestId('shell-user')).toHaveTextContent('Alex Admin');
     expect(screen.getByTestId('shell-user')).toHaveTextContent('Administrator');
     expect(screen.getByTestId('nav-today')).toHaveAttribute('aria-current', 'page');
-    for (const id of ['nav-billing']) {
-      const item = screen.getByTestId(id);
-      expect(item).toHaveAttribute('aria-disabled', 'true');
-      expect(item).toHaveTextContent('Coming soon');
-    }
+    expect(screen.getByTestId('nav-billing')).toHaveTextContent('Billing');
     expect(screen.queryByTestId('reading-only')).not.toBeInTheDocument();
   });
 
@@ -70,7 +66,6 @@ describe('shell', () => {
     const admin = await screen.findByTestId('nav-admin');
     expect(admin).toHaveTextContent('Administration');
     expect(admin).not.toHaveAttribute('aria-disabled');
-    expect(admin).not.toHaveTextContent('Coming soon');
     await user.click(admin);
     expect(await screen.findByRole('heading', { name: 'Users' })).toBeInTheDocument();
     expect(await screen.findAllByTestId('user-row')).toHaveLength(3);
@@ -209,6 +204,7 @@ describe('shell', () => {
       clinic_overview: () => overview(),
       list_patients: () => ({ total: 0, tooMany: false, rows: [] }),
       list_appointments: () => [],
+      list_invoices: () => ({ rows: [], more: false }),
     });
     const { user } = renderWithProviders(<App />);
 
@@ -219,10 +215,9 @@ describe('shell', () => {
     await user.click(screen.getByTestId('nav-schedule'));
     expect(await screen.findByRole('heading', { name: 'Schedule' })).toBeInTheDocument();
 
-    // "Coming soon" items are not links to anything.
     await user.click(screen.getByTestId('nav-billing'));
-    expect(screen.getByRole('heading', { name: 'Schedule' })).toBeInTheDocument();
-    expect(screen.getByTestId('nav-schedule')).toHaveAttribute('aria-current', 'page');
+    expect(await screen.findByRole('heading', { name: 'Billing' })).toBeInTheDocument();
+    expect(screen.getByTestId('nav-billing')).toHaveAttribute('aria-current', 'page');
   });
 
   it('returns to sign-in when a command reports the session has ended', async () => {

@@ -17,6 +17,7 @@ import { ProvidersScreen } from '../features/providers/ProvidersScreen';
 import { ScheduleScreen } from '../features/schedule/ScheduleScreen';
 import { TodayScreen } from '../features/today/TodayScreen';
 import { VisitsScreen } from '../features/visits/VisitsScreen';
+import { BillingScreen } from '../features/billing/BillingScreen';
 import { WaitingRoomScreen } from '../features/waiting/WaitingRoomScreen';
 import { ClinicTimeZone } from '../i18n/format';
 import { canOpen, navItemsFor, type RouteId } from './routes';
@@ -90,36 +91,21 @@ export function AppLayout({ status, user }: AppLayoutProps) {
 
       <AppShell.Navbar p="sm" aria-label={t('shell.mainNavigation')}>
         <Stack gap={2}>
-          {navItemsFor(can).map((item) =>
-            item.kind === 'route' ? (
-              <NavLink
-                key={item.testId}
-                component="button"
-                type="button"
-                label={t(item.labelKey)}
-                active={route === item.route}
-                aria-current={route === item.route ? 'page' : undefined}
-                data-testid={item.testId}
-                onClick={() => {
-                  setRoute(item.route);
-                  nav.close();
-                }}
-              />
-            ) : (
-              <NavLink
-                key={item.testId}
-                component="button"
-                type="button"
-                label={t(item.labelKey)}
-                description={t('shell.comingSoon')}
-                // NavLink's `disabled` only styles; aria-disabled keeps the item discoverable
-                // (focusable, announced as unavailable) while it does nothing.
-                disabled
-                aria-disabled="true"
-                data-testid={item.testId}
-              />
-            ),
-          )}
+          {navItemsFor(can).map((item) => (
+            <NavLink
+              key={item.testId}
+              component="button"
+              type="button"
+              label={t(item.labelKey)}
+              active={route === item.route}
+              aria-current={route === item.route ? 'page' : undefined}
+              data-testid={item.testId}
+              onClick={() => {
+                setRoute(item.route);
+                nav.close();
+              }}
+            />
+          ))}
         </Stack>
       </AppShell.Navbar>
 
@@ -136,6 +122,7 @@ export function AppLayout({ status, user }: AppLayoutProps) {
           {route === 'schedule' && <ScheduleScreen />}
           {route === 'providers' && <ProvidersScreen />}
           {route === 'visits' && <VisitsScreen />}
+          {route === 'invoices' && <BillingScreen />}
           {route === 'administration' && <AdministrationScreen currentUserId={user.id} />}
           {route === 'attention' && <NeedsAttentionScreen />}
         </InClinicTimeZone>

@@ -8,6 +8,7 @@ export type RouteId =
   | 'schedule'
   | 'providers'
   | 'visits'
+  | 'invoices'
   | 'administration'
   | 'attention';
 
@@ -21,34 +22,29 @@ type NavLabelKey =
   | 'nav.billing'
   | 'nav.administration';
 
-export type NavItem =
-  | {
-      kind: 'route';
-      route: RouteId;
-      labelKey: NavLabelKey;
-      testId: string;
-      /** Users who may do any of these see the item (and may open the route); everyone when absent. */
-      opensWith?: readonly Action[];
-    }
-  | { kind: 'soon'; labelKey: NavLabelKey; testId: string };
+export interface NavItem {
+  route: RouteId;
+  labelKey: NavLabelKey;
+  testId: string;
+  /** Users who may do any of these see the item (and may open the route); everyone when absent. */
+  opensWith?: readonly Action[];
+}
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { kind: 'route', route: 'today', labelKey: 'nav.today', testId: 'nav-today' },
-  { kind: 'route', route: 'waiting', labelKey: 'nav.waiting', testId: 'nav-waiting' },
-  { kind: 'route', route: 'patients', labelKey: 'nav.patients', testId: 'nav-patients' },
-  { kind: 'route', route: 'schedule', labelKey: 'nav.schedule', testId: 'nav-schedule' },
+  { route: 'today', labelKey: 'nav.today', testId: 'nav-today' },
+  { route: 'waiting', labelKey: 'nav.waiting', testId: 'nav-waiting' },
+  { route: 'patients', labelKey: 'nav.patients', testId: 'nav-patients' },
+  { route: 'schedule', labelKey: 'nav.schedule', testId: 'nav-schedule' },
   {
-    kind: 'route',
     route: 'providers',
     labelKey: 'nav.providers',
     testId: 'nav-providers',
     // Working hours and time off; managing the providers themselves (`manage_settings`) is on the screen.
     opensWith: ['edit_schedule'],
   },
-  { kind: 'route', route: 'visits', labelKey: 'nav.visits', testId: 'nav-visits', opensWith: ['view_clinical'] },
-  { kind: 'soon', labelKey: 'nav.billing', testId: 'nav-billing' },
+  { route: 'visits', labelKey: 'nav.visits', testId: 'nav-visits', opensWith: ['view_clinical'] },
+  { route: 'invoices', labelKey: 'nav.billing', testId: 'nav-billing', opensWith: ['view_billing'] },
   {
-    kind: 'route',
     route: 'administration',
     labelKey: 'nav.administration',
     testId: 'nav-admin',
@@ -58,7 +54,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 ];
 
 function visibleTo(item: NavItem, can: (action: Action) => boolean): boolean {
-  return item.kind === 'soon' || item.opensWith === undefined || item.opensWith.some(can);
+  return item.opensWith === undefined || item.opensWith.some(can);
 }
 
 /** The navigation items a user sees, by what they may do. */
@@ -76,6 +72,6 @@ const HEADER_ROUTES: readonly RouteId[] = ['attention'];
 export function canOpen(route: RouteId, can: (action: Action) => boolean): boolean {
   return (
     HEADER_ROUTES.includes(route) ||
-    NAV_ITEMS.some((item) => item.kind === 'route' && item.route === route && visibleTo(item, can))
+    NAV_ITEMS.some((item) => item.route === route && visibleTo(item, can))
   );
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { APPOINTMENT_STATUSES, AUDIT_ACTIONS, ERROR_CODES, READING_ONLY_REASONS, ROLES, SEXES } from '../domain';
+import {
+  APPOINTMENT_STATUSES,
+  AUDIT_ACTIONS,
+  ERROR_CODES,
+  INVOICE_FILTERS,
+  INVOICE_STATUSES,
+  PAYMENT_KINDS,
+  PAYMENT_METHODS,
+  READING_ONLY_REASONS,
+  ROLES,
+  SEXES,
+} from '../domain';
 import { DATE_ORDERS, IMPORT_FIELDS, IMPORT_STAGES, MERGE_FILLABLE } from '../features/patients/patientTools';
 import { SYNC_STATES } from '../features/sync/syncState';
 import en from './en.json';
@@ -44,6 +55,11 @@ const DYNAMIC_KEYS: Record<string, readonly string[]> = {
   'patients.import.progress.': IMPORT_STAGES,
   'patients.merge.fields.': MERGE_FILLABLE,
   'sync.state.': SYNC_STATES,
+  'billing.show.': INVOICE_FILTERS,
+  'billing.empty.': INVOICE_FILTERS,
+  'billing.status.': INVOICE_STATUSES,
+  'billing.kind.': PAYMENT_KINDS,
+  'billing.method.': PAYMENT_METHODS,
   'admin.backups.tables.': ['patients', 'appointments', 'encounters', 'prescriptions', 'invoices', 'payments', 'users'],
   // The problems Rust reports: a Rust test keeps them the same set as its own English table.
   'problems.': Object.keys(en.problems),

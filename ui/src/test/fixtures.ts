@@ -167,6 +167,7 @@ export function overview(overrides: Partial<ClinicOverview> = {}): ClinicOvervie
   return {
     clinicName: 'Riverside Family Clinic',
     timeZone: 'America/Chicago',
+    currency: 'USD',
     today: '2025-03-04',
     counts: { patients: 128, providers: 4, appointmentsToday: 2, signedVisits: 57, openInvoices: 9 },
     todaysAppointments: [

@@ -1,4 +1,4 @@
-import { Badge, Button, Drawer, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Drawer, Group, Loader, Paper, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRecentVisits, useVisit } from '../../api/queries';
@@ -6,6 +6,7 @@ import type { VisitRecord, VisitSummary } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { PatientHeader } from '../../components/PatientHeader';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
+import { Section } from '../../components/Section';
 import { useFormatters } from '../../i18n/format';
 
 const RECENT = 50;
@@ -189,17 +190,6 @@ function VisitBody({ record }: { record: VisitRecord }) {
           ))}
         </Section>
       )}
-    </Stack>
-  );
-}
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <Stack gap="xs">
-      <Title order={3} size="h5">
-        {title}
-      </Title>
-      {children}
     </Stack>
   );
 }

@@ -150,6 +150,7 @@ describe('Waiting room', () => {
       clinic_overview: () => ({
         clinicName: 'Riverside Family Clinic',
         timeZone: 'America/Chicago',
+        currency: 'USD',
         today: '2025-03-31',
         counts: { patients: 1, providers: 1, appointmentsToday: 0, signedVisits: 0, openInvoices: 0 },
         todaysAppointments: [],
