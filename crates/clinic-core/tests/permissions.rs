@@ -758,7 +758,7 @@ fn commands() -> Vec<(&'static str, Option<Action>, Command)> {
             c.record_payment(u, &f.invoice, PaymentMethod::Cash, 100, None)
                 .map(drop)
         }),
-        ("refund_payment", Some(Action::EditBilling), |c, u, f| {
+        ("refund_payment", Some(Action::Refund), |c, u, f| {
             c.refund_payment(u, &f.payment, 1, None).map(drop)
         }),
         ("list_services", Some(Action::ViewBilling), |c, u, _| {

@@ -1150,6 +1150,73 @@ fn payments_taken_apart_on_one_invoice_all_stay_and_the_overpayment_is_said() {
     }
 }
 
+/// Half an invoice paid on each computer while apart: neither wrote "paid", yet once both payments are
+/// everywhere the invoice is paid, on every computer, and takes no payment more.
+#[test]
+fn an_invoice_paid_in_halves_apart_is_paid_once_both_halves_arrive() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let service = front
+        .clinic
+        .add_service(&front.admin, "CONS", "Consultation", 6000, false)
+        .unwrap();
+    let lines = [clinic_core::InvoiceLineInput {
+        service_id: service,
+        quantity: 1,
+    }];
+    let (invoice, _) = front
+        .clinic
+        .issue_invoice(&front.admin, &ana, None, &lines)
+        .unwrap();
+    sync_until_quiet(&[&front, &laptop], &server);
+    for device in [&front, &laptop] {
+        device
+            .clinic
+            .record_payment(
+                &device.admin,
+                &invoice,
+                clinic_core::PaymentMethod::Cash,
+                3000,
+                None,
+            )
+            .unwrap();
+    }
+    sync_until_quiet(&[&front, &laptop], &server);
+    let unpaid = clinic_core::InvoiceQuery {
+        show: clinic_core::InvoiceFilter::Unpaid,
+        ..overpaid_invoices()
+    };
+    for device in [&front, &laptop] {
+        let opened = device.clinic.open_invoice(&device.admin, &invoice).unwrap();
+        assert_eq!(
+            opened.invoice.status,
+            clinic_core::InvoiceStatus::Paid,
+            "{}",
+            device.name
+        );
+        assert_eq!(opened.invoice.balance.due_minor, 0, "{}", device.name);
+        assert!(matches!(
+            device.clinic.record_payment(
+                &device.admin,
+                &invoice,
+                clinic_core::PaymentMethod::Cash,
+                1,
+                None
+            ),
+            Err(clinic_core::CoreError::Conflict(_))
+        ));
+        let listed = device.clinic.list_invoices(&device.admin, &unpaid).unwrap();
+        assert!(
+            listed.rows.iter().all(|r| r.id != invoice),
+            "{}",
+            device.name
+        );
+    }
+}
+
 fn overpaid_invoices() -> clinic_core::InvoiceQuery {
     clinic_core::InvoiceQuery {
         show: clinic_core::InvoiceFilter::Overpaid,

@@ -158,6 +158,10 @@ fn actions_for(table: Table, change: &Change, columns: &[&str]) -> Vec<Action> {
             vec![WriteClinical]
         }
         Table::Prescriptions => vec![Prescribe],
+        // Giving money back is a refund, whoever may take payments.
+        Table::Payments if change.fields.get("kind").and_then(|k| k.as_str()) == Some("refund") => {
+            vec![Refund]
+        }
         Table::Invoices | Table::InvoiceLines | Table::Payments => vec![EditBilling, Refund],
     }
 }
@@ -202,6 +206,14 @@ mod tests {
             refused,
             "a user whose role is receptionist may not change prescriptions"
         );
+
+        let paid = json!({"kind": "payment", "amount_minor": 6000});
+        let payment = change("payments", "y", Operation::Insert, paid);
+        assert!(may_make_change(Role::Receptionist, "u", &payment).is_ok());
+        let given_back = json!({"kind": "refund", "refund_of_id": "y", "amount_minor": 6000});
+        let refund = change("payments", "r", Operation::Insert, given_back);
+        assert!(may_make_change(Role::Billing, "u", &refund).is_ok());
+        assert!(may_make_change(Role::Receptionist, "u", &refund).is_err());
 
         let vitals = change("vitals", "v", Operation::Insert, json!({"weight_kg": 70}));
         assert!(may_make_change(Role::Nurse, "u", &vitals).is_ok());

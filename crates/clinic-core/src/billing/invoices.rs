@@ -11,6 +11,10 @@ use crate::scheduling::{optional_id, parse_id};
 use crate::validate::required;
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
 
+/// The most of one service a line may bill: far beyond any visit, and well within what the totals'
+/// arithmetic holds.
+const MOST_OF_ONE_SERVICE: i64 = 999;
+
 /// A service of the catalog, as an invoice line is made from it.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -110,6 +114,18 @@ impl Clinic {
         let settings = self.settings()?;
         access.write(|tx| {
             active_patient(&tx.reader(), patient)?;
+            if let Some(appointment) = appointment {
+                let patients = tx.reader().count(
+                    "SELECT count(*) FROM appointments WHERE id = ?1 AND patient_id = ?2 AND archived_at IS NULL",
+                    [appointment.to_string(), patient.to_string()],
+                )?;
+                if patients == 0 {
+                    return Err(CoreError::invalid(
+                        "appointmentId",
+                        message!("appointment_not_the_patients"),
+                    ));
+                }
+            }
             let number = tx.next_number(Series::Invoice)?;
             let now = tx.now();
             let invoice = tx.insert(
@@ -123,8 +139,11 @@ impl Clinic {
                     .set("issued_at", now),
             )?;
             for line in lines {
-                if line.quantity < 1 {
-                    return Err(CoreError::invalid("quantity", message!("at_least", min = 1)));
+                if !(1..=MOST_OF_ONE_SERVICE).contains(&line.quantity) {
+                    return Err(CoreError::invalid(
+                        "quantity",
+                        message!("between", min = 1, max = MOST_OF_ONE_SERVICE),
+                    ));
                 }
                 let service = parse_id("serviceId", &line.service_id)?;
                 let (name, price, taxable): (String, i64, bool) = tx

@@ -31,15 +31,15 @@ impl Clinic {
             ));
         }
         access.write(|tx| {
-            let (patient, status) = invoice_of(tx, invoice)?;
+            let (patient, stored, balance) = invoice_of(tx, invoice)?;
+            let status = stored.settled(&balance);
             if !status.takes_payments() {
                 return Err(CoreError::Conflict(message!(
                     "invoice_takes_no_payments",
                     status = status.as_str(),
                 )));
             }
-            let (total, paid) = invoice_totals(&tx.reader(), &invoice.to_string())?;
-            if amount_minor > InvoiceBalance::of(total, paid).due_minor {
+            if amount_minor > balance.due_minor {
                 return Err(CoreError::invalid(
                     "amountMinor",
                     message!("amount_above_due"),
@@ -48,7 +48,7 @@ impl Clinic {
             let entry = Entry {
                 invoice,
                 patient: &patient,
-                status,
+                stored,
                 refund_of: None,
                 method: method.as_str(),
                 amount_minor,
@@ -67,7 +67,7 @@ impl Clinic {
         amount_minor: i64,
         reference: Option<&str>,
     ) -> CoreResult<String> {
-        let access = self.authorize(by, Action::EditBilling)?;
+        let access = self.authorize(by, Action::Refund)?;
         let payment = parse_id("paymentId", payment_id)?;
         let reference = optional("reference", reference, 80)?;
         if amount_minor <= 0 {
@@ -98,7 +98,8 @@ impl Clinic {
                 ));
             }
             let invoice = parse_id("invoiceId", &invoice)?;
-            let (patient, status) = invoice_of(tx, invoice)?;
+            let (patient, stored, balance) = invoice_of(tx, invoice)?;
+            let status = stored.settled(&balance);
             if !status.takes_refunds() {
                 return Err(CoreError::Conflict(message!(
                     "invoice_takes_no_refunds",
@@ -114,7 +115,7 @@ impl Clinic {
             let entry = Entry {
                 invoice,
                 patient: &patient,
-                status,
+                stored,
                 refund_of: Some(payment),
                 method: &method,
                 amount_minor,
@@ -137,8 +138,13 @@ impl Clinic {
     }
 }
 
-/// The invoice's patient and status.
-fn invoice_of(tx: &WriteTx<'_>, invoice: Uuid) -> CoreResult<(String, InvoiceStatus)> {
+/// The invoice's patient, its status as stored and its balance. What it takes goes by the status its
+/// balance gives it (`InvoiceStatus::settled`): payments taken on two computers apart may cover it while
+/// neither wrote "paid".
+fn invoice_of(
+    tx: &WriteTx<'_>,
+    invoice: Uuid,
+) -> CoreResult<(String, InvoiceStatus, InvoiceBalance)> {
     let (patient, status): (String, String) = tx
         .reader()
         .query_opt(
@@ -150,15 +156,16 @@ fn invoice_of(tx: &WriteTx<'_>, invoice: Uuid) -> CoreResult<(String, InvoiceSta
     let status = InvoiceStatus::parse(&status).ok_or_else(|| {
         CoreError::Internal(format!("an invoice has the unknown status {status}"))
     })?;
-    Ok((patient, status))
+    let (total, paid) = invoice_totals(&tx.reader(), &invoice.to_string())?;
+    Ok((patient, status, InvoiceBalance::of(total, paid)))
 }
 
 /// A payment, or a refund of one, about to be written.
 struct Entry<'a> {
     invoice: Uuid,
     patient: &'a str,
-    /// The invoice's status before it.
-    status: InvoiceStatus,
+    /// The invoice's status as stored before it.
+    stored: InvoiceStatus,
     refund_of: Option<Uuid>,
     method: &'a str,
     amount_minor: i64,
@@ -187,8 +194,8 @@ impl Entry<'_> {
                 .set("received_at", now),
         )?;
         let (total, paid) = invoice_totals(&tx.reader(), &self.invoice.to_string())?;
-        let settled = self.status.settled(&InvoiceBalance::of(total, paid));
-        if settled != self.status {
+        let settled = self.stored.settled(&InvoiceBalance::of(total, paid));
+        if settled != self.stored {
             tx.update(
                 Table::Invoices,
                 self.invoice,

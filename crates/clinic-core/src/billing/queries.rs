@@ -116,6 +116,7 @@ fn invoices_with_totals() -> String {
 
 fn invoice_row(row: &Row<'_>) -> RowResult<InvoiceRow> {
     let status: String = row.get(6)?;
+    let balance = InvoiceBalance::of(row.get(8)?, row.get(9)?);
     Ok(InvoiceRow {
         id: row.get(0)?,
         number: row.get(1)?,
@@ -123,10 +124,12 @@ fn invoice_row(row: &Row<'_>) -> RowResult<InvoiceRow> {
         patient_name: row.get(3)?,
         patient_mrn: row.get(4)?,
         issued_at: row.get(5)?,
-        // The table's CHECK admits no other.
-        status: InvoiceStatus::parse(&status).unwrap_or(InvoiceStatus::Issued),
+        // As its entries settle it (the table's CHECK admits no other status).
+        status: InvoiceStatus::parse(&status)
+            .unwrap_or(InvoiceStatus::Issued)
+            .settled(&balance),
         currency: row.get(7)?,
-        balance: InvoiceBalance::of(row.get(8)?, row.get(9)?),
+        balance,
     })
 }
 
@@ -140,7 +143,12 @@ impl Clinic {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned);
+            // What is typed is text to find, never a pattern: % and _ match themselves.
+            .map(|s| {
+                s.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            });
         let limit = query.limit.clamp(1, 500);
         let shown = match query.show {
             InvoiceFilter::Unpaid => "total > paid AND status <> 'void'",
@@ -152,8 +160,9 @@ impl Clinic {
                 &format!(
                     "SELECT * FROM ({}
                        AND (i.patient_id = ?1 OR ?1 IS NULL)
-                       AND (?2 IS NULL OR i.number LIKE ?2 || '%' OR p.mrn LIKE ?2 || '%'
-                            OR p.first_name || ' ' || p.last_name LIKE '%' || ?2 || '%'))
+                       AND (?2 IS NULL OR i.number LIKE ?2 || '%' ESCAPE '\\'
+                            OR p.mrn LIKE ?2 || '%' ESCAPE '\\'
+                            OR p.first_name || ' ' || p.last_name LIKE '%' || ?2 || '%' ESCAPE '\\'))
                      WHERE {shown}
                      ORDER BY issued_at DESC, number DESC LIMIT ?3",
                     invoices_with_totals()
@@ -253,7 +262,8 @@ fn payments(r: &Reader<'_>, invoice: &str) -> CoreResult<Vec<PaymentEntry>> {
                 reference: row.get(5)?,
                 received_at: row.get(6)?,
                 received_by: row.get(7)?,
-                refundable_minor: row.get(8)?,
+                // Two computers refunding one payment while apart can give back more than it held.
+                refundable_minor: row.get::<_, i64>(8)?.max(0),
             })
         },
     )?)

@@ -145,10 +145,11 @@ pub(crate) fn age_on(born: NaiveDate, day: NaiveDate) -> u32 {
     u32::try_from(if had_birthday { years } else { years - 1 }).unwrap_or(0)
 }
 
-/// What is still owed on the patient's issued invoices.
+/// What is still owed on the patient's invoices (a "paid" one too: a refund taken on another computer
+/// may have left something due).
 fn balance_due(r: &Reader<'_>, patient_id: &str) -> CoreResult<i64> {
     let invoices: Vec<String> = r.query_all(
-        "SELECT id FROM invoices WHERE patient_id = ?1 AND status = 'issued' AND archived_at IS NULL",
+        "SELECT id FROM invoices WHERE patient_id = ?1 AND status IN ('issued', 'paid') AND archived_at IS NULL",
         [patient_id],
         |r| r.get(0),
     )?;

@@ -147,7 +147,23 @@ describe('Billing', () => {
     expect(screen.queryByTestId('invoice-new')).not.toBeInTheDocument();
   });
 
-  it('is in the navigation of those who may see billing only', async () => {
+  it('lets the front desk take payments but leaves refunds to those who may give money back', async () => {
+    mockCommands({
+      list_invoices: () => ({ rows: [paidTwice.invoice], more: false }),
+      open_invoice: () => paidTwice,
+      clinic_overview: () => overview(),
+      patient_header: () => patientHeader({ id: 'p1' }),
+    });
+    const { user } = renderWithProviders(<BillingScreen />, { allowed: [...VIEW_ONLY, 'edit_billing'] });
+    expect(await screen.findByTestId('invoice-new')).toBeInTheDocument();
+    await user.click(await screen.findByTestId('invoice-open'));
+    const detail = await screen.findByTestId('invoice-detail');
+    expect(within(detail).getByTestId('invoice-overpaid-alert')).toBeInTheDocument();
+    expect(within(detail).queryByTestId('invoice-refund-overpaid')).not.toBeInTheDocument();
+    expect(within(detail).queryByTestId('payment-refund')).not.toBeInTheDocument();
+  });
+
+  it('is not in the navigation of those who may not see billing', async () => {
     mockCommands({
       app_status: () => ({ ...readyStatus, allowed: ['view_demographics', 'view_schedule'] }),
       clinic_overview: () => overview(),

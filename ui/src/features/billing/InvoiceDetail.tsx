@@ -71,7 +71,7 @@ function InvoiceBody({ details }: { details: InvoiceDetails }) {
         <Alert color="red" variant="light" title={t('billing.overpaid.title', { amount: money(balance.overpaidMinor) })} data-testid="invoice-overpaid-alert">
           <Stack gap="xs">
             <Text size="sm">{t('billing.overpaid.body', { count: payments.length })}</Text>
-            {can('edit_billing') && refundOverpaid && refunding === null && (
+            {can('refund') && refundOverpaid && refunding === null && (
               <Group>
                 <Button
                   size="xs"
@@ -157,11 +157,11 @@ function InvoiceBody({ details }: { details: InvoiceDetails }) {
                     )}
                   </Table.Td>
                   <Table.Td style={{ textAlign: 'right' }} c={p.kind === 'refund' ? 'red.7' : undefined}>
-                    {p.kind === 'refund' ? `−${money(p.amountMinor)}` : money(p.amountMinor)}
+                    {money(p.kind === 'refund' ? -p.amountMinor : p.amountMinor)}
                   </Table.Td>
                   <Table.Td>{p.receivedBy ?? ''}</Table.Td>
                   <Table.Td>
-                    {can('edit_billing') && p.refundableMinor > 0 && invoice.status !== 'void' && (
+                    {can('refund') && p.refundableMinor > 0 && invoice.status !== 'void' && (
                       <Button
                         size="xs"
                         variant="subtle"
