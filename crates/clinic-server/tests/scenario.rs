@@ -1045,18 +1045,7 @@ fn payments_taken_apart_on_one_invoice_all_stay_and_the_overpayment_is_said() {
     let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
     let (ana, [front, laptop]) =
         clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
-    let service = front
-        .clinic
-        .add_service(&front.admin, "CONS", "Consultation", 6000, false)
-        .unwrap();
-    let lines = [clinic_core::InvoiceLineInput {
-        service_id: service,
-        quantity: 1,
-    }];
-    let (invoice, _) = front
-        .clinic
-        .issue_invoice(&front.admin, &ana, None, &lines)
-        .unwrap();
+    let invoice = consultation_for(&front, &ana);
     sync_until_quiet(&[&front, &laptop], &server);
 
     for device in [&front, &laptop] {
@@ -1159,18 +1148,7 @@ fn an_invoice_paid_in_halves_apart_is_paid_once_both_halves_arrive() {
     let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
     let (ana, [front, laptop]) =
         clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
-    let service = front
-        .clinic
-        .add_service(&front.admin, "CONS", "Consultation", 6000, false)
-        .unwrap();
-    let lines = [clinic_core::InvoiceLineInput {
-        service_id: service,
-        quantity: 1,
-    }];
-    let (invoice, _) = front
-        .clinic
-        .issue_invoice(&front.admin, &ana, None, &lines)
-        .unwrap();
+    let invoice = consultation_for(&front, &ana);
     sync_until_quiet(&[&front, &laptop], &server);
     for device in [&front, &laptop] {
         device
@@ -1215,6 +1193,23 @@ fn an_invoice_paid_in_halves_apart_is_paid_once_both_halves_arrive() {
             device.name
         );
     }
+}
+
+/// A consultation of 60.00 invoiced to `patient` on `device`; the invoice's id.
+fn consultation_for(device: &Device, patient: &str) -> String {
+    let service = device
+        .clinic
+        .add_service(&device.admin, "CONS", "Consultation", 6000, false)
+        .unwrap();
+    let lines = [clinic_core::InvoiceLineInput {
+        service_id: service,
+        quantity: 1,
+    }];
+    let (invoice, _) = device
+        .clinic
+        .issue_invoice(&device.admin, patient, None, &lines)
+        .unwrap();
+    invoice
 }
 
 fn overpaid_invoices() -> clinic_core::InvoiceQuery {
