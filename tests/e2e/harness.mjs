@@ -67,7 +67,7 @@ export async function launch(dataDir, args = [], { readOnly = false, port = FIRS
 
 /**
  * The real clinic server on a free port of 127.0.0.1, on a new data directory: `init`, then `serve`.
- * Resolves to { url, fingerprint, pair(), stop() } once it listens; `pair()` runs `clinic-server pair`.
+ * Resolves to { url, fingerprint, pair(), stop(), running() } once it listens; `pair()` runs `clinic-server pair`.
  */
 export async function startServer(dataDir, { again = null } = {}) {
   const env = { ...process.env, CLINIC_SERVER_PASSPHRASE: 'e2e server passphrase', RUST_LOG: 'warn' };
@@ -102,6 +102,7 @@ export async function startServer(dataDir, { again = null } = {}) {
         execFileSync(serverBinary, ['--data-dir', dataDir, 'pair'], { env, stdio: ['ignore', 'pipe', 'inherit'] }).toString(),
       ),
     stop: () => child.kill('SIGKILL'),
+    running: () => child.exitCode === null && child.signalCode === null,
   };
 }
 

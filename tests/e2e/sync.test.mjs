@@ -54,6 +54,11 @@ async function connect(wd, form, name) {
   await wd.click(`${form}-submit`);
 }
 
+/** A test that stops the server starts it again even when it fails, so the tests after it have one. */
+async function serverBack() {
+  if (!server.running()) server = await startServer(serverDir, { again: server });
+}
+
 /** Searches the Patients screen until a row with `text` is listed (the background sync brings it). */
 async function waitForPatient(wd, search, text, { timeout = 60000 } = {}) {
   const until = Date.now() + timeout;
@@ -204,6 +209,7 @@ async function bookFirstFreeTomorrow(wd, patient) {
   const today = await wd.text('schedule-day-label');
   await wd.click('schedule-next');
   await wd.waitForText('schedule-day-label', (t) => t !== today);
+  await wd.waitForAttribute('schedule-grid', 'aria-busy', 'false');
   await wd.click('schedule-slot', { timeout: 20000 });
   await wd.type('booking-patient', patient);
   await wd.find('booking-patient-option');
@@ -342,6 +348,7 @@ test('the same time booked on both computers while the server is off: the later 
     const today = await desk.text('schedule-day-label');
     await desk.click('schedule-next');
     await desk.waitForText('schedule-day-label', (t) => t !== today);
+    await desk.waitForAttribute('schedule-grid', 'aria-busy', 'false');
     for (let i = 0; ; i += 1) {
       const blocks = await desk.texts('appointment-block');
       if (blocks.some((b) => b.includes('Bjorn'))) break;
@@ -357,6 +364,7 @@ test('the same time booked on both computers while the server is off: the later 
   } finally {
     await laptop.quit();
     await desk.quit();
+    await serverBack();
   }
 });
 
@@ -517,5 +525,6 @@ test('one invoice paid on both computers while the server is off: it says it was
   } finally {
     await laptop.quit();
     await desk.quit();
+    await serverBack();
   }
 });

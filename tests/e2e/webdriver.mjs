@@ -174,6 +174,21 @@ export class WebDriver {
     throw new Error(`[data-testid="${testId}"] never matched; last text: ${JSON.stringify(text)}`);
   }
 
+  /** Waits until the element's attribute `name` reads `value` (e.g. a grid no longer `aria-busy`). */
+  async waitForAttribute(testId, name, value, { timeout = 20000 } = {}) {
+    const deadline = Date.now() + timeout;
+    let seen = null;
+    while (Date.now() < deadline) {
+      seen = await this.cmd('POST', '/execute/sync', {
+        script: 'const e = document.querySelector(arguments[0]); return e && e.getAttribute(arguments[1]);',
+        args: [`[data-testid="${testId}"]`, name],
+      });
+      if (seen === value) return;
+      await sleep(200);
+    }
+    throw new Error(`[data-testid="${testId}"] ${name} never read ${JSON.stringify(value)}; last: ${JSON.stringify(seen)}`);
+  }
+
   /** A PNG screenshot of the window, as a Buffer, taken after the page has painted its latest state. */
   async screenshot() {
     await this.cmd('POST', '/execute/async', {

@@ -14,7 +14,7 @@ const short = appointment({
 });
 const long = appointment({ id: 'long', localStart: '10:30', localEnd: '11:00' });
 
-function renderGrid(overrides: Partial<GridColumn> = {}, mayBook = true) {
+function renderGrid(overrides: Partial<GridColumn> = {}, mayBook = true, stale = false) {
   const blocks = [{ startsAt: '09:00', endsAt: '12:00' }];
   const column: GridColumn = {
     key: 'v1/2025-03-04',
@@ -38,6 +38,7 @@ function renderGrid(overrides: Partial<GridColumn> = {}, mayBook = true) {
       onOpenAppointment={vi.fn()}
       onMove={vi.fn()}
       mayBook={mayBook}
+      stale={stale}
     />,
   );
 }
@@ -82,6 +83,13 @@ describe('Calendar grid', () => {
     renderGrid({ appointments: [long] }, false);
     expect(screen.queryAllByRole('button', { name: /^Book with/ })).toEqual([]);
     expect(screen.getAllByTestId('schedule-free').length).toBeGreaterThan(0);
+    expect(screen.getByTestId('appointment-block')).toHaveAttribute('draggable', 'false');
+  });
+
+  it('books nothing from the day before while the day asked for loads', () => {
+    renderGrid({ appointments: [long] }, true, true);
+    expect(screen.getByTestId('schedule-grid')).toHaveAttribute('aria-busy', 'true');
+    expect(screen.queryAllByRole('button', { name: /^Book with/ })).toEqual([]);
     expect(screen.getByTestId('appointment-block')).toHaveAttribute('draggable', 'false');
   });
 });

@@ -42,10 +42,24 @@ interface CalendarGridProps {
   onMove: (appointment: AppointmentSummary, column: GridColumn, minute: number) => void;
   /** The user may book and move (`edit_schedule`): free cells are buttons, appointments can be dragged. */
   mayBook: boolean;
+  /**
+   * The grid still shows the day (or week) before while the one asked for loads: dimmed, and its free
+   * cells book nothing, so a click right after "next" never books the wrong day.
+   */
+  stale?: boolean;
 }
 
 /** The time axis and one column per provider (or day), with appointments placed on it. */
-export function CalendarGrid({ columns, rows, slotMinutes, onFreeSlot, onOpenAppointment, onMove, mayBook }: CalendarGridProps) {
+export function CalendarGrid({
+  columns,
+  rows,
+  slotMinutes,
+  onFreeSlot,
+  onOpenAppointment,
+  onMove,
+  mayBook,
+  stale = false,
+}: CalendarGridProps) {
   const dragged = useRef<AppointmentSummary | null>(null);
   const axisStart = rows[0] ?? 0;
   const template = `${String(AXIS_PX)}px repeat(${String(columns.length)}, minmax(150px, 1fr))`;
@@ -58,7 +72,12 @@ export function CalendarGrid({ columns, rows, slotMinutes, onFreeSlot, onOpenApp
   };
 
   return (
-    <Paper withBorder style={{ overflowX: 'auto' }} data-testid="schedule-grid">
+    <Paper
+      withBorder
+      style={{ overflowX: 'auto', opacity: stale ? 0.55 : 1, transition: 'opacity 120ms' }}
+      aria-busy={stale}
+      data-testid="schedule-grid"
+    >
       <Box style={{ display: 'grid', gridTemplateColumns: template, minWidth: 'max-content' }}>
         <Box />
         {columns.map((column) => (
@@ -96,7 +115,7 @@ export function CalendarGrid({ columns, rows, slotMinutes, onFreeSlot, onOpenApp
               dragged.current = appointment;
             }}
             onDrop={drop}
-            mayBook={mayBook}
+            mayBook={mayBook && !stale}
           />
         ))}
       </Box>

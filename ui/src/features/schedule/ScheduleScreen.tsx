@@ -289,6 +289,7 @@ export function ScheduleScreen() {
           onOpenAppointment={setOpened}
           onMove={move}
           mayBook={can('edit_schedule')}
+          stale={calendar.isPlaceholderData}
         />
       )}
       {booking && data && (
