@@ -12,7 +12,8 @@
 // front desk checks in shows in the doctor's waiting room on the laptop within a second: the live
 // channel brings it. Last of all, with the server off again, one invoice is paid at the front desk and in the
 // billing office: both payments stay, the invoice says what was paid beyond its total on both, and the
-// billing office gives the difference back (a receptionist may not).
+// billing office gives the difference back (a receptionist may not). And one payment given back on both
+// computers while apart: both refunds stay, and the invoice says what went back twice and is due again.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -522,6 +523,77 @@ test('one invoice paid on both computers while the server is off: it says it was
       assert.ok(i < 100, `the refund reaches the front desk (row: ${row})`);
       await sleep(200);
     }
+  } finally {
+    await laptop.quit();
+    await desk.quit();
+    await serverBack();
+  }
+});
+
+test('one payment refunded on both computers while the server is off: the invoice says what went back twice', async () => {
+  const desk = await launch(frontDeskDir, ['--sync-every', '2']);
+  const laptop = await launch(laptopDir, ['--sync-every', '2'], { port: LAPTOP_DRIVER });
+  try {
+    for (const wd of [desk, laptop]) {
+      await signIn(wd, 'billing', password);
+      await wd.find('shell-clinic-name', { timeout: 30000 });
+      await wd.click('nav-billing');
+    }
+
+    // Astrid's consultation, invoiced and paid at the desk; the paid invoice reaches the laptop.
+    await clickUntil(desk, 'invoice-new', 'invoice-patient');
+    await desk.type('invoice-patient', 'Astrid Synced');
+    await desk.find('invoice-patient-option');
+    await desk.pressEnter('invoice-patient');
+    await choose(desk, 'invoice-line-service', 'CONS · General consultation');
+    await desk.click('invoice-issue');
+    const number = (await desk.waitForText('invoice-number', (t) => t.length > 0)).trim();
+    await sleep(600);
+    await desk.click('payment-take');
+    await desk.waitGone('payment-take');
+    await closePanel(desk);
+    await syncNow(desk);
+    await pickFilter(laptop, 'All');
+    await laptop.type('invoice-search', number);
+    await laptop.waitForText('invoice-row', (t) => t.includes(number) && t.includes('Paid'), { timeout: 60000 });
+
+    // The server is off: the desk and the laptop each give the whole payment back.
+    server.stop();
+    for (const wd of [desk, laptop]) {
+      if (wd === desk) {
+        await pickFilter(desk, 'All');
+        await desk.retype('invoice-search', number);
+        await desk.waitForText('invoice-row', (t) => t.includes(number));
+      }
+      await openInvoice(wd);
+      await wd.click('payment-refund');
+      await wd.type('refund-reference', 'Visit cancelled');
+      await wd.click('refund-confirm');
+      for (let i = 0; (await wd.texts('invoice-payment')).length < 2; i += 1) {
+        assert.ok(i < 50, 'the refund is listed');
+        await sleep(200);
+      }
+      await closePanel(wd);
+    }
+
+    // Back on: both refunds stay, and the invoice says the money went back twice and is due again:
+    // the consultation's 65.00, and the 65.00 given back twice.
+    server = await startServer(serverDir, { again: server });
+    await syncNow(desk);
+    await syncNow(laptop);
+    await syncNow(desk);
+    for (let i = 0; ; i += 1) {
+      const row = (await desk.texts('invoice-row')).find((t) => t.includes(number)) ?? '';
+      if (/130\.00 due/.test(row)) break;
+      assert.ok(i < 100, `the laptop's refund reaches the desk (row: ${row})`);
+      await sleep(200);
+    }
+    await openInvoice(desk);
+    const alert = await desk.waitForText('invoice-refunded-beyond-alert', (t) => t.length > 0);
+    assert.match(alert, /given back beyond what was paid/);
+    assert.equal((await desk.texts('invoice-payment')).length, 3, 'both refunds are kept');
+    assert.match(await desk.text('payment-refunded-beyond'), /refunded beyond it/);
+    await shot(desk, '81-payment-refunded-twice');
   } finally {
     await laptop.quit();
     await desk.quit();

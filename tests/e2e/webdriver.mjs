@@ -63,9 +63,17 @@ export class WebDriver {
     }
   }
 
+  /** Every element `testId` on the page; asked again when the page changed while WebDriver looked. */
   async findAll(testId) {
-    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: `[data-testid="${testId}"]` });
-    return found.map(elementId);
+    for (let i = 0; ; i += 1) {
+      try {
+        const found = await this.cmd('POST', '/elements', { using: 'css selector', value: `[data-testid="${testId}"]` });
+        return found.map(elementId);
+      } catch (error) {
+        if (i >= 4 || !/stale element/.test(error.message)) throw error;
+        await sleep(100);
+      }
+    }
   }
 
   /** The text of every element `testId` on the page, in order. */

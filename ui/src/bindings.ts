@@ -294,7 +294,12 @@ export type InvoiceDetails = { invoice: InvoiceRow, appointmentId: string | null
 /**
  * Oldest first.
  */
-payments: Array<PaymentEntry>, };
+payments: Array<PaymentEntry>, 
+/**
+ * What its payments' refunds gave back beyond what the payments held, all together: money that
+ * left the clinic twice, now due again.
+ */
+refundedBeyondMinor: number, };
 export type InvoiceFilter = "unpaid" | "overpaid" | "all";
 export type InvoiceIdArgs = { invoiceId: string, };
 export type InvoiceLine = { description: string, quantity: number, unitPriceMinor: number, 
@@ -486,7 +491,12 @@ receivedBy: string | null,
 /**
  * What of a payment can still be given back (0 for a refund).
  */
-refundableMinor: number, };
+refundableMinor: number, 
+/**
+ * What was given back beyond what a payment held (0 for a refund): refunded on two computers
+ * while they were apart.
+ */
+refundedBeyondMinor: number, };
 export type PaymentKind = "payment" | "refund";
 export type PaymentMethod = "cash" | "card" | "insurance" | "transfer";
 export type PlannedOccurrence = { startsAt: string, endsAt: string, localDate: string, localStart: string, localEnd: string, 

@@ -55,7 +55,7 @@ impl Clinic {
                     "SELECT count(DISTINCT encounter_id) FROM encounter_notes WHERE status = 'signed' AND archived_at IS NULL",
                     [],
                 )?,
-                open_invoices: r.count("SELECT count(*) FROM invoices WHERE status = 'issued' AND archived_at IS NULL", [])?,
+                open_invoices: crate::billing::count_unpaid(&r)?,
             })
         })?;
         Ok(ClinicOverview {

@@ -165,6 +165,11 @@ fn an_invoice_is_paid_in_parts_refunded_and_listed_by_what_is_due() {
         c.record_payment(&admin, &invoice, PaymentMethod::Cash, 1, None),
         Err(CoreError::Conflict(_))
     ));
+    assert_eq!(
+        c.overview(&admin).unwrap().counts.open_invoices,
+        0,
+        "both paid"
+    );
 
     // Part of the card payment given back: something is due again, and the invoice is issued again.
     let refund = c
@@ -179,6 +184,7 @@ fn an_invoice_is_paid_in_parts_refunded_and_listed_by_what_is_due() {
         ),
         (7500, 1500)
     );
+    assert_eq!(c.overview(&admin).unwrap().counts.open_invoices, 1);
     let refunded = back.payments.iter().find(|p| p.id == refund).unwrap();
     assert_eq!(refunded.kind, PaymentKind::Refund);
     assert_eq!(refunded.method, PaymentMethod::Card);

@@ -3,6 +3,8 @@
 //! rules (who may make a change, the booking rule) are clinic-core's, the same functions the app
 //! checks with, applied here to the server's rows.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use clinic_core::time::parse_instant;
 use clinic_core::{
@@ -115,9 +117,114 @@ pub(crate) fn check_row_is_here(
     Ok(())
 }
 
+/// What one push reads once rather than for each of its changes (a clinic's history comes in pushes
+/// of hundreds): the pushing device's prefix, the role of each author, and whether any row was ever
+/// refused. Kept true as the push goes on: a refusal, or a change to a user, updates it.
+pub(crate) struct PushScope {
+    prefix: String,
+    /// Each author's role as the server holds it (None: no such user, or no role).
+    roles: HashMap<String, Option<String>>,
+    /// Most clinics have never had an insert refused: then no change can refer to one.
+    any_refused: bool,
+    /// Each provider's time off (a provider has few; it may last weeks, so all of it).
+    time_off: HashMap<String, Vec<(String, Span)>>,
+}
+
+impl PushScope {
+    pub(crate) fn begin(tx: &mut dyn Tx, device_id: &str) -> ServerResult<PushScope> {
+        let prefix = tx
+            .query_row(
+                "SELECT prefix FROM devices WHERE id = ?1",
+                &[device_id.into()],
+            )?
+            .and_then(|row| row.opt_text(0))
+            .unwrap_or_default();
+        let any_refused = tx
+            .one(
+                "SELECT count(*) FROM (SELECT 1 FROM refused_rows LIMIT 1) AS one",
+                &[],
+            )?
+            .int(0)?
+            > 0;
+        Ok(PushScope {
+            prefix,
+            roles: HashMap::new(),
+            any_refused,
+            time_off: HashMap::new(),
+        })
+    }
+
+    /// Whether a refused row may exist (to look for, or to clear).
+    pub(crate) fn any_refused(&self) -> bool {
+        self.any_refused
+    }
+
+    /// A row was refused in this push.
+    pub(crate) fn refused(&mut self) {
+        self.any_refused = true;
+    }
+
+    /// A change was taken: one to a user may have changed their role, one to time off a provider's.
+    pub(crate) fn taken(&mut self, change: &Change) {
+        if change.table == Table::Users.name() {
+            self.roles.remove(&change.row_id);
+        }
+        if change.table == Table::ProviderTimeOff.name() {
+            self.time_off.clear();
+        }
+    }
+
+    fn time_off(&mut self, tx: &mut dyn Tx, provider: &str) -> ServerResult<&[(String, Span)]> {
+        if !self.time_off.contains_key(provider) {
+            let rows = tx.query(
+                "SELECT row_id, fields FROM rows
+                 WHERE table_name = 'provider_time_off' AND fields ->> 'provider_id' = ?1",
+                &[provider.into()],
+            )?;
+            let mut spans = Vec::new();
+            for row in rows {
+                let fields: Fields = serde_json::from_str(&row.text(1)?).unwrap_or_default();
+                if fields.get("archived_at").is_some_and(|a| !a.is_null()) {
+                    continue;
+                }
+                let at = |c: &str| {
+                    fields
+                        .get(c)
+                        .and_then(Value::as_str)
+                        .and_then(parse_instant)
+                };
+                if let (Some(starts), Some(ends)) = (at("starts_at"), at("ends_at")) {
+                    spans.push((row.text(0)?, (starts, ends)));
+                }
+            }
+            self.time_off.insert(provider.to_owned(), spans);
+        }
+        Ok(&self.time_off[provider])
+    }
+
+    fn role(&mut self, tx: &mut dyn Tx, user: &str) -> ServerResult<Option<String>> {
+        if let Some(role) = self.roles.get(user) {
+            return Ok(role.clone());
+        }
+        // A text, or None: a row not here, or a value that is no text (a user row whose role is not
+        // one makes its user unknown, and their changes refused, rather than failing every push).
+        let role = tx
+            .query_row(
+                "SELECT fields ->> 'role' FROM rows WHERE table_name = 'users' AND row_id = ?1",
+                &[user.into()],
+            )?
+            .and_then(|row| row.opt_text(0));
+        self.roles.insert(user.to_owned(), role.clone());
+        Ok(role)
+    }
+}
+
 /// A change may not refer to a row whose insert the server refused: the other devices do not have it
 /// (ids are UUIDs, unique across tables, so any column holding one is a reference).
-pub(crate) fn check_references(tx: &mut dyn Tx, change: &Change) -> Checked {
+pub(crate) fn check_references(tx: &mut dyn Tx, scope: &PushScope, change: &Change) -> Checked {
+    if !scope.any_refused() {
+        return Ok(Ok(()));
+    }
     for value in change.fields.values() {
         let Some(id) = value.as_str().filter(|v| uuid::Uuid::parse_str(v).is_ok()) else {
             continue;
@@ -141,34 +248,27 @@ pub(crate) fn check_references(tx: &mut dyn Tx, change: &Change) -> Checked {
 
 /// Whether the change's author may make it: the same rule as on the device, with the role the server
 /// holds for that user now.
-pub(crate) fn check_author(tx: &mut dyn Tx, device_id: &str, change: &Change) -> Checked {
-    // A text, or None: a row not here, or a value that is no text (a user row whose role is not one
-    // makes its user unknown, and their changes refused, rather than failing every push).
-    let mut lookup = |sql: &str, id: &str| -> ServerResult<Option<String>> {
-        Ok(tx
-            .query_row(sql, &[id.into()])?
-            .and_then(|row| row.opt_text(0)))
-    };
-    let prefix = lookup("SELECT prefix FROM devices WHERE id = ?1", device_id)?.unwrap_or_default();
+pub(crate) fn check_author(
+    tx: &mut dyn Tx,
+    scope: &mut PushScope,
+    device_id: &str,
+    change: &Change,
+) -> Checked {
     let role = match &change.user_id {
         None => None,
-        Some(user) => lookup(
-            "SELECT fields ->> 'role' FROM rows WHERE table_name = 'users' AND row_id = ?1",
-            user,
-        )?
-        .map(|role| Role::parse(&role)),
+        Some(user) => scope.role(tx, user)?.map(|role| Role::parse(&role)),
     };
     let author = match (&change.user_id, role) {
         (Some(id), Some(Some(role))) => ChangeAuthor::User { id, role },
         (Some(_), _) => ChangeAuthor::UnknownUser,
         // The computer the clinic was set up on is the first to pair: prefix A.
         (None, _) => ChangeAuthor::NoUser {
-            brought_the_clinic: prefix == "A",
+            brought_the_clinic: scope.prefix == "A",
         },
     };
     let device = PushingDevice {
         id: device_id,
-        prefix: &prefix,
+        prefix: &scope.prefix,
     };
     Ok(may_push(author, device, change)
         .map_err(|reason| Refusal::new(refusals::NOT_PERMITTED, reason)))
@@ -180,6 +280,7 @@ pub(crate) fn check_author(tx: &mut dyn Tx, device_id: &str, change: &Change) ->
 /// is not checked again.
 pub(crate) fn check_booking(
     tx: &mut dyn Tx,
+    scope: &mut PushScope,
     change: &Change,
     before: Option<&ServerRow>,
     after: &ServerRow,
@@ -223,46 +324,24 @@ pub(crate) fn check_booking(
     let earliest = clinic_store::format_instant(booking.span.0 - LONGEST_BOOKING);
     // Only rows of the provider that start in the window (a partial index on provider and start per
     // table): a push of a clinic's history checks each booking against a few, not all before it.
-    let mut around = |table: &str, since: &str| -> ServerResult<Vec<(String, Fields)>> {
-        let rows = tx.query(
-            &format!(
-                "SELECT row_id, fields FROM rows
-                 WHERE table_name = '{table}' AND fields ->> 'provider_id' = ?1
-                   AND fields ->> 'starts_at' < ?3 AND fields ->> 'ends_at' > ?2
-                   AND fields ->> 'starts_at' >= ?4"
-            ),
-            &[
-                provider.as_str().into(),
-                from.as_str().into(),
-                to.as_str().into(),
-                since.into(),
-            ],
-        )?;
-        rows.iter()
-            .map(|row| {
-                let fields = serde_json::from_str(&row.text(1)?).unwrap_or_default();
-                Ok((row.text(0)?, fields))
-            })
-            .collect()
-    };
-    let booked: Vec<BookedTime> = around(Table::Appointments.name(), &earliest)?
-        .iter()
-        .filter_map(|(id, fields)| BookedTime::from_fields(id, fields).map(|(_, b)| b))
-        .collect();
-    // Time off may last weeks: looked for from the beginning (a provider has few).
-    let (off_ids, away): (Vec<String>, Vec<Span>) = around(Table::ProviderTimeOff.name(), "")?
-        .into_iter()
-        .filter(|(_, fields)| fields.get("archived_at").is_none_or(Value::is_null))
-        .filter_map(|(id, fields)| {
-            let at = |c: &str| {
-                fields
-                    .get(c)
-                    .and_then(Value::as_str)
-                    .and_then(parse_instant)
-            };
-            Some((id, (at("starts_at")?, at("ends_at")?)))
-        })
-        .unzip();
+    let mut booked: Vec<BookedTime> = Vec::new();
+    for row in tx.query(
+        "SELECT row_id, fields FROM rows
+         WHERE table_name = 'appointments' AND fields ->> 'provider_id' = ?1
+           AND fields ->> 'starts_at' < ?3 AND fields ->> 'ends_at' > ?2
+           AND fields ->> 'starts_at' >= ?4",
+        &[
+            provider.as_str().into(),
+            from.as_str().into(),
+            to.as_str().into(),
+            earliest.as_str().into(),
+        ],
+    )? {
+        let fields: Fields = serde_json::from_str(&row.text(1)?).unwrap_or_default();
+        booked.extend(BookedTime::from_fields(&row.text(0)?, &fields).map(|(_, b)| b));
+    }
+    let (off_ids, away): (Vec<String>, Vec<Span>) =
+        scope.time_off(tx, &provider)?.iter().cloned().unzip();
     Ok(match booking_refusal(&booking, &booked, &away) {
         None => Ok(()),
         Some(ProviderClash::Booked(other)) => Err(Refusal {

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::audit::{self, ChainCheck};
 use crate::db::{Db, Row, Tx};
 use crate::error::{ServerError, ServerResult};
-use crate::rules::{self, Refusal};
+use crate::rules::{self, PushScope, Refusal};
 use crate::tls::TlsIdentity;
 /// How long a pairing code works.
 pub const PAIRING_CODE_LIFETIME: Duration = Duration::minutes(10);
@@ -506,6 +506,7 @@ impl<D: Db> ClinicStorage for Storage<D> {
             if ahead {
                 return Err(ServerError::ClockAhead);
             }
+            let mut scope = PushScope::begin(tx, device_id)?;
             let mut results = Vec::with_capacity(push.changes.len());
             let mut through = applied;
             for (i, change) in push.changes.iter().enumerate() {
@@ -524,16 +525,17 @@ impl<D: Db> ClinicStorage for Storage<D> {
                     results.push(earlier_result(tx, device_id, change)?);
                     continue;
                 }
-                let result = match take(tx, device_id, change, push.seen_through)? {
+                let result = match take(tx, &mut scope, device_id, change, push.seen_through)? {
                     Ok(after) => {
-                        write_row(tx, change, &after)?;
+                        write_row(tx, &scope, change, &after)?;
+                        scope.taken(change);
                         let server_seq = append_change(tx, change, push.seen_through, now)?;
                         PushResult::Applied {
                             device_seq: change.device_seq,
                             server_seq,
                         }
                     }
-                    Err(refusal) => refuse(tx, device_id, change, refusal, now)?,
+                    Err(refusal) => refuse(tx, &mut scope, device_id, change, refusal, now)?,
                 };
                 results.push(result);
                 through = change.device_seq;
@@ -764,6 +766,7 @@ fn earlier_result(tx: &mut dyn Tx, device_id: &str, change: &Change) -> ServerRe
 /// The row as the change leaves it, when every check lets it be taken; else why not.
 fn take(
     tx: &mut dyn Tx,
+    scope: &mut PushScope,
     device_id: &str,
     change: &Change,
     seen_through: i64,
@@ -776,13 +779,13 @@ fn take(
         return Ok(Err(refusal));
     }
     let after = after_change(before.as_ref(), change)?;
-    if let Err(refusal) = rules::check_references(tx, change)? {
+    if let Err(refusal) = rules::check_references(tx, scope, change)? {
         return Ok(Err(refusal));
     }
-    if let Err(refusal) = rules::check_author(tx, device_id, change)? {
+    if let Err(refusal) = rules::check_author(tx, scope, device_id, change)? {
         return Ok(Err(refusal));
     }
-    if let Err(refusal) = rules::check_booking(tx, change, before.as_ref(), &after)? {
+    if let Err(refusal) = rules::check_booking(tx, scope, change, before.as_ref(), &after)? {
         return Ok(Err(refusal));
     }
     if let Err(refusal) = rules::check_merge(tx, change, before.as_ref(), &after)? {
@@ -803,6 +806,7 @@ fn take(
 /// holds it, for the device to put back.
 fn refuse(
     tx: &mut dyn Tx,
+    scope: &mut PushScope,
     device_id: &str,
     change: &Change,
     refusal: Refusal,
@@ -828,6 +832,7 @@ fn refuse(
     )?;
     let current = stored_row(tx, &change.table, &change.row_id)?;
     if current.is_none() {
+        scope.refused();
         tx.execute(
             "INSERT INTO refused_rows (row_id, table_name, change_id) VALUES (?1, ?2, ?3)
              ON CONFLICT DO NOTHING",
@@ -888,7 +893,12 @@ fn after_change(before: Option<&ServerRow>, change: &Change) -> ServerResult<Ser
 }
 
 /// Writes the row as a taken change left it; an insert taken now is no longer a refused one.
-fn write_row(tx: &mut dyn Tx, change: &Change, row: &ServerRow) -> ServerResult<()> {
+fn write_row(
+    tx: &mut dyn Tx,
+    scope: &PushScope,
+    change: &Change,
+    row: &ServerRow,
+) -> ServerResult<()> {
     tx.execute(
         "INSERT INTO rows (table_name, row_id, fields, clocks) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (table_name, row_id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks",
@@ -905,7 +915,7 @@ fn write_row(tx: &mut dyn Tx, change: &Change, row: &ServerRow) -> ServerResult<
                 .into(),
         ],
     )?;
-    if change.operation == Operation::Insert {
+    if change.operation == Operation::Insert && scope.any_refused() {
         tx.execute(
             "DELETE FROM refused_rows WHERE row_id = ?1",
             &[(&change.row_id).into()],

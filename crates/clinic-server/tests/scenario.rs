@@ -1049,16 +1049,7 @@ fn payments_taken_apart_on_one_invoice_all_stay_and_the_overpayment_is_said() {
     sync_until_quiet(&[&front, &laptop], &server);
 
     for device in [&front, &laptop] {
-        device
-            .clinic
-            .record_payment(
-                &device.admin,
-                &invoice,
-                clinic_core::PaymentMethod::Card,
-                6000,
-                None,
-            )
-            .unwrap();
+        pay(device, &invoice, clinic_core::PaymentMethod::Card, 6000);
     }
     sync_until_quiet(&[&front, &laptop], &server);
     let on_server: ContentDigest =
@@ -1151,16 +1142,7 @@ fn an_invoice_paid_in_halves_apart_is_paid_once_both_halves_arrive() {
     let invoice = consultation_for(&front, &ana);
     sync_until_quiet(&[&front, &laptop], &server);
     for device in [&front, &laptop] {
-        device
-            .clinic
-            .record_payment(
-                &device.admin,
-                &invoice,
-                clinic_core::PaymentMethod::Cash,
-                3000,
-                None,
-            )
-            .unwrap();
+        pay(device, &invoice, clinic_core::PaymentMethod::Cash, 3000);
     }
     sync_until_quiet(&[&front, &laptop], &server);
     let unpaid = clinic_core::InvoiceQuery {
@@ -1192,7 +1174,143 @@ fn an_invoice_paid_in_halves_apart_is_paid_once_both_halves_arrive() {
             "{}",
             device.name
         );
+        // Today's count of open invoices settles it the same way (each computer stored "issued").
+        let overview = device.clinic.overview(&device.admin).unwrap();
+        assert_eq!(overview.counts.open_invoices, 0, "{}", device.name);
     }
+}
+
+/// One payment given back in full on each computer while apart: both refunds stay (the money left
+/// twice), and the invoice says what was refunded beyond the payment, lists it as unpaid again and
+/// takes the difference as a payment.
+#[test]
+fn a_payment_refunded_on_two_computers_apart_says_what_was_given_back_twice() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let invoice = consultation_for(&front, &ana);
+    let payment = pay(&front, &invoice, clinic_core::PaymentMethod::Card, 6000);
+    sync_until_quiet(&[&front, &laptop], &server);
+    for device in [&front, &laptop] {
+        device
+            .clinic
+            .refund_payment(&device.admin, &payment, 6000, Some("visit cancelled"))
+            .unwrap();
+    }
+    sync_until_quiet(&[&front, &laptop], &server);
+
+    let unpaid = clinic_core::InvoiceQuery {
+        show: clinic_core::InvoiceFilter::Unpaid,
+        ..overpaid_invoices()
+    };
+    for device in [&front, &laptop] {
+        let opened = device.clinic.open_invoice(&device.admin, &invoice).unwrap();
+        assert_eq!(opened.payments.len(), 3, "{}", device.name);
+        assert_eq!(opened.refunded_beyond_minor, 6000, "{}", device.name);
+        let paid = opened.payments.iter().find(|p| p.id == payment).unwrap();
+        assert_eq!(
+            (paid.refundable_minor, paid.refunded_beyond_minor),
+            (0, 6000),
+            "{}",
+            device.name
+        );
+        assert_eq!(
+            opened.invoice.status,
+            clinic_core::InvoiceStatus::Issued,
+            "{}",
+            device.name
+        );
+        assert_eq!(
+            (
+                opened.invoice.balance.paid_minor,
+                opened.invoice.balance.due_minor
+            ),
+            (-6000, 12000),
+            "{}",
+            device.name
+        );
+        let listed = device.clinic.list_invoices(&device.admin, &unpaid).unwrap();
+        assert!(
+            listed.rows.iter().any(|r| r.id == invoice),
+            "{}",
+            device.name
+        );
+        assert_eq!(
+            device
+                .clinic
+                .overview(&device.admin)
+                .unwrap()
+                .counts
+                .open_invoices,
+            1,
+            "{}",
+            device.name
+        );
+    }
+
+    // The patient pays what was given back twice; the invoice stays due its total, as after one refund.
+    front
+        .clinic
+        .record_payment(
+            &front.admin,
+            &invoice,
+            clinic_core::PaymentMethod::Card,
+            6000,
+            Some("refunded twice"),
+        )
+        .unwrap();
+    sync_until_quiet(&[&front, &laptop], &server);
+    for device in [&front, &laptop] {
+        let opened = device.clinic.open_invoice(&device.admin, &invoice).unwrap();
+        assert_eq!(opened.invoice.balance.due_minor, 6000, "{}", device.name);
+        assert_eq!(opened.refunded_beyond_minor, 6000, "{}", device.name);
+    }
+}
+
+/// Half paid; then, apart, the laptop gives that half back and the desk takes the other half, last.
+/// The desk's "paid" is the newer status, yet half is due: the invoice is due and counted as open.
+#[test]
+fn a_refund_on_one_computer_and_the_last_payment_on_another_leave_the_invoice_due() {
+    let running = Running::start();
+    let (address, server) = reach(&running);
+    let dirs = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    let (ana, [front, laptop]) =
+        clinic_with_ana(&running, &address, &dirs, ["front desk", "laptop"]);
+    let invoice = consultation_for(&front, &ana);
+    let half = pay(&front, &invoice, clinic_core::PaymentMethod::Cash, 3000);
+    sync_until_quiet(&[&front, &laptop], &server);
+    laptop
+        .clinic
+        .refund_payment(&laptop.admin, &half, 3000, None)
+        .unwrap();
+    pay(&front, &invoice, clinic_core::PaymentMethod::Cash, 3000);
+    sync_until_quiet(&[&front, &laptop], &server);
+    for device in [&front, &laptop] {
+        let opened = device.clinic.open_invoice(&device.admin, &invoice).unwrap();
+        assert_eq!(
+            (opened.invoice.status, opened.invoice.balance.due_minor),
+            (clinic_core::InvoiceStatus::Issued, 3000),
+            "{}",
+            device.name
+        );
+        let overview = device.clinic.overview(&device.admin).unwrap();
+        assert_eq!(overview.counts.open_invoices, 1, "{}", device.name);
+    }
+}
+
+/// A payment of `amount_minor` taken on `device`; its id.
+fn pay(
+    device: &Device,
+    invoice: &str,
+    method: clinic_core::PaymentMethod,
+    amount_minor: i64,
+) -> String {
+    device
+        .clinic
+        .record_payment(&device.admin, invoice, method, amount_minor, None)
+        .unwrap()
 }
 
 /// A consultation of 60.00 invoiced to `patient` on `device`; the invoice's id.

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use clinic_store::protocol::{PullAnswer, PushAnswer, PushRequest, PushResult};
+use clinic_store::protocol::{PullAnswer, PushAnswer, PushRequest, PushResult, refusals};
 use clinic_store::{Fields, SCHEMA_VERSION, Store, Table};
 use serde_json::Value;
 
@@ -339,6 +339,47 @@ fn register_aoife(tx: &mut clinic_store::WriteTx<'_>) -> clinic_store::StoreResu
     )
 }
 
+/// Each push result's refusal code, None where the change was taken.
+fn refusal_codes(pushed: &[PushResult]) -> Vec<Option<&str>> {
+    pushed
+        .iter()
+        .map(|r| match r {
+            PushResult::Rejected { code, .. } => Some(code.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A provider added to the clinic (a receptionist may); their id.
+fn add_provider(tx: &mut clinic_store::WriteTx<'_>) -> clinic_store::StoreResult<String> {
+    let id = tx.insert(
+        Table::Providers,
+        Fields::new()
+            .set("display_name", "Dr. Grace Chen")
+            .set("specialty", "Family medicine")
+            .set("colour", "#123456"),
+    )?;
+    Ok(id.to_string())
+}
+
+/// Books (patient, provider, appointment type) for 30 minutes at `at` on 9 December 2026 (UTC).
+fn book_at(
+    tx: &mut clinic_store::WriteTx<'_>,
+    (patient, provider, kind): &(String, String, Option<String>),
+    at: &str,
+) -> clinic_store::StoreResult<uuid::Uuid> {
+    let mut fields = Fields::new()
+        .set("patient_id", patient.as_str())
+        .set("provider_id", provider.as_str())
+        .set("starts_at", format!("2026-12-09T{at}:00Z"))
+        .set("ends_at", format!("2026-12-09T{at}:30Z"))
+        .set("status", "scheduled");
+    if let Some(kind) = kind {
+        fields = fields.set("appointment_type_id", kind.as_str());
+    }
+    tx.insert(Table::Appointments, fields)
+}
+
 /// Pushes `changes` as they are, as a device resending them would.
 async fn push_again(
     server: &Running,
@@ -555,6 +596,151 @@ async fn a_change_the_users_role_does_not_allow_is_refused_and_reaches_no_other_
         })
         .unwrap();
     assert_eq!(seen, (1, 0, "receptionist".to_owned()));
+}
+
+/// A change referring to a row whose insert was refused is refused too: in the push that refused it
+/// and in any later one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_referring_to_a_refused_row_is_refused_in_that_push_and_later() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let front = device(dir.path(), None, "A");
+    let pair = server.pair(&front).await;
+    let lena = receptionist(&front, "lena");
+    sync(&server, &front, &pair.credential).await;
+
+    // A modified app adds an appointment type as the receptionist (hers to do: no), and books Aoife
+    // with a new provider (hers to add) for that type.
+    let ids = front
+        .write(Some(&lena), |tx| {
+            let provider = add_provider(tx)?;
+            let kind = tx.insert(
+                Table::AppointmentTypes,
+                Fields::new()
+                    .set("name", "Free visit")
+                    .set("duration_minutes", 30),
+            )?;
+            let aoife = register_aoife(tx)?;
+            let ids = (aoife.to_string(), provider, Some(kind.to_string()));
+            book_at(tx, &ids, "09:00")?;
+            Ok::<_, clinic_store::StoreError>(ids)
+        })
+        .unwrap();
+    let pushed = sync(&server, &front, &pair.credential).await;
+    assert_eq!(
+        refusal_codes(&pushed),
+        [
+            None,
+            Some(refusals::NOT_PERMITTED),
+            None,
+            Some(refusals::REFERS_TO_REFUSED)
+        ],
+        "{pushed:?}"
+    );
+
+    front
+        .write(Some(&lena), |tx| book_at(tx, &ids, "10:00"))
+        .unwrap();
+    let pushed = sync(&server, &front, &pair.credential).await;
+    assert_eq!(
+        refusal_codes(&pushed),
+        [Some(refusals::REFERS_TO_REFUSED)],
+        "{pushed:?}"
+    );
+}
+
+/// Time off taken in a push holds for the bookings after it in the same push, though the provider's
+/// time off was read for a booking before it.
+#[tokio::test(flavor = "multi_thread")]
+async fn time_off_taken_within_a_push_holds_for_the_bookings_after_it() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let front = device(dir.path(), None, "A");
+    let pair = server.pair(&front).await;
+    let lena = receptionist(&front, "lena");
+    sync(&server, &front, &pair.credential).await;
+
+    let ids = front
+        .write(Some(&lena), |tx| {
+            let ids = (register_aoife(tx)?.to_string(), add_provider(tx)?, None);
+            book_at(tx, &ids, "08:00")?;
+            Ok::<_, clinic_store::StoreError>(ids)
+        })
+        .unwrap();
+    front
+        .write(Some(&lena), |tx| {
+            tx.insert(
+                Table::ProviderTimeOff,
+                Fields::new()
+                    .set("provider_id", ids.1.as_str())
+                    .set("starts_at", "2026-12-09T09:00:00Z")
+                    .set("ends_at", "2026-12-09T12:00:00Z"),
+            )?;
+            book_at(tx, &ids, "10:00")
+        })
+        .unwrap();
+    let pushed = sync(&server, &front, &pair.credential).await;
+    assert_eq!(
+        refusal_codes(&pushed),
+        [None, None, None, None, Some(refusals::PROVIDER_AWAY)],
+        "{pushed:?}"
+    );
+}
+
+/// The server reads an author's role once a push, and again after a change to that user in the same
+/// push: a user demoted halfway through a push is checked with her new role from then on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_role_changed_within_a_push_holds_for_the_rest_of_that_push() {
+    let server = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let front = device(dir.path(), None, "A");
+    let pair = server.pair(&front).await;
+    let root = user(&front, "root", "admin");
+    let lena = user(&front, "lena", "admin");
+    sync(&server, &front, &pair.credential).await;
+
+    let service = |code: &str| {
+        Fields::new()
+            .set("code", code)
+            .set("name", code)
+            .set("price_minor", 1000)
+    };
+    front
+        .write(Some(&lena), |tx| {
+            tx.insert(Table::Services, service("XRAY"))
+        })
+        .unwrap();
+    front
+        .write(Some(&root), |tx| {
+            tx.update(
+                Table::Users,
+                lena.parse().unwrap(),
+                Fields::new().set("role", "receptionist"),
+            )
+        })
+        .unwrap();
+    front
+        .write(Some(&lena), |tx| {
+            tx.insert(Table::Services, service("SCAN"))
+        })
+        .unwrap();
+    let pushed = sync(&server, &front, &pair.credential).await;
+    let outcomes: Vec<Option<&str>> = pushed
+        .iter()
+        .map(|r| match r {
+            PushResult::Rejected { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            None,
+            None,
+            Some("a user whose role is receptionist may not change services")
+        ],
+        "{pushed:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -42,7 +42,7 @@ mod embedded {
 }
 
 /// The newest schema version this build knows (the highest migration number).
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 const DB_FILE: &str = "clinic.db";
 const META_FILE: &str = "store.json";

@@ -17,6 +17,7 @@ use ts_rs::TS;
 use crate::CoreResult;
 
 pub use invoices::{InvoiceLineInput, Service};
+pub(crate) use queries::count_unpaid;
 pub use queries::{
     InvoiceDetails, InvoiceFilter, InvoiceLine, InvoicePage, InvoiceQuery, InvoiceRow, PaymentEntry,
 };
@@ -107,6 +108,15 @@ const LINE_AMOUNT: &str =
 /// A payments row's effect on what was paid, in SQL: refunds count against it; voided entries not at all.
 const NET_PAID: &str = "CASE WHEN status <> 'completed' OR archived_at IS NOT NULL THEN 0
                              WHEN kind = 'refund' THEN -amount_minor ELSE amount_minor END";
+
+/// What a payment (`payments` row `alias`) still holds, in SQL: its amount less its refunds. Below zero
+/// when two computers apart both gave it back.
+fn still_held(alias: &str) -> String {
+    format!(
+        "{alias}.amount_minor + coalesce(
+             (SELECT sum({NET_PAID}) FROM payments WHERE refund_of_id = {alias}.id), 0)"
+    )
+}
 
 /// (total with tax, net paid) of an invoice, in minor units.
 pub(crate) fn invoice_totals(r: &Reader<'_>, invoice_id: &str) -> CoreResult<(i64, i64)> {

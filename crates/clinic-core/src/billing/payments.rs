@@ -3,11 +3,25 @@
 use clinic_store::{Fields, Table, WriteTx};
 use uuid::Uuid;
 
-use super::{InvoiceBalance, InvoiceStatus, NET_PAID, PaymentKind, PaymentMethod, invoice_totals};
+use super::{
+    InvoiceBalance, InvoiceStatus, PaymentKind, PaymentMethod, invoice_totals, still_held,
+};
 use crate::auth::permissions::Action;
 use crate::scheduling::parse_id;
 use crate::validate::optional;
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
+
+/// What a payment and a refund are both given: a reference (optional) and an amount above zero.
+fn entry_details(amount_minor: i64, reference: Option<&str>) -> CoreResult<Option<String>> {
+    let reference = optional("reference", reference, 80)?;
+    if amount_minor <= 0 {
+        return Err(CoreError::invalid(
+            "amountMinor",
+            message!("amount_not_positive"),
+        ));
+    }
+    Ok(reference)
+}
 
 impl Clinic {
     /// Records a payment of what is still due (all of it or a part); the invoice becomes paid once
@@ -23,13 +37,7 @@ impl Clinic {
     ) -> CoreResult<String> {
         let access = self.authorize(by, Action::EditBilling)?;
         let invoice = parse_id("invoiceId", invoice_id)?;
-        let reference = optional("reference", reference, 80)?;
-        if amount_minor <= 0 {
-            return Err(CoreError::invalid(
-                "amountMinor",
-                message!("amount_not_positive"),
-            ));
-        }
+        let reference = entry_details(amount_minor, reference)?;
         access.write(|tx| {
             let (patient, stored, balance) = invoice_of(tx, invoice)?;
             let status = stored.settled(&balance);
@@ -69,21 +77,14 @@ impl Clinic {
     ) -> CoreResult<String> {
         let access = self.authorize(by, Action::Refund)?;
         let payment = parse_id("paymentId", payment_id)?;
-        let reference = optional("reference", reference, 80)?;
-        if amount_minor <= 0 {
-            return Err(CoreError::invalid(
-                "amountMinor",
-                message!("amount_not_positive"),
-            ));
-        }
+        let reference = entry_details(amount_minor, reference)?;
         access.write(|tx| {
             let found: Option<(String, String, String, i64)> = tx.reader().query_opt(
                 &format!(
-                    "SELECT invoice_id, method, kind,
-                            amount_minor + coalesce((SELECT sum({NET_PAID}) FROM payments
-                                                      WHERE refund_of_id = p.id), 0)
+                    "SELECT invoice_id, method, kind, {}
                      FROM payments p
-                     WHERE id = ?1 AND status = 'completed' AND archived_at IS NULL"
+                     WHERE id = ?1 AND status = 'completed' AND archived_at IS NULL",
+                    still_held("p")
                 ),
                 [payment.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),

@@ -5,7 +5,9 @@ use clinic_store::{Reader, Row, RowResult};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{InvoiceBalance, InvoiceStatus, LINE_AMOUNT, NET_PAID, PaymentKind, PaymentMethod};
+use super::{
+    InvoiceBalance, InvoiceStatus, LINE_AMOUNT, NET_PAID, PaymentKind, PaymentMethod, still_held,
+};
 use crate::auth::permissions::Action;
 use crate::scheduling::{optional_id, parse_id};
 use crate::{Clinic, CoreError, CoreResult, SessionUser, message};
@@ -88,6 +90,10 @@ pub struct PaymentEntry {
     /// What of a payment can still be given back (0 for a refund).
     #[ts(type = "number")]
     pub refundable_minor: i64,
+    /// What was given back beyond what a payment held (0 for a refund): refunded on two computers
+    /// while they were apart.
+    #[ts(type = "number")]
+    pub refunded_beyond_minor: i64,
 }
 
 /// An invoice whole.
@@ -99,6 +105,38 @@ pub struct InvoiceDetails {
     pub lines: Vec<InvoiceLine>,
     /// Oldest first.
     pub payments: Vec<PaymentEntry>,
+    /// What its payments' refunds gave back beyond what the payments held, all together: money that
+    /// left the clinic twice, now due again.
+    #[ts(type = "number")]
+    pub refunded_beyond_minor: i64,
+}
+
+/// Something is still due, over [`invoices_with_totals`]: the Unpaid list and the overview's count.
+const SOMETHING_DUE: &str = "total > paid AND status <> 'void'";
+/// Paid beyond the total, over [`invoices_with_totals`].
+const PAID_BEYOND_TOTAL: &str = "paid > total AND status <> 'void'";
+
+/// How many invoices still have something due, each settled from its entries (a stored status can
+/// say "issued" of an invoice paid in halves on two computers apart).
+///
+/// It reads only the invoices that can be due: those stored as issued, and those with an entry that
+/// takes from what was paid (a refund, or a payment no longer completed or archived). One stored as
+/// paid was paid in full on some computer; its lines are written with it and a payment's amount is
+/// never edited, so nothing else makes it due again. (A line the server refused stays on the computer
+/// that wrote it, in Needs attention; there the list shows what is due, this count may not.)
+pub(crate) fn count_unpaid(r: &Reader<'_>) -> CoreResult<i64> {
+    Ok(r.count(
+        &format!(
+            "SELECT count(*) FROM ({}
+               AND (i.status = 'issued'
+                    OR i.id IN (SELECT invoice_id FROM payments WHERE refund_of_id IS NOT NULL)
+                    OR i.id IN (SELECT invoice_id FROM payments
+                                WHERE status <> 'completed' OR archived_at IS NOT NULL)))
+             WHERE {SOMETHING_DUE}",
+            invoices_with_totals()
+        ),
+        [],
+    )?)
 }
 
 /// Each invoice with what it comes to (`total`) and what was paid (`paid`), for the filters to read.
@@ -151,8 +189,8 @@ impl Clinic {
             });
         let limit = query.limit.clamp(1, 500);
         let shown = match query.show {
-            InvoiceFilter::Unpaid => "total > paid AND status <> 'void'",
-            InvoiceFilter::Overpaid => "paid > total AND status <> 'void'",
+            InvoiceFilter::Unpaid => SOMETHING_DUE,
+            InvoiceFilter::Overpaid => PAID_BEYOND_TOTAL,
             InvoiceFilter::All => "1",
         };
         let mut rows = access.read(|r| {
@@ -198,11 +236,13 @@ impl Clinic {
                 [&id],
                 |row| row.get(0),
             )?;
+            let payments = payments(&r, &id)?;
             Ok(InvoiceDetails {
                 invoice,
                 appointment_id,
                 lines: lines(&r, &id)?,
-                payments: payments(&r, &id)?,
+                refunded_beyond_minor: payments.iter().map(|p| p.refunded_beyond_minor).sum(),
+                payments,
             })
         })?;
         access.audit_shown(
@@ -237,17 +277,18 @@ fn payments(r: &Reader<'_>, invoice: &str) -> CoreResult<Vec<PaymentEntry>> {
     Ok(r.query_all(
         &format!(
             "SELECT y.id, y.kind, y.refund_of_id, y.method, y.amount_minor, y.reference, y.received_at,
-                    u.display_name,
-                    CASE y.kind WHEN 'payment' THEN y.amount_minor + coalesce(
-                        (SELECT sum({NET_PAID}) FROM payments WHERE refund_of_id = y.id), 0) ELSE 0 END
+                    u.display_name, CASE y.kind WHEN 'payment' THEN {} ELSE 0 END
              FROM payments y LEFT JOIN users u ON u.id = y.created_by
              WHERE y.invoice_id = ?1 AND y.status = 'completed' AND y.archived_at IS NULL
-             ORDER BY y.received_at, y.id"
+             ORDER BY y.received_at, y.id",
+            still_held("y")
         ),
         [invoice],
         |row| {
             let kind: String = row.get(1)?;
             let method: String = row.get(3)?;
+            // Two computers refunding one payment while apart can give back more than it held.
+            let holds: i64 = row.get(8)?;
             Ok(PaymentEntry {
                 id: row.get(0)?,
                 kind: if kind == PaymentKind::Refund.as_str() {
@@ -262,8 +303,8 @@ fn payments(r: &Reader<'_>, invoice: &str) -> CoreResult<Vec<PaymentEntry>> {
                 reference: row.get(5)?,
                 received_at: row.get(6)?,
                 received_by: row.get(7)?,
-                // Two computers refunding one payment while apart can give back more than it held.
-                refundable_minor: row.get::<_, i64>(8)?.max(0),
+                refundable_minor: holds.max(0),
+                refunded_beyond_minor: (-holds).max(0),
             })
         },
     )?)

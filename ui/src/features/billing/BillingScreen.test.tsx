@@ -30,6 +30,7 @@ const payment = (overrides: Partial<PaymentEntry> = {}): PaymentEntry => ({
   receivedAt: '2026-12-01T10:05:00Z',
   receivedBy: 'Sam Reception',
   refundableMinor: 6000,
+  refundedBeyondMinor: 0,
   ...overrides,
 });
 
@@ -42,6 +43,7 @@ const paidTwice: InvoiceDetails = {
     payment(),
     payment({ id: 'y2', method: 'cash', receivedAt: '2026-12-01T10:07:00Z', receivedBy: 'Bea Billing' }),
   ],
+  refundedBeyondMinor: 0,
 };
 
 const VIEW_ONLY: Action[] = ['view_demographics', 'view_schedule', 'view_clinical', 'view_billing'];
@@ -101,6 +103,35 @@ describe('Billing', () => {
     await waitFor(() => {
       expect(callsOf('refund_payment')).toEqual([{ paymentId: 'y2', amountMinor: 6000, reference: null }]);
     });
+  });
+
+  it('says what one payment’s refunds on two computers gave back beyond it, and takes it as due again', async () => {
+    const twice: InvoiceDetails = {
+      ...paidTwice,
+      invoice: row({ balance: { totalMinor: 6000, paidMinor: -6000, dueMinor: 12000, overpaidMinor: 0 } }),
+      payments: [
+        payment({ refundableMinor: 0, refundedBeyondMinor: 6000 }),
+        payment({ id: 'r1', kind: 'refund', refundOfId: 'y1', refundableMinor: 0, receivedAt: '2026-12-02T09:00:00Z' }),
+        payment({ id: 'r2', kind: 'refund', refundOfId: 'y1', refundableMinor: 0, receivedAt: '2026-12-02T09:01:00Z', receivedBy: 'Bea Billing' }),
+      ],
+      refundedBeyondMinor: 6000,
+    };
+    mockCommands({
+      list_invoices: () => ({ rows: [twice.invoice], more: false }),
+      open_invoice: () => twice,
+      clinic_overview: () => overview(),
+      patient_header: () => patientHeader({ id: 'p1', firstName: 'Ana', lastName: 'Ruiz', mrn: 'A-000001' }),
+    });
+    const { user } = renderWithProviders(<BillingScreen />);
+    await user.click(await screen.findByTestId('invoice-open'));
+    const detail = await screen.findByTestId('invoice-detail');
+    const alert = within(detail).getByTestId('invoice-refunded-beyond-alert');
+    expect(alert).toHaveTextContent('€60.00 given back beyond what was paid');
+    expect(alert).toHaveTextContent('more than one computer');
+    expect(within(detail).getByTestId('payment-refunded-beyond')).toHaveTextContent('€60.00 refunded beyond it');
+    expect(within(detail).queryAllByTestId('payment-refund')).toEqual([]);
+    expect(within(detail).getByTestId('invoice-due')).toHaveTextContent('€120.00');
+    expect(within(detail).getByTestId('payment-take')).toBeInTheDocument();
   });
 
   it('takes a payment of what is due, and shows Rust’s reason beside the amount', async () => {

@@ -90,6 +90,17 @@ function InvoiceBody({ details }: { details: InvoiceDetails }) {
         </Alert>
       )}
 
+      {details.refundedBeyondMinor > 0 && balance.dueMinor > 0 && invoice.status !== 'void' && (
+        <Alert
+          color="red"
+          variant="light"
+          title={t('billing.refundedBeyond.title', { amount: money(details.refundedBeyondMinor) })}
+          data-testid="invoice-refunded-beyond-alert"
+        >
+          <Text size="sm">{t('billing.refundedBeyond.body')}</Text>
+        </Alert>
+      )}
+
       <Section title={t('billing.lines')}>
         <Table data-testid="invoice-lines">
           <Table.Thead>
@@ -159,7 +170,14 @@ function InvoiceBody({ details }: { details: InvoiceDetails }) {
                   <Table.Td style={{ textAlign: 'right' }} c={p.kind === 'refund' ? 'red.7' : undefined}>
                     {money(p.kind === 'refund' ? -p.amountMinor : p.amountMinor)}
                   </Table.Td>
-                  <Table.Td>{p.receivedBy ?? ''}</Table.Td>
+                  <Table.Td>
+                    {p.receivedBy ?? ''}
+                    {p.refundedBeyondMinor > 0 && (
+                      <Badge color="red" variant="light" ml="xs" data-testid="payment-refunded-beyond">
+                        {t('billing.refundedBeyond.badge', { amount: money(p.refundedBeyondMinor) })}
+                      </Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     {can('refund') && p.refundableMinor > 0 && invoice.status !== 'void' && (
                       <Button
@@ -208,22 +226,16 @@ function PaymentForm({ invoiceId, dueMinor, currency }: { invoiceId: string; due
   const format = useFormatters();
   const record = useRecordPayment();
   const [method, setMethod] = useState<PaymentMethod>('card');
-  const [amount, setAmount] = useState<number | string>(fromMinor(dueMinor, currency));
-  const [reference, setReference] = useState('');
-  const [typed, setTyped] = useState<string | null>(null);
-  const { fieldError, otherError } = splitFieldError(t, record.error, 'amountMinor');
+  const entry = useEntryFields(dueMinor, currency, record.error);
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        const amountMinor = toMinor(amount, currency);
-        if (amountMinor === null) {
-          setTyped(t('billing.amountRequired'));
-          return;
-        }
-        setTyped(null);
+        const typed = entry.read();
+        if (typed === null) return;
+        const { amountMinor } = typed;
         record.mutate(
-          { invoiceId, method, amountMinor, reference: reference.trim() === '' ? null : reference.trim() },
+          { invoiceId, method, ...typed },
           {
             onSuccess: () => {
               notifications.show({ color: 'teal', message: t('billing.paymentTaken', { amount: format.money(amountMinor, currency) }) });
@@ -233,7 +245,7 @@ function PaymentForm({ invoiceId, dueMinor, currency }: { invoiceId: string; due
       }}
     >
       <Stack gap="sm">
-        <FormErrorAlert error={otherError} testId="payment-error" />
+        <FormErrorAlert error={entry.otherError} testId="payment-error" />
         <Group align="flex-start" grow>
           <Select
             label={t('billing.methodLabel')}
@@ -248,19 +260,19 @@ function PaymentForm({ invoiceId, dueMinor, currency }: { invoiceId: string; due
           <MoneyInput
             label={t('billing.amount')}
             description={t('billing.dueNow', { amount: format.money(dueMinor, currency) })}
-            value={amount}
-            onChange={setAmount}
+            value={entry.amount}
+            onChange={entry.setAmount}
             currency={currency}
-            error={typed ?? fieldError}
+            error={entry.amountError}
             testId="payment-amount"
           />
         </Group>
         <TextInput
           label={t('billing.reference')}
           placeholder={t('billing.referencePlaceholder')}
-          value={reference}
+          value={entry.reference}
           onChange={(event) => {
-            setReference(event.currentTarget.value);
+            entry.setReference(event.currentTarget.value);
           }}
           data-testid="payment-reference"
         />
@@ -279,23 +291,17 @@ function RefundForm({ refunding, currency, onDone }: { refunding: Refunding; cur
   const format = useFormatters();
   const refund = useRefundPayment();
   const { payment } = refunding;
-  const [amount, setAmount] = useState<number | string>(fromMinor(refunding.amountMinor, currency));
-  const [reference, setReference] = useState('');
-  const [typed, setTyped] = useState<string | null>(null);
-  const { fieldError, otherError } = splitFieldError(t, refund.error, 'amountMinor');
+  const entry = useEntryFields(refunding.amountMinor, currency, refund.error);
   return (
     <Paper withBorder p="md" data-testid="refund-form">
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          const amountMinor = toMinor(amount, currency);
-          if (amountMinor === null) {
-            setTyped(t('billing.amountRequired'));
-            return;
-          }
-          setTyped(null);
+          const typed = entry.read();
+          if (typed === null) return;
+          const { amountMinor } = typed;
           refund.mutate(
-            { paymentId: payment.id, amountMinor, reference: reference.trim() === '' ? null : reference.trim() },
+            { paymentId: payment.id, ...typed },
             {
               onSuccess: () => {
                 notifications.show({ color: 'teal', message: t('billing.refunded', { amount: format.money(amountMinor, currency) }) });
@@ -312,23 +318,23 @@ function RefundForm({ refunding, currency, onDone }: { refunding: Refunding; cur
               date: format.dateTime(payment.receivedAt),
             })}
           </Text>
-          <FormErrorAlert error={otherError} testId="refund-error" />
+          <FormErrorAlert error={entry.otherError} testId="refund-error" />
           <Group align="flex-start" grow>
             <MoneyInput
               label={t('billing.refundAmount')}
               description={t('billing.refundable', { amount: format.money(payment.refundableMinor, currency) })}
-              value={amount}
-              onChange={setAmount}
+              value={entry.amount}
+              onChange={entry.setAmount}
               currency={currency}
-              error={typed ?? fieldError}
+              error={entry.amountError}
               testId="refund-amount"
             />
             <TextInput
               label={t('billing.reference')}
               placeholder={t('billing.refundReferencePlaceholder')}
-              value={reference}
+              value={entry.reference}
               onChange={(event) => {
-                setReference(event.currentTarget.value);
+                entry.setReference(event.currentTarget.value);
               }}
               data-testid="refund-reference"
             />
@@ -358,4 +364,24 @@ function Total({ label, value, strong = false, color, testId }: { label: string;
       </Text>
     </Group>
   );
+}
+
+/**
+ * The amount and reference of a payment or refund being typed. `read` gives the amount in minor units
+ * and the reference (none when blank), or puts a message on the amount and gives null.
+ */
+function useEntryFields(initialMinor: number, currency: string, error: unknown) {
+  const { t } = useTranslation();
+  const [amount, setAmount] = useState<number | string>(fromMinor(initialMinor, currency));
+  const [reference, setReference] = useState('');
+  const [typed, setTyped] = useState<string | null>(null);
+  const { fieldError, otherError } = splitFieldError(t, error, 'amountMinor');
+  const read = () => {
+    const amountMinor = toMinor(amount, currency);
+    setTyped(amountMinor === null ? t('billing.amountRequired') : null);
+    if (amountMinor === null) return null;
+    const trimmed = reference.trim();
+    return { amountMinor, reference: trimmed === '' ? null : trimmed };
+  };
+  return { amount, setAmount, reference, setReference, amountError: typed ?? fieldError, otherError, read };
 }
